@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "bundle",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bundle", targets: ["bundle"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries, each with a shim of typed C functions (libcurl's setopt is variadic).
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+
+        // HTTP: the only module that touches libcurl.
+        .target(
+            name: "HTTP",
+            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        // Archive: the only module that touches libarchive.
+        .target(name: "Archive", dependencies: ["CArchive"]),
+        // OCI: references, auth, manifests, blobs, tags, Helm media types and version rules.
+        .target(
+            name: "OCI",
+            dependencies: ["HTTP", .product(name: "Crypto", package: "swift-crypto")]),
+        // Commands: one file per subcommand.
+        .target(
+            name: "Commands",
+            dependencies: [
+                "OCI", "HTTP", "Archive",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "bundle", dependencies: ["Commands"]),
+
+        .testTarget(name: "OCITests", dependencies: ["OCI", "HTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["OCI", "HTTP", "Archive"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,14 @@
+#ifndef BUNDLE_CARCHIVE_SHIM_H
+#define BUNDLE_CARCHIVE_SHIM_H
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <locale.h>
+
+/* libarchive 3.6 crashes converting non-ASCII paths unless LC_CTYPE is a UTF-8 locale. */
+static inline void bundle_archive_use_utf8_locale(void) {
+    static int done = 0;
+    if (!done) { setlocale(LC_CTYPE, "C.UTF-8"); done = 1; }
+}
+
+#endif

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import OCI
+
+/// `bundle pull`: download one chart from an OCI registry, verified, like `helm pull`.
+struct Pull: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Download a chart from an OCI registry, verified against its digests.",
+        discussion: """
+            Writes CHART-VERSION.tgz (and CHART-VERSION.tgz.prov when the chart has provenance) \
+            into the destination folder. Without --version the highest stable version is taken; \
+            --version takes an exact version or a constraint such as ^1.2, ~1.2.0, ">=1.0 <2.0" or 1.x.
+            """)
+
+    @Argument(help: ArgumentHelp("The chart: oci://HOST[:PORT]/PATH/CHART, optionally :VERSION or @sha256:DIGEST.", valueName: "reference"))
+    var reference: String
+
+    @Option(help: "Exact version or semver constraint (default: highest stable version).")
+    var version: String?
+
+    @OptionGroup(title: "Registry")
+    var registry: RegistryOptions
+
+    @Option(name: [.customShort("d"), .customLong("destination")], help: ArgumentHelp("Folder to write the chart into.", valueName: "dir"))
+    var destination = "."
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        try Output.reportingErrors(json: json) {
+            let chart = try ChartReference(parsing: reference)
+            let transport = CurlTransport()
+            let client = try RegistryClient(
+                registry: chart.registry, plainHTTP: registry.plainHTTP, tls: registry.tls,
+                credentials: try registry.credentials(), transport: transport)
+            let puller = ChartPuller(client: client)
+            let resolved = try puller.resolve(chart, version: version)
+            resolved.warnings.forEach(Output.warn)
+            do {
+                try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            } catch {
+                throw RegistryError(
+                    .localFile, registry: chart.registry, reason: "cannot create destination folder \(destination): \(error.localizedDescription)",
+                    hint: "Choose a writable folder with -d.")
+            }
+            let pulled = try puller.download(resolved, into: destination)
+            if json {
+                print(try Output.json(PullReport(pulled)))
+            } else {
+                print("Pulled \(chart.untagged):\(resolved.version)")
+                print("  manifest    \(resolved.manifestDigest)")
+                print("  chart       \(resolved.chartLayer.digest) (\(resolved.chartLayer.size) bytes)")
+                print("  saved       \(pulled.chartPath)")
+                if let prov = pulled.provenancePath, let layer = resolved.provenanceLayer {
+                    print("  provenance  \(layer.digest) -> \(prov)")
+                }
+            }
+        }
+    }
+}
+
+/// What `bundle pull --json` prints.
+struct PullReport: Encodable {
+    struct File: Encodable {
+        var path: String
+        var digest: String
+        var size: Int64
+        var mediaType: String
+    }
+    var reference: String
+    var name: String
+    var version: String
+    var manifestDigest: String
+    var chart: File
+    var provenance: File?
+    var warnings: [String]
+
+    init(_ pulled: PulledChart) {
+        let r = pulled.resolved
+        reference = r.reference.description
+        name = r.config.name
+        version = r.version
+        manifestDigest = r.manifestDigest.description
+        chart = File(path: pulled.chartPath, digest: r.chartLayer.digest.description, size: r.chartLayer.size, mediaType: r.chartLayer.mediaType)
+        if let path = pulled.provenancePath, let layer = r.provenanceLayer {
+            provenance = File(path: path, digest: layer.digest.description, size: layer.size, mediaType: layer.mediaType)
+        }
+        warnings = r.warnings
+    }
+}

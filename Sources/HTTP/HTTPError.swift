@@ -1,0 +1,51 @@
+/// An HTTP or TLS failure, always naming the host (`host:port`) it came from and what to do next.
+public struct HTTPError: Error, CustomStringConvertible, Sendable {
+    /// Stable identifiers; tests and callers compare these, never the text.
+    public enum Code: String, Sendable {
+        case certificateUntrusted
+        case certificateExpired
+        case hostnameMismatch
+        case clientCertificateRequired
+        case clientCertificateRejected
+        case clientCertificateUnusable
+        case clientKeyMismatch
+        case caFileUnusable
+        case tlsFailed
+        case connectionFailed
+        case hostNotFound
+        case timedOut
+        case truncated
+        case bodyTooLarge
+        case tooManyRedirects
+        case proxyFailed
+        case invalidURL
+        case localFile
+        case transferFailed
+    }
+
+    public var code: Code
+    /// `host:port` of the peer.
+    public var host: String
+    /// What happened.
+    public var reason: String
+    /// What the user can do about it.
+    public var hint: String
+    public var fileID: String
+    public var line: Int
+
+    public init(
+        _ code: Code, host: String, reason: String, hint: String,
+        fileID: String = #fileID, line: Int = #line
+    ) {
+        self.code = code
+        self.host = host
+        self.reason = reason
+        self.hint = hint
+        self.fileID = fileID
+        self.line = line
+    }
+
+    public var description: String {
+        hint.isEmpty ? "\(host): \(reason)" : "\(host): \(reason). \(hint)"
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import HTTP
+
+/// A chart resolved in a registry: the exact version, the manifest and the layers to fetch.
+public struct ResolvedChart: Sendable {
+    public var reference: ChartReference
+    /// The chart's real version, from its config blob (Chart.yaml).
+    public var version: String
+    /// The tag the manifest was found under, when resolved by tag or version.
+    public var tag: String?
+    public var manifestDigest: Digest
+    public var chartLayer: Descriptor
+    public var provenanceLayer: Descriptor?
+    public var config: HelmChartConfig
+    /// Things the user should know that did not stop the pull (legacy media type, …).
+    public var warnings: [String]
+
+    /// The file name Helm gives the chart: `NAME-VERSION.tgz`.
+    public var fileName: String { "\(config.name)-\(version).tgz" }
+}
+
+/// A chart written to disk, verified.
+public struct PulledChart: Sendable {
+    public var resolved: ResolvedChart
+    public var chartPath: String
+    public var provenancePath: String?
+}
+
+/// Resolves chart versions the way Helm does and downloads verified charts.
+public final class ChartPuller {
+    public let client: RegistryClient
+
+    public init(client: RegistryClient) {
+        self.client = client
+    }
+
+    /// Resolves `reference` with an optional `version` (exact, or a semver constraint):
+    /// a digest pins the manifest; a tag or an exact version is looked up directly (with `+`
+    /// stored as `_`); a constraint or nothing picks the highest matching tag, stable only
+    /// unless the constraint names a pre-release.
+    public func resolve(_ reference: ChartReference, version: String?) throws(RegistryError) -> ResolvedChart {
+        let registry = client.registry
+        let repository = reference.repository
+        var lookup: String
+        var requested: String?  // the version asked for, for mismatch checks
+        if let digest = reference.digest {
+            lookup = digest.description
+            requested = reference.tag.map(Self.version(fromTag:)) ?? version
+        } else if let tag = reference.tag {
+            if let version, !version.isEmpty, version != Self.version(fromTag: tag) {
+                throw RegistryError(
+                    .invalidReference, registry: registry,
+                    reason: "the reference \(reference) names version \(Self.version(fromTag: tag)) but --version asks for \(version)",
+                    hint: "Give the version once, either in the reference or with --version.")
+            }
+            lookup = tag
+            requested = Self.version(fromTag: tag)
+        } else if let version, SemanticVersion(strict: version) != nil {
+            lookup = Self.tag(fromVersion: version)
+            requested = version
+        } else {
+            let constraintText = version ?? ""
+            let constraint: VersionConstraint
+            if constraintText.isEmpty {
+                constraint = .anyStable
+            } else if let parsed = VersionConstraint(constraintText) {
+                constraint = parsed
+            } else {
+                throw RegistryError(
+                    .invalidReference, registry: registry,
+                    reason: "\"\(constraintText)\" is neither a version nor a version constraint",
+                    hint: "Use an exact version (1.2.3) or a constraint such as ^1.2, ~1.2.0, >=1.0 <2.0 or 1.x.")
+            }
+            let tags = try client.tags(repository: repository)
+            let candidates = tags.compactMap { tag -> (SemanticVersion, String)? in
+                guard let v = SemanticVersion(Self.version(fromTag: tag)) else { return nil }
+                return (v, tag)
+            }
+            guard let best = candidates.filter({ constraint.isSatisfied(by: $0.0) }).max(by: { $0.0 < $1.0 }) else {
+                let available = candidates.map(\.0).sorted().suffix(8).map(\.description)
+                throw RegistryError(
+                    .noMatchingVersion, registry: registry,
+                    reason: constraintText.isEmpty
+                        ? "\(reference.untagged) has no stable semver version (tags: \(tags.isEmpty ? "none" : tags.sorted().prefix(8).joined(separator: ", ")))"
+                        : "no version of \(reference.untagged) matches \"\(constraintText)\"",
+                    hint: available.isEmpty ? "Push a chart with a semver version first." : "Available versions: \(available.joined(separator: ", ")).")
+            }
+            lookup = best.1
+            requested = Self.version(fromTag: best.1)
+        }
+
+        let fetched: RegistryClient.FetchedManifest
+        do {
+            fetched = try client.manifest(repository: repository, reference: lookup)
+        } catch where error.code == .versionNotFound && reference.digest == nil {
+            // Say which versions exist near the one asked for.
+            let tags = (try? client.tags(repository: repository)) ?? []
+            let near = Self.nearest(to: requested ?? lookup, among: tags.map(Self.version(fromTag:)))
+            throw RegistryError(
+                .versionNotFound, registry: registry,
+                reason: "\(reference.untagged) has no version \(requested ?? lookup)",
+                hint: near.isEmpty ? "The repository has no versions at all; check the path." : "Nearest available: \(near.joined(separator: ", ")).")
+        }
+
+        let manifest: Manifest
+        switch fetched.content {
+        case .index(let index):
+            let platforms = index.manifests.compactMap { $0.platform.map { "\($0.os)/\($0.architecture)" } }
+            throw RegistryError(
+                .notAChart, registry: registry,
+                reason: "\(reference.untagged)@\(fetched.digest) is an image index (\(index.manifests.count) manifests\(platforms.isEmpty ? "" : ": " + platforms.joined(separator: ", "))), not a Helm chart",
+                hint: "This looks like a container image. Point chartname at a chart pushed with `helm push`.")
+        case .manifest(let m):
+            manifest = m
+        }
+        guard manifest.config.mediaType == MediaType.helmConfig else {
+            let kind = [MediaType.imageConfig, MediaType.dockerContainerConfig].contains(manifest.config.mediaType)
+                ? "a container image" : "an OCI artifact of another kind"
+            throw RegistryError(
+                .notAChart, registry: registry,
+                reason: "\(reference.untagged)@\(fetched.digest) is \(kind) (config media type \(manifest.config.mediaType)), not a Helm chart",
+                hint: "Point chartname at a chart pushed with `helm push` (config media type \(MediaType.helmConfig)).")
+        }
+        var warnings: [String] = []
+        let chartLayers = manifest.layers.filter { $0.mediaType == MediaType.helmChartContent }
+        let legacyLayers = manifest.layers.filter { $0.mediaType == MediaType.legacyChartContent }
+        let chartLayer: Descriptor
+        if chartLayers.count == 1 {
+            chartLayer = chartLayers[0]
+        } else if chartLayers.isEmpty, legacyLayers.count == 1 {
+            chartLayer = legacyLayers[0]
+            warnings.append("\(reference.untagged): chart layer uses the legacy media type \(MediaType.legacyChartContent); accepted, but push it again with a current Helm")
+        } else {
+            throw RegistryError(
+                .notAChart, registry: registry,
+                reason: "\(reference.untagged)@\(fetched.digest) has \(chartLayers.count + legacyLayers.count) chart layers, where a Helm chart has exactly one",
+                hint: "Push the chart again with `helm push`.")
+        }
+        let provenance = manifest.layers.first { $0.mediaType == MediaType.helmProvenance }
+
+        let configData = try client.fetchBlob(repository: repository, descriptor: manifest.config, limit: client.limits.configBytes)
+        guard let config = try? JSONDecoder().decode(HelmChartConfig.self, from: configData) else {
+            throw RegistryError(
+                .notAChart, registry: registry,
+                reason: "the Helm config blob of \(reference.untagged)@\(fetched.digest) has no chart name and version",
+                hint: "Push the chart again with `helm push`.")
+        }
+        guard Self.isSafeFileComponent(config.name), Self.isSafeFileComponent(config.version) else {
+            throw RegistryError(
+                .notAChart, registry: registry,
+                reason: "chart \(reference.untagged) declares name \"\(config.name)\" version \"\(config.version)\", which cannot be a file name",
+                hint: "Chart names and versions must not contain '/' or start with '.'; fix the chart's Chart.yaml.")
+        }
+        if let requested, reference.digest == nil || reference.tag != nil || version != nil, config.version != requested {
+            throw RegistryError(
+                .versionMismatch, registry: registry,
+                reason: "\(reference.untagged):\(lookup) holds chart version \(config.version), not \(requested)",
+                hint: "k0s needs the chart's real version; push the chart under its own version tag.")
+        }
+        if config.name != reference.chartName {
+            warnings.append("\(reference.untagged): the chart inside is named \"\(config.name)\", not \"\(reference.chartName)\"")
+        }
+        return ResolvedChart(
+            reference: reference, version: config.version, tag: reference.digest == nil ? lookup : reference.tag,
+            manifestDigest: fetched.digest, chartLayer: chartLayer, provenanceLayer: provenance, config: config,
+            warnings: warnings)
+    }
+
+    /// Downloads the chart (and its provenance, when present) into `directory` as
+    /// `NAME-VERSION.tgz`: streamed to a temporary file, verified, flushed, then renamed, so
+    /// a final name never holds unverified or partial bytes.
+    public func download(_ resolved: ResolvedChart, into directory: String) throws(RegistryError) -> PulledChart {
+        let repository = resolved.reference.repository
+        let chartPath = (directory as NSString).appendingPathComponent(resolved.fileName)
+        try fetchAtomically(repository: repository, descriptor: resolved.chartLayer, to: chartPath)
+        var provenancePath: String?
+        if let provenance = resolved.provenanceLayer {
+            let path = chartPath + ".prov"
+            try fetchAtomically(repository: repository, descriptor: provenance, to: path)
+            provenancePath = path
+        }
+        return PulledChart(resolved: resolved, chartPath: chartPath, provenancePath: provenancePath)
+    }
+
+    private func fetchAtomically(repository: String, descriptor: Descriptor, to path: String) throws(RegistryError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\((path as NSString).lastPathComponent).\(getpid()).partial")
+        try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary)
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        let synced = fd >= 0 && fsync(fd) == 0
+        if fd >= 0 { close(fd) }
+        guard synced, rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw RegistryError(
+                .localFile, registry: client.registry, reason: "cannot write \(path): \(message)",
+                hint: "Check free space and permissions of \(directory).")
+        }
+        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// Helm stores `+` (invalid in tags) as `_`.
+    public static func tag(fromVersion version: String) -> String { version.replacingOccurrences(of: "+", with: "_") }
+    public static func version(fromTag tag: String) -> String { tag.replacingOccurrences(of: "_", with: "+") }
+
+    /// Up to `count` available versions closest in order to `requested`, ascending.
+    public static func nearest(to requested: String, among available: [String], count: Int = 5) -> [String] {
+        let versions = Array(Set(available.compactMap { SemanticVersion($0) })).sorted()
+        guard !versions.isEmpty else { return Array(available.sorted().suffix(count)) }
+        guard let target = SemanticVersion(requested) else { return versions.suffix(count).map(\.description) }
+        let insertion = versions.firstIndex(where: { $0 > target }) ?? versions.count
+        let low = max(0, min(insertion - (count + 1) / 2, versions.count - count))
+        return versions[low..<min(versions.count, low + count)].map(\.description)
+    }
+
+    static func isSafeFileComponent(_ text: String) -> Bool {
+        !text.isEmpty && !text.hasPrefix(".") && !text.contains("/") && !text.contains("\0") && text.count <= 200
+    }
+}

@@ -1,0 +1,387 @@
+import Foundation
+import HTTP
+
+/// A client for one OCI registry (distribution spec v1.1): tags, manifests and blobs, with
+/// anonymous, Basic and Bearer-token authentication. Every byte it returns has been checked
+/// against a digest and a size limit.
+///
+/// Not `Sendable`: it owns its transport and its token cache. Use one per thread.
+public final class RegistryClient {
+    /// Limits on what a misbehaving registry can make us do.
+    public struct Limits: Sendable {
+        public var manifestBytes: Int64 = 4 << 20
+        public var configBytes: Int64 = 1 << 20
+        public var tagListPageBytes: Int64 = 8 << 20
+        public var tagListPages: Int = 100
+        public var tokenBytes: Int64 = 1 << 20
+        public init() {}
+    }
+
+    /// `host:port` as written in references.
+    public let registry: String
+    public let tls: TLSSettings
+    public let limits: Limits
+    let baseURL: URL
+    let transport: any HTTPTransport
+    let credentials: Credentials?
+    /// Bearer tokens by scope, reused for every request in that scope.
+    private var tokens: [String: String] = [:]
+    /// Set once the registry asked for Basic auth, so later requests send it up front.
+    private var sendBasic = false
+    /// How many tokens were fetched; lets tests prove tokens are reused.
+    public private(set) var tokenFetches = 0
+
+    public init(
+        registry: String, plainHTTP: Bool = false, tls: TLSSettings, credentials: Credentials? = nil,
+        transport: any HTTPTransport, limits: Limits = Limits()
+    ) throws(RegistryError) {
+        guard let url = URL(string: "\(plainHTTP ? "http" : "https")://\(registry)") else {
+            throw RegistryError(.invalidReference, registry: registry, reason: "not a usable registry address", hint: "Write it as host or host:port.")
+        }
+        self.registry = registry
+        self.baseURL = url
+        self.tls = tls
+        self.credentials = credentials
+        self.transport = transport
+        self.limits = limits
+    }
+
+    // MARK: Tags
+
+    /// All tags of `repository`, following `Link` pagination up to `limits.tagListPages` pages.
+    public func tags(repository: String) throws(RegistryError) -> [String] {
+        var url = endpoint("/v2/\(repository)/tags/list", query: "n=1000")
+        var tags: [String] = []
+        for _ in 0..<limits.tagListPages {
+            let response = try get(url, repository: repository, accept: "application/json", body: .memory(limit: limits.tagListPageBytes))
+            guard response.status == 200 else {
+                throw failure(response, what: "the tag list of \(repository)", repository: repository)
+            }
+            struct TagList: Decodable { var tags: [String]? }
+            guard let page = try? JSONDecoder().decode(TagList.self, from: response.body) else {
+                throw RegistryError(
+                    .badResponse, registry: registry, reason: "the tag list of \(repository) is not valid JSON",
+                    hint: "Is \(registry) an OCI registry? Check the host and port.")
+            }
+            tags += page.tags ?? []
+            guard let next = Self.nextLink(response.headerValues("Link")) else { return tags }
+            guard let nextURL = URL(string: next, relativeTo: baseURL)?.absoluteURL, nextURL.origin == baseURL.origin else {
+                throw RegistryError(
+                    .badResponse, registry: registry, reason: "the tag list's next-page link \(next) leaves the registry",
+                    hint: "Report the registry's broken pagination to its operators.")
+            }
+            url = nextURL
+        }
+        throw RegistryError(
+            .tooManyTagPages, registry: registry,
+            reason: "the tag list of \(repository) has more than \(limits.tagListPages) pages",
+            hint: "Pin the chart with an exact version or a digest so the tag list is not needed.")
+    }
+
+    /// The `rel="next"` target of RFC 8288 `Link` header values.
+    static func nextLink(_ values: [String]) -> String? {
+        for value in values {
+            for link in value.split(separator: ",") {
+                let parts = link.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
+                if parts.dropFirst().contains(where: { $0.replacingOccurrences(of: " ", with: "") == "rel=\"next\"" || $0 == "rel=next" }) {
+                    return String(target.dropFirst().dropLast())
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: Manifests
+
+    /// A manifest or index as fetched, with the digest of its exact bytes.
+    public struct FetchedManifest: Sendable {
+        public enum Content: Sendable {
+            case manifest(Manifest)
+            case index(Index)
+        }
+        public var digest: Digest
+        public var mediaType: String
+        public var size: Int64
+        public var content: Content
+    }
+
+    /// Fetches the manifest for a tag or digest, checking its digest (against the reference
+    /// when it is one, and against `Docker-Content-Digest` when the registry sends it).
+    public func manifest(repository: String, reference: String) throws(RegistryError) -> FetchedManifest {
+        let url = endpoint("/v2/\(repository)/manifests/\(reference)")
+        let response = try get(url, repository: repository, accept: MediaType.manifestAccept, body: .memory(limit: limits.manifestBytes))
+        guard response.status == 200 else {
+            throw failure(response, what: "manifest \(reference) of \(repository)", repository: repository)
+        }
+        let digest = Digest(sha256Hex: response.sha256Hex)
+        if let expected = Digest(reference), expected != digest {
+            throw RegistryError(
+                .digestMismatch, registry: registry,
+                reason: "manifest \(repository)@\(expected) arrived with digest \(digest)",
+                hint: "The registry or something in between altered it; do not use this registry until it is explained.")
+        }
+        if let header = response.header("Docker-Content-Digest"), let claimed = Digest(header), claimed.algorithm == "sha256", claimed != digest {
+            throw RegistryError(
+                .digestMismatch, registry: registry,
+                reason: "manifest \(repository):\(reference) has digest \(digest) but the registry says \(claimed)",
+                hint: "The registry or something in between altered it; do not use this registry until it is explained.")
+        }
+        struct Probe: Decodable { var mediaType: String?; var manifests: [Descriptor]?; var config: Descriptor? }
+        let decoder = JSONDecoder()
+        guard let probe = try? decoder.decode(Probe.self, from: response.body) else {
+            throw RegistryError(
+                .badResponse, registry: registry, reason: "manifest \(repository):\(reference) is not valid JSON",
+                hint: "Is \(registry) an OCI registry? Check the host and port.")
+        }
+        let mediaType = probe.mediaType ?? response.header("Content-Type") ?? MediaType.imageManifest
+        do {
+            if probe.manifests != nil || mediaType == MediaType.imageIndex || mediaType == MediaType.dockerManifestList {
+                let index = try decoder.decode(Index.self, from: response.body)
+                return FetchedManifest(digest: digest, mediaType: mediaType, size: response.bodySize, content: .index(index))
+            }
+            let manifest = try decoder.decode(Manifest.self, from: response.body)
+            return FetchedManifest(digest: digest, mediaType: mediaType, size: response.bodySize, content: .manifest(manifest))
+        } catch {
+            throw RegistryError(
+                .badResponse, registry: registry,
+                reason: "manifest \(repository):\(reference) (\(mediaType)) cannot be read: \(error)",
+                hint: "The artifact is malformed; push it again.")
+        }
+    }
+
+    // MARK: Blobs
+
+    /// Streams a blob to `path`, checking size and digest; on any failure the file is removed.
+    public func fetchBlob(repository: String, descriptor: Descriptor, to path: String) throws(RegistryError) {
+        do {
+            try checkSupported(descriptor, repository: repository)
+            let url = endpoint("/v2/\(repository)/blobs/\(descriptor.digest)")
+            let response = try get(url, repository: repository, accept: nil, body: .file(path: path, limit: descriptor.size))
+            try verify(response, descriptor: descriptor, repository: repository)
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+
+    /// Fetches a small blob (a config) into memory, checking size and digest.
+    public func fetchBlob(repository: String, descriptor: Descriptor, limit: Int64) throws(RegistryError) -> Data {
+        try checkSupported(descriptor, repository: repository)
+        guard descriptor.size <= limit else {
+            throw RegistryError(
+                .tooLarge, registry: registry,
+                reason: "blob \(descriptor.digest) of \(repository) declares \(descriptor.size) bytes, more than the \(limit) allowed for \(descriptor.mediaType)",
+                hint: "This does not look like a Helm chart's config; check the reference.")
+        }
+        let url = endpoint("/v2/\(repository)/blobs/\(descriptor.digest)")
+        let response = try get(url, repository: repository, accept: nil, body: .memory(limit: descriptor.size))
+        try verify(response, descriptor: descriptor, repository: repository)
+        return response.body
+    }
+
+    private func checkSupported(_ descriptor: Descriptor, repository: String) throws(RegistryError) {
+        guard descriptor.digest.algorithm == "sha256" else {
+            throw RegistryError(
+                .unsupported, registry: registry,
+                reason: "blob \(descriptor.digest) of \(repository) uses \(descriptor.digest.algorithm), which this tool cannot verify",
+                hint: "Push the chart with sha256 digests (Helm's default).")
+        }
+    }
+
+    private func verify(_ response: HTTPResponse, descriptor: Descriptor, repository: String) throws(RegistryError) {
+        guard response.status == 200 else {
+            throw failure(response, what: "blob \(descriptor.digest) of \(repository)", repository: repository)
+        }
+        guard response.bodySize == descriptor.size else {
+            throw RegistryError(
+                .sizeMismatch, registry: registry,
+                reason: "blob \(descriptor.digest) of \(repository) is \(response.bodySize) bytes, the manifest says \(descriptor.size)",
+                hint: "The registry sent a different blob than the manifest lists; push the chart again.")
+        }
+        guard response.sha256Hex == descriptor.digest.hex else {
+            throw RegistryError(
+                .digestMismatch, registry: registry,
+                reason: "blob of \(repository) should have digest \(descriptor.digest) but has sha256:\(response.sha256Hex)",
+                hint: "The registry's storage or something in between altered it; the bytes were discarded. Push the chart again and check the registry's storage.")
+        }
+    }
+
+    // MARK: Requests and authentication
+
+    private func endpoint(_ path: String, query: String? = nil) -> URL {
+        var text = baseURL.absoluteString + path
+        if let query { text += "?" + query }
+        return URL(string: text)!
+    }
+
+    private func send(_ url: URL, scope: String, accept: String?, body: ResponseBody) throws(RegistryError) -> HTTPResponse {
+        var headers: [(name: String, value: String)] = []
+        if let accept { headers.append(("Accept", accept)) }
+        if let token = tokens[scope] {
+            headers.append(("Authorization", "Bearer \(token)"))
+        } else if sendBasic, let credentials {
+            headers.append(("Authorization", credentials.basicAuthorization))
+        }
+        do {
+            return try transport.send(HTTPRequest(url: url, headers: headers, tls: tls), body: body)
+        } catch {
+            throw RegistryError(HTTPFailure: error, registry: registry)
+        }
+    }
+
+    /// GET with authentication: on a 401, answers the challenge once and repeats the request.
+    func get(_ url: URL, repository: String, accept: String?, body: ResponseBody) throws(RegistryError) -> HTTPResponse {
+        let scope = "repository:\(repository):pull"
+        var response = try send(url, scope: scope, accept: accept, body: body)
+        if response.status == 401 {
+            let challenged = try authenticate(response, scope: scope)
+            response = try send(url, scope: scope, accept: accept, body: body)
+            if response.status == 401 {
+                if credentials == nil {
+                    throw RegistryError(
+                        .credentialsRequired, registry: registry,
+                        reason: "\(repository) needs credentials (\(challenged) authentication; anonymous access was refused)",
+                        hint: "Give --username and --password-stdin, or username and password in the repository entry.")
+                }
+                throw RegistryError(
+                    .credentialsRejected, registry: registry,
+                    reason: "the registry rejected the credentials of user \"\(credentials!.username)\" for \(repository)",
+                    hint: "Check the user name and password; the password is read from standard input with --password-stdin.")
+            }
+        }
+        if response.status == 403 {
+            throw RegistryError(
+                .accessDenied, registry: registry,
+                reason: "access to \(repository) denied (HTTP 403)\(errorDetail(response))",
+                hint: credentials == nil
+                    ? "Give credentials with pull access (--username, --password-stdin)."
+                    : "User \"\(credentials!.username)\" lacks pull access to \(repository); ask the registry's administrators.")
+        }
+        return response
+    }
+
+    /// Answers a 401's challenge; returns its scheme name for messages.
+    private func authenticate(_ response: HTTPResponse, scope: String) throws(RegistryError) -> String {
+        let challenges = response.headerValues("WWW-Authenticate").compactMap(AuthChallenge.init(header:))
+        if let bearer = challenges.first(where: { if case .bearer = $0 { true } else { false } }),
+           case let .bearer(realm, service, challengeScope) = bearer
+        {
+            tokens[scope] = try fetchToken(realm: realm, service: service, scopes: Set([scope, challengeScope].compactMap { $0 }).sorted())
+            return "Bearer token"
+        }
+        if challenges.contains(where: { if case .basic = $0 { true } else { false } }) {
+            guard credentials != nil else {
+                throw RegistryError(
+                    .credentialsRequired, registry: registry,
+                    reason: "the registry requires Basic authentication and no credentials were given",
+                    hint: "Give --username and --password-stdin, or username and password in the repository entry.")
+            }
+            sendBasic = true
+            return "Basic"
+        }
+        let offered = response.headerValues("WWW-Authenticate").joined(separator: "; ")
+        throw RegistryError(
+            .unsupported, registry: registry,
+            reason: "the registry asks for authentication this tool does not speak (\(offered.isEmpty ? "no WWW-Authenticate header" : offered))",
+            hint: "Registries that use Basic or Bearer-token authentication are supported.")
+    }
+
+    /// Fetches a Bearer token from the realm, with Basic credentials when we have them.
+    private func fetchToken(realm: String, service: String?, scopes: [String]) throws(RegistryError) -> String {
+        guard var components = URLComponents(string: realm), let scheme = components.scheme, ["https", "http"].contains(scheme) else {
+            throw RegistryError(
+                .badResponse, registry: registry, reason: "the token realm \(realm) is not an http(s) URL",
+                hint: "The registry's auth configuration is broken; tell its operators.")
+        }
+        if scheme == "http", baseURL.scheme == "https" {
+            throw RegistryError(
+                .badResponse, registry: registry, reason: "refused to send credentials to the plain-HTTP token realm \(realm)",
+                hint: "Configure the registry's token realm with https.")
+        }
+        var items = components.queryItems ?? []
+        if let service { items.append(URLQueryItem(name: "service", value: service)) }
+        for scope in scopes { items.append(URLQueryItem(name: "scope", value: scope)) }
+        components.queryItems = items
+        guard let url = components.url else {
+            throw RegistryError(.badResponse, registry: registry, reason: "the token realm \(realm) is not a valid URL", hint: "Tell the registry's operators.")
+        }
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if let credentials { headers.append(("Authorization", credentials.basicAuthorization)) }
+        let response: HTTPResponse
+        do {
+            response = try transport.send(HTTPRequest(url: url, headers: headers, tls: tls), body: .memory(limit: limits.tokenBytes))
+        } catch {
+            throw RegistryError(HTTPFailure: error, registry: registry, context: "token service \(url.hostAndPort)")
+        }
+        tokenFetches += 1
+        if response.status == 401 || response.status == 403 {
+            if let credentials {
+                throw RegistryError(
+                    .credentialsRejected, registry: registry,
+                    reason: "the token service \(url.hostAndPort) rejected the credentials of user \"\(credentials.username)\"",
+                    hint: "Check the user name and password; the password is read from standard input with --password-stdin.")
+            }
+            throw RegistryError(
+                .credentialsRequired, registry: registry,
+                reason: "the token service \(url.hostAndPort) refuses anonymous access",
+                hint: "Give --username and --password-stdin, or username and password in the repository entry.")
+        }
+        struct TokenResponse: Decodable { var token: String?; var access_token: String? }
+        guard response.status == 200,
+              let decoded = try? JSONDecoder().decode(TokenResponse.self, from: response.body),
+              let token = decoded.token ?? decoded.access_token, !token.isEmpty
+        else {
+            throw RegistryError(
+                .badResponse, registry: registry,
+                reason: "the token service \(url.hostAndPort) answered HTTP \(response.status) without a token",
+                hint: "Check the token service; it must answer JSON with a \"token\" field.")
+        }
+        return token
+    }
+
+    // MARK: Errors
+
+    /// The distribution spec's error codes from a response body, for messages.
+    private func errorCodes(_ response: HTTPResponse) -> [(code: String, message: String)] {
+        struct Document: Decodable {
+            struct Entry: Decodable { var code: String?; var message: String? }
+            var errors: [Entry]?
+        }
+        guard let document = try? JSONDecoder().decode(Document.self, from: response.body) else { return [] }
+        return (document.errors ?? []).map { ($0.code ?? "", $0.message ?? "") }
+    }
+
+    private func errorDetail(_ response: HTTPResponse) -> String {
+        let codes = errorCodes(response)
+        guard !codes.isEmpty else { return "" }
+        return ": " + codes.map { $0.message.isEmpty ? $0.code : "\($0.code) \($0.message)" }.joined(separator: "; ")
+    }
+
+    private func failure(_ response: HTTPResponse, what: String, repository: String) -> RegistryError {
+        let codes = errorCodes(response).map(\.code)
+        switch response.status {
+        case 404 where codes.contains("NAME_UNKNOWN"):
+            return RegistryError(
+                .repositoryNotFound, registry: registry, reason: "no chart repository \(repository) (NAME_UNKNOWN)",
+                hint: "Check the chart's path in the reference; `helm push` stores a chart under its name in the path you push to.")
+        case 404:
+            return RegistryError(
+                .versionNotFound, registry: registry, reason: "\(what) not found\(errorDetail(response))",
+                hint: "Check the version or digest.")
+        default:
+            return RegistryError(
+                .registryFailed, registry: registry, reason: "\(what): HTTP \(response.status)\(errorDetail(response))",
+                hint: response.status >= 500 ? "The registry is failing; retry later or tell its operators." : "Check the reference and credentials.")
+        }
+    }
+}
+
+extension RegistryError {
+    /// Wraps a transport failure, keeping the host and the advice it carries.
+    init(HTTPFailure error: HTTPError, registry: String, context: String? = nil) {
+        let code: Code = error.code == .localFile ? .localFile : .registryFailed
+        self.init(code, registry: error.host, reason: (context.map { "\($0): " } ?? "") + error.reason, hint: error.hint)
+        self.transportCode = error.code
+    }
+}

@@ -1,0 +1,50 @@
+import HTTP
+
+/// A registry-level failure, naming the registry (`host:port`) and saying what to do.
+public struct RegistryError: Error, CustomStringConvertible, Sendable {
+    /// Stable identifiers; tests compare these, never the text.
+    public enum Code: String, Sendable {
+        case invalidReference
+        case credentialsRequired
+        case credentialsRejected
+        case accessDenied
+        case repositoryNotFound
+        case versionNotFound
+        case noMatchingVersion
+        case digestMismatch
+        case sizeMismatch
+        case tooLarge
+        case notAChart
+        case unsupported
+        case badResponse
+        case tooManyTagPages
+        case versionMismatch
+        case registryFailed
+        case localFile
+    }
+
+    public var code: Code
+    public var registry: String
+    public var reason: String
+    public var hint: String
+    public var fileID: String
+    public var line: Int
+    /// For failures below HTTP (TLS, connection), the transport's code.
+    public var transportCode: HTTPError.Code?
+
+    public init(
+        _ code: Code, registry: String, reason: String, hint: String = "",
+        fileID: String = #fileID, line: Int = #line
+    ) {
+        self.code = code
+        self.registry = registry
+        self.reason = reason
+        self.hint = hint
+        self.fileID = fileID
+        self.line = line
+    }
+
+    public var description: String {
+        hint.isEmpty ? "\(registry): \(reason)" : "\(registry): \(reason). \(hint)"
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import HTTP
+
+@Suite struct TLSSettingsTests {
+    let folder: String = {
+        let path = NSTemporaryDirectory() + "/tls-settings-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    func write(_ name: String, _ text: String) -> String {
+        let path = folder + "/" + name
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    static let certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    static let key = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n"
+
+    @Test func missingCAFileNamesTheFileAndTheSource() {
+        let tls = TLSSettings(caFile: folder + "/nope.crt", source: "repository \"private\"")
+        let error = #expect(throws: HTTPError.self) { try tls.validateFiles(host: "r:5443") }
+        #expect(error?.code == .caFileUnusable)
+        #expect(error?.description.contains("nope.crt") == true)
+        #expect(error?.description.contains("repository \"private\"") == true)
+        #expect(error?.description.hasPrefix("r:5443: ") == true)
+    }
+
+    @Test func caFileWithoutPEMIsRefused() {
+        let tls = TLSSettings(caFile: write("ca.txt", "hello"))
+        let error = #expect(throws: HTTPError.self) { try tls.validateFiles(host: "r") }
+        #expect(error?.code == .caFileUnusable)
+    }
+
+    @Test func encryptedClientKeyIsRefused() {
+        let tls = TLSSettings(
+            certFile: write("c.crt", Self.certificate),
+            keyFile: write("c.key", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n-----END ENCRYPTED PRIVATE KEY-----\n"))
+        let error = #expect(throws: HTTPError.self) { try tls.validateFiles(host: "r") }
+        #expect(error?.code == .clientCertificateUnusable)
+        #expect(error?.description.contains("encrypted") == true)
+    }
+
+    @Test func keyWithoutCertificateIsRefused() {
+        let tls = TLSSettings(keyFile: write("k.key", Self.key))
+        #expect(throws: HTTPError.self) { try tls.validateFiles(host: "r") }
+    }
+
+    @Test func goodFilesPass() throws {
+        let tls = TLSSettings(caFile: write("ca.crt", Self.certificate), certFile: write("c.crt", Self.certificate), keyFile: write("c.key", Self.key))
+        try tls.validateFiles(host: "r")
+    }
+
+    @Test func trustDescriptionSaysWhereTrustComesFrom() {
+        #expect(TLSSettings().trustDescription.contains("system trust store"))
+        #expect(TLSSettings(caFile: "ca.crt", source: "--ca-file").trustDescription == "caFile ca.crt (from --ca-file)")
+        #expect(TLSSettings(insecureSkipVerify: true).trustDescription.contains("insecure"))
+    }
+}
+
+@Suite struct TransportOptionsTests {
+    @Test func environmentOverrides() {
+        let options = TransportOptions.fromEnvironment(["BUNDLE_HTTP_LOW_SPEED_TIME": "3", "BUNDLE_HTTP_ATTEMPTS": "2", "BUNDLE_HTTP_CONNECT_TIMEOUT": "x"])
+        #expect(options.lowSpeedTime == 3)
+        #expect(options.maxAttempts == 2)
+        #expect(options.connectTimeout == TransportOptions().connectTimeout)
+    }
+
+    @Test func retryDelayHonoursRetryAfterWithinTheCap() {
+        let transport = CurlTransport(options: TransportOptions())
+        #expect(transport.retryDelay(attempt: 1, retryAfter: "2") == 2)
+        #expect(transport.retryDelay(attempt: 1, retryAfter: "3600") == 30)
+        #expect(transport.retryDelay(attempt: 1, retryAfter: nil) == 0.25)
+        #expect(transport.retryDelay(attempt: 3, retryAfter: nil) == 1)
+        #expect(transport.retryDelay(attempt: 3, retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == 1)
+    }
+
+    @Test func originComparisonMakesDefaultPortsExplicit() {
+        #expect(URL(string: "https://r.io/a")!.origin == URL(string: "https://R.io:443/b")!.origin)
+        #expect(URL(string: "https://r.io/a")!.origin != URL(string: "https://cdn.r.io/a")!.origin)
+        #expect(URL(string: "https://r.io:5000/a")!.hostAndPort == "r.io:5000")
+    }
+}
