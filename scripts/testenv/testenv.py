@@ -87,7 +87,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["serve"])
     parser.add_argument("dir")
-    parser.add_argument("--profile", choices=["full", "demo"], default="full")
+    parser.add_argument("--profile", choices=["full", "demo", "bench"], default="full")
     parser.add_argument("--big-chart-mb", type=int, default=0)
     parser.add_argument("--demo-chart", default=None, help="folder of the demo chart (profile demo)")
     args = parser.parse_args()
@@ -180,7 +180,9 @@ def main():
 
     registry = oci_push.Registry(env["registries"]["anonymous"], files["caFile"])
     charts = env["charts"]
-    if args.profile == "demo":
+    if args.profile == "bench":
+        pass
+    elif args.profile == "demo":
         chart_dir = os.path.abspath(args.demo_chart)
         chart_files = {}
         for folder, _, names in os.walk(chart_dir):
