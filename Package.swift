@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries, each with a shim of typed C functions (libcurl's setopt is variadic).
@@ -30,17 +31,20 @@ let package = Package(
         .target(
             name: "OCI",
             dependencies: ["HTTP", .product(name: "Crypto", package: "swift-crypto")]),
+        // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.
+        .target(name: "K0sConfig", dependencies: ["OCI", "HTTP", "Yams"]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive",
+                "OCI", "HTTP", "Archive", "K0sConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "bundle", dependencies: ["Commands"]),
 
         .testTarget(name: "OCITests", dependencies: ["OCI", "HTTP"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "HTTP", "Archive"]),
     ],
     swiftLanguageModes: [.v6]

@@ -76,7 +76,7 @@ public struct ChartReference: Sendable, Hashable, CustomStringConvertible {
     /// The reference without tag or digest.
     public var untagged: String { "oci://\(registry)/\(repository)" }
 
-    static func isValidRegistry(_ text: String) -> Bool {
+    public static func isValidRegistry(_ text: String) -> Bool {
         guard !text.isEmpty else { return false }
         var host = Substring(text)
         var port: Substring?
@@ -100,7 +100,7 @@ public struct ChartReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Distribution spec: path-component ( "/" path-component )*, each [a-z0-9]+ ( separator [a-z0-9]+ )*.
-    static func isValidRepository(_ text: String) -> Bool {
+    public static func isValidRepository(_ text: String) -> Bool {
         guard !text.isEmpty, text.count <= 255 else { return false }
         return text.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { component in
             guard let first = component.first, let last = component.last,

@@ -1,0 +1,377 @@
+import Foundation
+import HTTP
+import OCI
+import Yams
+
+/// A k0s config as k0s reads it: the helm extension's repositories and charts, validated as
+/// strictly as k0s validates them, with every problem located by file, line and column.
+///
+/// Accepted inputs, detected by content: a k0s `ClusterConfig`, the short form (top-level
+/// `repositories:` and `extensions.helm.charts:`), a k0sctl `Cluster` carrying the
+/// ClusterConfig under `spec.k0s.config`, or a multi-document file holding one of these.
+public struct K0sConfig {
+    public enum Format: String, Sendable {
+        case clusterConfig = "k0s ClusterConfig"
+        case shortForm = "short form"
+        case k0sctl = "k0sctl Cluster"
+    }
+
+    /// The file as named by the user.
+    public let file: String
+    /// The folder relative paths (caFile, certFile, keyfile) resolve against.
+    public let directory: String
+    public let text: String
+    public let format: Format
+    public let repositories: [RepositoryEntry]
+    public let charts: [ChartEntry]
+    /// Warnings and notes (errors are thrown).
+    public let problems: [ConfigProblem]
+
+    /// The helm section as parsed (for the rewrite), and the key path that leads to it.
+    let helm: Node.Mapping
+    let helmKey: Node?
+    let helmPath: String
+    /// For the short form, top-level repositories live outside the helm mapping.
+    let shortFormRepositories: [Node]
+
+    static let helmKeys = ["concurrencyLevel", "repositories", "charts"]
+    static let repositoryKeys = ["name", "url", "caFile", "certFile", "keyfile", "username", "password", "insecure"]
+    static let chartKeys = ["name", "chartname", "version", "values", "namespace", "timeout", "forceUpgrade", "order"]
+
+    /// Reads and validates the config at `path`.
+    public static func load(path: String) throws(ConfigError) -> K0sConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check permissions)" : "does not exist"
+            throw ConfigError(file: path, problems: [ConfigProblem(.error, .unreadable, at: nil, path: "", "\(path) \(reason)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, problems: [ConfigProblem(.error, .unreadable, at: nil, path: "", "\(path) is not UTF-8 text")])
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(text: text, file: path, directory: directory)
+    }
+
+    /// Parses and validates config text; `directory` is where relative file paths resolve.
+    public static func parse(text: String, file: String, directory: String) throws(ConfigError) -> K0sConfig {
+        var reader = NodeReader(file: file)
+        var documents: [Node] = []
+        do {
+            let parser = try Parser(yaml: text)
+            while let node = try parser.nextRoot() { documents.append(node) }
+        } catch let error as YamlError {
+            throw ConfigError(file: file, problems: [Self.yamlProblem(error, file: file)])
+        } catch {
+            throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: "", "not valid YAML: \(error)")])
+        }
+
+        // Which document is the config?
+        var candidates: [(Node, Format)] = []
+        var others: [String] = []
+        for document in documents {
+            guard case .mapping(let root) = document else { continue }
+            let apiVersion = root["apiVersion"]?.scalar?.string ?? ""
+            let kind = root["kind"]?.scalar?.string ?? ""
+            if apiVersion.hasPrefix("k0s.k0sproject.io/") && kind == "ClusterConfig" {
+                candidates.append((document, .clusterConfig))
+            } else if apiVersion.hasPrefix("k0sctl.k0sproject.io/") && kind == "Cluster" {
+                candidates.append((document, .k0sctl))
+            } else if apiVersion.isEmpty && kind.isEmpty && (root["repositories"] != nil || root["extensions"] != nil) {
+                candidates.append((document, .shortForm))
+            } else {
+                others.append(kind.isEmpty ? "a document without apiVersion and kind" : "\(kind) \(apiVersion)")
+            }
+        }
+        guard let (root, format) = candidates.first else {
+            let found = others.isEmpty ? "nothing" : others.joined(separator: ", ")
+            throw ConfigError(file: file, problems: [ConfigProblem(
+                .error, .notAConfig, at: ConfigLocation(file: file, line: 1, column: 1), path: "",
+                "holds no k0s ClusterConfig (k0s.k0sproject.io/v1beta1), k0sctl Cluster (k0sctl.k0sproject.io/v1beta1) or short-form config with top-level repositories and extensions.helm.charts; found \(found)")])
+        }
+        if candidates.count > 1 {
+            let lines = candidates.compactMap { $0.0.mark.map { "line \($0.line)" } }.joined(separator: ", ")
+            reader.report(.error, .severalConfigs, candidates[1].0, "", "holds \(candidates.count) configs (\(lines)); give one config per file")
+        }
+
+        // Find the helm section.
+        var helmNode: Node?
+        var helmKey: Node?
+        var helmPath = ""
+        var topRepositories: [Node] = []
+        switch format {
+        case .clusterConfig, .k0sctl:
+            let prefix: [String] = format == .k0sctl ? ["spec", "k0s", "config", "spec", "extensions", "helm"] : ["spec", "extensions", "helm"]
+            var current: Node? = root
+            var path: [String] = []
+            for key in prefix {
+                guard case .mapping(let mapping)? = current else {
+                    current = nil
+                    break
+                }
+                path.append(key)
+                let pair = mapping.first { $0.key.scalar?.string.lowercased() == key.lowercased() }
+                if key == "helm" { helmKey = pair?.key }
+                current = pair?.value
+            }
+            helmNode = current
+            helmPath = prefix.joined(separator: ".")
+            if helmNode == nil {
+                reader.report(.error, .noHelmSection, root, helmPath, "the config has no \(helmPath) section, so there are no charts to bundle")
+            }
+        case .shortForm:
+            let allowedTop = ["repositories", "extensions"]
+            if let top = reader.fields(root, path: "", allowed: allowedTop, context: "the short form") {
+                if let repositories = reader.sequence(top, "repositories", path: "") { topRepositories = repositories }
+                if let extensions = top["extensions"], let ext = reader.fields(extensions.value, path: "extensions", allowed: ["helm"], context: "extensions") {
+                    helmNode = ext["helm"]?.value
+                    helmKey = ext["helm"]?.key
+                }
+            }
+            helmPath = "extensions.helm"
+            if helmNode == nil {
+                reader.report(.error, .noHelmSection, root, helmPath, "the short form needs extensions.helm.charts listing the charts to bundle")
+            }
+        }
+
+        var repositories: [RepositoryEntry] = []
+        var charts: [ChartEntry] = []
+        var helmMapping = Node.Mapping([])
+        if let helmNode, let helm = reader.fields(helmNode, path: helmPath, allowed: helmKeys, context: "the helm extension") {
+            if case .mapping(let m) = helmNode { helmMapping = m }
+            _ = reader.int(helm, "concurrencyLevel", path: helmPath)
+            var repositoryNodes: [(Node, String)] = topRepositories.enumerated().map { ($1, "repositories[\($0)]") }
+            if let list = reader.sequence(helm, "repositories", path: helmPath) {
+                repositoryNodes += list.enumerated().map { ($1, "\(helmPath).repositories[\($0)]") }
+            }
+            var seenRepositories: [String: Node] = [:]
+            for (index, (node, path)) in repositoryNodes.enumerated() {
+                if let name = node.mapping?["name"]?.scalar?.string {
+                    if let first = seenRepositories[name] {
+                        reader.report(.error, .duplicateName, node, "\(path).name", "repository \"\(name)\" is defined twice (first at \(reader.location(first).map(\.description) ?? "?"))")
+                        continue
+                    }
+                    seenRepositories[name] = node
+                }
+                if let entry = Self.repository(node, path: path, index: index, directory: directory, reader: &reader) {
+                    repositories.append(entry)
+                }
+            }
+            var seenCharts: [String: Node] = [:]
+            for (index, node) in (reader.sequence(helm, "charts", path: helmPath) ?? []).enumerated() {
+                let path = "\(helmPath).charts[\(index)]"
+                if let name = node.mapping?["name"]?.scalar?.string {
+                    if let first = seenCharts[name] {
+                        reader.report(.error, .duplicateName, node, "\(path).name", "release name \"\(name)\" is used twice (first at \(reader.location(first).map(\.description) ?? "?")); k0s installs one release per name")
+                    }
+                    seenCharts[name] = seenCharts[name] ?? node
+                }
+                if let entry = Self.chart(node, path: path, index: index, format: format, repositories: repositories, reader: &reader) {
+                    charts.append(entry)
+                }
+            }
+        }
+
+        if reader.problems.contains(where: { $0.severity == .error }) {
+            throw ConfigError(file: file, problems: reader.problems)
+        }
+        return K0sConfig(
+            file: file, directory: directory, text: text, format: format, repositories: repositories, charts: charts,
+            problems: reader.problems, helm: helmMapping, helmKey: helmKey, helmPath: helmPath,
+            shortFormRepositories: topRepositories)
+    }
+
+    static func yamlProblem(_ error: YamlError, file: String) -> ConfigProblem {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: mark.line, column: mark.column), path: "", "not valid YAML: \(what)")
+        default:
+            return ConfigProblem(.error, .invalidYAML, at: nil, path: "", "not valid YAML: \(error)")
+        }
+    }
+
+    // MARK: Entries
+
+    static func repository(_ node: Node, path: String, index: Int, directory: String, reader: inout NodeReader) -> RepositoryEntry? {
+        guard let fields = reader.fields(node, path: path, allowed: repositoryKeys, context: "a repository entry") else { return nil }
+        let name = reader.string(fields, "name", path: path, required: true)
+        let url = reader.string(fields, "url", path: path, required: true)
+        let caFile = reader.string(fields, "caFile", path: path, required: false)
+        let certFile = reader.string(fields, "certFile", path: path, required: false)
+        let keyFile = reader.string(fields, "keyfile", path: path, required: false)
+        let username = reader.string(fields, "username", path: path, required: false, nonEmpty: false)
+        let password = reader.string(fields, "password", path: path, required: false, nonEmpty: false)
+        let insecure = reader.bool(fields, "insecure", path: path) ?? false
+        guard let name, let url else { return nil }
+
+        var kind: RepositoryEntry.Kind
+        let lower = url.lowercased()
+        if lower.hasPrefix("oci://") {
+            let rest = String(url.dropFirst("oci://".count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            let registry = String(rest.split(separator: "/", maxSplits: 1).first ?? "")
+            let prefix = rest.count > registry.count ? String(rest.dropFirst(registry.count + 1)) : ""
+            guard ChartReference.isValidRegistry(registry), prefix.isEmpty || ChartReference.isValidRepository(prefix) else {
+                reader.report(.error, .invalidRepositoryURL, fields["url"]?.value, "\(path).url", "\"\(url)\" is not a valid OCI registry URL; write oci://HOST[:PORT]")
+                return nil
+            }
+            kind = .oci(registry: registry, pathPrefix: prefix)
+            if !prefix.isEmpty {
+                reader.report(.warning, .pathPrefixRepository, fields["url"]?.value, "\(path).url",
+                              "k0s rejects an oci repository URL with a path (/\(prefix)); bundle matches charts under it, and the rewritten config will not contain this entry")
+            }
+        } else if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
+            guard URL(string: url)?.host != nil else {
+                reader.report(.error, .invalidRepositoryURL, fields["url"]?.value, "\(path).url", "\"\(url)\" is not a valid URL")
+                return nil
+            }
+            kind = .http(url: url)
+        } else {
+            reader.report(.error, .invalidRepositoryURL, fields["url"]?.value, "\(path).url",
+                          "\"\(url)\" must start with oci://, https:// or http://")
+            return nil
+        }
+        if insecure {
+            reader.report(.warning, .insecure, fields["insecure"]?.value, "\(path).insecure",
+                          "TLS verification is off for repository \"\(name)\"; anyone on the network path can impersonate it")
+        }
+        func resolve(_ file: String?) -> String? {
+            guard let file else { return nil }
+            let expanded = (file as NSString).expandingTildeInPath
+            if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
+            return ((directory as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+        }
+        return RepositoryEntry(
+            name: name, url: url, kind: kind, caFile: caFile, certFile: certFile, keyFile: keyFile, username: username,
+            password: password, insecure: insecure, resolvedCAFile: resolve(caFile), resolvedCertFile: resolve(certFile),
+            resolvedKeyFile: resolve(keyFile),
+            location: reader.location(node) ?? ConfigLocation(file: reader.file, line: 0, column: 0), index: index)
+    }
+
+    static func chart(_ node: Node, path: String, index: Int, format: Format, repositories: [RepositoryEntry], reader: inout NodeReader) -> ChartEntry? {
+        guard let fields = reader.fields(node, path: path, allowed: chartKeys, context: "a chart entry") else { return nil }
+        let name = reader.string(fields, "name", path: path, required: true)
+        let chartname = reader.string(fields, "chartname", path: path, required: true)
+        let version = reader.string(fields, "version", path: path, required: false)
+        let namespace = reader.string(fields, "namespace", path: path, required: format != .shortForm)
+        if let values = fields["values"] {
+            if case .scalar = values.value {
+                _ = reader.string(fields, "values", path: path, required: false, nonEmpty: false)
+            } else {
+                reader.report(.error, .wrongType, values.value, "\(path).values",
+                              "\"values\" must be a YAML string holding the chart's values, found \(NodeReader.kind(of: values.value)); write `values: |` and indent the values under it")
+            }
+        }
+        if let timeout = fields["timeout"], timeout.value.scalar == nil {
+            reader.report(.error, .wrongType, timeout.value, "\(path).timeout", "\"timeout\" must be a duration like 10m or a number of seconds")
+        }
+        _ = reader.bool(fields, "forceUpgrade", path: path)
+        _ = reader.int(fields, "order", path: path)
+
+        if let name, !isValidReleaseName(name) {
+            reader.report(.error, .invalidReleaseName, fields["name"]?.value, "\(path).name",
+                          "\"\(name)\" is not a valid Helm release name: at most 53 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit")
+        }
+        if format == .shortForm, namespace == nil, let name {
+            reader.report(.note, .defaultNamespace, node, "\(path).namespace", "chart \"\(name)\" has no namespace; it goes to \"default\"")
+        }
+        guard let name, let chartname else { return nil }
+
+        let source: ChartSource
+        if chartname.lowercased().hasPrefix("oci://") {
+            let reference: ChartReference
+            do {
+                reference = try ChartReference(parsing: chartname)
+            } catch {
+                reader.report(.error, .invalidChartReference, fields["chartname"]?.value, "\(path).chartname", error.reason + ". " + error.hint)
+                return nil
+            }
+            let repository = matchRepository(reference, in: repositories)
+            source = .oci(reference, repository: repository?.name)
+            if repository == nil {
+                reader.report(.note, .systemTrustStore, fields["chartname"]?.value, "\(path).chartname",
+                              "no repository entry matches \(reference.registry); its certificate is checked against the system trust store, without credentials unless the environment or a Docker config gives them")
+            }
+        } else if chartname.hasPrefix("/") {
+            source = .localFile(chartname)
+        } else {
+            let parts = chartname.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                reader.report(.error, .invalidChartReference, fields["chartname"]?.value, "\(path).chartname",
+                              "\"\(chartname)\" is not a chart reference: use oci://HOST[:PORT]/PATH/CHART, REPOSITORY/CHART, or an absolute path to a chart .tgz on the node")
+                return nil
+            }
+            let repositoryName = String(parts[0])
+            guard let repository = repositories.first(where: { $0.name == repositoryName }) else {
+                let names = repositories.map(\.name)
+                var message = "repository \"\(repositoryName)\" is not defined in repositories"
+                if let close = NodeReader.suggestion(for: repositoryName, among: names) { message += "; did you mean \"\(close)\"?" }
+                message += names.isEmpty ? " (there are none)" : " (defined: \(names.joined(separator: ", ")))"
+                reader.report(.error, .undefinedRepository, fields["chartname"]?.value, "\(path).chartname", message)
+                return nil
+            }
+            if case .oci = repository.kind {
+                reader.report(.error, .invalidChartReference, fields["chartname"]?.value, "\(path).chartname",
+                              "repository \"\(repositoryName)\" is an OCI registry; write the chart as oci://\(repository.url.dropFirst("oci://".count))/\(parts[1])")
+                return nil
+            }
+            source = .repository(name: repositoryName, chart: String(parts[1]))
+        }
+        return ChartEntry(
+            name: name, chartname: chartname, version: version, namespace: namespace, source: source,
+            location: reader.location(node) ?? ConfigLocation(file: reader.file, line: 0, column: 0), index: index)
+    }
+
+    /// Helm's release name rule (and k0s's schema): DNS-1123 subdomain, at most 53 characters.
+    public static func isValidReleaseName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.count <= 53 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            guard let first = label.first, let last = label.last else { return false }
+            let ok: (Character) -> Bool = { $0.isASCII && ($0.isNumber || ("a"..."z").contains($0)) }
+            return ok(first) && ok(last) && label.allSatisfy { ok($0) || $0 == "-" }
+        }
+    }
+
+    /// The repository entry whose registry (host and port) equals the chart's and whose path
+    /// prefix, if any, covers the chart's path on whole segments; the longest prefix wins.
+    public static func matchRepository(_ reference: ChartReference, in repositories: [RepositoryEntry]) -> RepositoryEntry? {
+        var best: (RepositoryEntry, Int)?
+        for repository in repositories {
+            guard case .oci(let registry, let prefix) = repository.kind,
+                  registry.lowercased() == reference.registry.lowercased()
+            else { continue }
+            let covers = prefix.isEmpty || reference.repository == prefix || reference.repository.hasPrefix(prefix + "/")
+            guard covers else { continue }
+            let length = prefix.isEmpty ? 0 : prefix.split(separator: "/").count
+            if best == nil || length > best!.1 { best = (repository, length) }
+        }
+        return best?.0
+    }
+
+    public func repository(named name: String?) -> RepositoryEntry? {
+        guard let name else { return nil }
+        return repositories.first { $0.name == name }
+    }
+
+    /// Problems with the files a repository names (caFile, certFile, keyfile): each missing or
+    /// unreadable one, naming the repository and the field. Checked when the repository is
+    /// used, since a config may name files that exist only on the node.
+    public func fileProblems(for repository: RepositoryEntry) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        for (field, written, resolved) in [("caFile", repository.caFile, repository.resolvedCAFile),
+                                           ("certFile", repository.certFile, repository.resolvedCertFile),
+                                           ("keyfile", repository.keyFile, repository.resolvedKeyFile)] {
+            guard let written, let resolved else { continue }
+            if !FileManager.default.isReadableFile(atPath: resolved) {
+                let why = FileManager.default.fileExists(atPath: resolved) ? "cannot be read (check permissions)" : "does not exist"
+                let shown = written == resolved ? written : "\(written) (\(resolved))"
+                problems.append(ConfigProblem(
+                    .error, .unusableFile, at: repository.location, path: "repository \"\(repository.name)\".\(field)",
+                    "\(field) \(shown) \(why); relative paths resolve against the config's folder \(directory)"))
+            }
+        }
+        if repository.certFile != nil && repository.keyFile == nil {
+            problems.append(ConfigProblem(.error, .missingKey, at: repository.location, path: "repository \"\(repository.name)\".keyfile",
+                                          "certFile is given without keyfile; give the client certificate's private key too"))
+        }
+        return problems
+    }
+}

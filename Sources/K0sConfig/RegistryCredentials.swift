@@ -1,0 +1,82 @@
+import Foundation
+import OCI
+
+/// Where a registry's credentials come from, so pipelines need not write secrets into configs.
+///
+/// In order: the environment (`BUNDLE_REPO_<NAME>_USERNAME` and `BUNDLE_REPO_<NAME>_PASSWORD`,
+/// NAME being the repository entry's name upper-cased with every other character than A-Z
+/// and 0-9 turned into `_`), then `username`/`password` in the repository entry, then the
+/// `auths` of a Docker or Helm `config.json` for the registry's host (`$DOCKER_CONFIG/config.json`
+/// or `~/.docker/config.json`, and `$HELM_REGISTRY_CONFIG` or `~/.config/helm/registry/config.json`).
+public struct RegistryCredentials {
+    public struct Found: Sendable {
+        public var credentials: Credentials
+        /// For messages and the plan: "environment BUNDLE_REPO_PRIVATE_*", "config", "~/.docker/config.json".
+        public var source: String
+    }
+
+    let environment: [String: String]
+    let home: String
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+        self.home = environment["HOME"] ?? NSHomeDirectory()
+    }
+
+    /// The environment variable prefix for a repository entry: `BUNDLE_REPO_MY_REGISTRY`.
+    public static func variablePrefix(for repositoryName: String) -> String {
+        "BUNDLE_REPO_" + String(repositoryName.uppercased().unicodeScalars.map { scalar in
+            (("A"..."Z").contains(Character(scalar)) || ("0"..."9").contains(Character(scalar))) ? Character(scalar) : "_"
+        })
+    }
+
+    public func find(repository: RepositoryEntry?, registry: String) -> Found? {
+        if let repository {
+            let prefix = Self.variablePrefix(for: repository.name)
+            if let user = environment["\(prefix)_USERNAME"], let password = environment["\(prefix)_PASSWORD"] {
+                return Found(credentials: Credentials(username: user, password: password), source: "environment \(prefix)_USERNAME/_PASSWORD")
+            }
+            if let user = repository.username, let password = repository.password, !user.isEmpty {
+                return Found(credentials: Credentials(username: user, password: password), source: "\(repository.origin)")
+            }
+        }
+        for path in configFiles() {
+            if let credentials = Self.dockerCredentials(path: path, registry: registry) {
+                return Found(credentials: credentials, source: path)
+            }
+        }
+        return nil
+    }
+
+    func configFiles() -> [String] {
+        var files: [String] = []
+        if let dir = environment["DOCKER_CONFIG"] { files.append((dir as NSString).appendingPathComponent("config.json")) }
+        files.append("\(home)/.docker/config.json")
+        if let helm = environment["HELM_REGISTRY_CONFIG"] { files.append(helm) }
+        files.append("\(home)/.config/helm/registry/config.json")
+        return files
+    }
+
+    /// `auths[registry]` of a Docker config: `auth` (base64 user:password) or `username`/`password`.
+    static func dockerCredentials(path: String, registry: String) -> Credentials? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let auths = root["auths"] as? [String: Any]
+        else { return nil }
+        let wanted = registry.lowercased()
+        for (key, value) in auths {
+            var host = key.lowercased()
+            for scheme in ["https://", "http://"] where host.hasPrefix(scheme) { host = String(host.dropFirst(scheme.count)) }
+            host = String(host.split(separator: "/").first ?? "")
+            guard host == wanted, let entry = value as? [String: Any] else { continue }
+            if let auth = entry["auth"] as? String, let decoded = Data(base64Encoded: auth).flatMap({ String(data: $0, encoding: .utf8) }),
+               let colon = decoded.firstIndex(of: ":") {
+                return Credentials(username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+            }
+            if let user = entry["username"] as? String, let password = entry["password"] as? String {
+                return Credentials(username: user, password: password)
+            }
+        }
+        return nil
+    }
+}
