@@ -30,6 +30,8 @@ public final class RegistryClient {
     private var sendBasic = false
     /// How many tokens were fetched; lets tests prove tokens are reused.
     public private(set) var tokenFetches = 0
+    /// The authentication the registry asked for so far: "anonymous", "basic" or "bearer token".
+    public private(set) var authScheme = "anonymous"
 
     public init(
         registry: String, plainHTTP: Bool = false, tls: TLSSettings, credentials: Credentials? = nil,
@@ -268,6 +270,7 @@ public final class RegistryClient {
            case let .bearer(realm, service, challengeScope) = bearer
         {
             tokens[scope] = try fetchToken(realm: realm, service: service, scopes: Set([scope, challengeScope].compactMap { $0 }).sorted())
+            authScheme = "bearer token"
             return "Bearer token"
         }
         if challenges.contains(where: { if case .basic = $0 { true } else { false } }) {
@@ -278,6 +281,7 @@ public final class RegistryClient {
                     hint: "Give --username and --password-stdin, or username and password in the repository entry.")
             }
             sendBasic = true
+            authScheme = "basic"
             return "Basic"
         }
         let offered = response.headerValues("WWW-Authenticate").joined(separator: "; ")

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+
+/// `bundle plan` against the real test registries.
+@Suite struct PlanTests {
+    let env: TestEnvironment
+    init() throws { env = try TestEnvironment.require() }
+
+    /// Writes `config` into a fresh folder holding a copy of the test CA as ca.crt (so that a
+    /// relative caFile is exercised) and runs `bundle plan --json` on it.
+    func plan(_ config: String, environment: [String: String?] = [:]) throws -> (Run, [[String: Any]]) {
+        let folder = env.scratch()
+        try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
+        let path = folder + "/k0s.yaml"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try env.bundle(["plan", path, "--json"], environment: environment)
+        let charts = run.json?["charts"] as? [[String: Any]] ?? []
+        return (run, charts)
+    }
+
+    func row(_ charts: [[String: Any]], _ release: String) -> [String: Any] {
+        charts.first { $0["release"] as? String == release } ?? [:]
+    }
+
+    @Test func resolvesEveryKindOfRegistry() throws {
+        let (run, charts) = try plan("""
+            apiVersion: k0s.k0sproject.io/v1beta1
+            kind: ClusterConfig
+            spec:
+              extensions:
+                helm:
+                  repositories:
+                    - name: anonymous
+                      url: oci://\(env.registry("anonymous"))
+                      caFile: ca.crt
+                    - name: basic
+                      url: oci://\(env.registry("basic"))
+                      caFile: ca.crt
+                    - name: mtls
+                      url: oci://\(env.registry("mtls"))
+                      caFile: \(env.file.caBundle)
+                      certFile: \(env.file.clientCert)
+                      keyfile: \(env.file.clientKey)
+                    - name: token
+                      url: oci://\(env.registry("token"))
+                      caFile: ca.crt
+                  charts:
+                    - name: anonymous-app
+                      chartname: oci://\(env.registry("anonymous"))/charts/app
+                      namespace: apps
+                    - name: basic-app
+                      chartname: oci://\(env.registry("basic"))/charts/app
+                      version: "~1.2.0"
+                      namespace: apps
+                    - name: mtls-app
+                      chartname: oci://\(env.registry("mtls"))/charts/app
+                      version: "1.0.0"
+                      namespace: apps
+                    - name: token-app
+                      chartname: oci://\(env.registry("token"))/private/app
+                      namespace: apps
+            """, environment: [
+                "BUNDLE_REPO_BASIC_USERNAME": env.file.username, "BUNDLE_REPO_BASIC_PASSWORD": env.file.password,
+                "BUNDLE_REPO_TOKEN_USERNAME": env.file.username, "BUNDLE_REPO_TOKEN_PASSWORD": env.file.password,
+            ])
+        #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
+        #expect(run.json?["ok"] as? Bool == true)
+        #expect(row(charts, "anonymous-app")["resolved"] as? String == "1.10.1")
+        #expect(row(charts, "anonymous-app")["manifestDigest"] as? String == env.file.app["1.10.1"]?.manifest)
+        #expect(row(charts, "basic-app")["resolved"] as? String == "1.2.5")
+        #expect((row(charts, "basic-app")["auth"] as? String)?.hasPrefix("basic (environment BUNDLE_REPO_BASIC") == true)
+        #expect(row(charts, "mtls-app")["tls"] as? String == "caFile \(env.file.caBundle) + mTLS")
+        #expect(row(charts, "mtls-app")["chartDigest"] as? String == env.file.app["1.0.0"]?.chart)
+        #expect((row(charts, "token-app")["auth"] as? String)?.hasPrefix("bearer token") == true)
+        #expect(row(charts, "token-app")["resolved"] as? String == "1.0.0")
+        #expect(!run.stdout.contains(env.file.password) && !run.stderr.contains(env.file.password))
+    }
+
+    @Test func pathPrefixRepositoriesMatchTheLongestPrefix() throws {
+        // The entry without a path has no caFile, so only the /charts entry can make this work.
+        let (run, charts) = try plan("""
+            repositories:
+              - name: whole-registry
+                url: oci://\(env.registry("anonymous"))
+              - name: charts-team
+                url: oci://\(env.registry("anonymous"))/charts
+                caFile: ca.crt
+              - name: charts-team-lookalike
+                url: oci://\(env.registry("anonymous"))/chart
+                caFile: /nonexistent/ca.crt
+            extensions:
+              helm:
+                charts:
+                  - name: app
+                    chartname: oci://\(env.registry("anonymous"))/charts/app
+                    version: "1.3.0"
+            """)
+        #expect(run.status == 0, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
+        #expect(row(charts, "app")["repository"] as? String == "charts-team")
+        #expect(row(charts, "app")["resolved"] as? String == "1.3.0")
+        let problems = run.json?["problems"] as? [[String: Any]] ?? []
+        #expect(problems.contains { $0["code"] as? String == "pathPrefixRepository" })
+        #expect(problems.contains { $0["code"] as? String == "defaultNamespace" })
+    }
+
+    @Test func everyFailingChartIsListedAtOnce() throws {
+        let (run, charts) = try plan("""
+            repositories:
+              - name: good
+                url: oci://\(env.registry("anonymous"))
+                caFile: ca.crt
+              - name: wrong-ca
+                url: oci://\(env.registry("expired"))
+                caFile: ca.crt
+              - name: missing-ca
+                url: oci://\(env.registry("basic"))
+                caFile: not-here.crt
+            extensions:
+              helm:
+                charts:
+                  - name: fine
+                    chartname: oci://\(env.registry("anonymous"))/charts/app
+                  - name: no-such-version
+                    chartname: oci://\(env.registry("anonymous"))/charts/app
+                    version: "7.0.0"
+                  - name: expired
+                    chartname: oci://\(env.registry("expired"))/charts/app
+                  - name: no-ca-file
+                    chartname: oci://\(env.registry("basic"))/charts/app
+            """)
+        #expect(run.status == 1)
+        #expect(run.json?["ok"] as? Bool == false)
+        #expect((row(charts, "fine")["problems"] as? [String])?.isEmpty == true)
+        #expect((row(charts, "no-such-version")["problems"] as? [String])?.first?.contains("no version 7.0.0") == true)
+        #expect((row(charts, "expired")["problems"] as? [String])?.first?.contains("expired") == true)
+        let missing = (row(charts, "no-ca-file")["problems"] as? [String])?.first ?? ""
+        #expect(missing.contains("repository \"missing-ca\".caFile") && missing.contains("not-here.crt"), "\(missing)")
+    }
+
+    @Test func invalidConfigListsItsProblemsWithLines() throws {
+        let (run, _) = try plan("""
+            apiVersion: k0s.k0sproject.io/v1beta1
+            kind: ClusterConfig
+            spec:
+              extensions:
+                helm:
+                  charts:
+                    - name: metallb
+                      chart: metallb/metallb
+                      namespace: metallb-system
+                    - name: Upper
+                      chartname: oci://\(env.registry("anonymous"))/charts/app
+            """)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("k0s.yaml:8:11: error: spec.extensions.helm.charts[0].chart: unknown key \"chart\""), "\(run.stderr)")
+        #expect(run.stderr.contains("did you mean \"chartname\"?"))
+        #expect(run.stderr.contains("k0s.yaml:10:17: error: spec.extensions.helm.charts[1].name: \"Upper\""), "\(run.stderr)")
+        #expect(run.stderr.contains("k0s.yaml:10:11: error: spec.extensions.helm.charts[1].namespace"), "\(run.stderr)")
+        let problems = run.json?["problems"] as? [[String: Any]] ?? []
+        #expect(problems.count >= 3)
+    }
+
+    @Test func humanTableNamesTheColumns() throws {
+        let folder = env.scratch()
+        try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
+        try """
+            repositories:
+              - name: anonymous
+                url: oci://\(env.registry("anonymous"))
+                caFile: ca.crt
+            extensions:
+              helm:
+                charts:
+                  - name: app
+                    chartname: oci://\(env.registry("anonymous"))/charts/app
+                    namespace: apps
+            """.write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let run = try env.bundle(["plan", folder + "/k0s.yaml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("RELEASE") && run.stdout.contains("MANIFEST"))
+        #expect(run.stdout.contains("caFile ca.crt") && run.stdout.contains("1.10.1"))
+        #expect(run.stdout.contains("the plan is good"))
+    }
+}
