@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "bundle",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bundle", targets: ["bundle"]),
     ],
@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // System libraries, each with a shim of typed C functions (libcurl's setopt is variadic).
@@ -31,19 +32,29 @@ let package = Package(
         .target(
             name: "OCI",
             dependencies: ["HTTP", .product(name: "Crypto", package: "swift-crypto")]),
+        // BundleFormat: bundle.json, signing keys and signatures.
+        .target(name: "BundleFormat", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.
         .target(name: "K0sConfig", dependencies: ["OCI", "HTTP", "Yams"]),
+        // Builder: config -> verified pulls (parallel, cached) -> one signed, reproducible bundle.
+        .target(
+            name: "Builder",
+            dependencies: [
+                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "Yams",
+                .product(name: "X509", package: "swift-certificates"),
+            ]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive", "K0sConfig",
+                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "bundle", dependencies: ["Commands"]),
 
         .testTarget(name: "OCITests", dependencies: ["OCI", "HTTP"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "HTTP", "Archive"]),
     ],

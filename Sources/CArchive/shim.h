@@ -11,4 +11,9 @@ static inline void bundle_archive_use_utf8_locale(void) {
     if (!done) { setlocale(LC_CTYPE, "C.UTF-8"); done = 1; }
 }
 
+/* The file type macros are casts, which Swift does not import. */
+static inline unsigned int bundle_ae_ifreg(void) { return AE_IFREG; }
+static inline unsigned int bundle_ae_ifdir(void) { return AE_IFDIR; }
+static inline unsigned int bundle_ae_iflnk(void) { return AE_IFLNK; }
+
 #endif

@@ -6,7 +6,7 @@ public struct BundleCommand: ParsableCommand {
         commandName: "bundle",
         abstract: "Make Helm charts from OCI registries usable in air-gapped k0s clusters.",
         version: BundleVersion.current,
-        subcommands: [Plan.self, Pull.self])
+        subcommands: [Build.self, Plan.self, Pull.self, Keygen.self])
 
     public init() {}
 }

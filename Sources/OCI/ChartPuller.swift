@@ -15,6 +15,17 @@ public struct ResolvedChart: Sendable {
     /// Things the user should know that did not stop the pull (legacy media type, …).
     public var warnings: [String]
 
+    public init(reference: ChartReference, version: String, tag: String?, manifestDigest: Digest, chartLayer: Descriptor, provenanceLayer: Descriptor?, config: HelmChartConfig, warnings: [String]) {
+        self.reference = reference
+        self.version = version
+        self.tag = tag
+        self.manifestDigest = manifestDigest
+        self.chartLayer = chartLayer
+        self.provenanceLayer = provenanceLayer
+        self.config = config
+        self.warnings = warnings
+    }
+
     /// The file name Helm gives the chart: `NAME-VERSION.tgz`.
     public var fileName: String { "\(config.name)-\(version).tgz" }
 }

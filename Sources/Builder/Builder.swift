@@ -1,0 +1,355 @@
+import Archive
+import BundleFormat
+import Crypto
+import Foundation
+import HTTP
+import K0sConfig
+import OCI
+
+/// What `bundle build` does, and how.
+public struct BuildOptions: Sendable {
+    public var configPath: String
+    /// Where the bundle goes; written under a temporary name and renamed when complete.
+    public var output: String
+    public var compression: ArchiveWriter.Compression = .gzip
+    /// Charts pulled at once.
+    public var concurrency = 4
+    public var cacheDir: String
+    /// Resolve and fetch from the cache only.
+    public var offline = false
+    /// Default: SOURCE_DATE_EPOCH, else the current time.
+    public var sequence: Int64?
+    /// Default: the config file's name without extension.
+    public var name: String?
+    /// Default: SOURCE_DATE_EPOCH from the environment; it fixes mtimes and `created`.
+    public var sourceDateEpoch: Int64?
+    /// The node's k0s data dir the config is rewritten for.
+    public var dataDir = BundleManifest.NodeLayout.defaultDataDir
+
+    public init(configPath: String, output: String, cacheDir: String) {
+        self.configPath = configPath
+        self.output = output
+        self.cacheDir = cacheDir
+    }
+}
+
+/// One chart release as the build saw it.
+public struct ChartOutcome: Sendable {
+    public var release: String
+    public var reference: String
+    public var version: String
+    public var path: String
+    public var size: Int64
+    /// True when the chart came from the cache instead of the registry.
+    public var cached: Bool
+}
+
+public struct BuildResult: Sendable {
+    public var manifest: BundleManifest
+    public var output: String
+    public var size: Int64
+    public var charts: [ChartOutcome]
+    public var warnings: [String]
+    public var signed: Bool
+    public var keyID: String?
+}
+
+/// Builds one bundle from a k0s config: resolves and pulls every chart (in parallel, through
+/// the content-addressed cache, each blob verified), checks that each chart is complete for an
+/// air gap and each CA file usable, rewrites the config for offline use, and writes a
+/// reproducible, signed archive.
+public final class Builder {
+    public let options: BuildOptions
+    let progress: @Sendable (String) -> Void
+    let cache: BlobCache
+
+    public init(options: BuildOptions, progress: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.progress = progress
+        self.cache = BlobCache(root: options.cacheDir)
+    }
+
+    struct PullJob: Sendable {
+        var chart: ChartEntry
+        var reference: ChartReference
+        var repository: RepositoryEntry?
+        var credentials: Credentials?
+    }
+
+    struct PullOutcome: Sendable {
+        var job: PullJob
+        var resolved: ResolvedChart?
+        var cached = false
+        var problem: BuildError.Problem?
+    }
+
+    public func build(signingKey: SigningKey?) throws -> BuildResult {
+        let config = try K0sConfig.load(path: options.configPath)
+        var warnings = config.problems.filter { $0.severity == .warning }.map(\.description)
+        var problems: [BuildError.Problem] = []
+
+        // What to pull.
+        var jobs: [PullJob] = []
+        let credentials = RegistryCredentials()
+        for chart in config.charts {
+            switch chart.source {
+            case .oci(let reference, let repositoryName):
+                let repository = config.repository(named: repositoryName)
+                if let repository {
+                    problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.description) }
+                }
+                jobs.append(PullJob(chart: chart, reference: reference, repository: repository,
+                                    credentials: credentials.find(repository: repository, registry: reference.registry)?.credentials))
+            case .repository:
+                problems.append(.init(code: .unsupportedChart, subject: chart.name,
+                                      message: "\(chart.chartname) is in a classic Helm repository, which bundle cannot pull yet; the node would need the network for it. Push the chart to an OCI registry and use its oci:// reference."))
+            case .localFile(let path):
+                warnings.append("\(chart.name): \(path) is a local file on the node; it is not bundled and must already be on every controller")
+            }
+        }
+        if !problems.isEmpty { throw BuildError(problems) }
+        if jobs.isEmpty {
+            throw BuildError(.config, options.configPath, "lists no oci:// charts, so there is nothing to bundle")
+        }
+        try cache.prepare()
+
+        let outcomes = pull(jobs)
+        problems += outcomes.compactMap(\.problem)
+        if !problems.isEmpty { throw BuildError(problems) }
+
+        // One archive entry per distinct chart; different charts never share a path.
+        struct Bundled { var resolved: ResolvedChart; var releases: [String]; var path: String; var repository: String?; var cached: Bool }
+        var byDigest: [OCI.Digest: Bundled] = [:]
+        var order: [OCI.Digest] = []
+        for outcome in outcomes {
+            guard let resolved = outcome.resolved else { continue }
+            let digest = resolved.chartLayer.digest
+            if byDigest[digest] == nil {
+                byDigest[digest] = Bundled(resolved: resolved, releases: [], path: "", repository: outcome.job.repository?.name, cached: outcome.cached)
+                order.append(digest)
+            }
+            byDigest[digest]!.releases.append(outcome.job.chart.name)
+        }
+        var usedPaths: Set<String> = []
+        let sortedDigests = order.sorted { a, b in
+            let left = byDigest[a]!.resolved.reference.description
+            let right = byDigest[b]!.resolved.reference.description
+            return left != right ? left < right : a < b
+        }
+        for digest in sortedDigests {
+            let resolved = byDigest[digest]!.resolved
+            var path = "charts/\(resolved.fileName)"
+            if usedPaths.contains(path) {
+                path = "charts/\(resolved.config.name)-\(resolved.version)-\(digest.hex.prefix(12)).tgz"
+            }
+            usedPaths.insert(path)
+            byDigest[digest]!.path = path
+        }
+
+        // Complete for an air gap: every dependency vendored.
+        for digest in order {
+            let bundled = byDigest[digest]!
+            let file = cache.blobPath(digest)
+            do {
+                let contents = try ChartContents(archive: file)
+                let missing = contents.missingDependencies
+                if !missing.isEmpty {
+                    let list = missing.map { "\($0.name)\($0.version.map { " \($0)" } ?? "")\($0.repository.map { " from \($0)" } ?? "")" }
+                    problems.append(.init(code: .unvendoredDependencies, subject: bundled.releases.joined(separator: ", "),
+                                          message: "chart \(contents.name) \(contents.version) (\(bundled.resolved.reference.untagged)) declares dependencies that are not vendored in its charts/ folder, so Helm would fetch them from the network: \(list.joined(separator: "; ")). Run `helm dependency build` and push the chart again."))
+                }
+                if contents.version != bundled.resolved.version {
+                    problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "),
+                                          message: "the archive's Chart.yaml says version \(contents.version), its OCI config says \(bundled.resolved.version); push the chart again"))
+                }
+            } catch {
+                problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "),
+                                      message: "\(bundled.resolved.reference.untagged): the chart archive cannot be read: \(error)"))
+            }
+        }
+
+        // CA certificates of the repositories bundled charts came from.
+        var certificates: [(entry: BundleManifest.Certificate, content: Data)] = []
+        var caFiles: [String: String] = [:]
+        let usedRepositories = Set(order.compactMap { byDigest[$0]!.repository })
+        for repository in config.repositories where usedRepositories.contains(repository.name) {
+            guard let file = repository.resolvedCAFile else { continue }
+            do {
+                let check = try CertificateCheck(file: file, repository: repository.name)
+                warnings += check.warnings
+                let path = "certs/\(Self.safeFileName(repository.name)).crt"
+                caFiles[repository.name] = "\(options.dataDir)/\(BundleManifest.NodeLayout.certificatesFolder)/\(Self.safeFileName(repository.name)).crt"
+                certificates.append((BundleManifest.Certificate(path: path, repository: repository.name, subjects: check.subjects, notAfter: CertificateCheck.format(check.notAfter)), check.pem))
+            } catch {
+                problems += error.problems
+            }
+        }
+        if !problems.isEmpty { throw BuildError(problems) }
+
+        // The offline config.
+        var placement = OfflinePlacement(caFiles: caFiles)
+        for outcome in outcomes {
+            guard let resolved = outcome.resolved, let bundled = byDigest[resolved.chartLayer.digest] else { continue }
+            placement.chartPaths[outcome.job.chart.name] = "\(options.dataDir)/\(BundleManifest.NodeLayout.chartsFolder)/\((bundled.path as NSString).lastPathComponent)"
+            placement.versions[outcome.job.chart.name] = resolved.version
+        }
+        let (offlineText, rewriteWarnings) = try config.offlineConfig(placement)
+        warnings += rewriteWarnings.map(\.description)
+        let configData = Data(offlineText.utf8)
+
+        // The manifest.
+        let epoch = options.sourceDateEpoch
+        let sequence = options.sequence ?? epoch ?? Int64(Date().timeIntervalSince1970)
+        var files: [BundleManifest.File] = []
+        var charts: [BundleManifest.Chart] = []
+        var chartSources: [(path: String, file: String, digest: OCI.Digest)] = []
+        for digest in order {
+            let bundled = byDigest[digest]!
+            let r = bundled.resolved
+            files.append(.init(path: bundled.path, size: r.chartLayer.size, sha256: digest.hex))
+            chartSources.append((bundled.path, cache.blobPath(digest), digest))
+            var provenancePath: String?
+            if let prov = r.provenanceLayer {
+                provenancePath = bundled.path + ".prov"
+                files.append(.init(path: provenancePath!, size: prov.size, sha256: prov.digest.hex))
+                chartSources.append((provenancePath!, cache.blobPath(prov.digest), prov.digest))
+            }
+            charts.append(.init(path: bundled.path, name: r.config.name, version: r.version, releases: bundled.releases.sorted(),
+                                reference: r.reference.description, repository: bundled.repository,
+                                manifestDigest: r.manifestDigest.description, chartDigest: digest.description, provenance: provenancePath))
+        }
+        var memoryEntries: [(path: String, data: Data)] = certificates.map { ($0.entry.path, $0.content) }
+        memoryEntries.append(("k0s.yaml", configData))
+        for entry in memoryEntries {
+            files.append(.init(path: entry.path, size: Int64(entry.data.count), sha256: OCI.Digest.sha256(of: entry.data).hex))
+        }
+        files.sort { $0.path < $1.path }
+        let name = options.name ?? ((options.configPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let manifest = BundleManifest(
+            builder: "bundle \(BuilderVersion.current)", name: name, sequence: sequence,
+            created: CertificateCheck.format(Date(timeIntervalSince1970: TimeInterval(epoch ?? 0))), dataDir: options.dataDir,
+            config: .init(path: "k0s.yaml", source: (options.configPath as NSString).lastPathComponent, format: config.format.rawValue),
+            charts: charts.sorted { $0.path < $1.path }, certificates: certificates.map(\.entry).sorted { $0.path < $1.path }, files: files)
+        let manifestData = try manifest.encoded()
+        let signature = try signingKey?.sign(manifestData)
+
+        // The archive: written aside, checked, flushed, renamed.
+        let outputURL = URL(fileURLWithPath: options.output)
+        let directory = outputURL.deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = "\(directory)/.\(outputURL.lastPathComponent).\(getpid()).partial"
+        defer { unlink(temporary) }
+        do {
+            let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: epoch ?? 0)
+            try writer.add(BundleManifest.manifestPath, data: manifestData)
+            if let signature { try writer.add(BundleManifest.signaturePath, data: signature) }
+            var sources: [String: (file: String, digest: OCI.Digest)] = [:]
+            for source in chartSources { sources[source.path] = (source.file, source.digest) }
+            let memory = Dictionary(uniqueKeysWithValues: memoryEntries.map { ($0.path, $0.data) })
+            for file in files {
+                if let data = memory[file.path] {
+                    try writer.add(file.path, data: data)
+                } else if let source = sources[file.path] {
+                    var hasher = SHA256()
+                    try writer.add(file.path, contentsOf: source.file) { hasher.update(bufferPointer: $0) }
+                    let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                    guard hex == source.digest.hex else {
+                        unlink(source.file)
+                        throw BuildError(.cacheCorrupt, source.file, "the cached blob no longer matches \(source.digest) (altered on disk); it was removed, build again to fetch it anew")
+                    }
+                }
+            }
+            try writer.close()
+        } catch let error as BuildError {
+            throw error
+        } catch {
+            throw BuildError(.output, options.output, "cannot write the bundle: \(error)")
+        }
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+        guard rename(temporary, options.output) == 0 else {
+            throw BuildError(.output, options.output, "cannot move the finished bundle into place: \(String(cString: strerror(errno)))")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: options.output)[.size] as? NSNumber)??.int64Value ?? 0
+
+        let chartOutcomes = outcomes.compactMap { outcome -> ChartOutcome? in
+            guard let r = outcome.resolved, let bundled = byDigest[r.chartLayer.digest] else { return nil }
+            return ChartOutcome(release: outcome.job.chart.name, reference: r.reference.description, version: r.version, path: bundled.path, size: r.chartLayer.size, cached: outcome.cached)
+        }
+        return BuildResult(manifest: manifest, output: options.output, size: size, charts: chartOutcomes, warnings: warnings,
+                           signed: signature != nil, keyID: signingKey?.publicKey.keyID)
+    }
+
+    /// Pulls every job on `options.concurrency` threads, each with its own transport and
+    /// clients (libcurl handles are never shared), into the cache.
+    func pull(_ jobs: [PullJob]) -> [PullOutcome] {
+        let queue = JobQueue(jobs)
+        let group = DispatchGroup()
+        let workers = max(1, min(options.concurrency, jobs.count))
+        let cache = self.cache, offline = options.offline, progress = self.progress
+        let total = jobs.count
+        for _ in 0..<workers {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                let transport = CurlTransport()
+                var clients: [String: RegistryClient] = [:]
+                while let (index, job) = queue.take() {
+                    var outcome = PullOutcome(job: job)
+                    do {
+                        if offline {
+                            guard let resolved = cache.resolution(reference: job.reference, requested: job.chart.version) else {
+                                throw BuildError(.notInCache, job.chart.name, "\(job.chart.chartname) \(job.chart.version ?? "(highest stable)") is not in the cache \(cache.root); build once online, or drop --offline")
+                            }
+                            outcome.resolved = resolved
+                            outcome.cached = true
+                        } else {
+                            let key = "\(job.reference.registry)|\(job.repository?.name ?? "")"
+                            let client = try clients[key] ?? RegistryClient(
+                                registry: job.reference.registry, plainHTTP: job.repository?.plainHTTP ?? false,
+                                tls: job.repository?.tls ?? TLSSettings(source: "no repository entry for \(job.reference.registry)"),
+                                credentials: job.credentials, transport: transport)
+                            clients[key] = client
+                            let resolved = try ChartPuller(client: client).resolve(job.reference, version: job.chart.version)
+                            resolved.warnings.forEach(progress)
+                            var cached = try cache.ensure(resolved.chartLayer, repository: job.reference.repository, client: client)
+                            if let prov = resolved.provenanceLayer {
+                                cached = try cache.ensure(prov, repository: job.reference.repository, client: client) && cached
+                            }
+                            cache.record(resolved, requested: job.chart.version)
+                            outcome.resolved = resolved
+                            outcome.cached = cached
+                        }
+                        let r = outcome.resolved!
+                        progress("[\(queue.finished() + 1)/\(total)] \(job.chart.name): \(r.reference.untagged) \(r.version) (\(Self.bytes(r.chartLayer.size)), \(outcome.cached ? "cached" : "downloaded"))")
+                    } catch let error as BuildError {
+                        outcome.problem = error.problems.first
+                        _ = queue.finished()
+                    } catch {
+                        outcome.problem = .init(code: .pullFailed, subject: job.chart.name, message: "\(error)")
+                        _ = queue.finished()
+                    }
+                    queue.put(index, outcome)
+                }
+            }
+        }
+        group.wait()
+        return queue.results()
+    }
+
+    static func safeFileName(_ name: String) -> String {
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" })
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        if count < 1024 { return "\(count) B" }
+        if count < 1 << 20 { return String(format: "%.1f KiB", Double(count) / 1024) }
+        if count < 1 << 30 { return String(format: "%.1f MiB", Double(count) / 1_048_576) }
+        return String(format: "%.2f GiB", Double(count) / 1_073_741_824)
+    }
+}
+
+/// The tool's version as recorded in bundles.
+public enum BuilderVersion {
+    public static let current = "0.1.0"
+}

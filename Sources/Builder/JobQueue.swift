@@ -1,0 +1,41 @@
+import Synchronization
+
+/// Work shared by the pull threads: jobs handed out once each, results kept by job index.
+final class JobQueue: Sendable {
+    private struct State {
+        var next = 0
+        var done = 0
+        var outcomes: [Int: Builder.PullOutcome] = [:]
+    }
+
+    private let jobs: [Builder.PullJob]
+    private let state = Mutex(State())
+
+    init(_ jobs: [Builder.PullJob]) {
+        self.jobs = jobs
+    }
+
+    func take() -> (Int, Builder.PullJob)? {
+        state.withLock { state in
+            guard state.next < jobs.count else { return nil }
+            defer { state.next += 1 }
+            return (state.next, jobs[state.next])
+        }
+    }
+
+    /// Counts a finished job; returns how many had finished before it.
+    func finished() -> Int {
+        state.withLock { state in
+            defer { state.done += 1 }
+            return state.done
+        }
+    }
+
+    func put(_ index: Int, _ outcome: Builder.PullOutcome) {
+        state.withLock { $0.outcomes[index] = outcome }
+    }
+
+    func results() -> [Builder.PullOutcome] {
+        state.withLock { state in (0..<jobs.count).compactMap { state.outcomes[$0] } }
+    }
+}

@@ -1,0 +1,32 @@
+/// A failure reading or writing a bundle or a key, naming the file (and bundle entry) and what to do.
+public struct BundleError: Error, CustomStringConvertible, Sendable {
+    /// Stable identifiers; tests compare these, never the text.
+    public enum Code: String, Sendable {
+        case keyUnreadable, keyUnsupported, keyIsPublic, keyIsPrivate
+        case signatureMissing, signatureInvalid, untrustedKey
+        case notABundle, unknownSchema, manifestInvalid
+        case entryUnlisted, entryDuplicate, entryUnsafe, entryMismatch, entryMissing, entryTooLarge
+        case archiveFailed, writeFailed, notEnoughSpace, downgrade, locked
+    }
+
+    public var code: Code
+    /// The file or bundle entry concerned.
+    public var subject: String
+    public var reason: String
+    public var hint: String
+    public var fileID: String
+    public var line: Int
+
+    public init(_ code: Code, _ subject: String, reason: String, hint: String = "", fileID: String = #fileID, line: Int = #line) {
+        self.code = code
+        self.subject = subject
+        self.reason = reason
+        self.hint = hint
+        self.fileID = fileID
+        self.line = line
+    }
+
+    public var description: String {
+        hint.isEmpty ? "\(subject): \(reason)" : "\(subject): \(reason). \(hint)"
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// `bundle.json`: what a bundle holds. Signed as exact bytes; every other entry of the
+/// archive is listed in `files` with its size and sha256, and nothing unlisted may appear.
+public struct BundleManifest: Codable, Sendable, Equatable {
+    /// The version of this format; readers refuse versions they do not know.
+    public static let currentSchemaVersion = 1
+    public static let manifestPath = "bundle.json"
+    public static let signaturePath = "bundle.json.sig"
+
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var size: Int64
+        /// Lower-case hex sha256.
+        public var sha256: String
+        public init(path: String, size: Int64, sha256: String) {
+            self.path = path
+            self.size = size
+            self.sha256 = sha256
+        }
+    }
+
+    public struct Chart: Codable, Sendable, Equatable {
+        /// The archive entry, e.g. `charts/app-1.2.3.tgz`.
+        public var path: String
+        public var name: String
+        public var version: String
+        /// Release names in the config that use this chart.
+        public var releases: [String]
+        /// The reference as written in the config (`oci://…`).
+        public var reference: String
+        /// The repository entry whose TLS settings and credentials were used, if any.
+        public var repository: String?
+        public var manifestDigest: String
+        public var chartDigest: String
+        /// The provenance file's entry, when the chart has one.
+        public var provenance: String?
+        public init(path: String, name: String, version: String, releases: [String], reference: String, repository: String?, manifestDigest: String, chartDigest: String, provenance: String?) {
+            self.path = path
+            self.name = name
+            self.version = version
+            self.releases = releases
+            self.reference = reference
+            self.repository = repository
+            self.manifestDigest = manifestDigest
+            self.chartDigest = chartDigest
+            self.provenance = provenance
+        }
+    }
+
+    public struct Certificate: Codable, Sendable, Equatable {
+        public var path: String
+        /// The repository entry whose caFile this is.
+        public var repository: String
+        public var subjects: [String]
+        /// The earliest notAfter of the certificates in the file, RFC 3339.
+        public var notAfter: String
+        public init(path: String, repository: String, subjects: [String], notAfter: String) {
+            self.path = path
+            self.repository = repository
+            self.subjects = subjects
+            self.notAfter = notAfter
+        }
+    }
+
+    public struct Config: Codable, Sendable, Equatable {
+        /// The archive entry of the rewritten config.
+        public var path: String
+        /// The config file the bundle was built from (its name only).
+        public var source: String
+        public var format: String
+        public init(path: String, source: String, format: String) {
+            self.path = path
+            self.source = source
+            self.format = format
+        }
+    }
+
+    public var schemaVersion: Int
+    /// `bundle <version>`.
+    public var builder: String
+    public var name: String
+    /// Increases with each build; an installer refuses to go back to a lower one.
+    public var sequence: Int64
+    /// RFC 3339; from SOURCE_DATE_EPOCH, else the epoch, so that builds are reproducible.
+    public var created: String
+    /// The node layout the config was rewritten for.
+    public var dataDir: String
+    public var config: Config
+    public var charts: [Chart]
+    public var certificates: [Certificate]
+    public var files: [File]
+
+    public init(builder: String, name: String, sequence: Int64, created: String, dataDir: String, config: Config, charts: [Chart], certificates: [Certificate], files: [File]) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.builder = builder
+        self.name = name
+        self.sequence = sequence
+        self.created = created
+        self.dataDir = dataDir
+        self.config = config
+        self.charts = charts
+        self.certificates = certificates
+        self.files = files
+    }
+
+    /// The canonical bytes: sorted keys, unescaped slashes, two-space indent, final newline.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    /// Parses bundle.json, refusing unknown schema versions with a clear message.
+    public static func decode(_ data: Data, source: String) throws(BundleError) -> BundleManifest {
+        struct Probe: Decodable { var schemaVersion: Int? }
+        guard let probe = try? JSONDecoder().decode(Probe.self, from: data), let version = probe.schemaVersion else {
+            throw BundleError(.manifestInvalid, "\(source): bundle.json", reason: "is not a bundle manifest (no schemaVersion)", hint: "Is this a bundle made by `bundle build`?")
+        }
+        guard version == currentSchemaVersion else {
+            throw BundleError(.unknownSchema, "\(source): bundle.json", reason: "has schemaVersion \(version); this bundle tool reads version \(currentSchemaVersion)",
+                              hint: "Install a bundle tool that knows schema \(version), or rebuild the bundle with this one.")
+        }
+        do {
+            return try JSONDecoder().decode(BundleManifest.self, from: data)
+        } catch {
+            throw BundleError(.manifestInvalid, "\(source): bundle.json", reason: "cannot be read: \(error)", hint: "The bundle is damaged; build it again.")
+        }
+    }
+
+    /// Where things go on a node, relative to the data dir (the default /var/lib/k0s).
+    public enum NodeLayout {
+        public static let defaultDataDir = "/var/lib/k0s"
+        /// Charts, where k0s's docs put them.
+        public static let chartsFolder = "charts"
+        /// CA certificates of the repositories charts came from.
+        public static let certificatesFolder = "bundle/certs"
+        /// The record of what was installed.
+        public static let stateFolder = "bundle"
+    }
+}

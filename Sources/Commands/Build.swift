@@ -1,0 +1,164 @@
+import Archive
+import ArgumentParser
+import BundleFormat
+import Builder
+import Foundation
+import K0sConfig
+
+/// `bundle build`: one signed, reproducible bundle from a k0s config.
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build one signed, reproducible bundle of the charts a k0s config lists.",
+        discussion: """
+            Pulls every oci:// chart of CONFIG (verified, through a cache), checks that each is \
+            complete for an air gap (dependencies vendored) and each CA file usable, rewrites the \
+            config for offline use, and writes a tar archive: bundle.json, bundle.json.sig, charts/, \
+            certs/, k0s.yaml. The signing key comes from --sign-key, or from BUNDLE_SIGN_KEY (the PEM \
+            text) or BUNDLE_SIGN_KEY_FILE. SOURCE_DATE_EPOCH fixes timestamps: the same inputs and \
+            key give the same bytes.
+            """)
+
+    @Argument(help: ArgumentHelp("The k0s config.", valueName: "config"))
+    var config: String
+
+    @Option(name: .customLong("sign-key"), help: ArgumentHelp("PEM private key (Ed25519 or ECDSA P-256).", valueName: "file"))
+    var signKey: String?
+
+    @Flag(help: "Build without a signature (bundle install will refuse it).")
+    var unsigned = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The bundle to write (default: NAME.bundle.tar.gz or .tar.zst).", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("gzip or zstd.", valueName: "kind"))
+    var compression: ArchiveWriter.Compression = .gzip
+
+    @Option(help: "Charts pulled at once.")
+    var concurrency = 4
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Blob cache (default: $BUNDLE_CACHE_DIR, $XDG_CACHE_HOME/bundle or ~/.cache/bundle).", valueName: "dir"))
+    var cacheDir: String?
+
+    @Flag(help: "Use only the cache; fail if a chart is not in it.")
+    var offline = false
+
+    @Option(help: "The bundle's sequence number (default: SOURCE_DATE_EPOCH, else now).")
+    var sequence: Int64?
+
+    @Option(help: "The bundle's name (default: the config file's name).")
+    var name: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir on the nodes, for the rewritten paths.", valueName: "dir"))
+    var dataDir = BundleManifest.NodeLayout.defaultDataDir
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64.") }
+        if signKey != nil && unsigned { throw ValidationError("--sign-key and --unsigned contradict each other; give one.") }
+        if !dataDir.hasPrefix("/") { throw ValidationError("--data-dir must be an absolute path on the node, like /var/lib/k0s.") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        var key: SigningKey?
+        do {
+            if let signKey {
+                guard let text = try? String(contentsOfFile: signKey, encoding: .utf8) else {
+                    throw BundleError(.keyUnreadable, signKey, reason: "cannot be read", hint: "Check the path given to --sign-key.")
+                }
+                key = try SigningKey(pem: text, source: signKey)
+            } else if let text = environment["BUNDLE_SIGN_KEY"], !text.isEmpty {
+                key = try SigningKey(pem: text, source: "BUNDLE_SIGN_KEY")
+            } else if let file = environment["BUNDLE_SIGN_KEY_FILE"], !file.isEmpty {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    throw BundleError(.keyUnreadable, file, reason: "(BUNDLE_SIGN_KEY_FILE) cannot be read", hint: "Check the path.")
+                }
+                key = try SigningKey(pem: text, source: file)
+            } else if !unsigned {
+                Output.error("no signing key: give --sign-key KEY (make one with `bundle keygen --out signing`), or set BUNDLE_SIGN_KEY / BUNDLE_SIGN_KEY_FILE; --unsigned builds a bundle that nodes will refuse to install.")
+                throw ExitCode(1)
+            }
+        } catch let error as BundleError {
+            Output.error(error.description)
+            throw ExitCode(1)
+        }
+
+        let epoch = environment["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }
+        let base = name ?? ((config as NSString).lastPathComponent as NSString).deletingPathExtension
+        var options = BuildOptions(
+            configPath: config,
+            output: output ?? "\(base).bundle.tar.\(compression == .gzip ? "gz" : "zst")",
+            cacheDir: cacheDir ?? BlobCache.defaultRoot())
+        options.compression = compression
+        options.concurrency = concurrency
+        options.offline = offline
+        options.sequence = sequence
+        options.name = name
+        options.sourceDateEpoch = epoch
+        options.dataDir = dataDir
+
+        let quiet = json
+        let builder = Builder(options: options) { line in
+            if !quiet { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+        }
+        let result: BuildResult
+        do {
+            result = try builder.build(signingKey: key)
+        } catch let error as ConfigError {
+            Output.error(error.description)
+            if json { print(try Output.json(["error": ["code": "config", "message": error.description]])) }
+            throw ExitCode(1)
+        } catch let error as BuildError {
+            Output.error(error.description)
+            if json { print(try Output.json(["error": ["code": error.problems.first?.code.rawValue ?? "build", "message": error.description]])) }
+            throw ExitCode(1)
+        }
+        for warning in result.warnings { Output.warn(warning) }
+        if json {
+            print(try Output.json(BuildReport(result)))
+        } else {
+            let downloaded = result.charts.filter { !$0.cached }.count
+            print("Built \(result.output) (\(result.size) bytes): \(result.manifest.charts.count) chart\(result.manifest.charts.count == 1 ? "" : "s") for \(result.charts.count) release\(result.charts.count == 1 ? "" : "s"), \(result.manifest.certificates.count) CA certificate\(result.manifest.certificates.count == 1 ? "" : "s"), sequence \(result.manifest.sequence)")
+            print("  \(downloaded) downloaded, \(result.charts.count - downloaded) from the cache")
+            print(result.signed ? "  signed by \(result.keyID ?? "?")" : "  UNSIGNED: bundle install will refuse it")
+        }
+    }
+}
+
+extension ArchiveWriter.Compression: ExpressibleByArgument {}
+
+/// What `bundle build --json` prints.
+struct BuildReport: Encodable {
+    var output: String
+    var size: Int64
+    var name: String
+    var sequence: Int64
+    var signed: Bool
+    var keyID: String?
+    var charts: [Chart]
+    var certificates: [String]
+    var warnings: [String]
+
+    struct Chart: Encodable {
+        var release: String
+        var reference: String
+        var version: String
+        var path: String
+        var size: Int64
+        var cached: Bool
+    }
+
+    init(_ result: BuildResult) {
+        output = result.output
+        size = result.size
+        name = result.manifest.name
+        sequence = result.manifest.sequence
+        signed = result.signed
+        keyID = result.keyID
+        charts = result.charts.map { Chart(release: $0.release, reference: $0.reference, version: $0.version, path: $0.path, size: $0.size, cached: $0.cached) }
+        certificates = result.manifest.certificates.map(\.path)
+        warnings = result.warnings
+    }
+}
