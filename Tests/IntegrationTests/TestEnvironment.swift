@@ -17,6 +17,7 @@ struct TestEnvironment: Sendable {
         var intermediateCA: String
         var otherCA: String
         var notPEM: String
+        var caPlusExpiring: String
         var clientCert: String
         var clientKey: String
         var rogueClientCert: String
@@ -36,7 +37,7 @@ struct TestEnvironment: Sendable {
         var tampered: Chart
 
         enum CodingKeys: String, CodingKey {
-            case caFile, caBundle, intermediateCA, otherCA, notPEM, clientCert, clientKey, rogueClientCert, rogueClientKey
+            case caFile, caBundle, intermediateCA, otherCA, notPEM, caPlusExpiring, clientCert, clientKey, rogueClientCert, rogueClientKey
             case unrelatedKey, registries, username, password, tokenCountUser, tokenCountPassword, tokensIssuedDir
             case proxy, proxyLog, cdn, charts
         }
@@ -49,6 +50,7 @@ struct TestEnvironment: Sendable {
             intermediateCA = try c.decode(String.self, forKey: .intermediateCA)
             otherCA = try c.decode(String.self, forKey: .otherCA)
             notPEM = try c.decode(String.self, forKey: .notPEM)
+            caPlusExpiring = try c.decode(String.self, forKey: .caPlusExpiring)
             clientCert = try c.decode(String.self, forKey: .clientCert)
             clientKey = try c.decode(String.self, forKey: .clientKey)
             rogueClientCert = try c.decode(String.self, forKey: .rogueClientCert)
@@ -160,6 +162,27 @@ extension TestEnvironment {
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    /// Runs an independent tool (tar, openssl, sha256sum, the k0s validator) and returns its status and output.
+    func tool(_ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// ../shared/tools/k0s-validate-config, beside this repository.
+    var validator: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/tools/k0s-validate-config").path
     }
 
     /// sha256 of a file, as `sha256:<hex>`, computed by coreutils' sha256sum (an independent tool).

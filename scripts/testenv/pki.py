@@ -24,14 +24,14 @@ def _write(cwd, name, text):
         f.write(text)
 
 
-def _self_signed_ca(cwd, name, subject):
+def _self_signed_ca(cwd, name, subject, days="3650"):
     _key(name, cwd)
-    _openssl("req", "-x509", "-new", "-key", name + ".key", "-out", name + ".crt", "-days", "30",
+    _openssl("req", "-x509", "-new", "-key", name + ".key", "-out", name + ".crt", "-days", days,
              "-subj", subject, "-addext", "basicConstraints=critical,CA:TRUE",
              "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=cwd)
 
 
-def _issue(cwd, name, subject, ca, extensions, days="30"):
+def _issue(cwd, name, subject, ca, extensions, days="825"):
     _key(name, cwd)
     _openssl("req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", subject, cwd=cwd)
     _write(cwd, name + ".ext", extensions)
@@ -80,6 +80,7 @@ organizationName = optional
              "-enddate", "20200201000000Z", "-extfile", "expired.ext", cwd=cwd)
 
     _self_signed_ca(cwd, "other-root", "/O=somebody else/CN=Unrelated Root CA")
+    _self_signed_ca(cwd, "soon-root", "/O=bundle tests/CN=Expiring Soon CA", days="10")
     _self_signed_ca(cwd, "client-root", "/O=bundle tests/CN=Bundle Test Client CA")
     _issue(cwd, "client", "/O=bundle tests/CN=pipeline", "client-root", CLIENT_EXT)
     _issue(cwd, "rogue-client", "/O=somebody else/CN=intruder", "other-root", CLIENT_EXT)
@@ -98,6 +99,7 @@ organizationName = optional
     _write(cwd, "wronghost-chain.crt", read("wronghost.crt") + read("intermediate.crt"))
     _write(cwd, "ca-bundle.crt", read("root.crt") + read("intermediate.crt"))
     _write(cwd, "not-pem.crt", "this is not a certificate\n")
+    _write(cwd, "ca-plus-expiring.crt", read("root.crt") + read("soon-root.crt"))
     p = lambda name: os.path.join(cwd, name)
     return {
         "caFile": p("root.crt"),
@@ -105,6 +107,7 @@ organizationName = optional
         "intermediateCA": p("intermediate.crt"),
         "otherCA": p("other-root.crt"),
         "notPEM": p("not-pem.crt"),
+        "caPlusExpiring": p("ca-plus-expiring.crt"),
         "serverChain": p("server-chain.crt"),
         "serverKey": p("server.key"),
         "expiredChain": p("expired-chain.crt"),

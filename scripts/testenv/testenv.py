@@ -207,6 +207,12 @@ def main():
         charts["mislabeled"] = registry.push_chart("charts/mislabeled", "mislabeled", "9.9.9", config_version="1.0.0")
         charts["tampered"] = registry.push_chart("charts/tampered", "tampered", "0.1.0")
         charts["private"] = registry.push_chart("private/app", "app", "1.0.0")
+        redis = [{"name": "redis", "version": "17.x", "repository": "https://charts.bitnami.com/bitnami"},
+                 {"name": "common", "version": "2.x", "repository": "https://charts.bitnami.com/bitnami"}]
+        charts["needsDeps"] = registry.push_chart("charts/needs-deps", "needs-deps", "0.1.0", dependencies=redis)
+        vendored_files = oci_push.chart_files("vendored", "0.1.0", redis[:1], extra={
+            "charts/redis-17.3.1.tgz": oci_push.package("redis", oci_push.chart_files("redis", "17.3.1"))})
+        charts["vendored"] = registry.push_chart("charts/vendored", "vendored", "0.1.0", files=vendored_files, dependencies=redis[:1])
         charts["image"] = registry.push_image("images/web", "1.0")
         amd = registry.push_image("images/multi", "amd64", {"architecture": "amd64"})
         arm = registry.push_image("images/multi", "arm64", {"architecture": "arm64"})

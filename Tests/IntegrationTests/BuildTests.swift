@@ -1,0 +1,278 @@
+import Foundation
+import Testing
+
+/// `bundle build` from the real registries, checked with independent tools.
+@Suite struct BuildTests {
+    let env: TestEnvironment
+    init() throws { env = try TestEnvironment.require() }
+
+    /// A config using every kind of registry; relative caFile; credentials from the environment.
+    func config(extraCharts: String = "") -> String {
+        """
+        apiVersion: k0s.k0sproject.io/v1beta1
+        kind: ClusterConfig
+        metadata:
+          name: k0s
+        spec:
+          extensions:
+            helm:
+              repositories:
+                - name: anonymous
+                  url: oci://\(env.registry("anonymous"))
+                  caFile: ca.crt
+                - name: basic
+                  url: oci://\(env.registry("basic"))
+                  caFile: ca.crt
+                - name: mtls
+                  url: oci://\(env.registry("mtls"))
+                  caFile: ca.crt
+                  certFile: \(env.file.clientCert)
+                  keyfile: \(env.file.clientKey)
+                - name: token
+                  url: oci://\(env.registry("token"))
+                  caFile: ca.crt
+              charts:
+                - name: web
+                  chartname: oci://\(env.registry("anonymous"))/charts/app
+                  version: "1.2.5"
+                  namespace: apps
+                  values: |
+                    replicas: 3
+                - name: web-basic
+                  chartname: oci://\(env.registry("basic"))/charts/app
+                  version: "~1.3.0"
+                  namespace: apps
+                - name: web-mtls
+                  chartname: oci://\(env.registry("mtls"))/charts/signed
+                  namespace: apps
+                - name: private
+                  chartname: oci://\(env.registry("token"))/private/app
+                  version: "1.0.0"
+                  namespace: apps
+        \(extraCharts)
+        """
+    }
+
+    var credentials: [String: String?] {
+        ["BUNDLE_REPO_BASIC_USERNAME": env.file.username, "BUNDLE_REPO_BASIC_PASSWORD": env.file.password,
+         "BUNDLE_REPO_TOKEN_USERNAME": env.file.username, "BUNDLE_REPO_TOKEN_PASSWORD": env.file.password,
+         "SOURCE_DATE_EPOCH": "1700000000"]
+    }
+
+    /// A folder with k0s.yaml, ca.crt and a signing key; returns the folder.
+    func workspace(_ text: String, algorithm: String = "ed25519") throws -> String {
+        let folder = env.scratch()
+        try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
+        try text.write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let keygen = try env.bundle(["keygen", "--algorithm", algorithm, "--out", folder + "/signing"])
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        return folder
+    }
+
+    func build(_ folder: String, _ extra: [String] = [], environment: [String: String?]? = nil) throws -> Run {
+        try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/out.tar.gz",
+                        "--cache-dir", folder + "/cache", "--json"] + extra, environment: environment ?? credentials)
+    }
+
+    @Test func bundleFromEveryRegistryKindVerifiesWithIndependentTools() throws {
+        let folder = try workspace(config())
+        let run = try build(folder)
+        #expect(run.status == 0, "\(run.stderr)")
+
+        let listing = try env.tool(["tar", "-tzf", folder + "/out.tar.gz"])
+        let entries = listing.output.split(separator: "\n").map(String.init)
+        #expect(Array(entries.prefix(2)) == ["bundle.json", "bundle.json.sig"])
+        #expect(Array(entries.dropFirst(2)) == entries.dropFirst(2).sorted())
+        #expect(entries.contains("k0s.yaml") && entries.contains("certs/anonymous.crt"))
+
+        let unpacked = folder + "/unpacked"
+        try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
+        #expect(try env.tool(["tar", "-xzf", folder + "/out.tar.gz", "-C", unpacked]).status == 0)
+        let verify = try env.tool(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", folder + "/signing.pub", "-rawin",
+                                   "-in", unpacked + "/bundle.json", "-sigfile", unpacked + "/bundle.json.sig"])
+        #expect(verify.status == 0 && verify.output.contains("Signature Verified Successfully"), "\(verify.output)")
+
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: unpacked + "/bundle.json"))) as? [String: Any])
+        let files = try #require(manifest["files"] as? [[String: Any]])
+        #expect(Set(files.compactMap { $0["path"] as? String }) == Set(entries.dropFirst(2)), "every entry listed, nothing unlisted")
+        for file in files {
+            let path = try #require(file["path"] as? String)
+            #expect(try env.sha256sum(unpacked + "/" + path) == "sha256:" + (file["sha256"] as? String ?? ""), "\(path)")
+        }
+        let validation = try env.tool(["python3", env.validator, unpacked + "/k0s.yaml"])
+        #expect(validation.status == 0, "\(validation.output)")
+        let rewritten = try String(contentsOfFile: unpacked + "/k0s.yaml", encoding: .utf8)
+        #expect(rewritten.contains("chartname: /var/lib/k0s/charts/app-1.2.5.tgz"))
+        #expect(rewritten.contains("chartname: /var/lib/k0s/charts/app-1.3.0.tgz"))
+        #expect(rewritten.contains("values: |\n          replicas: 3\n"))
+
+        let charts = try #require(manifest["charts"] as? [[String: Any]])
+        let app125 = try #require(charts.first { $0["path"] as? String == "charts/app-1.2.5.tgz" })
+        #expect(app125["chartDigest"] as? String == env.file.app["1.2.5"]?.chart)
+        #expect(app125["manifestDigest"] as? String == env.file.app["1.2.5"]?.manifest)
+        #expect(app125["releases"] as? [String] == ["web"])
+        #expect(try env.sha256sum(unpacked + "/charts/app-1.2.5.tgz") == env.file.app["1.2.5"]?.chart)
+        #expect(manifest["sequence"] as? Int == 1_700_000_000)
+        #expect(manifest["created"] as? String == "2023-11-14T22:13:20Z")
+        #expect(manifest["schemaVersion"] as? Int == 1)
+    }
+
+    @Test func noSecretEverGoesIntoTheBundle() throws {
+        let folder = try workspace(config().replacingOccurrences(of: "                  caFile: ca.crt\n                - name: mtls", with: "                  caFile: ca.crt\n                  username: \(env.file.tokenCountUser)\n                  password: \(env.file.tokenCountPassword)\n                - name: mtls"))
+        let run = try build(folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let tar = try Data(contentsOf: URL(fileURLWithPath: folder + "/out.tar.gz"))
+        let plain = try env.tool(["sh", "-c", "gzip -dc \(folder)/out.tar.gz"]).output
+        #expect(!tar.isEmpty)
+        let clientKey = try String(contentsOfFile: env.file.clientKey, encoding: .utf8)
+        let signingKey = try String(contentsOfFile: folder + "/signing.key", encoding: .utf8)
+        for secret in [env.file.password, env.file.tokenCountPassword, keyBody(clientKey), keyBody(signingKey), "PRIVATE KEY"] {
+            #expect(!plain.contains(secret), "found a secret in the bundle: \(secret.prefix(12))…")
+        }
+        #expect(!run.stdout.contains(env.file.password) && !run.stderr.contains(env.file.password))
+    }
+
+    func keyBody(_ pem: String) -> String {
+        pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+    }
+
+    @Test func sameInputsAndKeyGiveTheSameBytes() throws {
+        let folder = try workspace(config())
+        let first = try build(folder)
+        #expect(first.status == 0, "\(first.stderr)")
+        let firstBytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/out.tar.gz"))
+        // Again, from a cold cache into another file.
+        let second = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/again.tar.gz",
+                                     "--cache-dir", folder + "/cache2"], environment: credentials)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/again.tar.gz")) == firstBytes)
+    }
+
+    @Test func ecdsaSignaturesVerifyWithOpensslAndTheManifestIsReproducible() throws {
+        let folder = try workspace(config(), algorithm: "ecdsa-p256")
+        #expect(try build(folder).status == 0)
+        var manifests: [Data] = []
+        for name in ["a", "b"] {
+            let out = folder + "/\(name).tar.gz", dir = folder + "/\(name)"
+            let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", out, "--cache-dir", folder + "/cache"], environment: credentials)
+            #expect(run.status == 0, "\(run.stderr)")
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            #expect(try env.tool(["tar", "-xzf", out, "-C", dir]).status == 0)
+            let verify = try env.tool(["openssl", "dgst", "-sha256", "-verify", folder + "/signing.pub", "-signature", dir + "/bundle.json.sig", dir + "/bundle.json"])
+            #expect(verify.status == 0 && verify.output.contains("Verified OK"), "\(verify.output)")
+            manifests.append(try Data(contentsOf: URL(fileURLWithPath: dir + "/bundle.json")))
+        }
+        #expect(manifests[0] == manifests[1])
+    }
+
+    @Test func opensslMadeKeysWork() throws {
+        let folder = try workspace(config())
+        #expect(try env.tool(["openssl", "genpkey", "-algorithm", "ed25519", "-out", folder + "/ossl.key"]).status == 0)
+        #expect(try env.tool(["openssl", "pkey", "-in", folder + "/ossl.key", "-pubout", "-out", folder + "/ossl.pub"]).status == 0)
+        let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/ossl.key", "-o", folder + "/o.tar.gz", "--cache-dir", folder + "/cache"], environment: credentials)
+        #expect(run.status == 0, "\(run.stderr)")
+        let dir = folder + "/o"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(try env.tool(["tar", "-xzf", folder + "/o.tar.gz", "-C", dir]).status == 0)
+        let verify = try env.tool(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", folder + "/ossl.pub", "-rawin", "-in", dir + "/bundle.json", "-sigfile", dir + "/bundle.json.sig"])
+        #expect(verify.status == 0, "\(verify.output)")
+        // And keygen's private key is for its owner only.
+        let mode = try FileManager.default.attributesOfItem(atPath: folder + "/signing.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func unvendoredDependenciesFailNamingChartAndDependencies() throws {
+        let extra = [
+            "        - name: needs-deps",
+            "          chartname: oci://\(env.registry("anonymous"))/charts/needs-deps",
+            "          namespace: apps",
+            "        - name: vendored",
+            "          chartname: oci://\(env.registry("anonymous"))/charts/vendored",
+            "          namespace: apps",
+        ].joined(separator: "\n")
+        let folder = try workspace(config(extraCharts: extra))
+        let run = try build(folder)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("needs-deps") && run.stderr.contains("redis 17.x") && run.stderr.contains("common 2.x"), "\(run.stderr)")
+        #expect(!run.stderr.contains("chart vendored"), "the chart with its dependency vendored is fine: \(run.stderr)")
+        #expect(run.stderr.contains("helm dependency build"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.tar.gz"))
+        #expect(env.files(in: folder).allSatisfy { !$0.hasSuffix(".partial") })
+    }
+
+    @Test func refusesWithoutAKeyUnlessUnsigned() throws {
+        let folder = try workspace(config())
+        let refused = try env.bundle(["build", folder + "/k0s.yaml", "-o", folder + "/x.tar.gz", "--cache-dir", folder + "/cache"], environment: credentials)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--sign-key") && refused.stderr.contains("--unsigned"))
+        let unsigned = try env.bundle(["build", folder + "/k0s.yaml", "--unsigned", "-o", folder + "/x.tar.gz", "--cache-dir", folder + "/cache"], environment: credentials)
+        #expect(unsigned.status == 0, "\(unsigned.stderr)")
+        let listing = try env.tool(["tar", "-tzf", folder + "/x.tar.gz"]).output
+        #expect(listing.hasPrefix("bundle.json\n") && !listing.contains("bundle.json.sig"))
+    }
+
+    @Test func signingKeyFromTheEnvironment() throws {
+        let folder = try workspace(config())
+        var environment = credentials
+        environment["BUNDLE_SIGN_KEY"] = try String(contentsOfFile: folder + "/signing.key", encoding: .utf8)
+        let run = try env.bundle(["build", folder + "/k0s.yaml", "-o", folder + "/e.tar.gz", "--cache-dir", folder + "/cache", "--json"], environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.json?["signed"] as? Bool == true)
+    }
+
+    @Test func rebuildUsesTheCacheAndOfflineWorksFromIt() throws {
+        let folder = try workspace(config())
+        let cold = try build(folder)
+        #expect(cold.status == 0, "\(cold.stderr)")
+        let coldCharts = cold.json?["charts"] as? [[String: Any]] ?? []
+        #expect(coldCharts.contains { $0["cached"] as? Bool == false })
+        let warm = try build(folder)
+        #expect((warm.json?["charts"] as? [[String: Any]] ?? []).allSatisfy { $0["cached"] as? Bool == true })
+        let offline = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/offline.tar.gz",
+                                      "--cache-dir", folder + "/cache", "--offline"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/offline.tar.gz")) == Data(contentsOf: URL(fileURLWithPath: folder + "/out.tar.gz")))
+        let empty = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/none.tar.gz",
+                                    "--cache-dir", folder + "/empty-cache", "--offline"])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("not in the cache"), "\(empty.stderr)")
+    }
+
+    @Test func zstdOnRequest() throws {
+        let folder = try workspace(config())
+        let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "--compression", "zstd",
+                                  "-o", folder + "/out.tar.zst", "--cache-dir", folder + "/cache"], environment: credentials)
+        #expect(run.status == 0, "\(run.stderr)")
+        let listing = try env.tool(["tar", "--zstd", "-tf", folder + "/out.tar.zst"])
+        #expect(listing.status == 0 && listing.output.hasPrefix("bundle.json\nbundle.json.sig\n"), "\(listing.output)")
+    }
+
+    @Test func expiringCAWarns() throws {
+        let folder = try workspace(config())
+        try FileManager.default.removeItem(atPath: folder + "/ca.crt")
+        try FileManager.default.copyItem(atPath: env.file.caPlusExpiring, toPath: folder + "/ca.crt")
+        let run = try build(folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect((run.json?["warnings"] as? [String] ?? []).contains { $0.contains("Expiring Soon CA") && $0.contains("within 30 days") })
+    }
+
+    @Test func classicRepositoryChartsAreRefusedClearly() throws {
+        let folder = try workspace("""
+            apiVersion: k0s.k0sproject.io/v1beta1
+            kind: ClusterConfig
+            spec:
+              extensions:
+                helm:
+                  repositories:
+                    - name: stable
+                      url: https://charts.example.com
+                  charts:
+                    - name: tools
+                      chartname: stable/tools
+                      namespace: tools
+            """)
+        let run = try build(folder)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("tools") && run.stderr.contains("classic Helm repository"), "\(run.stderr)")
+    }
+}
