@@ -229,7 +229,8 @@ public final class Builder {
             builder: "bundle \(BuilderVersion.current)", name: name, sequence: sequence,
             created: CertificateCheck.format(Date(timeIntervalSince1970: TimeInterval(epoch ?? 0))), dataDir: options.dataDir,
             config: .init(path: "k0s.yaml", source: (options.configPath as NSString).lastPathComponent, format: config.format.rawValue),
-            charts: charts.sorted { $0.path < $1.path }, certificates: certificates.map(\.entry).sorted { $0.path < $1.path }, files: files)
+            charts: charts.sorted { $0.path < $1.path }, certificates: certificates.map(\.entry).sorted { $0.path < $1.path }, files: files,
+            signer: signingKey.map { .init(algorithm: $0.algorithm.rawValue, keyID: $0.publicKey.keyID) })
         let manifestData = try manifest.encoded()
         let signature = try signingKey?.sign(manifestData)
 

@@ -76,7 +76,19 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// Which key signed it (nil for an unsigned bundle): informational, since trust comes only
+    /// from the keys an installer is given.
+    public struct Signer: Codable, Sendable, Equatable {
+        public var algorithm: String
+        public var keyID: String
+        public init(algorithm: String, keyID: String) {
+            self.algorithm = algorithm
+            self.keyID = keyID
+        }
+    }
+
     public var schemaVersion: Int
+    public var signer: Signer?
     /// `bundle <version>`.
     public var builder: String
     public var name: String
@@ -91,8 +103,9 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     public var certificates: [Certificate]
     public var files: [File]
 
-    public init(builder: String, name: String, sequence: Int64, created: String, dataDir: String, config: Config, charts: [Chart], certificates: [Certificate], files: [File]) {
+    public init(builder: String, name: String, sequence: Int64, created: String, dataDir: String, config: Config, charts: [Chart], certificates: [Certificate], files: [File], signer: Signer? = nil) {
         self.schemaVersion = Self.currentSchemaVersion
+        self.signer = signer
         self.builder = builder
         self.name = name
         self.sequence = sequence
