@@ -43,11 +43,13 @@ let package = Package(
                 "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "Yams",
                 .product(name: "X509", package: "swift-certificates"),
             ]),
+        // Installer: bundle -> verified node state (verify, inspect, install).
+        .target(name: "Installer", dependencies: ["Archive", "BundleFormat", .product(name: "Crypto", package: "swift-crypto")]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder",
+                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "bundle", dependencies: ["Commands"]),

@@ -29,10 +29,9 @@ public final class ArchiveReader {
         archive_read_support_filter_gzip(handle)
         archive_read_support_filter_zstd(handle)
         archive_read_support_format_tar(handle)
+        // On failure deinit frees the handle (all stored properties are set by now).
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
-            let reason = ArchiveWriter.message(handle)
-            archive_read_free(handle)
-            throw ArchiveError(archive: path, reason: "not a readable tar archive: \(reason)")
+            throw ArchiveError(archive: path, reason: "not a readable tar archive: \(ArchiveWriter.message(handle))")
         }
     }
 

@@ -32,10 +32,10 @@ public final class ArchiveWriter {
             if status == ARCHIVE_OK { status = archive_write_add_filter_zstd(handle) }
         }
         if status == ARCHIVE_OK { status = archive_write_open_filename(handle, path) }
+        // On failure deinit frees the handle (all stored properties are set by now).
         guard status == ARCHIVE_OK else {
-            let reason = Self.message(handle)
-            archive_write_free(handle)
-            throw ArchiveError(archive: path, reason: "cannot open for writing: \(reason)")
+            closed = true
+            throw ArchiveError(archive: path, reason: "cannot open for writing: \(Self.message(handle))")
         }
     }
 

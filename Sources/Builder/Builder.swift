@@ -85,6 +85,12 @@ public final class Builder {
 
     public func build(signingKey: SigningKey?) throws -> BuildResult {
         let config = try K0sConfig.load(path: options.configPath)
+        // Fail before pulling anything if the bundle could not be written.
+        let outputFolder = URL(fileURLWithPath: options.output).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        guard access(outputFolder, W_OK) == 0 else {
+            throw BuildError(.output, options.output, "cannot be written: \(outputFolder) is not a writable folder; choose another with -o")
+        }
         var warnings = config.problems.filter { $0.severity == .warning }.map(\.description)
         var problems: [BuildError.Problem] = []
 

@@ -6,7 +6,7 @@ public struct BundleCommand: ParsableCommand {
         commandName: "bundle",
         abstract: "Make Helm charts from OCI registries usable in air-gapped k0s clusters.",
         version: BundleVersion.current,
-        subcommands: [Build.self, Plan.self, Pull.self, Keygen.self])
+        subcommands: [Build.self, Plan.self, Pull.self, Keygen.self, Install.self, Verify.self, Inspect.self])
 
     public init() {}
 }

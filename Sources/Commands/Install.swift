@@ -1,0 +1,79 @@
+import ArgumentParser
+import BundleFormat
+import Foundation
+import Installer
+
+/// `bundle install`: verify a bundle, then seed this node for offline k0s.
+struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a bundle with trusted keys, then put its charts, CA certificates and config in place.",
+        discussion: """
+            Nothing is written before the signature holds; entries are verified into a private \
+            staging folder, then moved into place atomically; the previous config is kept as \
+            CONFIG.bundle-backup; a record in DATA-DIR/bundle/installed.json is written last. \
+            Installing the same bundle again changes nothing. A bundle with a lower sequence than \
+            the installed one is refused unless --allow-downgrade.
+            """)
+
+    @Argument(help: ArgumentHelp("The bundle.", valueName: "bundle"))
+    var bundle: String
+
+    @OptionGroup(title: "Trust")
+    var trust: TrustOptions
+
+    @Option(help: ArgumentHelp("Prefix for every path written (for tests and image builds).", valueName: "dir"))
+    var root = "/"
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir: charts go to DIR/charts, certificates to DIR/bundle/certs.", valueName: "dir"))
+    var dataDir = BundleManifest.NodeLayout.defaultDataDir
+
+    @Option(name: .customLong("config-out"), help: ArgumentHelp("Where the k0s config goes.", valueName: "file"))
+    var configOut = "/etc/k0s/k0s.yaml"
+
+    @Flag(name: .customLong("dry-run"), help: "Verify and say what would change; change nothing.")
+    var dryRun = false
+
+    @Flag(name: .customLong("allow-downgrade"), help: "Install even if the bundle's sequence is not higher than the installed one.")
+    var allowDowngrade = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if !dataDir.hasPrefix("/") || !configOut.hasPrefix("/") {
+            throw ValidationError("--data-dir and --config-out are absolute paths on the node (use --root to prefix them).")
+        }
+    }
+
+    func run() throws {
+        var options = InstallOptions(bundle: bundle)
+        options.root = URL(fileURLWithPath: root).standardizedFileURL.path
+        options.dataDir = dataDir
+        options.configOut = configOut
+        options.dryRun = dryRun
+        options.allowDowngrade = allowDowngrade
+        do {
+            let installer = Installer(options: options, trusted: try trust.load()) { Output.warn($0) }
+            let report = try installer.install()
+            if json {
+                print(try Output.json(report))
+                return
+            }
+            switch report.status {
+            case .unchanged:
+                print("\(report.name) (sequence \(report.sequence)) is already installed; nothing changed.")
+            case .dryRun:
+                print("Dry run: \(report.name) (sequence \(report.sequence)) verified; would change:")
+                for file in report.files { print("  \(file.action)  \(file.path)") }
+            case .installed:
+                print("Installed \(report.name) (sequence \(report.sequence), \(report.manifestDigest)), signature by \(report.verifiedBy ?? "?")")
+                for file in report.files { print("  \(file.action.padding(toLength: 9, withPad: " ", startingAt: 0))  \(file.path)") }
+                if let backup = report.backup { print("  previous config kept as \(backup)") }
+            }
+        } catch let error as BundleError {
+            Output.error(error.description)
+            if json { print(try Output.json(["error": ["code": error.code.rawValue, "message": error.description]])) }
+            throw ExitCode(1)
+        }
+    }
+}

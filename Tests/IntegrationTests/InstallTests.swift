@@ -1,0 +1,302 @@
+import Foundation
+import Testing
+
+/// Two bundles built from the real registry: A (sequence 100: app 1.2.5 and signed 0.1.0)
+/// and B (sequence 200: app 1.3.0 only), signed by one key; plus a second key for rotation.
+struct Bundles: Sendable {
+    let folder: String
+    var a: String { folder + "/a.tar.gz" }
+    var b: String { folder + "/b.tar.gz" }
+    var key: String { folder + "/signing.pub" }
+    var otherKey: String { folder + "/other.pub" }
+    var privateKey: String { folder + "/signing.key" }
+
+    static let shared: Result<Bundles, TestEnvironment.SetupError> = {
+        do {
+            let env = try TestEnvironment.require()
+            let folder = env.scratch()
+            try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
+            func config(_ charts: [(String, String, String)]) -> String {
+                var text = """
+                    repositories:
+                      - name: registry
+                        url: oci://\(env.registry("anonymous"))
+                        caFile: ca.crt
+                    extensions:
+                      helm:
+                        charts:
+
+                    """
+                for (name, chart, version) in charts {
+                    text += "      - name: \(name)\n        chartname: oci://\(env.registry("anonymous"))/charts/\(chart)\n        version: \"\(version)\"\n        namespace: apps\n"
+                }
+                return text
+            }
+            try config([("web", "app", "1.2.5"), ("signed", "signed", "0.1.0")]).write(toFile: folder + "/a.yaml", atomically: true, encoding: .utf8)
+            try config([("web", "app", "1.3.0")]).write(toFile: folder + "/b.yaml", atomically: true, encoding: .utf8)
+            for (key, out) in [("signing", folder + "/signing"), ("other", folder + "/other")] {
+                _ = key
+                guard try env.bundle(["keygen", "--out", out]).status == 0 else { throw TestEnvironment.SetupError(description: "keygen failed") }
+            }
+            for (name, sequence) in [("a", "100"), ("b", "200")] {
+                let run = try env.bundle(["build", "\(folder)/\(name).yaml", "--sign-key", folder + "/signing.key", "-o", "\(folder)/\(name).tar.gz",
+                                          "--sequence", sequence, "--cache-dir", folder + "/cache"])
+                guard run.status == 0 else { throw TestEnvironment.SetupError(description: "building bundle \(name) failed: \(run.stderr)") }
+            }
+            return .success(Bundles(folder: folder))
+        } catch let error as TestEnvironment.SetupError {
+            return .failure(error)
+        } catch {
+            return .failure(TestEnvironment.SetupError(description: "\(error)"))
+        }
+    }()
+
+    static func require() throws -> Bundles {
+        switch shared {
+        case .success(let bundles): return bundles
+        case .failure(let error):
+            Issue.record(Comment(rawValue: error.description))
+            throw error
+        }
+    }
+}
+
+@Suite struct InstallTests {
+    let env: TestEnvironment
+    let bundles: Bundles
+    init() throws {
+        env = try TestEnvironment.require()
+        bundles = try Bundles.require()
+    }
+
+    func install(_ bundle: String, root: String, _ extra: [String] = [], environment: [String: String?] = [:]) throws -> Run {
+        try env.bundle(["install", bundle, "--trust", bundles.key, "--root", root, "--json"] + extra, environment: environment)
+    }
+
+    /// Every regular file under `root`, relative, sorted.
+    func tree(_ root: String) -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        var files: [String] = []
+        while let path = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(path) }
+        }
+        return files.sorted()
+    }
+
+    @Test func installsIntoARootLikeANode() throws {
+        let root = env.scratch()
+        let run = try install(bundles.a, root: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.json?["status"] as? String == "installed")
+        let placed = (run.json?["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(Set(placed) == Set(["var/lib/k0s/charts/app-1.2.5.tgz", "var/lib/k0s/charts/signed-0.1.0.tgz", "var/lib/k0s/charts/signed-0.1.0.tgz.prov",
+                                   "var/lib/k0s/bundle/certs/registry.crt", "etc/k0s/k0s.yaml"].map { root + "/" + $0 }))
+        // Byte-identical to the registry's chart layers.
+        #expect(try env.sha256sum(root + "/var/lib/k0s/charts/app-1.2.5.tgz") == env.file.app["1.2.5"]?.chart)
+        #expect(try env.sha256sum(root + "/var/lib/k0s/charts/signed-0.1.0.tgz") == env.file.signed.chart)
+        // The config validates and every chartname points at an installed file.
+        let validation = try env.tool(["python3", env.validator, root + "/etc/k0s/k0s.yaml"])
+        #expect(validation.status == 0, "\(validation.output)")
+        let config = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        let chartnames = config.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed.hasPrefix("chartname: ") ? String(trimmed.dropFirst("chartname: ".count)) : nil
+        }
+        #expect(chartnames.count == 2)
+        for path in chartnames {
+            #expect(path.hasPrefix("/var/lib/k0s/charts/"))
+            #expect(FileManager.default.fileExists(atPath: root + path), "\(path) is not installed")
+        }
+        #expect(tree(root).allSatisfy { !$0.contains("staging-") && !$0.contains("bundle-tmp") })
+    }
+
+    @Test func installingTheSameBundleAgainChangesNothing() throws {
+        let root = env.scratch()
+        #expect(try install(bundles.a, root: root).status == 0)
+        func stamps() throws -> [String: Date] {
+            var result: [String: Date] = [:]
+            for path in tree(root) where !path.hasSuffix("install.lock") {
+                result[path] = try FileManager.default.attributesOfItem(atPath: root + "/" + path)[.modificationDate] as? Date
+            }
+            return result
+        }
+        let before = try stamps()
+        Thread.sleep(forTimeInterval: 0.05)
+        let again = try install(bundles.a, root: root)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.json?["status"] as? String == "unchanged")
+        #expect(try stamps() == before)
+        let human = try env.bundle(["install", bundles.a, "--trust", bundles.key, "--root", root])
+        #expect(human.stdout.contains("already installed; nothing changed"))
+    }
+
+    @Test func higherSequenceReplacesAndRemovesWhatItNoLongerCarries() throws {
+        let root = env.scratch()
+        #expect(try install(bundles.a, root: root).status == 0)
+        let oldConfig = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        let run = try install(bundles.b, root: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let charts = tree(root + "/var/lib/k0s/charts")
+        #expect(charts == ["app-1.3.0.tgz"])
+        #expect(try String(contentsOfFile: root + "/etc/k0s/k0s.yaml.bundle-backup", encoding: .utf8) == oldConfig)
+        let removed = (run.json?["files"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "removed" }.count
+        #expect(removed == 3)
+    }
+
+    @Test func olderSequenceIsRefusedUnlessAllowed() throws {
+        let root = env.scratch()
+        #expect(try install(bundles.b, root: root).status == 0)
+        let before = tree(root)
+        let refused = try install(bundles.a, root: root)
+        #expect(refused.status == 1)
+        #expect(refused.errorCode == "downgrade")
+        #expect(refused.stderr.contains("sequence 100") && refused.stderr.contains("--allow-downgrade"), "\(refused.stderr)")
+        #expect(tree(root) == before)
+        let allowed = try install(bundles.a, root: root, ["--allow-downgrade"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(tree(root + "/var/lib/k0s/charts") == ["app-1.2.5.tgz", "signed-0.1.0.tgz", "signed-0.1.0.tgz.prov"])
+    }
+
+    @Test func dataDirAndConfigOutMoveEverything() throws {
+        let root = env.scratch()
+        let run = try install(bundles.a, root: root, ["--data-dir", "/opt/k0s", "--config-out", "/etc/k0s/offline.yaml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let config = try String(contentsOfFile: root + "/etc/k0s/offline.yaml", encoding: .utf8)
+        #expect(config.contains("chartname: /opt/k0s/charts/app-1.2.5.tgz"))
+        #expect(FileManager.default.fileExists(atPath: root + "/opt/k0s/charts/app-1.2.5.tgz"))
+        #expect(try env.tool(["python3", env.validator, root + "/etc/k0s/offline.yaml"]).status == 0)
+        #expect(try install(bundles.a, root: root, ["--data-dir", "/opt/k0s", "--config-out", "/etc/k0s/offline.yaml"]).json?["status"] as? String == "unchanged")
+    }
+
+    @Test func dryRunChangesNothing() throws {
+        let root = env.scratch()
+        let run = try install(bundles.a, root: root, ["--dry-run"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.json?["status"] as? String == "dry-run")
+        #expect((run.json?["files"] as? [[String: Any]] ?? []).allSatisfy { ($0["action"] as? String ?? "").hasPrefix("would") })
+        #expect(tree(root).isEmpty)
+    }
+
+    /// Crafted archives (scripts/testenv/hostile.py, with Python's tarfile), signed with the
+    /// trusted key where their manifest changed, so the check under test is the one that must fire.
+    static let hostileCases: [(String, String)] = [
+        ("traversal", "entryUnsafe"), ("absolute", "entryUnsafe"), ("symlink", "entryUnsafe"), ("hardlink", "entryUnsafe"),
+        ("device", "entryUnsafe"), ("chart-as-symlink", "entryUnsafe"), ("unlisted", "entryUnlisted"), ("duplicate", "entryDuplicate"),
+        ("tampered-chart", "entryMismatch"), ("tampered-manifest", "untrustedKey"), ("unsigned", "signatureMissing"),
+        ("unknown-schema", "unknownSchema"), ("too-big-for-disk", "notEnoughSpace"), ("manifest-escape", "entryUnsafe"),
+        ("missing-entry", "entryMissing"), ("truncated", "notABundle"), ("garbage", "notABundle"), ("not-a-bundle", "notABundle"),
+    ]
+
+    static let corpus: Result<String, TestEnvironment.SetupError> = {
+        guard case .success(let bundles) = Bundles.shared else { return .failure(.init(description: "no bundles")) }
+        let out = bundles.folder + "/hostile"
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root.appendingPathComponent("scripts/testenv/hostile.py").path, bundles.a, bundles.privateKey, out]
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch { return .failure(.init(description: "hostile.py: \(error)")) }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? .success(out) : .failure(.init(description: "hostile.py failed"))
+    }()
+
+    @Test(arguments: hostileCases)
+    func hostileArchivesAreRefusedWithNothingWritten(name: String, code: String) throws {
+        let corpus = try Self.corpus.get()
+        let root = env.scratch()
+        let run = try install("\(corpus)/\(name).tar.gz", root: root)
+        #expect(run.status == 1, "\(name): \(run.stdout) \(run.stderr)")
+        #expect(run.errorCode == code, "\(name): \(run.stderr)")
+        #expect(run.stderr.contains("\(name).tar.gz"), "the message names the bundle: \(run.stderr)")
+        // Nothing but the install lock of the state folder; no staging left behind.
+        #expect(tree(root).allSatisfy { $0 == "var/lib/k0s/bundle/install.lock" }, "\(name) left: \(tree(root))")
+        #expect(!FileManager.default.fileExists(atPath: root + "/etc"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/bundle-evil"))
+        let verify = try env.bundle(["verify", "\(corpus)/\(name).tar.gz", "--trust", bundles.key])
+        #expect(verify.status == 1, "verify accepted \(name)")
+    }
+
+    @Test func verifyChecksSignatureAndEveryEntryWithRotatedKeys() throws {
+        let run = try env.bundle(["verify", bundles.a, "--trust", bundles.otherKey, "--trust", bundles.key, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.json?["entries"] as? Int == 5)
+        let wrong = try env.bundle(["verify", bundles.a, "--trust", bundles.otherKey])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("does not verify with any trusted key") && wrong.stderr.contains("other.pub"))
+    }
+
+    @Test func inspectShowsWhatIsInside() throws {
+        let run = try env.bundle(["inspect", bundles.a])
+        #expect(run.status == 0, "\(run.stderr)")
+        for text in ["sequence 100", "charts/app-1.2.5.tgz", env.file.app["1.2.5"]?.chart ?? "?", "CN=Bundle Test Root CA", "ed25519 sha256:", "expires"] {
+            #expect(run.stdout.contains(text), "missing \(text) in \(run.stdout)")
+        }
+        let json = try env.bundle(["inspect", bundles.a, "--json"])
+        #expect((json.json?["manifest"] as? [String: Any])?["sequence"] as? Int == 100)
+    }
+
+    @Test func concurrentInstallsDoNotInterleave() throws {
+        let root = env.scratch()
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: env.executable)
+        first.arguments = ["install", bundles.a, "--trust", bundles.key, "--root", root]
+        first.environment = ProcessInfo.processInfo.environment.merging(["BUNDLE_INSTALL_STEP_DELAY_MS": "400"]) { $1 }
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // Wait until the first holds the lock (its staging folder appears).
+        var waited = 0
+        while waited < 250, !((try? FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/k0s/bundle")) ?? []).contains(where: { $0.hasPrefix("staging-") }) {
+            Thread.sleep(forTimeInterval: 0.02)
+            waited += 1
+        }
+        let second = try install(bundles.a, root: root)
+        first.waitUntilExit()
+        #expect(second.status == 1)
+        #expect(second.errorCode == "locked")
+        #expect(second.stderr.contains("another bundle install"), "\(second.stderr)")
+        #expect(first.terminationStatus == 0)
+    }
+
+    /// Kills the installer (SIGKILL) at many points while it replaces A with B. After every
+    /// kill the node holds A's config or B's, every file under a final name is complete, and
+    /// the next install finishes cleanly.
+    @Test func killedAtAnyPointLeavesOldOrNewAndTheNextInstallCompletes() throws {
+        let reference = env.scratch()
+        #expect(try install(bundles.a, root: reference).status == 0)
+        let configA = try Data(contentsOf: URL(fileURLWithPath: reference + "/etc/k0s/k0s.yaml"))
+        #expect(try install(bundles.b, root: reference).status == 0)
+        let configB = try Data(contentsOf: URL(fileURLWithPath: reference + "/etc/k0s/k0s.yaml"))
+        let finalTree = tree(reference)
+        let known = Set([env.file.app["1.2.5"]!.chart, env.file.app["1.3.0"]!.chart, env.file.signed.chart])
+
+        var outcomes: Set<String> = []
+        for delay in stride(from: 0, through: 1_100, by: 50) {
+            let root = env.scratch()
+            #expect(try install(bundles.a, root: root).status == 0)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: env.executable)
+            process.arguments = ["install", bundles.b, "--trust", bundles.key, "--root", root]
+            process.environment = ProcessInfo.processInfo.environment.merging(["BUNDLE_INSTALL_STEP_DELAY_MS": "100"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: Double(delay) / 1000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+
+            let config = try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml"))
+            #expect(config == configA || config == configB, "killed at \(delay) ms: the config is neither old nor new")
+            outcomes.insert(config == configA ? "old" : "new")
+            for chart in tree(root + "/var/lib/k0s/charts") where chart.hasSuffix(".tgz") {
+                #expect(known.contains(try env.sha256sum(root + "/var/lib/k0s/charts/" + chart)), "killed at \(delay) ms: \(chart) is incomplete")
+            }
+            let again = try install(bundles.b, root: root)
+            #expect(again.status == 0, "after a kill at \(delay) ms: \(again.stderr)")
+            #expect(tree(root).filter { !$0.hasSuffix(".bundle-backup") } == finalTree.filter { !$0.hasSuffix(".bundle-backup") }, "after a kill at \(delay) ms")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml")) == configB)
+        }
+        #expect(outcomes == ["old", "new"], "the kills should land both before and after the switch: \(outcomes)")
+    }
+}

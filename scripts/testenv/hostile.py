@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Makes hostile variants of a real bundle, for the installer's refusal tests.
+
+    hostile.py BUNDLE SIGNING_KEY OUT_DIR
+
+Each variant is OUT_DIR/<name>.tar.gz. Variants whose bundle.json changes are signed
+again with SIGNING_KEY (Ed25519, by openssl), so that the check under test is the one
+that must catch them, not the signature.
+"""
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+
+bundle, key, out = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(out, exist_ok=True)
+
+with tarfile.open(bundle, "r:gz") as tar:
+    entries = [(member, tar.extractfile(member).read() if member.isfile() else None) for member in tar.getmembers()]
+manifest_bytes = entries[0][1]
+signature = entries[1][1]
+rest = entries[2:]
+charts = [(m, d) for m, d in rest if m.name.startswith("charts/") and m.name.endswith(".tgz")]
+
+
+def sign(data):
+    with open(os.path.join(out, "msg"), "wb") as f:
+        f.write(data)
+    return subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", key, "-rawin", "-in", os.path.join(out, "msg")],
+                          capture_output=True, check=True).stdout
+
+
+def info(name, size=0, kind=tarfile.REGTYPE, link=""):
+    member = tarfile.TarInfo(name)
+    member.size = size
+    member.type = kind
+    member.linkname = link
+    member.mode = 0o644
+    return member
+
+
+def write(name, items, raw=None):
+    path = os.path.join(out, name + ".tar.gz")
+    if raw is not None:
+        with open(path, "wb") as f:
+            f.write(raw)
+        return
+    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as tar:
+        for member, data in items:
+            member = tarfile.TarInfo(member.name) if isinstance(member, str) else member
+            tar.addfile(member, io.BytesIO(data) if data is not None else None)
+
+
+def regular(name, data):
+    return (info(name, len(data)), data)
+
+
+head = [(entries[0][0], manifest_bytes), (entries[1][0], signature)]
+first_chart = charts[0]
+
+write("traversal", head + rest + [regular("../evil", b"escaped")])
+write("absolute", head + rest + [regular("/tmp/bundle-evil", b"escaped")])
+write("symlink", head + rest + [(info("charts/link.tgz", 0, tarfile.SYMTYPE, "/etc/passwd"), None)])
+write("hardlink", head + rest + [(info("charts/hard.tgz", 0, tarfile.LNKTYPE, "k0s.yaml"), None)])
+write("device", head + rest + [(info("charts/device", 0, tarfile.CHRTYPE), None)])
+write("unlisted", head + rest + [regular("charts/extra-1.0.0.tgz", b"not listed")])
+write("duplicate", head + rest + [first_chart])
+write("chart-as-symlink", head + [(info(m.name, 0, tarfile.SYMTYPE, "/etc/shadow"), None) if m.name == first_chart[0].name else (m, d) for m, d in rest])
+tampered = bytearray(first_chart[1])
+tampered[len(tampered) // 2] ^= 0xFF
+write("tampered-chart", head + [(m, bytes(tampered)) if m.name == first_chart[0].name else (m, d) for m, d in rest])
+manifest = json.loads(manifest_bytes)
+altered = json.dumps(dict(manifest, sequence=manifest["sequence"] + 1), indent=2, sort_keys=True).encode()
+write("tampered-manifest", [regular("bundle.json", altered), head[1]] + rest)
+write("unsigned", [head[0]] + rest)
+schema2 = json.dumps(dict(manifest, schemaVersion=2), indent=2, sort_keys=True).encode()
+write("unknown-schema", [regular("bundle.json", schema2), regular("bundle.json.sig", sign(schema2))] + rest)
+huge = dict(manifest)
+huge["files"] = [dict(f, size=10**13) if f["path"] == first_chart[0].name else f for f in manifest["files"]]
+huge_bytes = json.dumps(huge, indent=2, sort_keys=True).encode()
+write("too-big-for-disk", [regular("bundle.json", huge_bytes), regular("bundle.json.sig", sign(huge_bytes))] + rest)
+escape = dict(manifest)
+escape["files"] = manifest["files"] + [{"path": "../../etc/cron.d/evil", "size": 7, "sha256": "0" * 64}]
+escape_bytes = json.dumps(escape, indent=2, sort_keys=True).encode()
+write("manifest-escape", [regular("bundle.json", escape_bytes), regular("bundle.json.sig", sign(escape_bytes))] + rest + [regular("../../etc/cron.d/evil", b"escaped")])
+missing = [(m, d) for m, d in rest if m.name != first_chart[0].name]
+write("missing-entry", head + missing)
+with open(bundle, "rb") as f:
+    whole = f.read()
+write("truncated", None, raw=whole[: len(whole) * 6 // 10])
+write("garbage", None, raw=os.urandom(4096))
+write("not-a-bundle", [regular("README", b"hello")])
+os.unlink(os.path.join(out, "msg"))
+print("\n".join(sorted(n[:-7] for n in os.listdir(out) if n.endswith(".tar.gz"))))
