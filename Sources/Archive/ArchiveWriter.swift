@@ -17,7 +17,8 @@ public final class ArchiveWriter {
     private var closed = false
 
     /// Opens `path` for writing (created or truncated).
-    public init(path: String, compression: Compression, mtime: Int64) throws(ArchiveError) {
+    /// `level`: the compressor's level (gzip 0-9, zstd 1-19); nil for the library's default.
+    public init(path: String, compression: Compression, mtime: Int64, level: Int? = nil) throws(ArchiveError) {
         bundle_archive_use_utf8_locale()
         guard let handle = archive_write_new() else { throw ArchiveError(archive: path, reason: "libarchive could not allocate a writer") }
         self.handle = handle
@@ -27,10 +28,16 @@ public final class ArchiveWriter {
         switch compression {
         case .gzip:
             if status == ARCHIVE_OK { status = archive_write_add_filter_gzip(handle) }
-            if status == ARCHIVE_OK { status = archive_write_set_options(handle, "gzip:!timestamp,gzip:compression-level=6") }
+            if status == ARCHIVE_OK { status = archive_write_set_options(handle, "gzip:!timestamp") }
+            if status == ARCHIVE_OK, let level { status = archive_write_set_filter_option(handle, "gzip", "compression-level", "\(level)") }
         case .zstd:
             if status == ARCHIVE_OK { status = archive_write_add_filter_zstd(handle) }
+            if status == ARCHIVE_OK, let level { status = archive_write_set_filter_option(handle, "zstd", "compression-level", "\(level)") }
         }
+        // Write in 1 MiB chunks (not tar's 10 KiB records: 100x fewer syscalls), without
+        // padding the last one, so the output is the same bytes, just written faster.
+        if status == ARCHIVE_OK { status = archive_write_set_bytes_per_block(handle, 1 << 20) }
+        if status == ARCHIVE_OK { status = archive_write_set_bytes_in_last_block(handle, 1) }
         if status == ARCHIVE_OK { status = archive_write_open_filename(handle, path) }
         // On failure deinit frees the handle (all stored properties are set by now).
         guard status == ARCHIVE_OK else {

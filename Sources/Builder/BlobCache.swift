@@ -4,6 +4,15 @@ import OCI
 /// The build host's content-addressed cache: verified blobs under `blobs/sha256/<hex>`, and
 /// how each chart request resolved under `resolutions/`, so that a rebuild downloads only
 /// what changed and `--offline` can rebuild from the cache alone.
+/// The identity of a bundle a build would write: if an output file still has it, the build
+/// leaves the file alone.
+struct OutputRecord: Codable, Equatable, Sendable {
+    var manifestDigest: String
+    var signature: String?
+    var compression: String
+    var level: Int?
+}
+
 public struct BlobCache: Sendable {
     public let root: String
 
@@ -49,6 +58,44 @@ public struct BlobCache: Sendable {
             throw RegistryError(.localFile, registry: client.registry, reason: "cannot store \(descriptor.digest) in the cache \(root): \(message)", hint: "Check the cache folder's space and permissions.")
         }
         return false
+    }
+
+    /// What identifies a bundle file this cache's builds wrote, and how it looked on disk.
+    struct OutputRecordFile: Codable {
+        var record: OutputRecord
+        var size: Int64
+        var modified: Int64
+        var inode: UInt64
+    }
+
+    private func outputRecordPath(_ output: String) -> String {
+        let absolute = URL(fileURLWithPath: output).standardizedFileURL.path
+        return "\(root)/outputs/\(Digest.sha256(of: Data(absolute.utf8)).hex).json"
+    }
+
+    private static func stamp(_ path: String) -> (size: Int64, modified: Int64, inode: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), UInt64(info.st_ino))
+    }
+
+    /// Whether `output` is the file a previous build wrote for exactly this record, untouched since.
+    func isUpToDate(output: String, as record: OutputRecord) -> Bool {
+        guard let data = FileManager.default.contents(atPath: outputRecordPath(output)),
+              let saved = try? JSONDecoder().decode(OutputRecordFile.self, from: data),
+              saved.record == record, let now = Self.stamp(output)
+        else { return false }
+        return now.size == saved.size && now.modified == saved.modified && now.inode == saved.inode
+    }
+
+    func remember(output: String, as record: OutputRecord) {
+        guard let now = Self.stamp(output) else { return }
+        let file = OutputRecordFile(record: record, size: now.size, modified: now.modified, inode: now.inode)
+        try? FileManager.default.createDirectory(atPath: "\(root)/outputs", withIntermediateDirectories: true)
+        guard let data = try? JSONEncoder().encode(file) else { return }
+        let path = outputRecordPath(output)
+        let temporary = path + ".\(UUID().uuidString).tmp"
+        if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, path) }
     }
 
     /// A chart request's resolution, recorded after an online resolve.

@@ -12,6 +12,8 @@ public struct BuildOptions: Sendable {
     /// Where the bundle goes; written under a temporary name and renamed when complete.
     public var output: String
     public var compression: ArchiveWriter.Compression = .gzip
+    /// The compressor's level; nil for the tool's default (see `defaultLevel`).
+    public var level: Int?
     /// Charts pulled at once.
     public var concurrency = 4
     public var cacheDir: String
@@ -52,6 +54,8 @@ public struct BuildResult: Sendable {
     public var warnings: [String]
     public var signed: Bool
     public var keyID: String?
+    /// True when the output already held exactly this bundle and was left as it was.
+    public var upToDate: Bool
 }
 
 /// Builds one bundle from a k0s config: resolves and pulls every chart (in parallel, through
@@ -240,6 +244,17 @@ public final class Builder {
         let manifestData = try manifest.encoded()
         let signature = try signingKey?.sign(manifestData)
 
+        // Up to date: the output this cache last wrote, untouched since, with this very manifest
+        // and signature (the quick check of make and rsync: size, mtime, inode).
+        let outputRecord = OutputRecord(
+            manifestDigest: OCI.Digest.sha256(of: manifestData).description, signature: signature.map { OCI.Digest.sha256(of: $0).description },
+            compression: options.compression.rawValue, level: options.level ?? Self.defaultLevel(options.compression))
+        if cache.isUpToDate(output: options.output, as: outputRecord) {
+            progress("\(options.output) is up to date")
+            return result(manifest: manifest, outcomes: outcomes, byDigest: byDigest.mapValues(\.path), warnings: warnings,
+                          signature: signature, signingKey: signingKey, upToDate: true)
+        }
+
         // The archive: written aside, checked, flushed, renamed.
         let outputURL = URL(fileURLWithPath: options.output)
         let directory = outputURL.deletingLastPathComponent().path
@@ -247,15 +262,21 @@ public final class Builder {
         let temporary = "\(directory)/.\(outputURL.lastPathComponent).\(getpid()).partial"
         defer { unlink(temporary) }
         do {
-            let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: epoch ?? 0)
+            let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: epoch ?? 0,
+                                           level: options.level ?? Self.defaultLevel(options.compression))
             try writer.add(BundleManifest.manifestPath, data: manifestData)
             if let signature { try writer.add(BundleManifest.signaturePath, data: signature) }
             var sources: [String: (file: String, digest: OCI.Digest)] = [:]
             for source in chartSources { sources[source.path] = (source.file, source.digest) }
+            // Blobs fetched by this build were verified a moment ago; those found in the cache
+            // are hashed again as they are archived, in case the cache was altered on disk.
+            let fresh = Set(outcomes.filter { !$0.cached }.compactMap { $0.resolved?.chartLayer.digest })
             let memory = Dictionary(uniqueKeysWithValues: memoryEntries.map { ($0.path, $0.data) })
             for file in files {
                 if let data = memory[file.path] {
                     try writer.add(file.path, data: data)
+                } else if let source = sources[file.path], fresh.contains(source.digest) {
+                    try writer.add(file.path, contentsOf: source.file)
                 } else if let source = sources[file.path] {
                     var hasher = SHA256()
                     try writer.add(file.path, contentsOf: source.file) { hasher.update(bufferPointer: $0) }
@@ -277,14 +298,20 @@ public final class Builder {
         guard rename(temporary, options.output) == 0 else {
             throw BuildError(.output, options.output, "cannot move the finished bundle into place: \(String(cString: strerror(errno)))")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: options.output)[.size] as? NSNumber)??.int64Value ?? 0
+        cache.remember(output: options.output, as: outputRecord)
+        return result(manifest: manifest, outcomes: outcomes, byDigest: byDigest.mapValues(\.path), warnings: warnings,
+                      signature: signature, signingKey: signingKey, upToDate: false)
+    }
 
+    private func result(manifest: BundleManifest, outcomes: [PullOutcome], byDigest: [OCI.Digest: String], warnings: [String],
+                        signature: Data?, signingKey: SigningKey?, upToDate: Bool) -> BuildResult {
+        let size = (try? FileManager.default.attributesOfItem(atPath: options.output)[.size] as? NSNumber)??.int64Value ?? 0
         let chartOutcomes = outcomes.compactMap { outcome -> ChartOutcome? in
-            guard let r = outcome.resolved, let bundled = byDigest[r.chartLayer.digest] else { return nil }
-            return ChartOutcome(release: outcome.job.chart.name, reference: r.reference.description, version: r.version, path: bundled.path, size: r.chartLayer.size, cached: outcome.cached)
+            guard let r = outcome.resolved, let path = byDigest[r.chartLayer.digest] else { return nil }
+            return ChartOutcome(release: outcome.job.chart.name, reference: r.reference.description, version: r.version, path: path, size: r.chartLayer.size, cached: outcome.cached)
         }
         return BuildResult(manifest: manifest, output: options.output, size: size, charts: chartOutcomes, warnings: warnings,
-                           signed: signature != nil, keyID: signingKey?.publicKey.keyID)
+                           signed: signature != nil, keyID: signingKey?.publicKey.keyID, upToDate: upToDate)
     }
 
     /// Pulls every job on `options.concurrency` threads, each with its own transport and
@@ -342,6 +369,13 @@ public final class Builder {
         }
         group.wait()
         return queue.results()
+    }
+
+    /// Charts are gzip archives already and make up nearly all of a bundle, so deflating them
+    /// again gains nothing and costs ~40 MB/s: gzip stores (level 0) unless told otherwise.
+    /// zstd notices incompressible blocks by itself, so its default level stays.
+    public static func defaultLevel(_ compression: ArchiveWriter.Compression) -> Int? {
+        compression == .gzip ? 0 : nil
     }
 
     static func safeFileName(_ name: String) -> String {

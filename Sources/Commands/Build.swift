@@ -33,6 +33,9 @@ struct Build: ParsableCommand {
     @Option(help: ArgumentHelp("gzip or zstd.", valueName: "kind"))
     var compression: ArchiveWriter.Compression = .gzip
 
+    @Option(help: ArgumentHelp("Compression level (gzip 0-9, zstd 1-19). Default: gzip 0 (charts are compressed already), zstd's default.", valueName: "n"))
+    var level: Int?
+
     @Option(help: "Charts pulled at once.")
     var concurrency = 4
 
@@ -56,6 +59,9 @@ struct Build: ParsableCommand {
 
     func validate() throws {
         if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64.") }
+        if let level, compression == .gzip ? !(0...9).contains(level) : !(1...19).contains(level) {
+            throw ValidationError("--level for \(compression.rawValue) must be \(compression == .gzip ? "0 to 9" : "1 to 19").")
+        }
         if signKey != nil && unsigned { throw ValidationError("--sign-key and --unsigned contradict each other; give one.") }
         if !dataDir.hasPrefix("/") { throw ValidationError("--data-dir must be an absolute path on the node, like /var/lib/k0s.") }
     }
@@ -92,6 +98,7 @@ struct Build: ParsableCommand {
             output: output ?? "\(base).bundle.tar.\(compression == .gzip ? "gz" : "zst")",
             cacheDir: cacheDir ?? BlobCache.defaultRoot())
         options.compression = compression
+        options.level = level
         options.concurrency = concurrency
         options.offline = offline
         options.sequence = sequence
@@ -120,6 +127,7 @@ struct Build: ParsableCommand {
             print(try Output.json(BuildReport(result)))
         } else {
             let downloaded = result.charts.filter { !$0.cached }.count
+            if result.upToDate { print("\(result.output) is up to date (the same bundle as before); nothing written.") }
             print("Built \(result.output) (\(result.size) bytes): \(result.manifest.charts.count) chart\(result.manifest.charts.count == 1 ? "" : "s") for \(result.charts.count) release\(result.charts.count == 1 ? "" : "s"), \(result.manifest.certificates.count) CA certificate\(result.manifest.certificates.count == 1 ? "" : "s"), sequence \(result.manifest.sequence)")
             print("  \(downloaded) downloaded, \(result.charts.count - downloaded) from the cache")
             print(result.signed ? "  signed by \(result.keyID ?? "?")" : "  UNSIGNED: bundle install will refuse it")
@@ -137,6 +145,7 @@ struct BuildReport: Encodable {
     var sequence: Int64
     var signed: Bool
     var keyID: String?
+    var upToDate: Bool
     var charts: [Chart]
     var certificates: [String]
     var warnings: [String]
@@ -157,6 +166,7 @@ struct BuildReport: Encodable {
         sequence = result.manifest.sequence
         signed = result.signed
         keyID = result.keyID
+        upToDate = result.upToDate
         charts = result.charts.map { Chart(release: $0.release, reference: $0.reference, version: $0.version, path: $0.path, size: $0.size, cached: $0.cached) }
         certificates = result.manifest.certificates.map(\.path)
         warnings = result.warnings

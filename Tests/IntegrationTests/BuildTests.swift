@@ -228,6 +228,13 @@ import Testing
         #expect(coldCharts.contains { $0["cached"] as? Bool == false })
         let warm = try build(folder)
         #expect((warm.json?["charts"] as? [[String: Any]] ?? []).allSatisfy { $0["cached"] as? Bool == true })
+        #expect(warm.json?["upToDate"] as? Bool == true, "an unchanged bundle is not written again")
+        // An output altered since is rewritten, to the same bytes as before.
+        let original = try Data(contentsOf: URL(fileURLWithPath: folder + "/out.tar.gz"))
+        try Data("damaged".utf8).write(to: URL(fileURLWithPath: folder + "/out.tar.gz"))
+        let repaired = try build(folder)
+        #expect(repaired.json?["upToDate"] as? Bool == false)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/out.tar.gz")) == original)
         let offline = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/offline.tar.gz",
                                       "--cache-dir", folder + "/cache", "--offline"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         #expect(offline.status == 0, "\(offline.stderr)")

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The benchmarks of scripts/bench: each figure is a median of several runs and a ratio against
+a baseline measured in the same run. Writes BENCHMARKS.md.
+
+    bench.py ENV_JSON BUNDLE_EXECUTABLE WORK_DIR [--runs N] [--big-mb N] [--quick]
+"""
+import argparse
+import concurrent.futures
+import datetime
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "testenv"))
+import oci_push  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("env")
+parser.add_argument("bundle")
+parser.add_argument("work")
+parser.add_argument("--runs", type=int, default=3)
+parser.add_argument("--big-mb", type=int, default=500)
+parser.add_argument("--charts", type=int, default=40)
+parser.add_argument("--scale", default="10,100,400")
+args = parser.parse_args()
+
+env = json.load(open(args.env))
+registry_address = env["registries"]["anonymous"]
+ca = env["caFile"]
+work = args.work
+os.makedirs(work, exist_ok=True)
+registry = oci_push.Registry(registry_address, ca)
+rng = random.Random(20261126)
+
+
+def log(message):
+    print("bench: " + message, file=sys.stderr, flush=True)
+
+
+def push(repository, name, size, version="1.0.0", salt=b""):
+    files = oci_push.chart_files(name, version, extra={"files/salt.txt": salt.decode() or name})
+    return registry.push_chart(repository, name, version, files=files, big_file_bytes=size)
+
+
+def push_all(jobs):
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return list(pool.map(lambda job: push(*job), jobs))
+
+
+log("pushing %d charts of 100 KB to 5 MB and one of %d MB" % (args.charts, args.big_mb))
+sizes = [int(100_000 * (50 ** rng.random())) for _ in range(args.charts)]
+main_charts = push_all([("bench/c%02d" % i, "c%02d" % i, size) for i, size in enumerate(sizes)])
+big = push("bench/big", "big", args.big_mb << 20)
+scale_counts = [int(n) for n in args.scale.split(",")]
+log("pushing %d small charts for the scaling runs" % max(scale_counts))
+push_all([("scale/s%03d" % i, "s%03d" % i, 20_000) for i in range(max(scale_counts))])
+
+
+def config(path, charts):
+    lines = ["repositories:", "  - name: bench", "    url: oci://%s" % registry_address, "    caFile: %s" % ca,
+             "extensions:", "  helm:", "    charts:"]
+    for release, repository in charts:
+        lines += ["      - name: %s" % release, "        chartname: oci://%s/%s" % (registry_address, repository),
+                  "        version: \"1.0.0\"", "        namespace: bench"]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+main_config = os.path.join(work, "main.yaml")
+config(main_config, [("c%02d" % i, "bench/c%02d" % i) for i in range(args.charts)] + [("big", "bench/big")])
+subprocess.run([args.bundle, "keygen", "--out", os.path.join(work, "signing"), "--force"], check=True, capture_output=True)
+key = os.path.join(work, "signing.key")
+blobs = [c["chart"] for c in main_charts] + [big["chart"]]
+repos = ["bench/c%02d" % i for i in range(args.charts)] + ["bench/big"]
+
+
+def timed(command, env_extra=None):
+    """Runs command under GNU time: (seconds, peak RSS in KiB)."""
+    out = os.path.join(work, "time.txt")
+    environment = dict(os.environ, **(env_extra or {}))
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", out] + command, capture_output=True, env=environment)
+    if result.returncode != 0:
+        sys.exit("bench: %s failed:\n%s" % (" ".join(command), result.stderr.decode()[-3000:]))
+    seconds, rss = open(out).read().split()[-2:]
+    return float(seconds), int(rss)
+
+
+def drop(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def curl_baseline():
+    """curl fetching the same blobs with the same CA and parallelism (4), written to disk."""
+    target = os.path.join(work, "curl")
+    drop(target)
+    os.makedirs(target)
+    urls = "\n".join("https://%s/v2/%s/blobs/%s" % (registry_address, repo, digest) for repo, digest in zip(repos, blobs))
+    with open(os.path.join(work, "urls.txt"), "w") as f:
+        f.write(urls + "\n")
+    script = "cd %s && xargs -P 4 -n 1 curl -sS --fail --cacert %s -O < %s" % (target, ca, os.path.join(work, "urls.txt"))
+    return timed(["sh", "-c", script])
+
+
+def build(cache, output, extra=()):
+    return timed([args.bundle, "build", main_config, "--sign-key", key, "-o", output, "--cache-dir", cache, "--concurrency", "4"] + list(extra),
+                 {"SOURCE_DATE_EPOCH": "1700000000"})
+
+
+results = {}
+samples = {k: [] for k in ["curl", "verify", "cold", "warm", "changed", "install", "tarhash"]}
+rss = {"build": 0, "install": 0}
+bundle_path = os.path.join(work, "bench.tar.gz")
+for run in range(args.runs):
+    log("run %d of %d" % (run + 1, args.runs))
+    samples["curl"].append(curl_baseline()[0])
+    # What any verifying tool must add: the sha256 of every byte fetched.
+    samples["verify"].append(samples["curl"][-1] + timed(["sh", "-c", "openssl dgst -sha256 %s/* > /dev/null" % os.path.join(work, "curl")])[0])
+    cache = os.path.join(work, "cache")
+    drop(cache)
+    seconds, peak = build(cache, bundle_path)
+    samples["cold"].append(seconds)
+    rss["build"] = max(rss["build"], peak)
+    seconds, peak = build(cache, bundle_path)
+    samples["warm"].append(seconds)
+    # One chart changes: c07 is pushed again under its tag with new content.
+    push("bench/c07", "c07", sizes[7], salt=("changed %d" % run).encode())
+    seconds, peak = build(cache, bundle_path)
+    samples["changed"].append(seconds)
+    # Install vs. tar + hash of every file.
+    root = os.path.join(work, "root")
+    drop(root)
+    pub = os.path.join(work, "signing.pub")
+    seconds, peak = timed([args.bundle, "install", bundle_path, "--trust", pub, "--root", root])
+    samples["install"].append(seconds)
+    rss["install"] = max(rss["install"], peak)
+    unpack = os.path.join(work, "unpack")
+    drop(unpack)
+    os.makedirs(unpack)
+    samples["tarhash"].append(timed(["sh", "-c", "tar -xzf %s -C %s && find %s -type f -exec openssl dgst -sha256 {} + > /dev/null" % (bundle_path, unpack, unpack)])[0])
+
+scaling = []
+for count in scale_counts:
+    path = os.path.join(work, "scale-%d.yaml" % count)
+    config(path, [("s%03d" % i, "scale/s%03d" % i) for i in range(count)])
+    times = []
+    for run in range(args.runs):
+        cache = os.path.join(work, "scale-cache")
+        drop(cache)
+        times.append(timed([args.bundle, "build", path, "--sign-key", key, "-o", os.path.join(work, "scale.tar.gz"), "--cache-dir", cache],
+                           {"SOURCE_DATE_EPOCH": "1700000000"})[0])
+    scaling.append((count, statistics.median(times)))
+
+m = {k: statistics.median(v) for k, v in samples.items()}
+total_mb = (sum(sizes) + (args.big_mb << 20)) / 1e6
+rows = [
+    ("cold build, %d charts + %d MB (%.0f MB)" % (args.charts, args.big_mb, total_mb), "%.2f s" % m["cold"], "curl -P4, same blobs: %.2f s" % m["curl"], m["cold"] / m["curl"], "<= 1.2"),
+    ("cold build vs. fetch-then-verify", "%.2f s" % m["cold"], "curl -P4 + openssl dgst -sha256: %.2f s" % m["verify"], m["cold"] / m["verify"], ""),
+    ("warm rebuild, nothing changed", "%.2f s" % m["warm"], "cold build: %.2f s" % m["cold"], m["warm"] / m["cold"], "<= 0.1"),
+    ("rebuild, one chart changed", "%.2f s" % m["changed"], "cold build: %.2f s" % m["cold"], m["changed"] / m["cold"], ""),
+    ("install into a fresh root", "%.2f s" % m["install"], "tar -xzf + openssl dgst: %.2f s" % m["tarhash"], m["install"] / m["tarhash"], "<= 1.5"),
+    ("peak RSS, build", "%.1f MB" % (rss["build"] / 1024), "", None, "<= 64 MB"),
+    ("peak RSS, install", "%.1f MB" % (rss["install"] / 1024), "", None, "<= 64 MB"),
+]
+base_count, base_time = scaling[0]
+for count, seconds in scaling:
+    rows.append(("cold build, %d small charts" % count, "%.2f s" % seconds, "%.1f ms per chart" % (1000 * seconds / count), None, "linear"))
+
+table = ["| measure | bundle | baseline | ratio | target |", "|---|---|---|---|---|"]
+for name, value, baseline, ratio, target in rows:
+    table.append("| %s | %s | %s | %s | %s |" % (name, value, baseline, "" if ratio is None else "%.2fx" % ratio, target))
+table = "\n".join(table)
+print(table)
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+json.dump({"medians": m, "rss_kib": rss, "scaling": scaling}, open(os.path.join(work, "results.json"), "w"), indent=2)
+with open("BENCHMARKS.md.table", "w") as f:
+    f.write("Measured by `scripts/bench` (%d runs, medians) on %s, %d cores, %s, %s.\n\n%s\n" % (
+        args.runs, cpu, os.cpu_count(), platform.platform(), datetime.date.today().isoformat(), table))
