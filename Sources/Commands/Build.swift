@@ -106,12 +106,11 @@ struct Build: ParsableCommand {
         options.sourceDateEpoch = epoch
         options.dataDir = dataDir
 
-        let quiet = json
-        let builder = Builder(options: options) { line in
-            if !quiet { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
-        }
+        let display = ProgressDisplay(quiet: json)
+        let builder = Builder(options: options) { display.report($0) }
         let result: BuildResult
         do {
+            defer { display.finish() }
             result = try builder.build(signingKey: key)
         } catch let error as ConfigError {
             Output.error(error.description)
