@@ -32,6 +32,8 @@ let package = Package(
         .target(
             name: "OCI",
             dependencies: ["HTTP", .product(name: "Crypto", package: "swift-crypto")]),
+        // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
+        .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         // BundleFormat: bundle.json, signing keys and signatures.
         .target(name: "BundleFormat", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.
@@ -40,7 +42,7 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
-                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "Yams",
+                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Yams",
                 .product(name: "X509", package: "swift-certificates"),
             ]),
         // Installer: bundle -> verified node state (verify, inspect, install).
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer",
+                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "bundle", dependencies: ["Commands"]),

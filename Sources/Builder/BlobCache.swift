@@ -1,3 +1,4 @@
+import ChartRepository
 import Foundation
 import OCI
 
@@ -98,42 +99,40 @@ public struct BlobCache: Sendable {
         if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, path) }
     }
 
-    /// A chart request's resolution, recorded after an online resolve.
-    struct Resolution: Codable, Sendable {
-        var reference: String
-        var requested: String?
-        var version: String
-        var tag: String?
-        var manifestDigest: Digest
-        var chartLayer: Descriptor
-        var provenanceLayer: Descriptor?
-        var config: HelmChartConfig
+    /// Downloads a classic repository's chart into the cache unless it is there (known by the
+    /// index's digest); returns whether it was cached, and its size.
+    func ensure(_ chart: RepositoryChart, client: ChartRepositoryClient) throws(RegistryError) -> (cached: Bool, size: Int64) {
+        let path = blobPath(chart.digest)
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value { return (true, size) }
+        let temporary = "\(root)/tmp/\(chart.digest.hex).\(UUID().uuidString).partial"
+        let size = try client.download(chart, to: temporary)
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw RegistryError(.localFile, registry: chart.url.hostAndPort, reason: "cannot store \(chart.digest) in the cache \(root): \(message)", hint: "Check the cache folder's space and permissions.")
+        }
+        return (false, size)
     }
 
-    private func resolutionPath(reference: String, requested: String?) -> String {
-        let key = Digest.sha256(of: Data("\(reference)\n\(requested ?? "")".utf8)).hex
-        return "\(root)/resolutions/\(key).json"
+    private func resolutionPath(key: String, requested: String?) -> String {
+        "\(root)/resolutions/\(Digest.sha256(of: Data("\(key)\n\(requested ?? "")".utf8)).hex).json"
     }
 
-    func record(_ resolved: ResolvedChart, requested: String?) {
-        let resolution = Resolution(
-            reference: resolved.reference.description, requested: requested, version: resolved.version, tag: resolved.tag,
-            manifestDigest: resolved.manifestDigest, chartLayer: resolved.chartLayer, provenanceLayer: resolved.provenanceLayer,
-            config: resolved.config)
-        guard let data = try? JSONEncoder().encode(resolution) else { return }
-        let path = resolutionPath(reference: resolved.reference.description, requested: requested)
+    /// Records how a chart request resolved, for `--offline` rebuilds.
+    func record(_ artifact: ChartArtifact, key: String, requested: String?) {
+        guard let data = try? JSONEncoder().encode(artifact) else { return }
+        let path = resolutionPath(key: key, requested: requested)
         let temporary = path + ".\(UUID().uuidString).tmp"
         if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, path) }
     }
 
-    func resolution(reference: ChartReference, requested: String?) -> ResolvedChart? {
-        guard let data = FileManager.default.contents(atPath: resolutionPath(reference: reference.description, requested: requested)),
-              let r = try? JSONDecoder().decode(Resolution.self, from: data),
-              contains(r.chartLayer.digest, size: r.chartLayer.size)
+    /// A recorded resolution whose blobs are all still in the cache.
+    func resolution(key: String, requested: String?) -> ChartArtifact? {
+        guard let data = FileManager.default.contents(atPath: resolutionPath(key: key, requested: requested)),
+              let artifact = try? JSONDecoder().decode(ChartArtifact.self, from: data),
+              contains(artifact.chart.digest, size: artifact.chart.size)
         else { return nil }
-        if let prov = r.provenanceLayer, !contains(prov.digest, size: prov.size) { return nil }
-        return ResolvedChart(
-            reference: reference, version: r.version, tag: r.tag, manifestDigest: r.manifestDigest, chartLayer: r.chartLayer,
-            provenanceLayer: r.provenanceLayer, config: r.config, warnings: [])
+        if let prov = artifact.provenance, !contains(prov.digest, size: prov.size) { return nil }
+        return artifact
     }
 }

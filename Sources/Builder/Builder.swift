@@ -1,5 +1,6 @@
 import Archive
 import BundleFormat
+import ChartRepository
 import Crypto
 import Foundation
 import HTTP
@@ -74,15 +75,28 @@ public final class Builder {
     }
 
     struct PullJob: Sendable {
+        enum Source: Sendable {
+            case oci(ChartReference)
+            /// A classic repository's URL and the chart's name in it.
+            case repository(url: String, chart: String)
+        }
         var chart: ChartEntry
-        var reference: ChartReference
+        var source: Source
         var repository: RepositoryEntry?
         var credentials: Credentials?
+
+        /// The key under which the cache records how this request resolved.
+        var resolutionKey: String {
+            switch source {
+            case .oci(let reference): return reference.description
+            case .repository(let url, let chart): return "\(url)|\(chart)"
+            }
+        }
     }
 
     struct PullOutcome: Sendable {
         var job: PullJob
-        var resolved: ResolvedChart?
+        var resolved: ChartArtifact?
         var cached = false
         var problem: BuildError.Problem?
     }
@@ -108,18 +122,21 @@ public final class Builder {
                 if let repository {
                     problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.description) }
                 }
-                jobs.append(PullJob(chart: chart, reference: reference, repository: repository,
+                jobs.append(PullJob(chart: chart, source: .oci(reference), repository: repository,
                                     credentials: credentials.find(repository: repository, registry: reference.registry)?.credentials))
-            case .repository:
-                problems.append(.init(code: .unsupportedChart, subject: chart.name,
-                                      message: "\(chart.chartname) is in a classic Helm repository, which bundle cannot pull yet; the node would need the network for it. Push the chart to an OCI registry and use its oci:// reference."))
+            case .repository(let name, let chartName):
+                guard let repository = config.repository(named: name) else { continue }
+                problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.description) }
+                let host = URL(string: repository.url)?.hostAndPort ?? repository.url
+                jobs.append(PullJob(chart: chart, source: .repository(url: repository.url, chart: chartName), repository: repository,
+                                    credentials: credentials.find(repository: repository, registry: host)?.credentials))
             case .localFile(let path):
                 warnings.append("\(chart.name): \(path) is a local file on the node; it is not bundled and must already be on every controller")
             }
         }
         if !problems.isEmpty { throw BuildError(problems) }
         if jobs.isEmpty {
-            throw BuildError(.config, options.configPath, "lists no oci:// charts, so there is nothing to bundle")
+            throw BuildError(.config, options.configPath, "lists no charts to pull (oci:// or REPOSITORY/CHART), so there is nothing to bundle")
         }
         try cache.prepare()
 
@@ -128,12 +145,12 @@ public final class Builder {
         if !problems.isEmpty { throw BuildError(problems) }
 
         // One archive entry per distinct chart; different charts never share a path.
-        struct Bundled { var resolved: ResolvedChart; var releases: [String]; var path: String; var repository: String?; var cached: Bool }
+        struct Bundled { var resolved: ChartArtifact; var releases: [String]; var path: String; var repository: String?; var cached: Bool }
         var byDigest: [OCI.Digest: Bundled] = [:]
         var order: [OCI.Digest] = []
         for outcome in outcomes {
             guard let resolved = outcome.resolved else { continue }
-            let digest = resolved.chartLayer.digest
+            let digest = resolved.chart.digest
             if byDigest[digest] == nil {
                 byDigest[digest] = Bundled(resolved: resolved, releases: [], path: "", repository: outcome.job.repository?.name, cached: outcome.cached)
                 order.append(digest)
@@ -142,15 +159,15 @@ public final class Builder {
         }
         var usedPaths: Set<String> = []
         let sortedDigests = order.sorted { a, b in
-            let left = byDigest[a]!.resolved.reference.description
-            let right = byDigest[b]!.resolved.reference.description
+            let left = byDigest[a]!.resolved.reference
+            let right = byDigest[b]!.resolved.reference
             return left != right ? left < right : a < b
         }
         for digest in sortedDigests {
             let resolved = byDigest[digest]!.resolved
             var path = "charts/\(resolved.fileName)"
             if usedPaths.contains(path) {
-                path = "charts/\(resolved.config.name)-\(resolved.version)-\(digest.hex.prefix(12)).tgz"
+                path = "charts/\(resolved.name)-\(resolved.version)-\(digest.hex.prefix(12)).tgz"
             }
             usedPaths.insert(path)
             byDigest[digest]!.path = path
@@ -166,15 +183,15 @@ public final class Builder {
                 if !missing.isEmpty {
                     let list = missing.map { "\($0.name)\($0.version.map { " \($0)" } ?? "")\($0.repository.map { " from \($0)" } ?? "")" }
                     problems.append(.init(code: .unvendoredDependencies, subject: bundled.releases.joined(separator: ", "),
-                                          message: "chart \(contents.name) \(contents.version) (\(bundled.resolved.reference.untagged)) declares dependencies that are not vendored in its charts/ folder, so Helm would fetch them from the network: \(list.joined(separator: "; ")). Run `helm dependency build` and push the chart again."))
+                                          message: "chart \(contents.name) \(contents.version) (\(bundled.resolved.origin)) declares dependencies that are not vendored in its charts/ folder, so Helm would fetch them from the network: \(list.joined(separator: "; ")). Run `helm dependency build` and push the chart again."))
                 }
                 if contents.version != bundled.resolved.version {
                     problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "),
-                                          message: "the archive's Chart.yaml says version \(contents.version), its OCI config says \(bundled.resolved.version); push the chart again"))
+                                          message: "the archive's Chart.yaml says version \(contents.version), its registry says \(bundled.resolved.version); push the chart again"))
                 }
             } catch {
                 problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "),
-                                      message: "\(bundled.resolved.reference.untagged): the chart archive cannot be read: \(error)"))
+                                      message: "\(bundled.resolved.origin): the chart archive cannot be read: \(error)"))
             }
         }
 
@@ -199,7 +216,7 @@ public final class Builder {
         // The offline config.
         var placement = OfflinePlacement(caFiles: caFiles)
         for outcome in outcomes {
-            guard let resolved = outcome.resolved, let bundled = byDigest[resolved.chartLayer.digest] else { continue }
+            guard let resolved = outcome.resolved, let bundled = byDigest[resolved.chart.digest] else { continue }
             placement.chartPaths[outcome.job.chart.name] = "\(options.dataDir)/\(BundleManifest.NodeLayout.chartsFolder)/\((bundled.path as NSString).lastPathComponent)"
             placement.versions[outcome.job.chart.name] = resolved.version
         }
@@ -216,17 +233,17 @@ public final class Builder {
         for digest in order {
             let bundled = byDigest[digest]!
             let r = bundled.resolved
-            files.append(.init(path: bundled.path, size: r.chartLayer.size, sha256: digest.hex))
+            files.append(.init(path: bundled.path, size: r.chart.size, sha256: digest.hex))
             chartSources.append((bundled.path, cache.blobPath(digest), digest))
             var provenancePath: String?
-            if let prov = r.provenanceLayer {
+            if let prov = r.provenance {
                 provenancePath = bundled.path + ".prov"
                 files.append(.init(path: provenancePath!, size: prov.size, sha256: prov.digest.hex))
                 chartSources.append((provenancePath!, cache.blobPath(prov.digest), prov.digest))
             }
-            charts.append(.init(path: bundled.path, name: r.config.name, version: r.version, releases: bundled.releases.sorted(),
-                                reference: r.reference.description, repository: bundled.repository,
-                                manifestDigest: r.manifestDigest.description, chartDigest: digest.description, provenance: provenancePath))
+            charts.append(.init(path: bundled.path, name: r.name, version: r.version, releases: bundled.releases.sorted(),
+                                reference: r.reference, repository: bundled.repository,
+                                manifestDigest: r.manifestDigest?.description, chartDigest: digest.description, provenance: provenancePath))
         }
         var memoryEntries: [(path: String, data: Data)] = certificates.map { ($0.entry.path, $0.content) }
         memoryEntries.append(("k0s.yaml", configData))
@@ -270,7 +287,7 @@ public final class Builder {
             for source in chartSources { sources[source.path] = (source.file, source.digest) }
             // Blobs fetched by this build were verified a moment ago; those found in the cache
             // are hashed again as they are archived, in case the cache was altered on disk.
-            let fresh = Set(outcomes.filter { !$0.cached }.compactMap { $0.resolved?.chartLayer.digest })
+            let fresh = Set(outcomes.filter { !$0.cached }.compactMap { $0.resolved?.chart.digest })
             let memory = Dictionary(uniqueKeysWithValues: memoryEntries.map { ($0.path, $0.data) })
             for file in files {
                 if let data = memory[file.path] {
@@ -307,8 +324,8 @@ public final class Builder {
                         signature: Data?, signingKey: SigningKey?, upToDate: Bool) -> BuildResult {
         let size = (try? FileManager.default.attributesOfItem(atPath: options.output)[.size] as? NSNumber)??.int64Value ?? 0
         let chartOutcomes = outcomes.compactMap { outcome -> ChartOutcome? in
-            guard let r = outcome.resolved, let path = byDigest[r.chartLayer.digest] else { return nil }
-            return ChartOutcome(release: outcome.job.chart.name, reference: r.reference.description, version: r.version, path: path, size: r.chartLayer.size, cached: outcome.cached)
+            guard let r = outcome.resolved, let path = byDigest[r.chart.digest] else { return nil }
+            return ChartOutcome(release: outcome.job.chart.name, reference: r.reference, version: r.version, path: path, size: r.chart.size, cached: outcome.cached)
         }
         return BuildResult(manifest: manifest, output: options.output, size: size, charts: chartOutcomes, warnings: warnings,
                            signed: signature != nil, keyID: signingKey?.publicKey.keyID, upToDate: upToDate)
@@ -328,34 +345,48 @@ public final class Builder {
                 defer { group.leave() }
                 let transport = CurlTransport()
                 var clients: [String: RegistryClient] = [:]
+                var repositories: [String: ChartRepositoryClient] = [:]
                 while let (index, job) = queue.take() {
                     var outcome = PullOutcome(job: job)
                     do {
                         if offline {
-                            guard let resolved = cache.resolution(reference: job.reference, requested: job.chart.version) else {
+                            guard let resolved = cache.resolution(key: job.resolutionKey, requested: job.chart.version) else {
                                 throw BuildError(.notInCache, job.chart.name, "\(job.chart.chartname) \(job.chart.version ?? "(highest stable)") is not in the cache \(cache.root); build once online, or drop --offline")
                             }
                             outcome.resolved = resolved
                             outcome.cached = true
                         } else {
-                            let key = "\(job.reference.registry)|\(job.repository?.name ?? "")"
-                            let client = try clients[key] ?? RegistryClient(
-                                registry: job.reference.registry, plainHTTP: job.repository?.plainHTTP ?? false,
-                                tls: job.repository?.tls ?? TLSSettings(source: "no repository entry for \(job.reference.registry)"),
-                                credentials: job.credentials, transport: transport)
-                            clients[key] = client
-                            let resolved = try ChartPuller(client: client).resolve(job.reference, version: job.chart.version)
-                            resolved.warnings.forEach(progress)
-                            var cached = try cache.ensure(resolved.chartLayer, repository: job.reference.repository, client: client)
-                            if let prov = resolved.provenanceLayer {
-                                cached = try cache.ensure(prov, repository: job.reference.repository, client: client) && cached
+                            switch job.source {
+                            case .oci(let reference):
+                                let key = "\(reference.registry)|\(job.repository?.name ?? "")"
+                                let client = try clients[key] ?? RegistryClient(
+                                    registry: reference.registry, plainHTTP: job.repository?.plainHTTP ?? false,
+                                    tls: job.repository?.tls ?? TLSSettings(source: "no repository entry for \(reference.registry)"),
+                                    credentials: job.credentials, transport: transport)
+                                clients[key] = client
+                                let resolved = try ChartPuller(client: client).resolve(reference, version: job.chart.version)
+                                resolved.warnings.forEach(progress)
+                                var cached = try cache.ensure(resolved.chartLayer, repository: reference.repository, client: client)
+                                if let prov = resolved.provenanceLayer {
+                                    cached = try cache.ensure(prov, repository: reference.repository, client: client) && cached
+                                }
+                                outcome.resolved = ChartArtifact(oci: resolved)
+                                outcome.cached = cached
+                            case .repository(let url, let chart):
+                                let client = try repositories[url] ?? ChartRepositoryClient(
+                                    url: url, tls: job.repository!.tls, credentials: job.credentials, transport: transport, cacheDir: cache.root)
+                                repositories[url] = client
+                                let found = try client.resolve(chart: chart, version: job.chart.version)
+                                let (cached, size) = try cache.ensure(found, client: client)
+                                outcome.resolved = ChartArtifact(
+                                    reference: job.chart.chartname, origin: "\(url) \(chart)", name: found.entry.name, version: found.entry.version,
+                                    chart: Descriptor(mediaType: MediaType.legacyChartContent, digest: found.digest, size: size))
+                                outcome.cached = cached
                             }
-                            cache.record(resolved, requested: job.chart.version)
-                            outcome.resolved = resolved
-                            outcome.cached = cached
+                            cache.record(outcome.resolved!, key: job.resolutionKey, requested: job.chart.version)
                         }
                         let r = outcome.resolved!
-                        progress("[\(queue.finished() + 1)/\(total)] \(job.chart.name): \(r.reference.untagged) \(r.version) (\(Self.bytes(r.chartLayer.size)), \(outcome.cached ? "cached" : "downloaded"))")
+                        progress("[\(queue.finished() + 1)/\(total)] \(job.chart.name): \(r.origin) \(r.version) (\(Self.bytes(r.chart.size)), \(outcome.cached ? "cached" : "downloaded"))")
                     } catch let error as BuildError {
                         outcome.problem = error.problems.first
                         _ = queue.finished()

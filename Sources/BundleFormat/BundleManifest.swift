@@ -31,11 +31,12 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         public var reference: String
         /// The repository entry whose TLS settings and credentials were used, if any.
         public var repository: String?
-        public var manifestDigest: String
+        /// The OCI manifest's digest; absent for charts from classic repositories.
+        public var manifestDigest: String?
         public var chartDigest: String
         /// The provenance file's entry, when the chart has one.
         public var provenance: String?
-        public init(path: String, name: String, version: String, releases: [String], reference: String, repository: String?, manifestDigest: String, chartDigest: String, provenance: String?) {
+        public init(path: String, name: String, version: String, releases: [String], reference: String, repository: String?, manifestDigest: String?, chartDigest: String, provenance: String?) {
             self.path = path
             self.name = name
             self.version = version

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ChartRepository
 import Foundation
+import Builder
 import HTTP
 import K0sConfig
 import OCI
@@ -113,6 +115,7 @@ final class ChartResolver {
     let transport = CurlTransport()
     let credentials = RegistryCredentials()
     private var clients: [String: RegistryClient] = [:]
+    private var repositoryClients: [String: ChartRepositoryClient] = [:]
 
     init(config: K0sConfig) {
         self.config = config
@@ -138,9 +141,28 @@ final class ChartResolver {
             row.resolved = chart.version ?? "-"
             row.auth = "-"
             _ = path
-        case .repository(let name, _):
+        case .repository(let name, let chartName):
             row.repository = name
-            row.problems.append("charts from classic Helm repositories (\(chart.chartname)) are not bundled yet, so the node would still need the network for this chart; use an oci:// chart")
+            guard let repository = config.repository(named: name) else { return row }
+            row.tls = repository.plainHTTP ? "plain http" : Self.describeTLS(repository)
+            let problems = config.fileProblems(for: repository)
+            if !problems.isEmpty {
+                row.problems += problems.map(\.description)
+                return row
+            }
+            do {
+                let host = URL(string: repository.url)?.hostAndPort ?? repository.url
+                let found = credentials.find(repository: repository, registry: host)
+                let client = try repositoryClients[name] ?? ChartRepositoryClient(
+                    url: repository.url, tls: repository.tls, credentials: found?.credentials, transport: transport, cacheDir: BlobCache.defaultRoot())
+                repositoryClients[name] = client
+                let resolved = try client.resolve(chart: chartName, version: chart.version)
+                row.resolved = resolved.entry.version
+                row.chartDigest = resolved.digest.description
+                row.auth = found.map { "basic (\($0.source))" } ?? "anonymous"
+            } catch {
+                row.problems.append("\(error)")
+            }
         case .oci(let reference, let repositoryName):
             let repository = config.repository(named: repositoryName)
             row.repository = repositoryName

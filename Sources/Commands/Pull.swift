@@ -1,4 +1,6 @@
 import ArgumentParser
+import Builder
+import ChartRepository
 import Foundation
 import HTTP
 import OCI
@@ -13,8 +15,11 @@ struct Pull: ParsableCommand {
             --version takes an exact version or a constraint such as ^1.2, ~1.2.0, ">=1.0 <2.0" or 1.x.
             """)
 
-    @Argument(help: ArgumentHelp("The chart: oci://HOST[:PORT]/PATH/CHART, optionally :VERSION or @sha256:DIGEST.", valueName: "reference"))
+    @Argument(help: ArgumentHelp("The chart: oci://HOST[:PORT]/PATH/CHART, optionally :VERSION or @sha256:DIGEST; with --repo, the chart's name.", valueName: "reference"))
     var reference: String
+
+    @Option(help: ArgumentHelp("A classic chart repository (serving index.yaml) to take the chart from, like helm pull --repo.", valueName: "url"))
+    var repo: String?
 
     @Option(help: "Exact version or semver constraint (default: highest stable version).")
     var version: String?
@@ -30,6 +35,10 @@ struct Pull: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors(json: json) {
+            if let repo {
+                try pullFromRepository(repo)
+                return
+            }
             let chart = try ChartReference(parsing: reference)
             let transport = CurlTransport()
             let client = try RegistryClient(
@@ -57,6 +66,36 @@ struct Pull: ParsableCommand {
                     print("  provenance  \(layer.digest) -> \(prov)")
                 }
             }
+        }
+    }
+}
+
+extension Pull {
+    /// `--repo`: the chart from a classic repository, checked against the index's digest.
+    func pullFromRepository(_ repo: String) throws {
+        guard !reference.contains("/") else {
+            throw ValidationError("with --repo, give the chart's name (like \"nginx\"), not \(reference).")
+        }
+        var tls = registry.tls
+        tls.source = "command-line flags"
+        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: try registry.credentials(), transport: CurlTransport(), cacheDir: BlobCache.defaultRoot())
+        let found = try client.resolve(chart: reference, version: version)
+        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        let path = (destination as NSString).appendingPathComponent("\(found.entry.name)-\(found.entry.version).tgz")
+        let temporary = (destination as NSString).appendingPathComponent(".\(found.entry.name)-\(found.entry.version).tgz.\(getpid()).partial")
+        let size = try client.download(found, to: temporary)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw RegistryError(.localFile, registry: repo, reason: "cannot write \(path)", hint: "Check the destination folder.")
+        }
+        if json {
+            struct Report: Encodable { var repository: String; var name: String; var version: String; var url: String; var chart: PullReport.File }
+            print(try Output.json(Report(repository: repo, name: found.entry.name, version: found.entry.version, url: found.url.absoluteString,
+                                         chart: .init(path: path, digest: found.digest.description, size: size, mediaType: "application/tar+gzip"))))
+        } else {
+            print("Pulled \(found.entry.name) \(found.entry.version) from \(repo)")
+            print("  chart       \(found.digest) (\(size) bytes, as the index says)")
+            print("  saved       \(path)")
         }
     }
 }

@@ -383,7 +383,7 @@ public final class RegistryClient {
 
 extension RegistryError {
     /// Wraps a transport failure, keeping the host and the advice it carries.
-    init(HTTPFailure error: HTTPError, registry: String, context: String? = nil) {
+    public init(HTTPFailure error: HTTPError, registry: String, context: String? = nil) {
         let code: Code = error.code == .localFile ? .localFile : .registryFailed
         self.init(code, registry: error.host, reason: (context.map { "\($0): " } ?? "") + error.reason, hint: error.hint)
         self.transportCode = error.code

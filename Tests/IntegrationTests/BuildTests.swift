@@ -263,7 +263,7 @@ import Testing
         #expect((run.json?["warnings"] as? [String] ?? []).contains { $0.contains("Expiring Soon CA") && $0.contains("within 30 days") })
     }
 
-    @Test func classicRepositoryChartsAreRefusedClearly() throws {
+    @Test func unreachableClassicRepositoryIsNamed() throws {
         let folder = try workspace("""
             apiVersion: k0s.k0sproject.io/v1beta1
             kind: ClusterConfig
@@ -280,6 +280,7 @@ import Testing
             """)
         let run = try build(folder)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("tools") && run.stderr.contains("classic Helm repository"), "\(run.stderr)")
+        #expect(run.stderr.contains("tools: charts.example.com") && run.stderr.contains("host name not found"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.tar.gz"))
     }
 }

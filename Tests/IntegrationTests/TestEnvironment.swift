@@ -24,6 +24,10 @@ struct TestEnvironment: Sendable {
         var rogueClientKey: String
         var unrelatedKey: String
         var registries: [String: String]
+        var chartRepositories: [String: String]
+        var repoCharts: [String: [String: String]]
+        var largeIndexNeedle: String
+        var nginxAccessLog: String
         var username: String
         var password: String
         var tokenCountUser: String
@@ -38,7 +42,7 @@ struct TestEnvironment: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case caFile, caBundle, intermediateCA, otherCA, notPEM, caPlusExpiring, clientCert, clientKey, rogueClientCert, rogueClientKey
-            case unrelatedKey, registries, username, password, tokenCountUser, tokenCountPassword, tokensIssuedDir
+            case unrelatedKey, registries, chartRepositories, repoCharts, largeIndexNeedle, nginxAccessLog, username, password, tokenCountUser, tokenCountPassword, tokensIssuedDir
             case proxy, proxyLog, cdn, charts
         }
         enum ChartKeys: String, CodingKey { case app, signed, tampered }
@@ -57,6 +61,10 @@ struct TestEnvironment: Sendable {
             rogueClientKey = try c.decode(String.self, forKey: .rogueClientKey)
             unrelatedKey = try c.decode(String.self, forKey: .unrelatedKey)
             registries = try c.decode([String: String].self, forKey: .registries)
+            chartRepositories = try c.decode([String: String].self, forKey: .chartRepositories)
+            repoCharts = try c.decode([String: [String: String]].self, forKey: .repoCharts)
+            largeIndexNeedle = try c.decode(String.self, forKey: .largeIndexNeedle)
+            nginxAccessLog = try c.decode(String.self, forKey: .nginxAccessLog)
             username = try c.decode(String.self, forKey: .username)
             password = try c.decode(String.self, forKey: .password)
             tokenCountUser = try c.decode(String.self, forKey: .tokenCountUser)

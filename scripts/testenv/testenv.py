@@ -23,6 +23,7 @@ import urllib.request
 import ssl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chart_repo  # noqa: E402
 import oci_push  # noqa: E402
 import pki  # noqa: E402
 import servers  # noqa: E402
@@ -96,6 +97,7 @@ def main():
     require("openssl", "openssl")
     if args.profile == "full":
         require("htpasswd", "apache2-utils")
+        require("nginx", "nginx-light")
 
     root = os.path.abspath(args.dir)
     os.makedirs(root, exist_ok=True)
@@ -169,6 +171,17 @@ def main():
                            env["registries"]["anonymous"], files["caFile"], USERS)
         env["registries"]["faults"] = "127.0.0.1:%d" % fault_port
         env["cdn"] = "localhost:%d" % cdn_port
+        # Classic chart repositories, served by nginx.
+        http_dir = os.path.join(root, "http")
+        http_ports = {"anonymous": free_port(), "basic": free_port(), "mtls": free_port()}
+        env["chartRepositories"] = {k: "https://127.0.0.1:%d" % v for k, v in http_ports.items()}
+        env["repoCharts"] = chart_repo.make_repo(os.path.join(http_dir, "repo"), "https://localhost:%d/cdn/" % http_ports["anonymous"])
+        env["largeIndexNeedle"] = chart_repo.make_large_index(os.path.join(http_dir, "large"), 20000)
+        env["nginxAccessLog"] = os.path.join(http_dir, "logs", "access.log")
+        nginx = chart_repo.start_nginx(http_dir, http_ports, files, USERS)
+        processes.append(nginx)
+        for name, port in http_ports.items():
+            started.append(("nginx " + name, port, nginx))
         proxy_port = free_port()
         env["proxyLog"] = os.path.join(root, "proxy.log")
         open(env["proxyLog"], "w").close()

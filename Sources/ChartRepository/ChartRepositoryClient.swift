@@ -1,0 +1,201 @@
+import Crypto
+import Foundation
+import HTTP
+import OCI
+
+/// A chart resolved in a classic repository.
+public struct RepositoryChart: Sendable {
+    public var repositoryURL: String
+    public var entry: IndexEntry
+    /// The archive's absolute URL.
+    public var url: URL
+    public var digest: OCI.Digest
+}
+
+/// A client for one classic Helm chart repository (index.yaml over HTTP(S)): the index is
+/// fetched with the repository's TLS settings and credentials and cached on disk with
+/// revalidation (ETag, Last-Modified); versions resolve with Helm's rules; archives are
+/// checked against the index's digest. Credentials and the client certificate go only to the
+/// repository's own origin.
+///
+/// Not `Sendable`: it owns its transport. Use one per thread.
+public final class ChartRepositoryClient {
+    public let url: String
+    let base: URL
+    let tls: TLSSettings
+    let credentials: Credentials?
+    let transport: any HTTPTransport
+    let cacheDir: String
+    /// The largest index and archive accepted.
+    public var indexLimit: Int64 = 512 << 20
+    public var archiveLimit: Int64 = 2 << 30
+    private var indexFile: String?
+
+    public init(url: String, tls: TLSSettings, credentials: Credentials?, transport: any HTTPTransport, cacheDir: String) throws(RegistryError) {
+        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+        guard let base = URL(string: trimmed + "/"), let scheme = base.scheme?.lowercased(), scheme == "https" || scheme == "http", base.host != nil else {
+            throw RegistryError(.invalidReference, registry: url, reason: "not an http(s) chart repository URL", hint: "Write it as https://HOST/PATH.")
+        }
+        self.url = trimmed
+        self.base = base
+        self.tls = tls
+        self.credentials = credentials
+        self.transport = transport
+        self.cacheDir = cacheDir
+    }
+
+    var host: String { base.hostAndPort }
+
+    private func headers(for target: URL) -> [(name: String, value: String)] {
+        guard target.origin == base.origin, let credentials else { return [] }
+        return [("Authorization", "Basic " + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString())]
+    }
+
+    private func tls(for target: URL) -> TLSSettings {
+        var settings = tls
+        if target.origin != base.origin {
+            settings.certFile = nil
+            settings.keyFile = nil
+        }
+        return settings
+    }
+
+    private func send(_ target: URL, extra: [(name: String, value: String)] = [], body: ResponseBody) throws(RegistryError) -> HTTPResponse {
+        do {
+            return try transport.send(HTTPRequest(url: target, headers: headers(for: target) + extra, tls: tls(for: target)), body: body)
+        } catch {
+            throw RegistryError(HTTPFailure: error, registry: host)
+        }
+    }
+
+    private func failure(_ response: HTTPResponse, what: String) -> RegistryError {
+        switch response.status {
+        case 401:
+            return credentials == nil
+                ? RegistryError(.credentialsRequired, registry: host, reason: "\(what) needs credentials (HTTP 401)", hint: "Give username and password in the repository entry or BUNDLE_REPO_<NAME>_USERNAME/_PASSWORD (--username/--password-stdin for pull).")
+                : RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected the credentials of user \"\(credentials!.username)\" for \(what)", hint: "Check the user name and password.")
+        case 400 where String(decoding: response.body, as: UTF8.self).contains("No required SSL certificate"):
+            return RegistryError(.credentialsRequired, registry: host, reason: "the repository demands a client certificate and none was given (from \(tls.source))",
+                                 hint: "Give certFile and keyfile in the repository entry (--cert-file and --key-file for pull).")
+        case 400 where String(decoding: response.body, as: UTF8.self).contains("SSL certificate error"):
+            return RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected client certificate \(tls.certFile ?? "?") (from \(tls.source))",
+                                 hint: "Use a client certificate issued by a CA the repository trusts.")
+        case 403:
+            return RegistryError(.accessDenied, registry: host, reason: "access to \(what) denied (HTTP 403)", hint: "Ask the repository's administrators for read access.")
+        case 404:
+            return RegistryError(.repositoryNotFound, registry: host, reason: "\(what) not found (HTTP 404)", hint: "Check the repository URL; it must be the folder that holds index.yaml.")
+        default:
+            return RegistryError(.registryFailed, registry: host, reason: "\(what): HTTP \(response.status)", hint: response.status >= 500 ? "The repository is failing; retry later." : "Check the repository URL.")
+        }
+    }
+
+    /// The index on disk, fetched or revalidated once per client.
+    func indexPath() throws(RegistryError) -> String {
+        if let indexFile { return indexFile }
+        let key = OCI.Digest.sha256(of: Data(url.utf8)).hex
+        let folder = "\(cacheDir)/indexes"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = "\(folder)/\(key).yaml", metaPath = "\(folder)/\(key).json"
+        struct Meta: Codable { var etag: String?; var lastModified: String? }
+        var extra: [(name: String, value: String)] = [("Accept", "application/x-yaml, text/yaml, */*")]
+        if FileManager.default.fileExists(atPath: path), let data = FileManager.default.contents(atPath: metaPath),
+           let meta = try? JSONDecoder().decode(Meta.self, from: data)
+        {
+            if let etag = meta.etag { extra.append(("If-None-Match", etag)) }
+            if let modified = meta.lastModified { extra.append(("If-Modified-Since", modified)) }
+        }
+        let temporary = "\(path).\(UUID().uuidString).partial"
+        defer { unlink(temporary) }
+        let indexURL = base.appendingPathComponent("index.yaml")
+        let response = try send(indexURL, extra: extra, body: .file(path: temporary, limit: indexLimit))
+        if response.status == 304 {
+            indexFile = path
+            return path
+        }
+        guard response.status == 200 else { throw failure(response, what: "\(indexURL.path)") }
+        guard rename(temporary, path) == 0 else {
+            throw RegistryError(.localFile, registry: host, reason: "cannot store the index in \(folder): \(String(cString: strerror(errno)))", hint: "Check the cache folder.")
+        }
+        let meta = Meta(etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
+        if let data = try? JSONEncoder().encode(meta) { _ = FileManager.default.createFile(atPath: metaPath, contents: data) }
+        indexFile = path
+        return path
+    }
+
+    /// The entries of `chart` in the index.
+    public func entries(of chart: String) throws(RegistryError) -> [IndexEntry] {
+        let path = try indexPath()
+        let found: [IndexEntry]?
+        do {
+            found = try RepositoryIndex.entries(of: chart, inFile: path)
+        } catch {
+            throw RegistryError(.badResponse, registry: host, reason: "\(url)/index.yaml \(error.message)", hint: "Is \(url) a Helm chart repository?")
+        }
+        guard let entries = found else {
+            throw RegistryError(.repositoryNotFound, registry: host, reason: "the index of \(url) has no chart \"\(chart)\"", hint: "Check the chart's name (`helm search repo` lists them).")
+        }
+        return entries
+    }
+
+    /// Resolves `chart` with Helm's rules: an exact version, or the highest version matching
+    /// a constraint (stable only unless it names a pre-release); none: highest stable.
+    public func resolve(chart: String, version: String?) throws(RegistryError) -> RepositoryChart {
+        let entries = try entries(of: chart)
+        var chosen: IndexEntry?
+        if let version, let exact = entries.first(where: { $0.version == version }) {
+            chosen = exact
+        } else {
+            let constraint: VersionConstraint
+            if let version, !version.isEmpty {
+                guard let parsed = VersionConstraint(version) else {
+                    throw RegistryError(.invalidReference, registry: host, reason: "\"\(version)\" is neither a version nor a version constraint",
+                                        hint: "Use an exact version (1.2.3) or a constraint such as ^1.2, ~1.2.0, >=1.0 <2.0 or 1.x.")
+                }
+                constraint = parsed
+            } else {
+                constraint = .anyStable
+            }
+            chosen = entries.compactMap { entry in SemanticVersion(entry.version).map { ($0, entry) } }
+                .filter { constraint.isSatisfied(by: $0.0) }.max { $0.0 < $1.0 }?.1
+        }
+        guard let entry = chosen else {
+            let near = ChartPuller.nearest(to: version ?? "", among: entries.map(\.version))
+            throw RegistryError(version.flatMap { SemanticVersion(strict: $0) } != nil ? .versionNotFound : .noMatchingVersion, registry: host,
+                                reason: "\(url) has no version of \(chart) matching \(version ?? "a stable release")",
+                                hint: near.isEmpty ? "The index lists no versions." : "Nearest available: \(near.joined(separator: ", ")).")
+        }
+        guard let first = entry.urls.first, let target = URL(string: first, relativeTo: base)?.absoluteURL,
+              let scheme = target.scheme?.lowercased(), scheme == "https" || scheme == "http"
+        else {
+            throw RegistryError(.badResponse, registry: host, reason: "the index gives no usable URL for \(chart) \(entry.version)", hint: "Regenerate the index with `helm repo index`.")
+        }
+        guard let hex = entry.digest?.lowercased(), let digest = OCI.Digest("sha256:" + hex) else {
+            throw RegistryError(.unsupported, registry: host, reason: "the index gives no sha256 digest for \(chart) \(entry.version), so the archive cannot be verified",
+                                hint: "Regenerate the index with `helm repo index`, which records digests.")
+        }
+        return RepositoryChart(repositoryURL: url, entry: entry, url: target, digest: digest)
+    }
+
+    /// Downloads the archive to `path`, checking it against the index's digest; on failure
+    /// the file is removed.
+    public func download(_ chart: RepositoryChart, to path: String) throws(RegistryError) -> Int64 {
+        let response: HTTPResponse
+        do {
+            response = try send(chart.url, body: .file(path: path, limit: archiveLimit))
+        } catch {
+            unlink(path)
+            throw error
+        }
+        guard response.status == 200 else {
+            unlink(path)
+            throw failure(response, what: chart.url.path)
+        }
+        guard response.sha256Hex == chart.digest.hex else {
+            unlink(path)
+            throw RegistryError(.digestMismatch, registry: chart.url.hostAndPort,
+                                reason: "\(chart.url.lastPathComponent) has sha256:\(response.sha256Hex), the index says \(chart.digest)",
+                                hint: "The archive or the index was altered; the bytes were discarded. Regenerate the index or ask the repository's operators.")
+        }
+        return response.bodySize
+    }
+}
