@@ -74,12 +74,17 @@ public final class ChartRepositoryClient {
             return credentials == nil
                 ? RegistryError(.credentialsRequired, registry: host, reason: "\(what) needs credentials (HTTP 401)", hint: "Give username and password in the repository entry or BUNDLE_REPO_<NAME>_USERNAME/_PASSWORD (--username/--password-stdin for pull).")
                 : RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected the credentials of user \"\(credentials!.username)\" for \(what)", hint: "Check the user name and password.")
+        // nginx (and others) finish the handshake and answer 400 when the client certificate is missing or bad.
         case 400 where String(decoding: response.body, as: UTF8.self).contains("No required SSL certificate"):
-            return RegistryError(.credentialsRequired, registry: host, reason: "the repository demands a client certificate and none was given (from \(tls.source))",
-                                 hint: "Give certFile and keyfile in the repository entry (--cert-file and --key-file for pull).")
+            var error = RegistryError(.credentialsRequired, registry: host, reason: "the repository demands a client certificate and none was given (from \(tls.source))",
+                                      hint: "Give certFile and keyfile in the repository entry (--cert-file and --key-file for pull).")
+            error.transportCode = .clientCertificateRequired
+            return error
         case 400 where String(decoding: response.body, as: UTF8.self).contains("SSL certificate error"):
-            return RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected client certificate \(tls.certFile ?? "?") (from \(tls.source))",
-                                 hint: "Use a client certificate issued by a CA the repository trusts.")
+            var error = RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected client certificate \(tls.certFile ?? "?") (from \(tls.source))",
+                                      hint: "Use a client certificate issued by a CA the repository trusts (its ssl_client_certificate), not expired.")
+            error.transportCode = .clientCertificateRejected
+            return error
         case 403:
             return RegistryError(.accessDenied, registry: host, reason: "access to \(what) denied (HTTP 403)", hint: "Ask the repository's administrators for read access.")
         case 404:

@@ -35,8 +35,8 @@ import Testing
         ("anonymous", ["--ca-file", "OTHER"], nil, "certificateUntrusted"),
         ("basic", ["--ca-file", "CA"], nil, "credentialsRequired"),
         ("basic", ["--ca-file", "CA", "--username", "alice", "--password-stdin"], "wrong", "credentialsRejected"),
-        ("mtls", ["--ca-file", "CA"], nil, "credentialsRequired"),
-        ("mtls", ["--ca-file", "CA", "--cert-file", "ROGUE", "--key-file", "ROGUEKEY"], nil, "credentialsRejected"),
+        ("mtls", ["--ca-file", "CA"], nil, "clientCertificateRequired"),
+        ("mtls", ["--ca-file", "CA", "--cert-file", "ROGUE", "--key-file", "ROGUEKEY"], nil, "clientCertificateRejected"),
     ])
     func negativeCasesSayWhatToDo(server: String, flags: [String], stdin: String?, code: String) throws {
         let resolved = flags.map { ["CA": env.file.caFile, "OTHER": env.file.otherCA, "ROGUE": env.file.rogueClientCert, "ROGUEKEY": env.file.rogueClientKey][$0] ?? $0 }
