@@ -94,11 +94,22 @@ public final class Builder {
         }
     }
 
+    /// A job resolved: what will be bundled for it; for classic repositories (whose index
+    /// gives no size) and --offline, the body is already in the cache.
     struct PullOutcome: Sendable {
         var job: PullJob
         var resolved: ChartArtifact?
+        /// True when the chart's body was in the cache before this build.
         var cached = false
+        /// True when this build fetched the body during resolution.
+        var fetched = false
         var problem: BuildError.Problem?
+    }
+
+    /// One blob the archive needs, fetched by the worker threads in archive order.
+    struct FetchTask: Sendable {
+        var descriptor: Descriptor
+        var job: PullJob
     }
 
     public func build(signingKey: SigningKey?) throws -> BuildResult {
@@ -140,19 +151,19 @@ public final class Builder {
         }
         try cache.prepare()
 
-        let outcomes = pull(jobs)
+        // 1. Resolve every chart (manifests only for OCI, so this is quick).
+        let outcomes = resolve(jobs)
         problems += outcomes.compactMap(\.problem)
         if !problems.isEmpty { throw BuildError(problems) }
 
         // One archive entry per distinct chart; different charts never share a path.
-        struct Bundled { var resolved: ChartArtifact; var releases: [String]; var path: String; var repository: String?; var cached: Bool }
         var byDigest: [OCI.Digest: Bundled] = [:]
         var order: [OCI.Digest] = []
         for outcome in outcomes {
             guard let resolved = outcome.resolved else { continue }
             let digest = resolved.chart.digest
             if byDigest[digest] == nil {
-                byDigest[digest] = Bundled(resolved: resolved, releases: [], path: "", repository: outcome.job.repository?.name, cached: outcome.cached)
+                byDigest[digest] = Bundled(resolved: resolved, job: outcome.job, releases: [], path: "")
                 order.append(digest)
             }
             byDigest[digest]!.releases.append(outcome.job.chart.name)
@@ -173,32 +184,10 @@ public final class Builder {
             byDigest[digest]!.path = path
         }
 
-        // Complete for an air gap: every dependency vendored.
-        for digest in order {
-            let bundled = byDigest[digest]!
-            let file = cache.blobPath(digest)
-            do {
-                let contents = try ChartContents(archive: file)
-                let missing = contents.missingDependencies
-                if !missing.isEmpty {
-                    let list = missing.map { "\($0.name)\($0.version.map { " \($0)" } ?? "")\($0.repository.map { " from \($0)" } ?? "")" }
-                    problems.append(.init(code: .unvendoredDependencies, subject: bundled.releases.joined(separator: ", "),
-                                          message: "chart \(contents.name) \(contents.version) (\(bundled.resolved.origin)) declares dependencies that are not vendored in its charts/ folder, so Helm would fetch them from the network: \(list.joined(separator: "; ")). Run `helm dependency build` and push the chart again."))
-                }
-                if contents.version != bundled.resolved.version {
-                    problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "),
-                                          message: "the archive's Chart.yaml says version \(contents.version), its registry says \(bundled.resolved.version); push the chart again"))
-                }
-            } catch {
-                problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "),
-                                      message: "\(bundled.resolved.origin): the chart archive cannot be read: \(error)"))
-            }
-        }
-
         // CA certificates of the repositories bundled charts came from.
         var certificates: [(entry: BundleManifest.Certificate, content: Data)] = []
         var caFiles: [String: String] = [:]
-        let usedRepositories = Set(order.compactMap { byDigest[$0]!.repository })
+        let usedRepositories = Set(order.compactMap { byDigest[$0]!.job.repository?.name })
         for repository in config.repositories where usedRepositories.contains(repository.name) {
             guard let file = repository.resolvedCAFile else { continue }
             do {
@@ -224,31 +213,32 @@ public final class Builder {
         warnings += rewriteWarnings.map(\.description)
         let configData = Data(offlineText.utf8)
 
-        // The manifest.
+        // The manifest: every digest and size is known from the registries already.
         let epoch = options.sourceDateEpoch
         let sequence = options.sequence ?? epoch ?? Int64(Date().timeIntervalSince1970)
         var files: [BundleManifest.File] = []
         var charts: [BundleManifest.Chart] = []
-        var chartSources: [(path: String, file: String, digest: OCI.Digest)] = []
+        var blobEntries: [String: (descriptor: Descriptor, bundled: OCI.Digest)] = [:]
         for digest in order {
             let bundled = byDigest[digest]!
             let r = bundled.resolved
             files.append(.init(path: bundled.path, size: r.chart.size, sha256: digest.hex))
-            chartSources.append((bundled.path, cache.blobPath(digest), digest))
+            blobEntries[bundled.path] = (r.chart, digest)
             var provenancePath: String?
             if let prov = r.provenance {
                 provenancePath = bundled.path + ".prov"
                 files.append(.init(path: provenancePath!, size: prov.size, sha256: prov.digest.hex))
-                chartSources.append((provenancePath!, cache.blobPath(prov.digest), prov.digest))
+                blobEntries[provenancePath!] = (prov, digest)
             }
             charts.append(.init(path: bundled.path, name: r.name, version: r.version, releases: bundled.releases.sorted(),
-                                reference: r.reference, repository: bundled.repository,
+                                reference: r.reference, repository: bundled.job.repository?.name,
                                 manifestDigest: r.manifestDigest?.description, chartDigest: digest.description, provenance: provenancePath))
         }
-        var memoryEntries: [(path: String, data: Data)] = certificates.map { ($0.entry.path, $0.content) }
-        memoryEntries.append(("k0s.yaml", configData))
-        for entry in memoryEntries {
-            files.append(.init(path: entry.path, size: Int64(entry.data.count), sha256: OCI.Digest.sha256(of: entry.data).hex))
+        var memoryEntries: [String: Data] = [:]
+        for certificate in certificates { memoryEntries[certificate.entry.path] = certificate.content }
+        memoryEntries["k0s.yaml"] = configData
+        for (path, data) in memoryEntries {
+            files.append(.init(path: path, size: Int64(data.count), sha256: OCI.Digest.sha256(of: data).hex))
         }
         files.sort { $0.path < $1.path }
         let name = options.name ?? ((options.configPath as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -266,44 +256,83 @@ public final class Builder {
         let outputRecord = OutputRecord(
             manifestDigest: OCI.Digest.sha256(of: manifestData).description, signature: signature.map { OCI.Digest.sha256(of: $0).description },
             compression: options.compression.rawValue, level: options.level ?? Self.defaultLevel(options.compression))
+        let wasCached = Dictionary(outcomes.compactMap { o in o.resolved.map { ($0.chart.digest, o.cached) } }, uniquingKeysWith: { a, _ in a })
         if cache.isUpToDate(output: options.output, as: outputRecord) {
             progress("\(options.output) is up to date")
-            return result(manifest: manifest, outcomes: outcomes, byDigest: byDigest.mapValues(\.path), warnings: warnings,
+            return result(manifest: manifest, outcomes: outcomes, byDigest: byDigest, cached: wasCached, warnings: warnings,
                           signature: signature, signingKey: signingKey, upToDate: true)
         }
 
-        // The archive: written aside, checked, flushed, renamed.
+        // 2. Fetch the bodies in archive order while the archive is written: entry k is copied
+        //    in while the workers fetch the entries after it.
+        var tasks: [FetchTask] = []
+        var taskIndex: [String: Int] = [:]
+        var alreadyHere: Set<String> = []
+        for file in files {
+            guard let blob = blobEntries[file.path] else { continue }
+            if cache.contains(blob.descriptor.digest, size: blob.descriptor.size) {
+                alreadyHere.insert(file.path)
+            } else {
+                taskIndex[file.path] = tasks.count
+                tasks.append(FetchTask(descriptor: blob.descriptor, job: byDigest[blob.bundled]!.job))
+            }
+        }
+        let fetcher = Fetcher(tasks: tasks, cache: cache, workers: options.concurrency)
+        defer { fetcher.cancelAndWait() }
+        let fetchedByResolve = Set(outcomes.filter(\.fetched).compactMap { $0.resolved?.chart.digest })
+
         let outputURL = URL(fileURLWithPath: options.output)
         let directory = outputURL.deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = "\(directory)/.\(outputURL.lastPathComponent).\(getpid()).partial"
         defer { unlink(temporary) }
+        var written = 0
+        var cached = wasCached
         do {
             let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: epoch ?? 0,
                                            level: options.level ?? Self.defaultLevel(options.compression))
             try writer.add(BundleManifest.manifestPath, data: manifestData)
             if let signature { try writer.add(BundleManifest.signaturePath, data: signature) }
-            var sources: [String: (file: String, digest: OCI.Digest)] = [:]
-            for source in chartSources { sources[source.path] = (source.file, source.digest) }
-            // Blobs fetched by this build were verified a moment ago; those found in the cache
-            // are hashed again as they are archived, in case the cache was altered on disk.
-            let fresh = Set(outcomes.filter { !$0.cached }.compactMap { $0.resolved?.chart.digest })
-            let memory = Dictionary(uniqueKeysWithValues: memoryEntries.map { ($0.path, $0.data) })
             for file in files {
-                if let data = memory[file.path] {
-                    try writer.add(file.path, data: data)
-                } else if let source = sources[file.path], fresh.contains(source.digest) {
-                    try writer.add(file.path, contentsOf: source.file)
-                } else if let source = sources[file.path] {
+                if let data = memoryEntries[file.path] {
+                    if problems.isEmpty { try writer.add(file.path, data: data) }
+                    continue
+                }
+                guard let blob = blobEntries[file.path] else { continue }
+                let bundled = byDigest[blob.bundled]!
+                let source = cache.blobPath(blob.descriptor.digest)
+                var fresh = fetchedByResolve.contains(blob.descriptor.digest)
+                if let index = taskIndex[file.path] {
+                    if let problem = fetcher.wait(index) {
+                        problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: "\(problem)"))
+                        continue
+                    }
+                    fresh = true
+                    if blob.descriptor.digest == blob.bundled { cached[blob.bundled] = false }
+                }
+                let isChart = blob.descriptor.digest == blob.bundled
+                if isChart, let problem = checkComplete(source, bundled: bundled) {
+                    problems.append(problem)
+                }
+                guard problems.isEmpty else { continue }
+                if fresh {
+                    try writer.add(file.path, contentsOf: source)
+                } else {
+                    // Found in the cache: hashed again as it is archived, in case the cache was altered.
                     var hasher = SHA256()
-                    try writer.add(file.path, contentsOf: source.file) { hasher.update(bufferPointer: $0) }
+                    try writer.add(file.path, contentsOf: source) { hasher.update(bufferPointer: $0) }
                     let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-                    guard hex == source.digest.hex else {
-                        unlink(source.file)
-                        throw BuildError(.cacheCorrupt, source.file, "the cached blob no longer matches \(source.digest) (altered on disk); it was removed, build again to fetch it anew")
+                    guard hex == blob.descriptor.digest.hex else {
+                        unlink(source)
+                        throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed, build again to fetch it anew")
                     }
                 }
+                if isChart {
+                    written += 1
+                    let r = bundled.resolved
+                    progress("[\(written)/\(order.count)] \(bundled.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(Self.bytes(r.chart.size)), \(alreadyHere.contains(file.path) && !fetchedByResolve.contains(blob.descriptor.digest) ? "cached" : "downloaded"))")
+                }
             }
+            if !problems.isEmpty { throw BuildError(problems) }
             try writer.close()
         } catch let error as BuildError {
             throw error
@@ -316,29 +345,60 @@ public final class Builder {
             throw BuildError(.output, options.output, "cannot move the finished bundle into place: \(String(cString: strerror(errno)))")
         }
         cache.remember(output: options.output, as: outputRecord)
-        return result(manifest: manifest, outcomes: outcomes, byDigest: byDigest.mapValues(\.path), warnings: warnings,
+        return result(manifest: manifest, outcomes: outcomes, byDigest: byDigest, cached: cached, warnings: warnings,
                       signature: signature, signingKey: signingKey, upToDate: false)
     }
 
-    private func result(manifest: BundleManifest, outcomes: [PullOutcome], byDigest: [OCI.Digest: String], warnings: [String],
-                        signature: Data?, signingKey: SigningKey?, upToDate: Bool) -> BuildResult {
+    /// A chart chosen for the bundle, with the releases that use it.
+    struct Bundled {
+        var resolved: ChartArtifact
+        var job: PullJob
+        var releases: [String]
+        var path: String
+    }
+
+    /// Complete for an air gap: every declared dependency vendored, and the archive's own
+    /// Chart.yaml agreeing with the version the registry gave.
+    func checkComplete(_ file: String, bundled: Bundled) -> BuildError.Problem? {
+        let subject = bundled.releases.joined(separator: ", ")
+        do {
+            let contents = try ChartContents(archive: file)
+            let missing = contents.missingDependencies
+            if !missing.isEmpty {
+                let list = missing.map { "\($0.name)\($0.version.map { " \($0)" } ?? "")\($0.repository.map { " from \($0)" } ?? "")" }
+                return .init(code: .unvendoredDependencies, subject: subject,
+                             message: "chart \(contents.name) \(contents.version) (\(bundled.resolved.origin)) declares dependencies that are not vendored in its charts/ folder, so Helm would fetch them from the network: \(list.joined(separator: "; ")). Run `helm dependency build` and push the chart again.")
+            }
+            if contents.version != bundled.resolved.version {
+                return .init(code: .pullFailed, subject: subject,
+                             message: "the archive's Chart.yaml says version \(contents.version), its registry says \(bundled.resolved.version); push the chart again")
+            }
+        } catch {
+            return .init(code: .pullFailed, subject: subject, message: "\(bundled.resolved.origin): the chart archive cannot be read: \(error)")
+        }
+        return nil
+    }
+
+    private func result(manifest: BundleManifest, outcomes: [PullOutcome], byDigest: [OCI.Digest: Bundled], cached: [OCI.Digest: Bool],
+                        warnings: [String], signature: Data?, signingKey: SigningKey?, upToDate: Bool) -> BuildResult {
         let size = (try? FileManager.default.attributesOfItem(atPath: options.output)[.size] as? NSNumber)??.int64Value ?? 0
         let chartOutcomes = outcomes.compactMap { outcome -> ChartOutcome? in
-            guard let r = outcome.resolved, let path = byDigest[r.chart.digest] else { return nil }
-            return ChartOutcome(release: outcome.job.chart.name, reference: r.reference, version: r.version, path: path, size: r.chart.size, cached: outcome.cached)
+            guard let r = outcome.resolved, let bundled = byDigest[r.chart.digest] else { return nil }
+            return ChartOutcome(release: outcome.job.chart.name, reference: r.reference, version: r.version, path: bundled.path,
+                                size: r.chart.size, cached: cached[r.chart.digest] ?? outcome.cached)
         }
         return BuildResult(manifest: manifest, output: options.output, size: size, charts: chartOutcomes, warnings: warnings,
                            signed: signature != nil, keyID: signingKey?.publicKey.keyID, upToDate: upToDate)
     }
 
-    /// Pulls every job on `options.concurrency` threads, each with its own transport and
-    /// clients (libcurl handles are never shared), into the cache.
-    func pull(_ jobs: [PullJob]) -> [PullOutcome] {
+    /// Resolves every job on `options.concurrency` threads, each with its own transport and
+    /// clients (libcurl handles are never shared): OCI manifests only; classic-repository
+    /// charts are downloaded here, since their index gives no size.
+    func resolve(_ jobs: [PullJob]) -> [PullOutcome] {
         let queue = JobQueue(jobs)
         let group = DispatchGroup()
         let workers = max(1, min(options.concurrency, jobs.count))
         let cache = self.cache, offline = options.offline, progress = self.progress
-        let total = jobs.count
         for _ in 0..<workers {
             group.enter()
             Thread.detachNewThread {
@@ -359,19 +419,12 @@ public final class Builder {
                             switch job.source {
                             case .oci(let reference):
                                 let key = "\(reference.registry)|\(job.repository?.name ?? "")"
-                                let client = try clients[key] ?? RegistryClient(
-                                    registry: reference.registry, plainHTTP: job.repository?.plainHTTP ?? false,
-                                    tls: job.repository?.tls ?? TLSSettings(source: "no repository entry for \(reference.registry)"),
-                                    credentials: job.credentials, transport: transport)
+                                let client = try clients[key] ?? Self.registryClient(for: job, reference: reference, transport: transport)
                                 clients[key] = client
                                 let resolved = try ChartPuller(client: client).resolve(reference, version: job.chart.version)
                                 resolved.warnings.forEach(progress)
-                                var cached = try cache.ensure(resolved.chartLayer, repository: reference.repository, client: client)
-                                if let prov = resolved.provenanceLayer {
-                                    cached = try cache.ensure(prov, repository: reference.repository, client: client) && cached
-                                }
                                 outcome.resolved = ChartArtifact(oci: resolved)
-                                outcome.cached = cached
+                                outcome.cached = cache.contains(resolved.chartLayer.digest, size: resolved.chartLayer.size)
                             case .repository(let url, let chart):
                                 let client = try repositories[url] ?? ChartRepositoryClient(
                                     url: url, tls: job.repository!.tls, credentials: job.credentials, transport: transport, cacheDir: cache.root)
@@ -382,17 +435,14 @@ public final class Builder {
                                     reference: job.chart.chartname, origin: "\(url) \(chart)", name: found.entry.name, version: found.entry.version,
                                     chart: Descriptor(mediaType: MediaType.legacyChartContent, digest: found.digest, size: size))
                                 outcome.cached = cached
+                                outcome.fetched = !cached
                             }
                             cache.record(outcome.resolved!, key: job.resolutionKey, requested: job.chart.version)
                         }
-                        let r = outcome.resolved!
-                        progress("[\(queue.finished() + 1)/\(total)] \(job.chart.name): \(r.origin) \(r.version) (\(Self.bytes(r.chart.size)), \(outcome.cached ? "cached" : "downloaded"))")
                     } catch let error as BuildError {
                         outcome.problem = error.problems.first
-                        _ = queue.finished()
                     } catch {
                         outcome.problem = .init(code: .pullFailed, subject: job.chart.name, message: "\(error)")
-                        _ = queue.finished()
                     }
                     queue.put(index, outcome)
                 }
@@ -400,6 +450,13 @@ public final class Builder {
         }
         group.wait()
         return queue.results()
+    }
+
+    static func registryClient(for job: PullJob, reference: ChartReference, transport: CurlTransport) throws(RegistryError) -> RegistryClient {
+        try RegistryClient(
+            registry: reference.registry, plainHTTP: job.repository?.plainHTTP ?? false,
+            tls: job.repository?.tls ?? TLSSettings(source: "no repository entry for \(reference.registry)"),
+            credentials: job.credentials, transport: transport)
     }
 
     /// Charts are gzip archives already and make up nearly all of a bundle, so deflating them

@@ -1,10 +1,9 @@
 import Synchronization
 
-/// Work shared by the pull threads: jobs handed out once each, results kept by job index.
+/// Work shared by the resolving threads: jobs handed out once each, results kept by job index.
 final class JobQueue: Sendable {
     private struct State {
         var next = 0
-        var done = 0
         var outcomes: [Int: Builder.PullOutcome] = [:]
     }
 
@@ -20,14 +19,6 @@ final class JobQueue: Sendable {
             guard state.next < jobs.count else { return nil }
             defer { state.next += 1 }
             return (state.next, jobs[state.next])
-        }
-    }
-
-    /// Counts a finished job; returns how many had finished before it.
-    func finished() -> Int {
-        state.withLock { state in
-            defer { state.done += 1 }
-            return state.done
         }
     }
 
