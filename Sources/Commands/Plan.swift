@@ -136,11 +136,10 @@ final class ChartResolver {
         var row = PlanRow(release: chart.name, chart: chart.chartname, repository: nil, tls: "-", auth: "-",
                           requested: chart.version ?? "highest stable", problems: [])
         switch chart.source {
-        case .localFile(let path):
+        case .localFile:
+            // Already a file on the node: nothing to resolve or pull.
             row.tls = "local file"
             row.resolved = chart.version ?? "-"
-            row.auth = "-"
-            _ = path
         case .repository(let name, let chartName):
             row.repository = name
             guard let repository = config.repository(named: name) else { return row }
