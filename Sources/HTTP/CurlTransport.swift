@@ -193,6 +193,7 @@ public final class CurlTransport: HTTPTransport {
         _ = bundle_curl_set_pointer(handle, CURLOPT_HEADERDATA, opaque)
 
         let code = withExtendedLifetime(context) { curl_easy_perform(handle) }
+        context.flush()
 
         if let failure = context.failure {
             switch failure {
@@ -379,11 +380,41 @@ final class TransferContext {
         }
     }
 
+    /// Bytes waiting to be written: TLS hands over 16 KiB at a time, the disk gets 1 MiB.
+    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    private var buffered = 0
+
+    deinit {
+        buffer.deallocate()
+    }
+
     func close() {
         if fd >= 0 {
             Foundation.close(fd)
             fd = -1
         }
+    }
+
+    /// Writes out what is buffered; false (with `failure` set) if the disk refused.
+    @discardableResult
+    func flush() -> Bool {
+        guard toFile, buffered > 0 else { return true }
+        defer { buffered = 0 }
+        return writeOut(UnsafeRawBufferPointer(start: buffer.baseAddress, count: buffered))
+    }
+
+    private func writeOut(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = .write(String(cString: strerror(errno)))
+                return false
+            }
+            offset += n
+        }
+        return true
     }
 
     var bodyData: Data { (200..<300).contains(status) ? memory : errorBody }
@@ -422,15 +453,12 @@ final class TransferContext {
         }
         hasher.update(bufferPointer: bytes)
         if toFile {
-            var offset = 0
-            while offset < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = .write(String(cString: strerror(errno)))
-                    return 0
-                }
-                offset += n
+            if buffered + bytes.count > buffer.count, !flush() { return 0 }
+            if bytes.count > buffer.count {
+                guard writeOut(bytes) else { return 0 }
+            } else {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[buffered..<buffered + bytes.count]).copyMemory(from: bytes)
+                buffered += bytes.count
             }
         } else {
             memory.append(contentsOf: bytes)
