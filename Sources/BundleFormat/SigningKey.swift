@@ -53,7 +53,7 @@ public struct SigningKey {
                 storage = .ed25519(try Curve25519.Signing.PrivateKey(rawRepresentation: seed))
                 return
             } catch {
-                throw BundleError(.keyUnreadable, source, reason: "holds a malformed Ed25519 key")
+                throw BundleError(.keyUnreadable, source, reason: "holds a malformed Ed25519 key", hint: "Make a new key with `bundle keygen` or `openssl genpkey -algorithm ed25519`.")
             }
         }
         do {
@@ -87,7 +87,7 @@ public struct SigningKey {
             case .p256(let key): return try key.signature(for: message).derRepresentation
             }
         } catch {
-            throw BundleError(.signatureInvalid, "bundle.json", reason: "signing failed: \(error)")
+            throw BundleError(.signatureInvalid, "bundle.json", reason: "signing failed: \(error)", hint: "Check the signing key; make a new one with `bundle keygen` if it is damaged.")
         }
     }
 }
@@ -121,7 +121,7 @@ public struct VerificationKey {
                 storage = .ed25519(try Curve25519.Signing.PublicKey(rawRepresentation: raw))
                 return
             } catch {
-                throw BundleError(.keyUnreadable, source, reason: "holds a malformed Ed25519 public key")
+                throw BundleError(.keyUnreadable, source, reason: "holds a malformed Ed25519 public key", hint: "Give the .pub file made by `bundle keygen` (or `openssl pkey -pubout`).")
             }
         }
         do {

@@ -57,9 +57,9 @@ public final class BundleVerifier {
         }
         var pendingEntry = second
         if let second, second.path == BundleManifest.signaturePath {
-            guard second.kind == .regular else { throw BundleError(.entryUnsafe, "\(path): bundle.json.sig", reason: "is not a regular file") }
+            guard second.kind == .regular else { throw BundleError(.entryUnsafe, "\(path): bundle.json.sig", reason: "is not a regular file", hint: "Do not install this bundle.") }
             do { signature = try reader.readAll(limit: Self.signatureLimit) } catch {
-                throw BundleError(.signatureInvalid, "\(path): bundle.json.sig", reason: "cannot be read: \(error)")
+                throw BundleError(.signatureInvalid, "\(path): bundle.json.sig", reason: "cannot be read: \(error)", hint: "The bundle is damaged; copy it again.")
             }
             pendingEntry = nil
         }
@@ -103,10 +103,10 @@ public final class BundleVerifier {
             }
         }
         guard seen.contains(manifest.config.path) else {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "does not list its config \(manifest.config.path) among the files")
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "does not list its config \(manifest.config.path) among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
         }
         for chart in manifest.charts where !seen.contains(chart.path) {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "chart \(chart.path) is not among the files")
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "chart \(chart.path) is not among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
         }
     }
 
@@ -187,7 +187,7 @@ public final class FileSink {
     public init(path: String) throws(BundleError) {
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         self.path = path
-        guard fd >= 0 else { throw BundleError(.writeFailed, path, reason: "cannot be created: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw BundleError(.writeFailed, path, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space and permissions; nothing was installed.") }
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -205,6 +205,6 @@ public final class FileSink {
     }
 
     func finish() throws {
-        guard fsync(fd) == 0 else { throw BundleError(.writeFailed, path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw BundleError(.writeFailed, path, reason: "fsync failed: \(String(cString: strerror(errno)))", hint: "Check the disk; nothing was installed.") }
     }
 }

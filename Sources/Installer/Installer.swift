@@ -141,7 +141,7 @@ public final class Installer {
         // (2) Stage every entry privately, verified.
         let staging = stateDir + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
         guard mkdir(staging, 0o700) == 0 else {
-            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))")
+            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space and permissions of \(stateDir); nothing was installed.")
         }
         defer { try? FileManager.default.removeItem(atPath: staging) }
         var staged: [String: String] = [:]
@@ -261,7 +261,7 @@ public final class Installer {
     /// The bundled config with the bundle's data dir replaced by this node's.
     static func nodeConfig(from path: String, manifest: BundleManifest, dataDir: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw BundleError(.writeFailed, path, reason: "the staged config cannot be read")
+            throw BundleError(.writeFailed, path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
         guard dataDir != manifest.dataDir, let text = String(data: data, encoding: .utf8) else { return data }
         var result = text
@@ -359,7 +359,7 @@ final class InstallLock {
 
     init(path: String) throws(BundleError) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw BundleError(.locked, path, reason: "cannot be opened: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw BundleError(.locked, path, reason: "cannot be opened: \(String(cString: strerror(errno)))", hint: "Run as root, or give --root a writable folder.") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buffer, 32, 0)
