@@ -82,6 +82,22 @@ public final class ArchiveWriter {
         }
     }
 
+    /// Starts a regular file of `size` bytes whose data follows through `write(_:)`, for data
+    /// that arrives while the archive is written.
+    public func begin(_ entry: String, size: Int64, mode: Int32 = 0o644) throws(ArchiveError) {
+        try header(entry, size: size, mode: mode)
+        current = entry
+    }
+
+    /// Appends data to the entry started with `begin`.
+    public func write(_ chunk: UnsafeRawBufferPointer) throws(ArchiveError) {
+        guard archive_write_data(handle, chunk.baseAddress, chunk.count) == chunk.count else {
+            throw ArchiveError(archive: path, entry: current, reason: "write failed: \(Self.message(handle))")
+        }
+    }
+
+    private var current: String?
+
     private func header(_ entry: String, size: Int64, mode: Int32) throws(ArchiveError) {
         guard let e = archive_entry_new() else { throw ArchiveError(archive: path, entry: entry, reason: "out of memory") }
         defer { archive_entry_free(e) }

@@ -1,5 +1,6 @@
 import ChartRepository
 import Foundation
+import HTTP
 import OCI
 
 /// The build host's content-addressed cache: verified blobs under `blobs/sha256/<hex>`, and
@@ -49,10 +50,16 @@ public struct BlobCache: Sendable {
     }
 
     /// Fetches a blob into the cache unless it is there; returns whether it was already cached.
-    func ensure(_ descriptor: Descriptor, repository: String, client: RegistryClient) throws(RegistryError) -> Bool {
+    /// `progress` hears the temporary file's path and how much of it is written.
+    func ensure(_ descriptor: Descriptor, repository: String, client: RegistryClient,
+                progress: (@Sendable (String, FileProgress) -> Void)? = nil) throws(RegistryError) -> Bool {
         if contains(descriptor.digest, size: descriptor.size) { return true }
         let temporary = "\(root)/tmp/\(descriptor.digest.hex).\(UUID().uuidString).partial"
-        try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary)
+        var onProgress: (@Sendable (FileProgress) -> Void)?
+        if let progress {
+            onProgress = { step in progress(temporary, step) }
+        }
+        try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary, progress: onProgress)
         guard rename(temporary, blobPath(descriptor.digest)) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporary)

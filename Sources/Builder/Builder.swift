@@ -301,20 +301,26 @@ public final class Builder {
                 let bundled = byDigest[blob.bundled]!
                 let source = cache.blobPath(blob.descriptor.digest)
                 var fresh = fetchedByResolve.contains(blob.descriptor.digest)
+                let isChart = blob.descriptor.digest == blob.bundled
                 if let index = taskIndex[file.path] {
-                    if let problem = fetcher.wait(index) {
-                        problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: "\(problem)"))
+                    // Copied in as it downloads, and checked against its digest as it is copied.
+                    guard problems.isEmpty else { continue }
+                    if let problem = try fetcher.stream(index, into: writer, as: file.path, cachePath: source) {
+                        problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: problem))
                         continue
                     }
+                    if isChart {
+                        cached[blob.bundled] = false
+                        if let problem = checkComplete(source, bundled: bundled) { problems.append(problem) }
+                    }
                     fresh = true
-                    if blob.descriptor.digest == blob.bundled { cached[blob.bundled] = false }
-                }
-                let isChart = blob.descriptor.digest == blob.bundled
-                if isChart, let problem = checkComplete(source, bundled: bundled) {
+                } else if isChart, let problem = checkComplete(source, bundled: bundled) {
                     problems.append(problem)
                 }
                 guard problems.isEmpty else { continue }
-                if fresh {
+                if taskIndex[file.path] != nil {
+                    // already written while streaming
+                } else if fresh {
                     try writer.add(file.path, contentsOf: source)
                 } else {
                     // Found in the cache: hashed again as it is archived, in case the cache was altered.

@@ -1,26 +1,37 @@
+import Archive
+import Crypto
 import Dispatch
 import Foundation
 import HTTP
 import OCI
 import Synchronization
 
-/// Fetches blobs into the cache on worker threads, in the order given, while the caller
-/// waits for each in turn (the archive writer). Each thread owns its transport and clients.
+/// Fetches blobs into the cache on worker threads, in the order given, while the archive
+/// writer follows: it copies each blob into the bundle as it arrives, reading the cache's
+/// temporary file as it grows, so that even the largest chart's second copy overlaps its
+/// transfer. Each worker thread owns its transport and clients.
 final class Fetcher: Sendable {
-    private struct State {
+    private struct Task: Sendable {
+        var partial: String?
+        var attempt = 0
+        var bytes: Int64 = 0
+        var done = false
+        var problem: String?
+    }
+
+    private struct State: Sendable {
         var next = 0
         var cancelled = false
-        var problems: [Int: String] = [:]
+        var tasks: [Task]
     }
 
     private let tasks: [Builder.FetchTask]
-    private let done: [DispatchSemaphore]
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let group = DispatchGroup()
 
     init(tasks: [Builder.FetchTask], cache: BlobCache, workers: Int) {
         self.tasks = tasks
-        self.done = tasks.map { _ in DispatchSemaphore(value: 0) }
+        self.state = Mutex(State(tasks: tasks.map { _ in Task() }))
         let count = max(1, min(workers, tasks.count))
         guard !tasks.isEmpty else { return }
         for _ in 0..<count {
@@ -37,14 +48,23 @@ final class Fetcher: Sendable {
                             let key = "\(reference.registry)|\(task.job.repository?.name ?? "")"
                             let client = try clients[key] ?? Builder.registryClient(for: task.job, reference: reference, transport: transport)
                             clients[key] = client
-                            _ = try cache.ensure(task.descriptor, repository: reference.repository, client: client)
+                            _ = try cache.ensure(task.descriptor, repository: reference.repository, client: client) { [self] path, progress in
+                                state.withLock { state in
+                                    state.tasks[index].partial = path
+                                    state.tasks[index].attempt = progress.attempt
+                                    state.tasks[index].bytes = progress.bytes
+                                }
+                            }
                         } catch {
                             problem = "\(error)"
                         }
                     } else {
                         problem = "internal error: a classic repository's chart was not fetched while resolving"
                     }
-                    finish(index, problem)
+                    state.withLock { state in
+                        state.tasks[index].done = true
+                        state.tasks[index].problem = problem
+                    }
                 }
             }
         }
@@ -58,16 +78,58 @@ final class Fetcher: Sendable {
         }
     }
 
-    private func finish(_ index: Int, _ problem: String?) {
-        state.withLock { $0.problems[index] = problem }
-        done[index].signal()
-    }
-
-    /// Waits until task `index` is done; returns its problem, if any.
-    func wait(_ index: Int) -> String? {
-        done[index].wait()
-        done[index].signal()  // later waits return at once
-        return state.withLock { $0.problems[index] }
+    /// Copies task `index`'s blob into `writer` as entry `entry`, following the download as it
+    /// arrives, and checks what it copied against the digest. Returns a problem, if any (the
+    /// caller then discards the archive).
+    func stream(_ index: Int, into writer: ArchiveWriter, as entry: String, cachePath: String) throws -> String? {
+        let descriptor = tasks[index].descriptor
+        var fd: Int32 = -1
+        defer { if fd >= 0 { close(fd) } }
+        var offset: Int64 = 0
+        var hasher = SHA256()
+        var begun = false
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let now = state.withLock { $0.tasks[index] }
+            if let problem = now.problem { return problem }
+            if fd < 0 {
+                // Follow the temporary file while it is written; once done, read the cache's copy.
+                let path = now.done ? cachePath : now.partial
+                if let path { fd = open(path, O_RDONLY | O_CLOEXEC) }
+                if fd < 0 {
+                    if now.done { return "\(cachePath) is missing after its download" }
+                    usleep(500)
+                    continue
+                }
+            }
+            let available = now.done ? descriptor.size : now.bytes
+            if available <= offset {
+                if now.done { break }
+                usleep(500)
+                continue
+            }
+            if !begun {
+                try writer.begin(entry, size: descriptor.size)
+                begun = true
+            }
+            while offset < available {
+                let n = pread(fd, buffer.baseAddress, min(buffer.count, Int(available - offset)), off_t(offset))
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { break }
+                let chunk = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
+                hasher.update(bufferPointer: chunk)
+                try writer.write(chunk)
+                offset += Int64(n)
+            }
+        }
+        if !begun { try writer.begin(entry, size: descriptor.size) }
+        guard offset == descriptor.size else { return "copied \(offset) of \(descriptor.size) bytes of \(descriptor.digest)" }
+        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        guard hex == descriptor.digest.hex else {
+            return "the bytes of \(descriptor.digest) changed while a transfer was retried; build again"
+        }
+        return nil
     }
 
     /// Stops handing out tasks and waits for the threads to finish theirs.

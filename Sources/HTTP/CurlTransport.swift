@@ -81,7 +81,7 @@ public final class CurlTransport: HTTPTransport {
         var attempt = 1
         while true {
             do {
-                let response = try perform(request, body: body)
+                let response = try perform(request, body: body, attempt: attempt)
                 let transient = response.status == 429 || [500, 502, 503, 504].contains(response.status)
                 guard transient, attempt < options.maxAttempts else { return response }
                 let delay = retryDelay(attempt: attempt, retryAfter: response.header("Retry-After"))
@@ -112,11 +112,11 @@ public final class CurlTransport: HTTPTransport {
         return min(options.baseDelay * pow(2, Double(attempt - 1)), options.maxRetryAfter)
     }
 
-    private func perform(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
+    private func perform(_ request: HTTPRequest, body: ResponseBody, attempt: Int) throws(HTTPError) -> HTTPResponse {
         let host = request.hostDescription
         let context: TransferContext
         do {
-            context = try TransferContext(body: body)
+            context = try TransferContext(body: body, attempt: attempt)
         } catch {
             throw HTTPError(
                 .localFile, host: host, reason: "cannot write \(error.path): \(error.message)",
@@ -366,17 +366,24 @@ final class TransferContext {
     private(set) var received: Int64 = 0
     private(set) var failure: Failure?
     private let toFile: Bool
+    private let attempt: Int
+    private let progress: (@Sendable (FileProgress) -> Void)?
+    private var onDisk: Int64 = 0
 
-    init(body: ResponseBody) throws(OpenError) {
+    init(body: ResponseBody, attempt: Int) throws(OpenError) {
+        self.attempt = attempt
         switch body {
         case .memory(let limit):
             self.limit = limit
             toFile = false
-        case .file(let path, let limit):
+            progress = nil
+        case .file(let path, let limit, let progress):
             self.limit = limit
             toFile = true
+            self.progress = progress
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             if fd < 0 { throw OpenError(path: path, message: String(cString: strerror(errno))) }
+            progress?(FileProgress(attempt: attempt, bytes: 0))
         }
     }
 
@@ -403,6 +410,12 @@ final class TransferContext {
         return writeOut(UnsafeRawBufferPointer(start: buffer.baseAddress, count: buffered))
     }
 
+    /// Tells the listener how much is on disk now.
+    private func report(_ count: Int) {
+        onDisk += Int64(count)
+        progress?(FileProgress(attempt: attempt, bytes: onDisk))
+    }
+
     private func writeOut(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {
@@ -414,6 +427,7 @@ final class TransferContext {
             }
             offset += n
         }
+        report(bytes.count)
         return true
     }
 

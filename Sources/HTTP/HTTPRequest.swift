@@ -30,8 +30,16 @@ public struct HTTPRequest: Sendable {
 public enum ResponseBody: Sendable {
     /// Keep in memory, refusing more than `limit` bytes.
     case memory(limit: Int64)
-    /// Stream to `path` (created or truncated), hashing as it goes, refusing more than `limit` bytes.
-    case file(path: String, limit: Int64)
+    /// Stream to `path` (created or truncated), hashing as it goes, refusing more than `limit`
+    /// bytes; `progress` hears how much is on disk, so a reader can follow the file as it grows.
+    case file(path: String, limit: Int64, progress: (@Sendable (FileProgress) -> Void)? = nil)
+}
+
+/// How far a `.file` download is: a retry starts the file over, with the next attempt number.
+public struct FileProgress: Sendable {
+    public var attempt: Int
+    /// Bytes written to the file (and flushed to the kernel) in this attempt.
+    public var bytes: Int64
 }
 
 /// A response: status, headers and what was received, with its SHA-256.

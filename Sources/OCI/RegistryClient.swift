@@ -155,11 +155,12 @@ public final class RegistryClient {
     // MARK: Blobs
 
     /// Streams a blob to `path`, checking size and digest; on any failure the file is removed.
-    public func fetchBlob(repository: String, descriptor: Descriptor, to path: String) throws(RegistryError) {
+    /// `progress` hears how much of it is on disk as it arrives.
+    public func fetchBlob(repository: String, descriptor: Descriptor, to path: String, progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) {
         do {
             try checkSupported(descriptor, repository: repository)
             let url = endpoint("/v2/\(repository)/blobs/\(descriptor.digest)")
-            let response = try get(url, repository: repository, accept: nil, body: .file(path: path, limit: descriptor.size))
+            let response = try get(url, repository: repository, accept: nil, body: .file(path: path, limit: descriptor.size, progress: progress))
             try verify(response, descriptor: descriptor, repository: repository)
         } catch {
             unlink(path)

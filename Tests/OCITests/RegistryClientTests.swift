@@ -17,7 +17,7 @@ final class ScriptedTransport: HTTPTransport {
     func send(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
         requests.append(request)
         let (status, headers, data) = answer(request)
-        if case .file(let path, _) = body, (200..<300).contains(status) {
+        if case .file(let path, _, _) = body, (200..<300).contains(status) {
             _ = FileManager.default.createFile(atPath: path, contents: data)
         }
         return HTTPResponse(
