@@ -120,7 +120,7 @@ public final class Builder {
         guard access(outputFolder, W_OK) == 0 else {
             throw BuildError(.output, options.output, "cannot be written: \(outputFolder) is not a writable folder; choose another with -o")
         }
-        var warnings = config.problems.filter { $0.severity == .warning }.map(\.description)
+        var warnings = config.problems.filter { $0.severity == .warning }.map(\.located)
         var problems: [BuildError.Problem] = []
 
         // What to pull.
@@ -131,13 +131,13 @@ public final class Builder {
             case .oci(let reference, let repositoryName):
                 let repository = config.repository(named: repositoryName)
                 if let repository {
-                    problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.description) }
+                    problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.located) }
                 }
                 jobs.append(PullJob(chart: chart, source: .oci(reference), repository: repository,
                                     credentials: credentials.find(repository: repository, registry: reference.registry)?.credentials))
             case .repository(let name, let chartName):
                 guard let repository = config.repository(named: name) else { continue }
-                problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.description) }
+                problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.located) }
                 let host = URL(string: repository.url)?.hostAndPort ?? repository.url
                 jobs.append(PullJob(chart: chart, source: .repository(url: repository.url, chart: chartName), repository: repository,
                                     credentials: credentials.find(repository: repository, registry: host)?.credentials))
@@ -210,7 +210,7 @@ public final class Builder {
             placement.versions[outcome.job.chart.name] = resolved.version
         }
         let (offlineText, rewriteWarnings) = try config.offlineConfig(placement)
-        warnings += rewriteWarnings.map(\.description)
+        warnings += rewriteWarnings.map(\.located)
         let configData = Data(offlineText.utf8)
 
         // The manifest: every digest and size is known from the registries already.

@@ -146,7 +146,7 @@ final class ChartResolver {
             row.tls = repository.plainHTTP ? "plain http" : Self.describeTLS(repository)
             let problems = config.fileProblems(for: repository)
             if !problems.isEmpty {
-                row.problems += problems.map(\.description)
+                row.problems += problems.map(\.located)
                 return row
             }
             do {
@@ -169,7 +169,7 @@ final class ChartResolver {
             if let repository {
                 let problems = config.fileProblems(for: repository)
                 if !problems.isEmpty {
-                    row.problems += problems.map(\.description)
+                    row.problems += problems.map(\.located)
                     return row
                 }
             }

@@ -49,8 +49,17 @@ public struct ConfigProblem: Sendable, CustomStringConvertible, Hashable {
 
     public var description: String {
         let place = location.map { "\($0): " } ?? ""
-        let key = path.isEmpty ? "" : "\(path): "
-        return "\(place)\(severity.rawValue): \(key)\(message)"
+        return "\(place)\(severity.rawValue): \(brief)"
+    }
+
+    /// The key path and message, without place and severity (for callers that add their own).
+    public var brief: String {
+        path.isEmpty ? message : "\(path): \(message)"
+    }
+
+    /// Place, key path and message, without severity.
+    public var located: String {
+        (location.map { "\($0): " } ?? "") + brief
     }
 }
 

@@ -6,7 +6,7 @@ import OCI
 /// In order: the environment (`BUNDLE_REPO_<NAME>_USERNAME` and `BUNDLE_REPO_<NAME>_PASSWORD`,
 /// NAME being the repository entry's name upper-cased with every other character than A-Z
 /// and 0-9 turned into `_`), then `username`/`password` in the repository entry, then the
-/// `auths` of a Docker or Helm `config.json` for the registry's host (`$DOCKER_CONFIG/config.json`
+/// credential helper or `auths` of a Docker or Helm `config.json` for the registry's host (`$DOCKER_CONFIG/config.json`
 /// or `~/.docker/config.json`, and `$HELM_REGISTRY_CONFIG` or `~/.config/helm/registry/config.json`).
 public struct RegistryCredentials {
     public struct Found: Sendable {
@@ -41,7 +41,7 @@ public struct RegistryCredentials {
             }
         }
         for path in configFiles() {
-            if let credentials = Self.dockerCredentials(path: path, registry: registry) {
+            if let credentials = dockerCredentials(path: path, registry: registry) {
                 return Found(credentials: credentials, source: path)
             }
         }
@@ -57,12 +57,20 @@ public struct RegistryCredentials {
         return files
     }
 
-    /// `auths[registry]` of a Docker config: `auth` (base64 user:password) or `username`/`password`.
-    static func dockerCredentials(path: String, registry: String) -> Credentials? {
+    /// A Docker config's credentials for `registry`: its credential helper (`credHelpers`
+    /// for that registry, else `credsStore`), else `auths[registry]` with `auth` (base64
+    /// user:password) or `username`/`password`.
+    func dockerCredentials(path: String, registry: String) -> Credentials? {
         guard let data = FileManager.default.contents(atPath: path),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let auths = root["auths"] as? [String: Any]
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
+        let helpers = root["credHelpers"] as? [String: String] ?? [:]
+        if let helper = helpers[registry] ?? helpers[registry.lowercased()] ?? (root["credsStore"] as? String),
+           let credentials = Self.helperCredentials(helper, registry: registry, environment: environment)
+        {
+            return credentials
+        }
+        guard let auths = root["auths"] as? [String: Any] else { return nil }
         let wanted = registry.lowercased()
         for (key, value) in auths {
             var host = key.lowercased()
@@ -78,5 +86,32 @@ public struct RegistryCredentials {
             }
         }
         return nil
+    }
+
+    /// Asks `docker-credential-<helper> get` (found on PATH) for `registry`'s credentials, as
+    /// docker does; nil when the helper is missing, fails, knows nothing, or takes over 30 s.
+    static func helperCredentials(_ helper: String, registry: String, environment: [String: String]) -> Credentials? {
+        guard helper.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["docker-credential-\(helper)", "get"]
+        process.environment = environment
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        input.fileHandleForWriting.write(Data("\(registry)\n".utf8))
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        struct Answer: Decodable { var Username: String; var Secret: String }
+        guard process.terminationStatus == 0, let answer = try? JSONDecoder().decode(Answer.self, from: data), !answer.Secret.isEmpty else { return nil }
+        return Credentials(username: answer.Username, password: answer.Secret)
     }
 }

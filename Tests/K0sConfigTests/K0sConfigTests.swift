@@ -300,6 +300,22 @@ import Testing
     }
 }
 
+extension CredentialTests {
+    @Test func dockerCredentialHelpersAreAsked() throws {
+        let folder = Fixtures.folder([
+            "config.json": #"{"credHelpers":{"registry.corp:5443":"bundletest"},"auths":{"registry.corp:5443":{"auth":"\#(Data("wrong:wrong".utf8).base64EncodedString())"}}}"#,
+            "bin/docker-credential-bundletest": "#!/bin/sh\nread host\n[ \"$host\" = registry.corp:5443 ] || exit 1\necho '{\"ServerURL\":\"registry.corp:5443\",\"Username\":\"helper-user\",\"Secret\":\"helper-secret\"}'\n",
+        ])
+        chmod(folder + "/bin/docker-credential-bundletest", 0o755)
+        let environment = ["HOME": "/nonexistent", "DOCKER_CONFIG": folder, "PATH": folder + "/bin:/usr/bin:/bin"]
+        let found = RegistryCredentials(environment: environment).find(repository: nil, registry: "registry.corp:5443")
+        #expect(found?.credentials == Credentials(username: "helper-user", password: "helper-secret"))
+        // A helper that fails falls back to auths.
+        let other = RegistryCredentials(environment: environment).find(repository: nil, registry: "other.corp")
+        #expect(other == nil)
+    }
+}
+
 extension RegistryCredentials.Found: Equatable {
     public static func == (a: Self, b: Self) -> Bool { a.credentials == b.credentials && a.source == b.source }
 }
