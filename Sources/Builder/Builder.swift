@@ -484,7 +484,7 @@ public final class Builder {
     }
 }
 
-/// The tool's version as recorded in bundles.
+/// The tool's version, recorded in bundles (`builder`) and printed by `bundle --version`.
 public enum BuilderVersion {
     public static let current = "0.1.0"
 }
