@@ -136,7 +136,16 @@ extension K0sConfig {
             output = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n"
                 + Self.indent(serialized, by: 6)
         case .clusterConfig, .k0sctl:
-            output = try splice(serialized)
+            // Keep the user's own lines (and comments) where the file's shape allows; else
+            // regenerate the helm section.
+            let kept = Set(repositoryNodes.isEmpty ? [] : repositories.filter { entry in
+                needed.contains(entry.name) && { if case .oci(_, let prefix) = entry.kind { return prefix.isEmpty } else { return true } }()
+            }.map(\.name))
+            if let edited = surgical(placement, keep: kept), isFaithful(edited, placement: placement, keep: kept) {
+                output = edited
+            } else {
+                output = try splice(serialized)
+            }
         }
 
         // Read our own output back: it must load, and every values string must be byte-identical.
@@ -152,6 +161,79 @@ extension K0sConfig {
             throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config changed a values string")])
         }
         return (output, warnings)
+    }
+
+    /// The rewrite as edits to the original lines, or nil where that is not safe.
+    private func surgical(_ placement: OfflinePlacement, keep: Set<String>) -> String? {
+        var edit = SurgicalRewrite(text: text)
+        func pair(_ mapping: Node.Mapping, _ key: String) -> (key: Node, value: Node)? {
+            mapping.first { $0.key.scalar?.string.lowercased() == key.lowercased() }.map { ($0.key, $0.value) }
+        }
+        func plain(_ value: String) -> String {
+            let safe = value.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-+".unicodeScalars.contains($0) }
+            if safe, let first = value.first, first != "-" { return value }
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\""
+        }
+        guard case .sequence(let chartList)? = pair(helm, "charts")?.value, chartList.style != .flow else { return nil }
+        for (entry, node) in zip(charts, chartList) {
+            guard let path = placement.chartPaths[entry.name] else { continue }
+            guard case .mapping(let mapping) = node, mapping.style != .flow, let chartname = pair(mapping, "chartname") else { return nil }
+            guard edit.replace(chartname.value, with: plain(path)) else { return nil }
+            if let version = placement.versions[entry.name] {
+                if let existing = pair(mapping, "version") {
+                    guard edit.replace(existing.value, with: "\"\(version)\"") else { return nil }
+                } else {
+                    guard edit.insert("version: \"\(version)\"", after: chartname.key) else { return nil }
+                }
+            }
+        }
+        if let repositoriesPair = pair(helm, "repositories") {
+            guard case .sequence(let list) = repositoriesPair.value, list.style != .flow else { return nil }
+            if keep.isEmpty {
+                guard edit.delete(key: repositoriesPair.key, sequence: true) else { return nil }
+            } else {
+                for (entry, node) in zip(repositories, list) {
+                    guard case .mapping(let mapping) = node, mapping.style != .flow else { return nil }
+                    guard keep.contains(entry.name) else {
+                        guard edit.delete(item: node) else { return nil }
+                        continue
+                    }
+                    for (key, value) in mapping {
+                        let name = key.scalar?.string.lowercased() ?? ""
+                        if ["username", "password", "certfile", "keyfile"].contains(name) {
+                            guard edit.delete(key: key) else { return nil }
+                        } else if name == "cafile", let installed = placement.caFiles[entry.name] {
+                            guard edit.replace(value, with: plain(installed)) else { return nil }
+                        }
+                    }
+                }
+            }
+        }
+        return edit.apply()
+    }
+
+    /// Whether an edited config says exactly what the rewrite means: placed charts local with
+    /// their versions, the kept repositories only, without secrets, values untouched.
+    private func isFaithful(_ output: String, placement: OfflinePlacement, keep: Set<String>) -> Bool {
+        guard let reread = try? K0sConfig.parse(text: output, file: file, directory: directory),
+              reread.format == format, reread.charts.count == charts.count,
+              Self.valuesStrings(in: output) == Self.valuesStrings(in: text),
+              Set(reread.repositories.map(\.name)) == keep
+        else { return false }
+        for (before, after) in zip(charts, reread.charts) {
+            guard before.name == after.name, before.namespace == after.namespace else { return false }
+            if let path = placement.chartPaths[before.name] {
+                guard after.chartname == path, after.version == placement.versions[before.name] ?? before.version else { return false }
+            } else {
+                guard after.chartname == before.chartname, after.version == before.version else { return false }
+            }
+        }
+        for repository in reread.repositories {
+            guard repository.username == nil, repository.password == nil, repository.certFile == nil, repository.keyFile == nil else { return false }
+            if let installed = placement.caFiles[repository.name], repository.caFile != nil, repository.caFile != installed { return false }
+        }
+        return true
     }
 
     /// Replaces the helm section's block in the original text, keeping every other byte.

@@ -104,7 +104,7 @@ import Testing
         let rewritten = try String(contentsOfFile: unpacked + "/k0s.yaml", encoding: .utf8)
         #expect(rewritten.contains("chartname: /var/lib/k0s/charts/app-1.2.5.tgz"))
         #expect(rewritten.contains("chartname: /var/lib/k0s/charts/app-1.3.0.tgz"))
-        #expect(rewritten.contains("values: |\n          replicas: 3\n"))
+        #expect(rewritten.contains("values: |\n            replicas: 3\n"), "the values block stays as written: \(rewritten)")
 
         let charts = try #require(manifest["charts"] as? [[String: Any]])
         let app125 = try #require(charts.first { $0["path"] as? String == "charts/app-1.2.5.tgz" })
