@@ -169,6 +169,11 @@ public final class ChartRepositoryClient {
                                 reason: "\(url) has no version of \(chart) matching \(version ?? "a stable release")",
                                 hint: near.isEmpty ? "The index lists no versions." : "Nearest available: \(near.joined(separator: ", ")).")
         }
+        // The name and version become file names (NAME-VERSION.tgz): nothing that could leave a folder.
+        guard ChartPuller.isSafeFileComponent(entry.name), ChartPuller.isSafeFileComponent(entry.version), entry.name == chart else {
+            throw RegistryError(.notAChart, registry: host, reason: "the index lists \(chart) as name \"\(entry.name)\" version \"\(entry.version)\", which cannot be a chart file name",
+                                hint: "Names and versions must not contain '/' or start with '.', and must match the entry; regenerate the index with `helm repo index`.")
+        }
         guard let first = entry.urls.first, let target = URL(string: first, relativeTo: base)?.absoluteURL,
               let scheme = target.scheme?.lowercased(), scheme == "https" || scheme == "http"
         else {

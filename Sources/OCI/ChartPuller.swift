@@ -229,7 +229,8 @@ public final class ChartPuller {
         return versions[low..<min(versions.count, low + count)].map(\.description)
     }
 
-    static func isSafeFileComponent(_ text: String) -> Bool {
+    /// Whether `text` can be part of a file name without leaving its folder.
+    public static func isSafeFileComponent(_ text: String) -> Bool {
         !text.isEmpty && !text.hasPrefix(".") && !text.contains("/") && !text.contains("\0") && text.count <= 200
     }
 }

@@ -56,6 +56,14 @@ import Testing
         #expect(env.files(in: folder).filter { !$0.hasPrefix(".cache") }.isEmpty)
     }
 
+    @Test func indexNamesThatWouldLeaveTheFolderAreRefused() throws {
+        let (run, folder) = try pull("evil", from: repo("anonymous"), ["--ca-file", env.file.caFile])
+        #expect(run.status == 1)
+        #expect(run.errorCode == "notAChart", "\(run.stderr)")
+        #expect(env.files(in: folder).filter { !$0.hasPrefix(".cache") }.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: (folder as NSString).deletingLastPathComponent + "/evil-1.0.0.tgz"))
+    }
+
     /// elsewhere-0.2.0 lives on another origin (localhost:…/cdn/), which answers 400 to any
     /// request with an Authorization header: a success proves the credentials stayed home.
     @Test func credentialsGoOnlyToTheRepositoryOrigin() throws {
