@@ -123,18 +123,20 @@ extension K0sConfig {
         if !wroteRepositories, !repositoryNodes.isEmpty {
             helmPairs.insert((key("repositories"), .sequence(.init(repositoryNodes, .implicit, .block))), at: 0)
         }
-        let serialized: String
-        do {
-            serialized = try Yams.serialize(node: .mapping(.init(helmPairs, .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
-        } catch {
-            throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "the helm section could not be written: \(error)")])
+        /// The helm section regenerated, for the short form and where editing lines is unsafe.
+        func serialized() throws(ConfigError) -> String {
+            do {
+                return try Yams.serialize(node: .mapping(.init(helmPairs, .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
+            } catch {
+                throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "the helm section could not be written: \(error)")])
+            }
         }
 
         let output: String
         switch format {
         case .shortForm:
             output = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n"
-                + Self.indent(serialized, by: 6)
+                + Self.indent(try serialized(), by: 6)
         case .clusterConfig, .k0sctl:
             // Keep the user's own lines (and comments) where the file's shape allows; else
             // regenerate the helm section.
@@ -144,7 +146,7 @@ extension K0sConfig {
             if let edited = surgical(placement, keep: kept), isFaithful(edited, placement: placement, keep: kept) {
                 output = edited
             } else {
-                output = try splice(serialized)
+                output = try splice(try serialized())
             }
         }
 
