@@ -300,11 +300,18 @@ public final class Builder {
                 guard let blob = blobEntries[file.path] else { continue }
                 let bundled = byDigest[blob.bundled]!
                 let source = cache.blobPath(blob.descriptor.digest)
-                var fresh = fetchedByResolve.contains(blob.descriptor.digest)
                 let isChart = blob.descriptor.digest == blob.bundled
+                guard problems.isEmpty else {
+                    // The bundle will not be written; go on only to report every problem at once.
+                    if let index = taskIndex[file.path], let problem = fetcher.waitUntilDone(index) {
+                        problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: problem))
+                    } else if isChart, let problem = checkComplete(source, bundled: bundled) {
+                        problems.append(problem)
+                    }
+                    continue
+                }
                 if let index = taskIndex[file.path] {
-                    // Copied in as it downloads, and checked against its digest as it is copied.
-                    guard problems.isEmpty else { continue }
+                    // Fetched by this build: copied in as it downloads, checked against its digest as it is copied.
                     if let problem = try fetcher.stream(index, into: writer, as: file.path, cachePath: source) {
                         problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: problem))
                         continue
@@ -313,26 +320,26 @@ public final class Builder {
                         cached[blob.bundled] = false
                         if let problem = checkComplete(source, bundled: bundled) { problems.append(problem) }
                     }
-                    fresh = true
-                } else if isChart, let problem = checkComplete(source, bundled: bundled) {
-                    problems.append(problem)
-                }
-                guard problems.isEmpty else { continue }
-                if taskIndex[file.path] != nil {
-                    // already written while streaming
-                } else if fresh {
-                    try writer.add(file.path, contentsOf: source)
                 } else {
-                    // Found in the cache: hashed again as it is archived, in case the cache was altered.
-                    var hasher = SHA256()
-                    try writer.add(file.path, contentsOf: source) { hasher.update(bufferPointer: $0) }
-                    let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-                    guard hex == blob.descriptor.digest.hex else {
-                        unlink(source)
-                        throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed, build again to fetch it anew")
+                    if isChart, let problem = checkComplete(source, bundled: bundled) {
+                        problems.append(problem)
+                        continue
+                    }
+                    if fetchedByResolve.contains(blob.descriptor.digest) {
+                        // Downloaded and verified moments ago while resolving.
+                        try writer.add(file.path, contentsOf: source)
+                    } else {
+                        // Found in the cache: hashed again as it is archived, in case the cache was altered.
+                        var hasher = SHA256()
+                        try writer.add(file.path, contentsOf: source) { hasher.update(bufferPointer: $0) }
+                        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                        guard hex == blob.descriptor.digest.hex else {
+                            unlink(source)
+                            throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed, build again to fetch it anew")
+                        }
                     }
                 }
-                if isChart {
+                if isChart, problems.isEmpty {
                     written += 1
                     let r = bundled.resolved
                     progress("[\(written)/\(order.count)] \(bundled.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(Self.bytes(r.chart.size)), \(alreadyHere.contains(file.path) && !fetchedByResolve.contains(blob.descriptor.digest) ? "cached" : "downloaded"))")

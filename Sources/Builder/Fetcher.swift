@@ -132,6 +132,15 @@ final class Fetcher: Sendable {
         return nil
     }
 
+    /// Waits until task `index` is finished (without copying it anywhere); returns its problem.
+    func waitUntilDone(_ index: Int) -> String? {
+        while true {
+            let now = state.withLock { $0.tasks[index] }
+            if now.done { return now.problem }
+            usleep(1000)
+        }
+    }
+
     /// Stops handing out tasks and waits for the threads to finish theirs.
     func cancelAndWait() {
         state.withLock { $0.cancelled = true }

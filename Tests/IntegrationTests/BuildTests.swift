@@ -186,6 +186,9 @@ import Testing
             "        - name: needs-deps",
             "          chartname: oci://\(env.registry("anonymous"))/charts/needs-deps",
             "          namespace: apps",
+            "        - name: needs-more",
+            "          chartname: oci://\(env.registry("anonymous"))/charts/needs-more",
+            "          namespace: other",
             "        - name: vendored",
             "          chartname: oci://\(env.registry("anonymous"))/charts/vendored",
             "          namespace: apps",
@@ -194,6 +197,8 @@ import Testing
         let run = try build(folder)
         #expect(run.status == 1)
         #expect(run.stderr.contains("needs-deps") && run.stderr.contains("redis 17.x") && run.stderr.contains("common 2.x"), "\(run.stderr)")
+        // Every failing chart is named, not only the first one met.
+        #expect(run.stderr.contains("chart needs-more 0.2.0"), "\(run.stderr)")
         #expect(!run.stderr.contains("chart vendored"), "the chart with its dependency vendored is fine: \(run.stderr)")
         #expect(run.stderr.contains("helm dependency build"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/out.tar.gz"))

@@ -223,6 +223,7 @@ def main():
         redis = [{"name": "redis", "version": "17.x", "repository": "https://charts.bitnami.com/bitnami"},
                  {"name": "common", "version": "2.x", "repository": "https://charts.bitnami.com/bitnami"}]
         charts["needsDeps"] = registry.push_chart("charts/needs-deps", "needs-deps", "0.1.0", dependencies=redis)
+        charts["needsMore"] = registry.push_chart("charts/needs-more", "needs-more", "0.2.0", dependencies=redis[1:])
         vendored_files = oci_push.chart_files("vendored", "0.1.0", redis[:1], extra={
             "charts/redis-17.3.1.tgz": oci_push.package("redis", oci_push.chart_files("redis", "17.3.1"))})
         charts["vendored"] = registry.push_chart("charts/vendored", "vendored", "0.1.0", files=vendored_files, dependencies=redis[:1])
