@@ -136,6 +136,28 @@ import Testing
         pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
     }
 
+    @Test func differentChartsWithTheSameNameAndVersionBothGoIn() throws {
+        let extra = [
+            "        - name: team-b",
+            "          chartname: oci://\(env.registry("anonymous"))/team-b/app",
+            "          version: \"1.2.5\"",
+            "          namespace: team-b",
+        ].joined(separator: "\n")
+        let folder = try workspace(config(extraCharts: extra))
+        let run = try build(folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let listing = try env.tool(["tar", "-tzf", folder + "/out.tar.gz"]).output.split(separator: "\n").map(String.init)
+        let apps = listing.filter { $0.hasPrefix("charts/app-1.2.5") }
+        #expect(apps.count == 2, "\(listing)")
+        let root = folder + "/node"
+        #expect(try env.bundle(["install", folder + "/out.tar.gz", "--trust", folder + "/signing.pub", "--root", root]).status == 0)
+        let config = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        for app in apps {
+            #expect(config.contains("/var/lib/k0s/charts/" + (app as NSString).lastPathComponent), "\(app) is used: \(config)")
+        }
+        #expect(try env.sha256sum(root + "/var/lib/k0s/charts/app-1.2.5.tgz") == env.file.app["1.2.5"]?.chart)
+    }
+
     @Test func sameInputsAndKeyGiveTheSameBytes() throws {
         let folder = try workspace(config())
         let first = try build(folder)
@@ -165,17 +187,22 @@ import Testing
         #expect(manifests[0] == manifests[1])
     }
 
-    @Test func opensslMadeKeysWork() throws {
+    @Test(arguments: [["-algorithm", "ed25519"], ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]])
+    func opensslMadeKeysWork(algorithm: [String]) throws {
         let folder = try workspace(config())
-        #expect(try env.tool(["openssl", "genpkey", "-algorithm", "ed25519", "-out", folder + "/ossl.key"]).status == 0)
+        #expect(try env.tool(["openssl", "genpkey"] + algorithm + ["-out", folder + "/ossl.key"]).status == 0)
         #expect(try env.tool(["openssl", "pkey", "-in", folder + "/ossl.key", "-pubout", "-out", folder + "/ossl.pub"]).status == 0)
         let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/ossl.key", "-o", folder + "/o.tar.gz", "--cache-dir", folder + "/cache"], environment: credentials)
         #expect(run.status == 0, "\(run.stderr)")
         let dir = folder + "/o"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         #expect(try env.tool(["tar", "-xzf", folder + "/o.tar.gz", "-C", dir]).status == 0)
-        let verify = try env.tool(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", folder + "/ossl.pub", "-rawin", "-in", dir + "/bundle.json", "-sigfile", dir + "/bundle.json.sig"])
+        let verify = algorithm[1] == "ed25519"
+            ? try env.tool(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", folder + "/ossl.pub", "-rawin", "-in", dir + "/bundle.json", "-sigfile", dir + "/bundle.json.sig"])
+            : try env.tool(["openssl", "dgst", "-sha256", "-verify", folder + "/ossl.pub", "-signature", dir + "/bundle.json.sig", dir + "/bundle.json"])
         #expect(verify.status == 0, "\(verify.output)")
+        // bundle verify accepts the openssl-made public key as well.
+        #expect(try env.bundle(["verify", folder + "/o.tar.gz", "--trust", folder + "/ossl.pub"]).status == 0)
         // And keygen's private key is for its owner only.
         let mode = try FileManager.default.attributesOfItem(atPath: folder + "/signing.key")[.posixPermissions] as? Int
         #expect(mode == 0o600)

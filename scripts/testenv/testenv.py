@@ -223,6 +223,9 @@ def main():
         redis = [{"name": "redis", "version": "17.x", "repository": "https://charts.bitnami.com/bitnami"},
                  {"name": "common", "version": "2.x", "repository": "https://charts.bitnami.com/bitnami"}]
         charts["needsDeps"] = registry.push_chart("charts/needs-deps", "needs-deps", "0.1.0", dependencies=redis)
+        # Another chart called app, version 1.2.5, with other content: it must not overwrite charts/app's.
+        charts["teamBApp"] = registry.push_chart("team-b/app", "app", "1.2.5",
+                                                 files=oci_push.chart_files("app", "1.2.5", extra={"NOTES.txt": "team b"}))
         charts["needsMore"] = registry.push_chart("charts/needs-more", "needs-more", "0.2.0", dependencies=redis[1:])
         vendored_files = oci_push.chart_files("vendored", "0.1.0", redis[:1], extra={
             "charts/redis-17.3.1.tgz": oci_push.package("redis", oci_push.chart_files("redis", "17.3.1"))})
