@@ -143,3 +143,17 @@ public struct BlobCache: Sendable {
         return artifact
     }
 }
+
+extension BlobCache: SmallBlobStore {
+    /// A small blob from the cache (read whole; only configs are kept this way).
+    public func data(for descriptor: Descriptor) -> Data? {
+        guard descriptor.size <= 1 << 20, contains(descriptor.digest, size: descriptor.size) else { return nil }
+        return FileManager.default.contents(atPath: blobPath(descriptor.digest))
+    }
+
+    public func keep(_ data: Data, for descriptor: Descriptor) {
+        let path = blobPath(descriptor.digest)
+        let temporary = "\(root)/tmp/\(descriptor.digest.hex).\(UUID().uuidString).partial"
+        if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, path) }
+    }
+}

@@ -285,72 +285,96 @@ public final class Builder {
         let directory = outputURL.deletingLastPathComponent().path
         let temporary = "\(directory)/.\(outputURL.lastPathComponent).\(getpid()).partial"
         defer { unlink(temporary) }
-        var written = 0
         var cached = wasCached
-        do {
-            let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: epoch ?? 0,
-                                           level: options.level ?? Self.defaultLevel(options.compression))
-            try writer.add(BundleManifest.manifestPath, data: manifestData)
-            if let signature { try writer.add(BundleManifest.signaturePath, data: signature) }
-            for file in files {
-                if let data = memoryEntries[file.path] {
-                    if problems.isEmpty { try writer.add(file.path, data: data) }
-                    continue
-                }
-                guard let blob = blobEntries[file.path] else { continue }
-                let bundled = byDigest[blob.bundled]!
-                let source = cache.blobPath(blob.descriptor.digest)
-                let isChart = blob.descriptor.digest == blob.bundled
-                guard problems.isEmpty else {
-                    // The bundle will not be written; go on only to report every problem at once.
-                    if let index = taskIndex[file.path], let problem = fetcher.waitUntilDone(index) {
-                        problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: problem))
-                    } else if isChart, let problem = checkComplete(source, bundled: bundled) {
-                        problems.append(problem)
-                    }
-                    continue
-                }
-                if let index = taskIndex[file.path] {
-                    // Fetched by this build: copied in as it downloads, checked against its digest as it is copied.
-                    if let problem = try fetcher.stream(index, into: writer, as: file.path, cachePath: source) {
-                        problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: problem))
+        // Written in one pass, copying fetched blobs as they arrive; if a transfer was retried
+        // while being copied, the archive is written again from the (verified) cache.
+        var streaming = !tasks.isEmpty
+        while true {
+            var written = 0
+            var restart = false
+            do {
+                let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: epoch ?? 0,
+                                               level: options.level ?? Self.defaultLevel(options.compression))
+                try writer.add(BundleManifest.manifestPath, data: manifestData)
+                if let signature { try writer.add(BundleManifest.signaturePath, data: signature) }
+                for file in files {
+                    if let data = memoryEntries[file.path] {
+                        if problems.isEmpty { try writer.add(file.path, data: data) }
                         continue
                     }
-                    if isChart {
-                        cached[blob.bundled] = false
-                        if let problem = checkComplete(source, bundled: bundled) { problems.append(problem) }
-                    }
-                } else {
-                    if isChart, let problem = checkComplete(source, bundled: bundled) {
-                        problems.append(problem)
+                    guard let blob = blobEntries[file.path] else { continue }
+                    let bundled = byDigest[blob.bundled]!
+                    let source = cache.blobPath(blob.descriptor.digest)
+                    let isChart = blob.descriptor.digest == blob.bundled
+                    let task = taskIndex[file.path]
+                    guard problems.isEmpty else {
+                        // The bundle will not be written; go on only to report every problem at once.
+                        if let task, let problem = fetcher.waitUntilDone(task) {
+                            problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: problem))
+                        } else if isChart, let problem = checkComplete(source, bundled: bundled) {
+                            problems.append(problem)
+                        }
                         continue
                     }
-                    if fetchedByResolve.contains(blob.descriptor.digest) {
-                        // Downloaded and verified moments ago while resolving.
-                        try writer.add(file.path, contentsOf: source)
+                    if let task, streaming {
+                        // Fetched by this build: copied in as it downloads.
+                        switch try fetcher.stream(task, into: writer, as: file.path, cachePath: source) {
+                        case .problem(let problem):
+                            problems.append(.init(code: .pullFailed, subject: bundled.releases.joined(separator: ", "), message: problem))
+                            continue
+                        case .retried:
+                            restart = true
+                        case .copied:
+                            break
+                        }
+                        if restart { break }
+                        if isChart { cached[blob.bundled] = false }
+                        if isChart, let problem = checkComplete(source, bundled: bundled) {
+                            problems.append(problem)
+                            continue
+                        }
                     } else {
-                        // Found in the cache: hashed again as it is archived, in case the cache was altered.
-                        var hasher = SHA256()
-                        try writer.add(file.path, contentsOf: source) { hasher.update(bufferPointer: $0) }
-                        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-                        guard hex == blob.descriptor.digest.hex else {
-                            unlink(source)
-                            throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed, build again to fetch it anew")
+                        if isChart, let problem = checkComplete(source, bundled: bundled) {
+                            problems.append(problem)
+                            continue
+                        }
+                        if task != nil || fetchedByResolve.contains(blob.descriptor.digest) {
+                            // Downloaded and verified by this build.
+                            if isChart { cached[blob.bundled] = false }
+                            try writer.add(file.path, contentsOf: source)
+                        } else {
+                            // Found in the cache: hashed again as it is archived, in case the cache was altered.
+                            var hasher = SHA256()
+                            try writer.add(file.path, contentsOf: source) { hasher.update(bufferPointer: $0) }
+                            let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                            guard hex == blob.descriptor.digest.hex else {
+                                unlink(source)
+                                throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed, build again to fetch it anew")
+                            }
                         }
                     }
+                    if isChart {
+                        written += 1
+                        let r = bundled.resolved
+                        progress("[\(written)/\(order.count)] \(bundled.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(Self.bytes(r.chart.size)), \(alreadyHere.contains(file.path) && !fetchedByResolve.contains(blob.descriptor.digest) ? "cached" : "downloaded"))")
+                    }
                 }
-                if isChart, problems.isEmpty {
-                    written += 1
-                    let r = bundled.resolved
-                    progress("[\(written)/\(order.count)] \(bundled.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(Self.bytes(r.chart.size)), \(alreadyHere.contains(file.path) && !fetchedByResolve.contains(blob.descriptor.digest) ? "cached" : "downloaded"))")
+                if !problems.isEmpty { throw BuildError(problems) }
+                if !restart { try writer.close() }
+            } catch let error as BuildError {
+                throw error
+            } catch {
+                throw BuildError(.output, options.output, "cannot write the bundle: \(error)")
+            }
+            guard restart else { break }
+            // Let every fetch finish into the cache, then write the archive from it.
+            for index in tasks.indices {
+                if let problem = fetcher.waitUntilDone(index) {
+                    throw BuildError(.pullFailed, tasks[index].job.chart.name, problem)
                 }
             }
-            if !problems.isEmpty { throw BuildError(problems) }
-            try writer.close()
-        } catch let error as BuildError {
-            throw error
-        } catch {
-            throw BuildError(.output, options.output, "cannot write the bundle: \(error)")
+            progress("a transfer was retried while being copied into the bundle; writing it again from the cache")
+            streaming = false
         }
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
@@ -434,7 +458,7 @@ public final class Builder {
                                 let key = "\(reference.registry)|\(job.repository?.name ?? "")"
                                 let client = try clients[key] ?? Self.registryClient(for: job, reference: reference, transport: transport)
                                 clients[key] = client
-                                let resolved = try ChartPuller(client: client).resolve(reference, version: job.chart.version)
+                                let resolved = try ChartPuller(client: client, store: cache).resolve(reference, version: job.chart.version)
                                 resolved.warnings.forEach(progress)
                                 outcome.resolved = ChartArtifact(oci: resolved)
                                 outcome.cached = cache.contains(resolved.chartLayer.digest, size: resolved.chartLayer.size)

@@ -1,5 +1,4 @@
 import Archive
-import Crypto
 import Dispatch
 import Foundation
 import HTTP
@@ -78,27 +77,38 @@ final class Fetcher: Sendable {
         }
     }
 
+    /// What copying a blob into the archive came to.
+    enum StreamResult {
+        /// Every byte copied, all from the one transfer attempt whose digest the transport verified.
+        case copied
+        /// The transfer failed.
+        case problem(String)
+        /// The transfer was retried after bytes had been copied: the archive must be written again.
+        case retried
+    }
+
     /// Copies task `index`'s blob into `writer` as entry `entry`, following the download as it
-    /// arrives, and checks what it copied against the digest. Returns a problem, if any (the
-    /// caller then discards the archive).
-    func stream(_ index: Int, into writer: ArchiveWriter, as entry: String, cachePath: String) throws -> String? {
+    /// arrives. The transport verifies the digest of what it writes; the bytes copied here are
+    /// those same bytes as long as they all come from one transfer attempt, which is checked.
+    func stream(_ index: Int, into writer: ArchiveWriter, as entry: String, cachePath: String) throws -> StreamResult {
         let descriptor = tasks[index].descriptor
         var fd: Int32 = -1
         defer { if fd >= 0 { close(fd) } }
         var offset: Int64 = 0
-        var hasher = SHA256()
+        var attempt: Int?
         var begun = false
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
             let now = state.withLock { $0.tasks[index] }
-            if let problem = now.problem { return problem }
+            if let problem = now.problem { return .problem(problem) }
+            if let attempt, now.attempt != attempt { return .retried }
             if fd < 0 {
                 // Follow the temporary file while it is written; once done, read the cache's copy.
                 let path = now.done ? cachePath : now.partial
                 if let path { fd = open(path, O_RDONLY | O_CLOEXEC) }
                 if fd < 0 {
-                    if now.done { return "\(cachePath) is missing after its download" }
+                    if now.done { return .problem("\(cachePath) is missing after its download") }
                     usleep(500)
                     continue
                 }
@@ -113,23 +123,19 @@ final class Fetcher: Sendable {
                 try writer.begin(entry, size: descriptor.size)
                 begun = true
             }
+            if !now.done, attempt == nil { attempt = now.attempt }
             while offset < available {
                 let n = pread(fd, buffer.baseAddress, min(buffer.count, Int(available - offset)), off_t(offset))
                 if n < 0, errno == EINTR { continue }
                 guard n > 0 else { break }
-                let chunk = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
-                hasher.update(bufferPointer: chunk)
-                try writer.write(chunk)
+                try writer.write(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
                 offset += Int64(n)
             }
         }
+        if let attempt, state.withLock({ $0.tasks[index].attempt }) != attempt { return .retried }
         if !begun { try writer.begin(entry, size: descriptor.size) }
-        guard offset == descriptor.size else { return "copied \(offset) of \(descriptor.size) bytes of \(descriptor.digest)" }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        guard hex == descriptor.digest.hex else {
-            return "the bytes of \(descriptor.digest) changed while a transfer was retried; build again"
-        }
-        return nil
+        guard offset == descriptor.size else { return .problem("copied \(offset) of \(descriptor.size) bytes of \(descriptor.digest)") }
+        return .copied
     }
 
     /// Waits until task `index` is finished (without copying it anywhere); returns its problem.

@@ -37,12 +37,23 @@ public struct PulledChart: Sendable {
     public var provenancePath: String?
 }
 
+/// A place for small content-addressed blobs; what comes back is checked against its digest.
+public protocol SmallBlobStore: Sendable {
+    func data(for descriptor: Descriptor) -> Data?
+    func keep(_ data: Data, for descriptor: Descriptor)
+}
+
 /// Resolves chart versions the way Helm does and downloads verified charts.
 public final class ChartPuller {
     public let client: RegistryClient
 
-    public init(client: RegistryClient) {
+    /// Where small, content-addressed blobs (chart configs) may already be kept, so that
+    /// resolving a known chart again costs one manifest request, not two.
+    let store: (any SmallBlobStore)?
+
+    public init(client: RegistryClient, store: (any SmallBlobStore)? = nil) {
         self.client = client
+        self.store = store
     }
 
     /// Resolves `reference` with an optional `version` (exact, or a semver constraint):
@@ -149,7 +160,13 @@ public final class ChartPuller {
         }
         let provenance = manifest.layers.first { $0.mediaType == MediaType.helmProvenance }
 
-        let configData = try client.fetchBlob(repository: repository, descriptor: manifest.config, limit: client.limits.configBytes)
+        let configData: Data
+        if let kept = store?.data(for: manifest.config), Digest.sha256(of: kept) == manifest.config.digest {
+            configData = kept
+        } else {
+            configData = try client.fetchBlob(repository: repository, descriptor: manifest.config, limit: client.limits.configBytes)
+            store?.keep(configData, for: manifest.config)
+        }
         guard let config = try? JSONDecoder().decode(HelmChartConfig.self, from: configData) else {
             throw RegistryError(
                 .notAChart, registry: registry,

@@ -158,6 +158,34 @@ import Testing
         #expect(try env.sha256sum(root + "/var/lib/k0s/charts/app-1.2.5.tgz") == env.file.app["1.2.5"]?.chart)
     }
 
+    /// The registry cuts the chart's first transfer halfway (after the archive writer has
+    /// copied those bytes) and serves it whole on the retry: the bundle is written again from
+    /// the cache and comes out right.
+    @Test func transferRetriedWhileBeingCopiedStillGivesAnExactBundle() throws {
+        let nonce = "n" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let folder = try workspace("""
+            repositories:
+              - name: faults
+                url: oci://\(env.registry("faults"))
+                caFile: ca.crt
+            extensions:
+              helm:
+                charts:
+                  - name: app
+                    chartname: oci://\(env.registry("faults"))/truncateonce/\(nonce)/charts/app
+                    version: "1.0.0"
+            """)
+        let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/out.tar.gz", "--cache-dir", folder + "/cache"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("stopped sending"), "the first transfer was cut: \(run.stderr)")
+        #expect(run.stderr.contains("writing it again from the cache"), "\(run.stderr)")
+        #expect(try env.bundle(["verify", folder + "/out.tar.gz", "--trust", folder + "/signing.pub"]).status == 0)
+        let dir = folder + "/x"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(try env.tool(["tar", "-xzf", folder + "/out.tar.gz", "-C", dir]).status == 0)
+        #expect(try env.sha256sum(dir + "/charts/app-1.0.0.tgz") == env.file.app["1.0.0"]?.chart)
+    }
+
     @Test func sameInputsAndKeyGiveTheSameBytes() throws {
         let folder = try workspace(config())
         let first = try build(folder)

@@ -3,8 +3,8 @@
 - TokenServer: the distribution token-auth service (RS256 JWTs signed with openssl), which
   records how many tokens it issued per account so tests can prove token reuse.
 - FaultProxy: an HTTPS front for the real anonymous registry that misbehaves on purpose,
-  chosen by the first path segment after /v2/ (truncate, stall, flaky, fail, bigger, paged,
-  endless, redirect), plus a "CDN" listener on another host name for redirected blobs that
+  chosen by the first path segment after /v2/ (truncate, truncateonce, stall, flaky, fail,
+  bigger, paged, endless, redirect), plus a "CDN" listener on another host name for redirected blobs that
   refuses requests carrying an Authorization header or a client certificate.
 - ConnectProxy: a plain HTTP CONNECT proxy that logs each tunnel, for HTTPS_PROXY tests.
 """
@@ -158,11 +158,13 @@ class FaultProxy:
                     return self.send_body(404, b'{"errors":[{"code":"NOT_FOUND"}]}')
                 mode = parts[2]
                 rest = parts[3:]
-                if mode == "flaky":
+                seen = 0
+                if mode in ("flaky", "truncateonce"):
                     nonce, rest = rest[0], rest[1:]
                     with lock:
                         seen = counters.get(path, 0)
                         counters[path] = seen + 1
+                if mode == "flaky":
                     if seen == 0:
                         return self.send_body(503, b'{"errors":[{"code":"UNAVAILABLE"}]}', headers={"Retry-After": "1"})
                     if seen == 1:
@@ -198,7 +200,7 @@ class FaultProxy:
                 extra = {k: v for k, v in headers.items() if k.lower() in ("docker-content-digest", "link")}
                 if status != 200 or not is_blob:
                     return self.send_body(status, body, content_type, extra)
-                if mode == "truncate":
+                if mode == "truncate" or (mode == "truncateonce" and seen == 0):
                     self.send_response(200)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
