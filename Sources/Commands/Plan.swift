@@ -1,10 +1,7 @@
 import ArgumentParser
-import ChartRepository
-import Foundation
 import Builder
-import HTTP
+import Foundation
 import K0sConfig
-import OCI
 
 /// `bundle plan`: read and validate a config, resolve every chart against its registry, and
 /// show what a build would bundle, without downloading chart bodies.
@@ -38,8 +35,8 @@ struct Plan: ParsableCommand {
                 FileHandle.standardError.write(Data("\(problem)\n".utf8))
             }
         }
-        let resolver = ChartResolver(config: loaded)
-        let rows = loaded.charts.map { resolver.plan($0) }
+        let planner = Planner(config: loaded, warn: Output.warn)
+        let rows = loaded.charts.map { planner.plan($0) }
         if json {
             print(try Output.json(PlanReport(config: config, format: loaded.format.rawValue, problems: loaded.problems, charts: rows)))
         } else {
@@ -55,7 +52,7 @@ struct Plan: ParsableCommand {
         if rows.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(1) }
     }
 
-    static func table(_ rows: [PlanRow]) -> String {
+    static func table(_ rows: [PlannedChart]) -> String {
         let header = ["RELEASE", "CHART", "REPOSITORY", "TLS", "AUTH", "REQUESTED", "RESOLVED", "MANIFEST"]
         let cells = rows.map { row in
             [row.release, row.chart, row.repository ?? "-", row.tls, row.auth, row.requested,
@@ -67,21 +64,6 @@ struct Plan: ParsableCommand {
                 .trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n")
     }
-}
-
-/// One chart of the plan.
-struct PlanRow: Encodable {
-    var release: String
-    var chart: String
-    var repository: String?
-    var tls: String
-    var auth: String
-    var requested: String
-    var resolved: String?
-    var manifestDigest: String?
-    var chartDigest: String?
-    var chartSize: Int64?
-    var problems: [String]
 }
 
 /// What `bundle plan --json` prints.
@@ -97,105 +79,13 @@ struct PlanReport: Encodable {
     var format: String?
     var ok: Bool
     var problems: [Problem]
-    var charts: [PlanRow]
+    var charts: [PlannedChart]
 
-    init(config: String, format: String?, problems: [ConfigProblem], charts: [PlanRow]) {
+    init(config: String, format: String?, problems: [ConfigProblem], charts: [PlannedChart]) {
         self.config = config
         self.format = format
         self.problems = problems.map { Problem(severity: $0.severity.rawValue, code: $0.code.rawValue, location: $0.location?.description, path: $0.path, message: $0.message) }
         self.charts = charts
         self.ok = !problems.contains { $0.severity == .error } && charts.allSatisfy { $0.problems.isEmpty }
-    }
-}
-
-/// Resolves the charts of a config, one registry client per registry and trust setting, so
-/// that connections and tokens are reused across charts.
-final class ChartResolver {
-    let config: K0sConfig
-    let transport = CurlTransport()
-    let credentials = RegistryCredentials()
-    private var clients: [String: RegistryClient] = [:]
-    private var repositoryClients: [String: ChartRepositoryClient] = [:]
-
-    init(config: K0sConfig) {
-        self.config = config
-    }
-
-    /// The client for a chart's registry with the TLS settings and credentials of its repository entry.
-    func client(for reference: ChartReference, repository: RepositoryEntry?) throws(RegistryError) -> (RegistryClient, String) {
-        let found = credentials.find(repository: repository, registry: reference.registry)
-        let tls = repository?.tls ?? TLSSettings(source: "no repository entry for \(reference.registry)")
-        let key = "\(reference.registry)|\(repository?.name ?? "")"
-        if let existing = clients[key] { return (existing, found?.source ?? "") }
-        let client = try RegistryClient(registry: reference.registry, tls: tls, credentials: found?.credentials, transport: transport)
-        clients[key] = client
-        return (client, found?.source ?? "")
-    }
-
-    func plan(_ chart: ChartEntry) -> PlanRow {
-        var row = PlanRow(release: chart.name, chart: chart.chartname, repository: nil, tls: "-", auth: "-",
-                          requested: chart.version ?? "highest stable", problems: [])
-        switch chart.source {
-        case .localFile:
-            // Already a file on the node: nothing to resolve or pull.
-            row.tls = "local file"
-            row.resolved = chart.version ?? "-"
-        case .repository(let name, let chartName):
-            row.repository = name
-            guard let repository = config.repository(named: name) else { return row }
-            row.tls = repository.plainHTTP ? "plain http" : Self.describeTLS(repository)
-            let problems = config.fileProblems(for: repository)
-            if !problems.isEmpty {
-                row.problems += problems.map(\.located)
-                return row
-            }
-            do {
-                let host = URL(string: repository.url)?.hostAndPort ?? repository.url
-                let found = credentials.find(repository: repository, registry: host)
-                let client = try repositoryClients[name] ?? ChartRepositoryClient(
-                    url: repository.url, tls: repository.tls, credentials: found?.credentials, transport: transport, cacheDir: BlobCache.defaultRoot())
-                repositoryClients[name] = client
-                let resolved = try client.resolve(chart: chartName, version: chart.version)
-                row.resolved = resolved.entry.version
-                row.chartDigest = resolved.digest.description
-                row.auth = found.map { "basic (\($0.source))" } ?? "anonymous"
-            } catch {
-                row.problems.append("\(error)")
-            }
-        case .oci(let reference, let repositoryName):
-            let repository = config.repository(named: repositoryName)
-            row.repository = repositoryName
-            row.tls = Self.describeTLS(repository)
-            if let repository {
-                let problems = config.fileProblems(for: repository)
-                if !problems.isEmpty {
-                    row.problems += problems.map(\.located)
-                    return row
-                }
-            }
-            do {
-                let (client, credentialSource) = try client(for: reference, repository: repository)
-                let resolved = try ChartPuller(client: client).resolve(reference, version: chart.version)
-                row.resolved = resolved.version
-                row.manifestDigest = resolved.manifestDigest.description
-                row.chartDigest = resolved.chartLayer.digest.description
-                row.chartSize = resolved.chartLayer.size
-                row.auth = client.authScheme + (credentialSource.isEmpty ? "" : " (\(credentialSource))")
-                if client.authScheme == "anonymous", !credentialSource.isEmpty { row.auth = "anonymous (credentials unused)" }
-                resolved.warnings.forEach(Output.warn)
-            } catch {
-                row.problems.append(error.description)
-            }
-        }
-        return row
-    }
-
-    static func describeTLS(_ repository: RepositoryEntry?) -> String {
-        guard let repository else { return "system roots" }
-        if repository.insecure { return "INSECURE" }
-        var parts: [String] = []
-        parts.append(repository.caFile.map { "caFile \($0)" } ?? "system roots")
-        if repository.certFile != nil { parts.append("mTLS") }
-        return parts.joined(separator: " + ")
     }
 }
