@@ -60,12 +60,24 @@ public struct BlobCache: Sendable {
             onProgress = { step in progress(temporary, step) }
         }
         try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary, progress: onProgress)
-        guard rename(temporary, blobPath(descriptor.digest)) == 0 else {
+        try moveIntoPlace(temporary, as: descriptor.digest, registry: client.registry)
+        return false
+    }
+
+    /// Renames a verified download to its place under `blobs/`.
+    private func moveIntoPlace(_ temporary: String, as digest: Digest, registry: String) throws(RegistryError) {
+        guard rename(temporary, blobPath(digest)) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporary)
-            throw RegistryError(.localFile, registry: client.registry, reason: "cannot store \(descriptor.digest) in the cache \(root): \(message)", hint: "Check the cache folder's space and permissions.")
+            throw RegistryError(.localFile, registry: registry, reason: "cannot store \(digest) in the cache \(root): \(message)", hint: "Check the cache folder's space and permissions.")
         }
-        return false
+    }
+
+    /// Writes a small file of the cache whole, under a temporary name first; a failure only
+    /// means it is not kept (the cache is an optimisation).
+    private func store(_ data: Data, at path: String) {
+        let temporary = "\(root)/tmp/\(UUID().uuidString).tmp"
+        if FileManager.default.createFile(atPath: temporary, contents: data), rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     /// What identifies a bundle file this cache's builds wrote, and how it looked on disk.
@@ -101,9 +113,7 @@ public struct BlobCache: Sendable {
         let file = OutputRecordFile(record: record, size: now.size, modified: now.modified, inode: now.inode)
         try? FileManager.default.createDirectory(atPath: "\(root)/outputs", withIntermediateDirectories: true)
         guard let data = try? JSONEncoder().encode(file) else { return }
-        let path = outputRecordPath(output)
-        let temporary = path + ".\(UUID().uuidString).tmp"
-        if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, path) }
+        store(data, at: outputRecordPath(output))
     }
 
     /// Downloads a classic repository's chart into the cache unless it is there (known by the
@@ -113,11 +123,7 @@ public struct BlobCache: Sendable {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value { return (true, size) }
         let temporary = "\(root)/tmp/\(chart.digest.hex).\(UUID().uuidString).partial"
         let size = try client.download(chart, to: temporary)
-        guard rename(temporary, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RegistryError(.localFile, registry: chart.url.hostAndPort, reason: "cannot store \(chart.digest) in the cache \(root): \(message)", hint: "Check the cache folder's space and permissions.")
-        }
+        try moveIntoPlace(temporary, as: chart.digest, registry: chart.url.hostAndPort)
         return (false, size)
     }
 
@@ -128,9 +134,7 @@ public struct BlobCache: Sendable {
     /// Records how a chart request resolved, for `--offline` rebuilds.
     func record(_ artifact: ChartArtifact, key: String, requested: String?) {
         guard let data = try? JSONEncoder().encode(artifact) else { return }
-        let path = resolutionPath(key: key, requested: requested)
-        let temporary = path + ".\(UUID().uuidString).tmp"
-        if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, path) }
+        store(data, at: resolutionPath(key: key, requested: requested))
     }
 
     /// A recorded resolution whose blobs are all still in the cache.
@@ -152,8 +156,6 @@ extension BlobCache: SmallBlobStore {
     }
 
     public func keep(_ data: Data, for descriptor: Descriptor) {
-        let path = blobPath(descriptor.digest)
-        let temporary = "\(root)/tmp/\(descriptor.digest.hex).\(UUID().uuidString).partial"
-        if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, path) }
+        store(data, at: blobPath(descriptor.digest))
     }
 }

@@ -108,7 +108,7 @@ final class Fetcher: Sendable {
                 let path = now.done ? cachePath : now.partial
                 if let path { fd = open(path, O_RDONLY | O_CLOEXEC) }
                 if fd < 0 {
-                    if now.done { return .problem("\(cachePath) is missing after its download") }
+                    if now.done { return .problem("\(cachePath) is missing after its download; check that nothing else cleans the cache folder, then build again") }
                     usleep(500)
                     continue
                 }
@@ -134,7 +134,7 @@ final class Fetcher: Sendable {
         }
         if let attempt, state.withLock({ $0.tasks[index].attempt }) != attempt { return .retried }
         if !begun { try writer.begin(entry, size: descriptor.size) }
-        guard offset == descriptor.size else { return .problem("copied \(offset) of \(descriptor.size) bytes of \(descriptor.digest)") }
+        guard offset == descriptor.size else { return .problem("only \(offset) of \(descriptor.size) bytes of \(descriptor.digest) could be read back from \(cachePath); check the cache folder's disk, then build again") }
         return .copied
     }
 

@@ -27,6 +27,8 @@ public final class Planner {
     let warn: (String) -> Void
     let transport = CurlTransport()
     let credentials = RegistryCredentials()
+    /// The build cache: chart configs and repository indexes a build would reuse.
+    let cache = BlobCache(root: BlobCache.defaultRoot())
     private var clients: [String: RegistryClient] = [:]
     private var repositoryClients: [String: ChartRepositoryClient] = [:]
 
@@ -67,7 +69,7 @@ public final class Planner {
                 let host = URL(string: repository.url)?.hostAndPort ?? repository.url
                 let found = credentials.find(repository: repository, registry: host)
                 let client = try repositoryClients[name] ?? ChartRepositoryClient(
-                    url: repository.url, tls: repository.tls, credentials: found?.credentials, transport: transport, cacheDir: BlobCache.defaultRoot())
+                    url: repository.url, tls: repository.tls, credentials: found?.credentials, transport: transport, cacheDir: cache.root)
                 repositoryClients[name] = client
                 let resolved = try client.resolve(chart: chartName, version: chart.version)
                 row.resolved = resolved.entry.version
@@ -89,7 +91,7 @@ public final class Planner {
             }
             do {
                 let (client, credentialSource) = try client(for: reference, repository: repository)
-                let resolved = try ChartPuller(client: client, store: BlobCache(root: BlobCache.defaultRoot())).resolve(reference, version: chart.version)
+                let resolved = try ChartPuller(client: client, store: cache).resolve(reference, version: chart.version)
                 row.resolved = resolved.version
                 row.manifestDigest = resolved.manifestDigest.description
                 row.chartDigest = resolved.chartLayer.digest.description

@@ -186,6 +186,16 @@ public final class ChartRepositoryClient {
         return RepositoryChart(repositoryURL: url, entry: entry, url: target, digest: digest)
     }
 
+    /// Downloads the archive into `directory` as `NAME-VERSION.tgz`, verified before it gets
+    /// that name (see `ChartPuller.writeAtomically`). Returns its path and size.
+    public func download(_ chart: RepositoryChart, into directory: String) throws(RegistryError) -> (path: String, size: Int64) {
+        let path = (directory as NSString).appendingPathComponent("\(chart.entry.name)-\(chart.entry.version).tgz")
+        let size = try ChartPuller.writeAtomically(to: path, registry: host) { temporary throws(RegistryError) in
+            try download(chart, to: temporary)
+        }
+        return (path, size)
+    }
+
     /// Downloads the archive to `path`, checking it against the index's digest; on failure
     /// the file is removed.
     public func download(_ chart: RepositoryChart, to path: String) throws(RegistryError) -> Int64 {

@@ -68,20 +68,20 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
+        func keyFile(_ path: String, named what: String) throws -> SigningKey {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw BundleError(.keyUnreadable, path, reason: "(\(what)) cannot be read", hint: "Check the path given to \(what).")
+            }
+            return try SigningKey(pem: text, source: path)
+        }
         var key: SigningKey?
         do {
             if let signKey {
-                guard let text = try? String(contentsOfFile: signKey, encoding: .utf8) else {
-                    throw BundleError(.keyUnreadable, signKey, reason: "cannot be read", hint: "Check the path given to --sign-key.")
-                }
-                key = try SigningKey(pem: text, source: signKey)
+                key = try keyFile(signKey, named: "--sign-key")
             } else if let text = environment["BUNDLE_SIGN_KEY"], !text.isEmpty {
                 key = try SigningKey(pem: text, source: "BUNDLE_SIGN_KEY")
             } else if let file = environment["BUNDLE_SIGN_KEY_FILE"], !file.isEmpty {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw BundleError(.keyUnreadable, file, reason: "(BUNDLE_SIGN_KEY_FILE) cannot be read", hint: "Check the path.")
-                }
-                key = try SigningKey(pem: text, source: file)
+                key = try keyFile(file, named: "BUNDLE_SIGN_KEY_FILE")
             } else if !unsigned {
                 Output.error("no signing key: give --sign-key KEY (make one with `bundle keygen --out signing`), or set BUNDLE_SIGN_KEY / BUNDLE_SIGN_KEY_FILE; --unsigned builds a bundle that nodes will refuse to install.")
                 throw ExitCode(1)
@@ -108,19 +108,12 @@ struct Build: ParsableCommand {
 
         let display = ProgressDisplay(quiet: json)
         let builder = Builder(options: options) { display.report($0) }
-        let result: BuildResult
-        do {
+        var built: BuildResult?
+        try Output.reportingErrors(json: json) {
             defer { display.finish() }
-            result = try builder.build(signingKey: key)
-        } catch let error as ConfigError {
-            Output.error(error.description)
-            if json { print(try Output.json(["error": ["code": "config", "message": error.description]])) }
-            throw ExitCode(1)
-        } catch let error as BuildError {
-            Output.error(error.description)
-            if json { print(try Output.json(["error": ["code": error.problems.first?.code.rawValue ?? "build", "message": error.description]])) }
-            throw ExitCode(1)
+            built = try builder.build(signingKey: key)
         }
+        guard let result = built else { return }
         for warning in result.warnings { Output.warn(warning) }
         if json {
             print(try Output.json(BuildReport(result)))

@@ -52,7 +52,7 @@ struct Install: ParsableCommand {
         options.configOut = configOut
         options.dryRun = dryRun
         options.allowDowngrade = allowDowngrade
-        do {
+        try Output.reportingErrors(json: json) {
             let installer = Installer(options: options, trusted: try trust.load()) { Output.warn($0) }
             let report = try installer.install()
             if json {
@@ -70,10 +70,6 @@ struct Install: ParsableCommand {
                 for file in report.files { print("  \(file.action.padding(toLength: 9, withPad: " ", startingAt: 0))  \(file.path)") }
                 if let backup = report.backup { print("  previous config kept as \(backup)") }
             }
-        } catch let error as BundleError {
-            Output.error(error.description)
-            if json { print(try Output.json(["error": ["code": error.code.rawValue, "message": error.description]])) }
-            throw ExitCode(1)
         }
     }
 }

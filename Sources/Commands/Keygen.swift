@@ -34,7 +34,7 @@ struct Keygen: ParsableCommand {
         unlink(keyPath)
         let fd = open(keyPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            Output.error("cannot create \(keyPath): \(String(cString: strerror(errno)))")
+            Output.error("cannot create \(keyPath): \(String(cString: strerror(errno))). Choose a writable folder for --out.")
             throw ExitCode(1)
         }
         let bytes = Array(key.pem.utf8)
@@ -42,7 +42,7 @@ struct Keygen: ParsableCommand {
         fsync(fd)
         close(fd)
         guard written == bytes.count, FileManager.default.createFile(atPath: pubPath, contents: Data(key.publicKey.pem.utf8)) else {
-            Output.error("cannot write the key files at \(out)")
+            Output.error("cannot write the key files \(keyPath) and \(pubPath): check free space and that the folder is writable, then run keygen again with --force.")
             throw ExitCode(1)
         }
         print("private key  \(keyPath)  (keep secret; bundle build --sign-key)")

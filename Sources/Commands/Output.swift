@@ -1,6 +1,9 @@
 import ArgumentParser
+import Builder
+import BundleFormat
 import Foundation
 import HTTP
+import K0sConfig
 import OCI
 
 /// Printing for commands: results to stdout, warnings and errors to stderr.
@@ -28,6 +31,12 @@ enum Output {
         } catch let error as RegistryError {
             try fail(code: error.transportCode?.rawValue ?? error.code.rawValue, message: error.description, json: json)
         } catch let error as HTTPError {
+            try fail(code: error.code.rawValue, message: error.description, json: json)
+        } catch let error as ConfigError {
+            try fail(code: "config", message: error.description, json: json)
+        } catch let error as BuildError {
+            try fail(code: error.problems.first?.code.rawValue ?? "build", message: error.description, json: json)
+        } catch let error as BundleError {
             try fail(code: error.code.rawValue, message: error.description, json: json)
         }
     }

@@ -47,13 +47,7 @@ struct Pull: ParsableCommand {
             let puller = ChartPuller(client: client)
             let resolved = try puller.resolve(chart, version: version)
             resolved.warnings.forEach(Output.warn)
-            do {
-                try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
-            } catch {
-                throw RegistryError(
-                    .localFile, registry: chart.registry, reason: "cannot create destination folder \(destination): \(error.localizedDescription)",
-                    hint: "Choose a writable folder with -d.")
-            }
+            try createDestination(source: chart.registry)
             let pulled = try puller.download(resolved, into: destination)
             if json {
                 print(try Output.json(PullReport(pulled)))
@@ -71,6 +65,17 @@ struct Pull: ParsableCommand {
 }
 
 extension Pull {
+    /// The -d folder, created if missing; the error names it and the source being pulled from.
+    func createDestination(source: String) throws(RegistryError) {
+        do {
+            try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        } catch {
+            throw RegistryError(
+                .localFile, registry: source, reason: "cannot create destination folder \(destination): \(error.localizedDescription)",
+                hint: "Choose a writable folder with -d.")
+        }
+    }
+
     /// `--repo`: the chart from a classic repository, checked against the index's digest.
     func pullFromRepository(_ repo: String) throws {
         guard !reference.contains("/") else {
@@ -80,14 +85,8 @@ extension Pull {
         tls.source = "command-line flags"
         let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: try registry.credentials(), transport: CurlTransport(), cacheDir: BlobCache.defaultRoot())
         let found = try client.resolve(chart: reference, version: version)
-        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
-        let path = (destination as NSString).appendingPathComponent("\(found.entry.name)-\(found.entry.version).tgz")
-        let temporary = (destination as NSString).appendingPathComponent(".\(found.entry.name)-\(found.entry.version).tgz.\(getpid()).partial")
-        let size = try client.download(found, to: temporary)
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw RegistryError(.localFile, registry: repo, reason: "cannot write \(path)", hint: "Check the destination folder.")
-        }
+        try createDestination(source: repo)
+        let (path, size) = try client.download(found, into: destination)
         if json {
             struct Report: Encodable { var repository: String; var name: String; var version: String; var url: String; var chart: PullReport.File }
             print(try Output.json(Report(repository: repo, name: found.entry.name, version: found.entry.version, url: found.url.absoluteString,

@@ -129,7 +129,7 @@ public final class Installer {
         let expectedFiles = manifest.files.filter { $0.path != manifest.config.path }
         if let previous, previous.manifestDigest == bundle.manifestDigest,
            expectedFiles.allSatisfy({ Self.sha256(of: rooted(nodePath(for: $0.path, manifest: manifest))) == $0.sha256 }),
-           let current = FileManager.default.contents(atPath: rooted(options.configOut)), Self.configMatches(current, manifest: manifest, bundle: bundle, dataDir: options.dataDir)
+           let current = FileManager.default.contents(atPath: rooted(options.configOut)), Self.configMatches(current, manifest: manifest, dataDir: options.dataDir)
         {
             report.status = .unchanged
             report.files = manifest.files.map { .init(path: rooted(nodePath(for: $0.path, manifest: manifest)), action: "unchanged", sha256: $0.sha256) }
@@ -263,25 +263,22 @@ public final class Installer {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BundleError(.writeFailed, path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
-        guard dataDir != manifest.dataDir, let text = String(data: data, encoding: .utf8) else { return data }
-        var result = text
-        for folder in [BundleManifest.NodeLayout.chartsFolder, BundleManifest.NodeLayout.certificatesFolder] {
-            result = result.replacingOccurrences(of: "\(manifest.dataDir)/\(folder)/", with: "\(dataDir)/\(folder)/")
-        }
-        return Data(result.utf8)
+        return moveDataDir(in: data, from: manifest.dataDir, to: dataDir)
     }
 
-    static func configMatches(_ current: Data, manifest: BundleManifest, bundle: BundleVerifier, dataDir: String) -> Bool {
+    /// Whether the config on the node is the bundle's, as placed for `dataDir`.
+    static func configMatches(_ current: Data, manifest: BundleManifest, dataDir: String) -> Bool {
         guard let file = manifest.files.first(where: { $0.path == manifest.config.path }) else { return false }
-        if dataDir == manifest.dataDir {
-            return Self.sha256(current) == file.sha256
-        }
-        guard let text = String(data: current, encoding: .utf8) else { return false }
-        var original = text
+        return Self.sha256(moveDataDir(in: current, from: dataDir, to: manifest.dataDir)) == file.sha256
+    }
+
+    /// A config's chart and certificate paths moved from one data dir to another.
+    static func moveDataDir(in config: Data, from old: String, to new: String) -> Data {
+        guard old != new, var text = String(data: config, encoding: .utf8) else { return config }
         for folder in [BundleManifest.NodeLayout.chartsFolder, BundleManifest.NodeLayout.certificatesFolder] {
-            original = original.replacingOccurrences(of: "\(dataDir)/\(folder)/", with: "\(manifest.dataDir)/\(folder)/")
+            text = text.replacingOccurrences(of: "\(old)/\(folder)/", with: "\(new)/\(folder)/")
         }
-        return Self.sha256(Data(original.utf8)) == file.sha256
+        return Data(text.utf8)
     }
 
     static func sha256(_ data: Data) -> String {

@@ -44,6 +44,7 @@ extension K0sConfig {
         func string(_ text: String, _ style: Node.Scalar.Style) -> Node { .scalar(.init(text, Tag(.str), style)) }
 
         var repositoryNodes: [Node] = []
+        var kept = Set<String>()
         let allRepositoryNodes = shortFormRepositories + (helm.first { $0.key.scalar?.string.lowercased() == "repositories" }?.value.sequence.map(Array.init) ?? [])
         for (entry, node) in zip(repositories, allRepositoryNodes) {
             guard needed.contains(entry.name), case .mapping(let mapping) = node else { continue }
@@ -71,6 +72,7 @@ extension K0sConfig {
                                               "\(dropped.joined(separator: ", ")) left out of the offline config: secrets and client keys never go into a bundle; put them on the node yourself if k0s needs them"))
             }
             repositoryNodes.append(.mapping(.init(pairs, .implicit, .block)))
+            kept.insert(entry.name)
         }
 
         var chartNodes: [Node] = []
@@ -133,6 +135,7 @@ extension K0sConfig {
         }
 
         let output: String
+        var reread: K0sConfig?
         switch format {
         case .shortForm:
             output = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n"
@@ -140,26 +143,25 @@ extension K0sConfig {
         case .clusterConfig, .k0sctl:
             // Keep the user's own lines (and comments) where the file's shape allows; else
             // regenerate the helm section.
-            let kept = Set(repositoryNodes.isEmpty ? [] : repositories.filter { entry in
-                needed.contains(entry.name) && { if case .oci(_, let prefix) = entry.kind { return prefix.isEmpty } else { return true } }()
-            }.map(\.name))
-            if let edited = surgical(placement, keep: kept), isFaithful(edited, placement: placement, keep: kept) {
+            if let edited = surgical(placement, keep: kept), let parsed = try? K0sConfig.parse(text: edited, file: file, directory: directory),
+               isFaithful(parsed, placement: placement, keep: kept)
+            {
                 output = edited
+                reread = parsed
             } else {
                 output = try splice(try serialized())
             }
         }
 
         // Read our own output back: it must load, and every values string must be byte-identical.
-        let reread: K0sConfig
-        do {
-            reread = try K0sConfig.parse(text: output, file: file + " (offline)", directory: directory)
-        } catch {
-            throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config does not load back: \(error)")])
+        if reread == nil {
+            do {
+                reread = try K0sConfig.parse(text: output, file: file + " (offline)", directory: directory)
+            } catch {
+                throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config does not load back: \(error)")])
+            }
         }
-        let before = Self.valuesStrings(in: text)
-        let after = Self.valuesStrings(in: output)
-        if before != after || reread.charts.count != charts.count {
+        if reread!.valuesStrings != valuesStrings || reread!.charts.count != charts.count {
             throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config changed a values string")])
         }
         return (output, warnings)
@@ -217,10 +219,9 @@ extension K0sConfig {
 
     /// Whether an edited config says exactly what the rewrite means: placed charts local with
     /// their versions, the kept repositories only, without secrets, values untouched.
-    private func isFaithful(_ output: String, placement: OfflinePlacement, keep: Set<String>) -> Bool {
-        guard let reread = try? K0sConfig.parse(text: output, file: file, directory: directory),
-              reread.format == format, reread.charts.count == charts.count,
-              Self.valuesStrings(in: output) == Self.valuesStrings(in: text),
+    private func isFaithful(_ reread: K0sConfig, placement: OfflinePlacement, keep: Set<String>) -> Bool {
+        guard reread.format == format, reread.charts.count == charts.count,
+              reread.valuesStrings == valuesStrings,
               Set(reread.repositories.map(\.name)) == keep
         else { return false }
         for (before, after) in zip(charts, reread.charts) {
@@ -280,8 +281,12 @@ extension K0sConfig {
 
     /// Every chart's values string, for the byte-for-byte check.
     static func valuesStrings(in text: String) -> [String] {
-        guard let config = try? K0sConfig.parse(text: text, file: "", directory: "/") else { return [] }
-        let list = config.helm.first { $0.key.scalar?.string.lowercased() == "charts" }?.value.sequence.map(Array.init) ?? []
+        (try? K0sConfig.parse(text: text, file: "", directory: "/"))?.valuesStrings ?? []
+    }
+
+    /// Every chart's `values` string as parsed ("<none>" where absent), in order.
+    var valuesStrings: [String] {
+        let list = helm.first { $0.key.scalar?.string.lowercased() == "charts" }?.value.sequence.map(Array.init) ?? []
         return list.map { node in
             node.mapping?.first { $0.key.scalar?.string.lowercased() == "values" }?.value.scalar?.string ?? "<none>"
         }

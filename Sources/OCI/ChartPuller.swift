@@ -211,10 +211,27 @@ public final class ChartPuller {
     }
 
     private func fetchAtomically(repository: String, descriptor: Descriptor, to path: String) throws(RegistryError) {
+        try Self.writeAtomically(to: path, registry: client.registry) { temporary throws(RegistryError) in
+            try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary)
+        }
+    }
+
+    /// Has `download` write a hidden temporary file beside `path`, then flushes it and renames
+    /// it into place, so that `path` never holds a partial or unverified file. On failure the
+    /// temporary file is removed.
+    public static func writeAtomically<Result>(
+        to path: String, registry: String, _ download: (String) throws(RegistryError) -> Result
+    ) throws(RegistryError) -> Result {
         let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory as NSString).appendingPathComponent(
+        let temporary = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(
             ".\((path as NSString).lastPathComponent).\(getpid()).partial")
-        try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary)
+        let result: Result
+        do {
+            result = try download(temporary)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)
         let synced = fd >= 0 && fsync(fd) == 0
         if fd >= 0 { close(fd) }
@@ -222,14 +239,15 @@ public final class ChartPuller {
             let message = String(cString: strerror(errno))
             unlink(temporary)
             throw RegistryError(
-                .localFile, registry: client.registry, reason: "cannot write \(path): \(message)",
-                hint: "Check free space and permissions of \(directory).")
+                .localFile, registry: registry, reason: "cannot write \(path): \(message)",
+                hint: "Check free space and permissions of \(directory.isEmpty ? "." : directory).")
         }
         let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             fsync(dirFD)
             close(dirFD)
         }
+        return result
     }
 
     /// Helm stores `+` (invalid in tags) as `_`.

@@ -34,8 +34,7 @@ struct Bundles: Sendable {
             }
             try config([("web", "app", "1.2.5"), ("signed", "signed", "0.1.0")]).write(toFile: folder + "/a.yaml", atomically: true, encoding: .utf8)
             try config([("web", "app", "1.3.0")]).write(toFile: folder + "/b.yaml", atomically: true, encoding: .utf8)
-            for (key, out) in [("signing", folder + "/signing"), ("other", folder + "/other")] {
-                _ = key
+            for out in [folder + "/signing", folder + "/other"] {
                 guard try env.bundle(["keygen", "--out", out]).status == 0 else { throw TestEnvironment.SetupError(description: "keygen failed") }
             }
             for (name, sequence) in [("a", "100"), ("b", "200")] {

@@ -310,7 +310,7 @@ extension CredentialTests {
         let environment = ["HOME": "/nonexistent", "DOCKER_CONFIG": folder, "PATH": folder + "/bin:/usr/bin:/bin"]
         let found = RegistryCredentials(environment: environment).find(repository: nil, registry: "registry.corp:5443")
         #expect(found?.credentials == Credentials(username: "helper-user", password: "helper-secret"))
-        // A helper that fails falls back to auths.
+        // A registry with neither a helper nor an auths entry has no credentials.
         let other = RegistryCredentials(environment: environment).find(repository: nil, registry: "other.corp")
         #expect(other == nil)
     }
