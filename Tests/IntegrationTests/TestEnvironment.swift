@@ -187,10 +187,10 @@ extension TestEnvironment {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// ../shared/tools/k0s-validate-config, beside this repository.
+    /// scripts/k0s-validate-config of this repository.
     var validator: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/tools/k0s-validate-config").path
+            .appendingPathComponent("scripts/k0s-validate-config").path
     }
 
     /// sha256 of a file, as `sha256:<hex>`, computed by coreutils' sha256sum (an independent tool).

@@ -2,12 +2,11 @@ import Foundation
 import Testing
 @testable import K0sConfig
 
-/// Paths to the repository root and to ../shared (the k0s fixtures and validator).
+/// Paths to the repository root, the k0s fixtures (Tests/Fixtures/k0s) and the validator (scripts/).
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
-    static func example(_ name: String) -> String { shared.appendingPathComponent("fixtures/k0s/examples/\(name)").path }
-    static let validator = shared.appendingPathComponent("tools/k0s-validate-config").path
+    static func example(_ name: String) -> String { root.appendingPathComponent("Tests/Fixtures/k0s/examples/\(name)").path }
+    static let validator = root.appendingPathComponent("scripts/k0s-validate-config").path
 
     /// A scratch folder holding `files`.
     static func folder(_ files: [String: String]) -> String {
@@ -36,7 +35,7 @@ enum Fixtures {
         }
     }
 
-    /// Runs ../shared/tools/k0s-validate-config on `text`; returns (exit status, output).
+    /// Runs scripts/k0s-validate-config on `text`; returns (exit status, output).
     static func validate(_ text: String) throws -> (Int32, String) {
         let file = folder(["config.yaml": text]) + "/config.yaml"
         let process = Process()
