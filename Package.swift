@@ -22,36 +22,41 @@ let package = Package(
             name: "CArchive", pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]),
 
+        // Diagnostics: the one error model (code, subject, reason, hint, class) every module adopts.
+        .target(name: "Diagnostics"),
+        // FileSystem: the one durable-file writer (temporary name, fsync, rename, fsync of the folder).
+        .target(name: "FileSystem", dependencies: ["Diagnostics"]),
         // HTTP: the only module that touches libcurl.
         .target(
             name: "HTTP",
-            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CCurl", "Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // Archive: the only module that touches libarchive.
-        .target(name: "Archive", dependencies: ["CArchive"]),
+        .target(name: "Archive", dependencies: ["CArchive", "Diagnostics"]),
         // OCI: references, auth, manifests, blobs, tags, Helm media types and version rules.
         .target(
             name: "OCI",
-            dependencies: ["HTTP", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["HTTP", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
-        .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         // BundleFormat: bundle.json, signing keys and signatures.
-        .target(name: "BundleFormat", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "BundleFormat", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.
-        .target(name: "K0sConfig", dependencies: ["OCI", "HTTP", "Yams"]),
+        .target(name: "K0sConfig", dependencies: ["OCI", "HTTP", "Diagnostics", "Yams"]),
         // Builder: config -> verified pulls (parallel, cached) -> one signed, reproducible bundle.
         .target(
             name: "Builder",
             dependencies: [
-                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Yams",
+                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Diagnostics", "FileSystem", "Yams",
                 .product(name: "X509", package: "swift-certificates"),
             ]),
         // Installer: bundle -> verified node state (verify, inspect, install).
-        .target(name: "Installer", dependencies: ["Archive", "BundleFormat", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Installer", dependencies: ["Archive", "BundleFormat", "K0sConfig", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",
             dependencies: [
                 "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository",
+                "Diagnostics", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "bundle", dependencies: ["Commands"]),
@@ -60,6 +65,9 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
+        .testTarget(
+            name: "DiagnosticsTests",
+            dependencies: ["Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "HTTP", "Archive"]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,15 +23,17 @@ public final class ArchiveReader {
 
     public init(path: String) throws(ArchiveError) {
         bundle_archive_use_utf8_locale()
-        guard let handle = archive_read_new() else { throw ArchiveError(archive: path, reason: "libarchive could not allocate a reader") }
+        guard let handle = archive_read_new() else { throw ArchiveError(.archiveUnreadable, archive: path, reason: "libarchive could not allocate a reader") }
         self.handle = handle
         self.path = path
-        archive_read_support_filter_gzip(handle)
-        archive_read_support_filter_zstd(handle)
-        archive_read_support_format_tar(handle)
+        // ARCHIVE_WARN means the filter runs through an external program: still usable.
+        for (name, status) in [("gzip", archive_read_support_filter_gzip(handle)), ("zstd", archive_read_support_filter_zstd(handle)),
+                               ("tar", archive_read_support_format_tar(handle))] where status != ARCHIVE_OK && status != ARCHIVE_WARN {
+            throw ArchiveError(.archiveUnreadable, archive: path, reason: "this libarchive cannot read \(name): \(ArchiveWriter.message(handle))")
+        }
         // On failure deinit frees the handle (all stored properties are set by now).
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
-            throw ArchiveError(archive: path, reason: "not a readable tar archive: \(ArchiveWriter.message(handle))")
+            throw ArchiveError(.archiveUnreadable, archive: path, reason: "not a readable tar archive: \(ArchiveWriter.message(handle))")
         }
     }
 
@@ -45,7 +47,7 @@ public final class ArchiveReader {
         let status = archive_read_next_header(handle, &e)
         if status == ARCHIVE_EOF { return nil }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let e else {
-            throw ArchiveError(archive: path, entry: current, reason: "damaged or truncated after this entry: \(ArchiveWriter.message(handle))")
+            throw ArchiveError(.archiveUnreadable, archive: path, entry: current, reason: "damaged or truncated after this entry: \(ArchiveWriter.message(handle))")
         }
         let name = archive_entry_pathname_utf8(e).map { String(cString: $0) } ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
         current = name
@@ -79,10 +81,10 @@ public final class ArchiveReader {
             let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
             if n == 0 { return total }
             guard n > 0 else {
-                throw ArchiveError(archive: path, entry: current, reason: "damaged or truncated: \(ArchiveWriter.message(handle))")
+                throw ArchiveError(.archiveUnreadable, archive: path, entry: current, reason: "damaged or truncated: \(ArchiveWriter.message(handle))")
             }
             total += Int64(n)
-            if total > limit { throw ArchiveError(archive: path, entry: current, reason: "holds more than the \(limit) bytes declared") }
+            if total > limit { throw ArchiveError(.archiveEntryTooLarge, archive: path, entry: current, reason: "holds more than the \(limit) bytes declared") }
             try body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
         }
     }

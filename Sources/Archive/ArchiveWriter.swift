@@ -20,7 +20,7 @@ public final class ArchiveWriter {
     /// `level`: the compressor's level (gzip 0-9, zstd 1-19); nil for the library's default.
     public init(path: String, compression: Compression, mtime: Int64, level: Int? = nil) throws(ArchiveError) {
         bundle_archive_use_utf8_locale()
-        guard let handle = archive_write_new() else { throw ArchiveError(archive: path, reason: "libarchive could not allocate a writer") }
+        guard let handle = archive_write_new() else { throw ArchiveError(.archiveWriteFailed, archive: path, reason: "libarchive could not allocate a writer") }
         self.handle = handle
         self.path = path
         self.mtime = mtime
@@ -42,7 +42,7 @@ public final class ArchiveWriter {
         // On failure deinit frees the handle (all stored properties are set by now).
         guard status == ARCHIVE_OK else {
             closed = true
-            throw ArchiveError(archive: path, reason: "cannot open for writing: \(Self.message(handle))")
+            throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot open for writing: \(Self.message(handle))")
         }
     }
 
@@ -55,17 +55,17 @@ public final class ArchiveWriter {
     public func add(_ entry: String, data: Data, mode: Int32 = 0o644) throws(ArchiveError) {
         try header(entry, size: Int64(data.count), mode: mode)
         let written = data.withUnsafeBytes { raw in archive_write_data(handle, raw.baseAddress, raw.count) }
-        guard written == data.count else { throw ArchiveError(archive: path, entry: entry, reason: "write failed: \(Self.message(handle))") }
+        guard written == data.count else { throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "write failed: \(Self.message(handle))") }
     }
 
     /// Adds a regular file streamed from `file` on disk (whose size must not change meanwhile);
     /// `observe` sees every chunk, so a caller can hash what it archives without a second read.
     public func add(_ entry: String, contentsOf file: String, mode: Int32 = 0o644, observe: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(ArchiveError) {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ArchiveError(archive: path, entry: entry, reason: "cannot read \(file): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "cannot read \(file): \(String(cString: strerror(errno)))") }
         defer { Foundation.close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ArchiveError(archive: path, entry: entry, reason: "cannot stat \(file)") }
+        guard fstat(fd, &info) == 0 else { throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "cannot stat \(file)") }
         try header(entry, size: Int64(info.st_size), mode: mode)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
@@ -73,10 +73,10 @@ public final class ArchiveWriter {
         while remaining > 0 {
             let n = read(fd, buffer.baseAddress, min(buffer.count, Int(remaining)))
             if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw ArchiveError(archive: path, entry: entry, reason: "\(file) ended early or could not be read") }
+            guard n > 0 else { throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "\(file) ended early or could not be read") }
             observe?(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
             guard archive_write_data(handle, buffer.baseAddress, n) == n else {
-                throw ArchiveError(archive: path, entry: entry, reason: "write failed: \(Self.message(handle))")
+                throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "write failed: \(Self.message(handle))")
             }
             remaining -= Int64(n)
         }
@@ -92,14 +92,14 @@ public final class ArchiveWriter {
     /// Appends data to the entry started with `begin`.
     public func write(_ chunk: UnsafeRawBufferPointer) throws(ArchiveError) {
         guard archive_write_data(handle, chunk.baseAddress, chunk.count) == chunk.count else {
-            throw ArchiveError(archive: path, entry: current, reason: "write failed: \(Self.message(handle))")
+            throw ArchiveError(.archiveWriteFailed, archive: path, entry: current, reason: "write failed: \(Self.message(handle))")
         }
     }
 
     private var current: String?
 
     private func header(_ entry: String, size: Int64, mode: Int32) throws(ArchiveError) {
-        guard let e = archive_entry_new() else { throw ArchiveError(archive: path, entry: entry, reason: "out of memory") }
+        guard let e = archive_entry_new() else { throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "out of memory") }
         defer { archive_entry_free(e) }
         archive_entry_set_pathname_utf8(e, entry)
         archive_entry_set_size(e, size)
@@ -109,7 +109,7 @@ public final class ArchiveWriter {
         archive_entry_set_uid(e, 0)
         archive_entry_set_gid(e, 0)
         guard archive_write_header(handle, e) == ARCHIVE_OK else {
-            throw ArchiveError(archive: path, entry: entry, reason: "cannot write header: \(Self.message(handle))")
+            throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "cannot write header: \(Self.message(handle))")
         }
     }
 
@@ -117,7 +117,7 @@ public final class ArchiveWriter {
     public func close() throws(ArchiveError) {
         closed = true
         guard archive_write_close(handle) == ARCHIVE_OK else {
-            throw ArchiveError(archive: path, reason: "cannot finish writing: \(Self.message(handle))")
+            throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot finish writing: \(Self.message(handle))")
         }
     }
 

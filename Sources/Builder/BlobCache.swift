@@ -1,4 +1,5 @@
 import ChartRepository
+import FileSystem
 import Foundation
 import HTTP
 import OCI
@@ -54,7 +55,7 @@ public struct BlobCache: Sendable {
     func ensure(_ descriptor: Descriptor, repository: String, client: RegistryClient,
                 progress: (@Sendable (String, FileProgress) -> Void)? = nil) throws(RegistryError) -> Bool {
         if contains(descriptor.digest, size: descriptor.size) { return true }
-        let temporary = "\(root)/tmp/\(descriptor.digest.hex).\(UUID().uuidString).partial"
+        let temporary = DurableFile.temporaryPath(for: blobPath(descriptor.digest))
         var onProgress: (@Sendable (FileProgress) -> Void)?
         if let progress {
             onProgress = { step in progress(temporary, step) }
@@ -64,20 +65,21 @@ public struct BlobCache: Sendable {
         return false
     }
 
-    /// Renames a verified download to its place under `blobs/`.
+    /// Flushes a verified download and renames it to its place under `blobs/`, so that a
+    /// crash never leaves a cache entry whose bytes do not match its name.
     private func moveIntoPlace(_ temporary: String, as digest: Digest, registry: String) throws(RegistryError) {
-        guard rename(temporary, blobPath(digest)) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RegistryError(.localFile, registry: registry, reason: "cannot store \(digest) in the cache \(root): \(message)", hint: "Check the cache folder's space and permissions.")
+        do {
+            try DurableFile.syncFile(temporary)
+            try DurableFile.commit(temporary, to: blobPath(digest))
+        } catch {
+            throw RegistryError(.localFile, registry: registry, reason: "cannot store \(digest) in the cache \(root): \(error.reason)", hint: "Check the cache folder's space and permissions.")
         }
     }
 
-    /// Writes a small file of the cache whole, under a temporary name first; a failure only
-    /// means it is not kept (the cache is an optimisation).
+    /// Writes a small file of the cache durably; a failure only means it is not kept (the
+    /// cache is an optimisation, and every read of it is verified).
     private func store(_ data: Data, at path: String) {
-        let temporary = "\(root)/tmp/\(UUID().uuidString).tmp"
-        if FileManager.default.createFile(atPath: temporary, contents: data), rename(temporary, path) != 0 { unlink(temporary) }
+        try? DurableFile.write(data, to: path)
     }
 
     /// What identifies a bundle file this cache's builds wrote, and how it looked on disk.
@@ -121,7 +123,7 @@ public struct BlobCache: Sendable {
     func ensure(_ chart: RepositoryChart, client: ChartRepositoryClient) throws(RegistryError) -> (cached: Bool, size: Int64) {
         let path = blobPath(chart.digest)
         if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value { return (true, size) }
-        let temporary = "\(root)/tmp/\(chart.digest.hex).\(UUID().uuidString).partial"
+        let temporary = DurableFile.temporaryPath(for: path)
         let size = try client.download(chart, to: temporary)
         try moveIntoPlace(temporary, as: chart.digest, registry: chart.url.hostAndPort)
         return (false, size)

@@ -1,15 +1,64 @@
+import Diagnostics
+
 /// A build that cannot produce a bundle, with every reason found (per chart, all at once).
-public struct BuildError: Error, CustomStringConvertible, Sendable {
-    public enum Code: String, Sendable {
+/// A problem that came from another module (a registry, TLS, an archive) keeps that error's
+/// code and class, so `--json` says `certificateUntrusted`, not a generic build failure.
+public struct BuildError: ToolError {
+    public enum Code: String, ErrorCodeSet {
         case config, unsupportedChart, pullFailed, notInCache, unvendoredDependencies, certificate, signing, output, cacheCorrupt
+
+        public var errorClass: ErrorClass {
+            switch self {
+            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .signing: return .input
+            case .pullFailed: return .remote
+            case .output: return .local
+            case .cacheCorrupt: return .integrity
+            }
+        }
     }
 
     public struct Problem: Sendable, CustomStringConvertible {
-        public var code: Code
+        public var code: String
+        public var errorClass: ErrorClass
         /// The release, repository or file concerned.
         public var subject: String
         public var message: String
-        public var description: String { "\(subject): \(message)" }
+        public var hint: String
+
+        public init(code: Code, subject: String, message: String, hint: String = "") {
+            self.init(code: code.rawValue, errorClass: code.errorClass, subject: subject, message: message, hint: hint)
+        }
+
+        init(code: String, errorClass: ErrorClass, subject: String, message: String, hint: String) {
+            self.code = code
+            self.errorClass = errorClass
+            self.subject = subject
+            self.message = message
+            self.hint = hint
+        }
+
+        /// Another module's error, about `subject` (a release, say), with its own code kept.
+        public init(wrapping error: any Error, subject: String) {
+            if let error = error as? BuildError, let first = error.problems.first, error.problems.count == 1 {
+                self = first
+                return
+            }
+            guard let error = error as? any ToolError else {
+                self.init(code: .pullFailed, subject: subject, message: "\(error)")
+                return
+            }
+            self.init(code: error.errorCode, errorClass: error.errorClass, subject: subject,
+                      message: error.subject.isEmpty || error.subject == subject ? error.reason : "\(error.subject): \(error.reason)", hint: error.hint)
+        }
+
+        /// The same problem, said of another subject (the releases a blob belongs to).
+        public func about(_ subject: String) -> Problem {
+            var problem = self
+            problem.subject = subject
+            return problem
+        }
+
+        public var description: String { hint.isEmpty ? "\(subject): \(message)" : "\(subject): \(message). \(hint)" }
     }
 
     public var problems: [Problem]
@@ -18,12 +67,16 @@ public struct BuildError: Error, CustomStringConvertible, Sendable {
         self.problems = problems
     }
 
-    public init(_ code: Code, _ subject: String, _ message: String) {
-        self.problems = [Problem(code: code, subject: subject, message: message)]
+    public init(_ code: Code, _ subject: String, _ message: String, hint: String = "") {
+        self.problems = [Problem(code: code, subject: subject, message: message, hint: hint)]
     }
 
-    public var description: String {
-        if problems.count == 1 { return problems[0].description }
+    public var errorCode: String { problems.first?.code ?? Code.pullFailed.rawValue }
+    public var errorClass: ErrorClass { problems.first?.errorClass ?? .remote }
+    public var subject: String { problems.count == 1 ? problems[0].subject : "" }
+    public var reason: String {
+        if problems.count == 1 { return problems[0].message }
         return "the bundle cannot be built (\(problems.count) problems):\n" + problems.map { "  \($0)" }.joined(separator: "\n")
     }
+    public var hint: String { problems.count == 1 ? problems[0].hint : "" }
 }

@@ -40,7 +40,7 @@ struct ChartContents {
             }
         }
         guard chartYAML != nil, let decoded = parsed else {
-            throw ArchiveError(archive: path, reason: "holds no NAME/Chart.yaml, so it is not a Helm chart")
+            throw ArchiveError(.notAChartArchive, archive: path, reason: "holds no NAME/Chart.yaml, so it is not a Helm chart")
         }
         name = decoded.name
         version = decoded.version

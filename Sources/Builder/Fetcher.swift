@@ -1,79 +1,98 @@
 import Archive
-import Dispatch
 import Foundation
 import HTTP
 import OCI
-import Synchronization
 
 /// Fetches blobs into the cache on worker threads, in the order given, while the archive
 /// writer follows: it copies each blob into the bundle as it arrives, reading the cache's
 /// temporary file as it grows, so that even the largest chart's second copy overlaps its
-/// transfer. Each worker thread owns its transport and clients.
-final class Fetcher: Sendable {
-    private struct Task: Sendable {
+/// transfer. Each worker thread owns its transport and clients. Waiting is on a condition
+/// that every progress report signals: nothing polls.
+final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by `condition`
+    private struct Task {
         var partial: String?
         var attempt = 0
         var bytes: Int64 = 0
         var done = false
-        var problem: String?
-    }
-
-    private struct State: Sendable {
-        var next = 0
-        var cancelled = false
-        var tasks: [Task]
+        var problem: BuildError.Problem?
     }
 
     private let tasks: [Builder.FetchTask]
-    private let state: Mutex<State>
-    private let group = DispatchGroup()
+    private let condition = NSCondition()
+    private var states: [Task]
+    private var next = 0
+    private var cancelled = false
+    private var running = 0
 
-    init(tasks: [Builder.FetchTask], cache: BlobCache, workers: Int) {
+    init(tasks: [Builder.FetchTask], cache: BlobCache, workers: Int, makeTransport: @escaping TransportFactory) {
         self.tasks = tasks
-        self.state = Mutex(State(tasks: tasks.map { _ in Task() }))
-        let count = max(1, min(workers, tasks.count))
+        self.states = tasks.map { _ in Task() }
         guard !tasks.isEmpty else { return }
+        let count = max(1, min(workers, tasks.count))
+        running = count
         for _ in 0..<count {
-            group.enter()
             Thread.detachNewThread { [self] in
-                defer { group.leave() }
-                let transport = CurlTransport()
-                var clients: [String: RegistryClient] = [:]
-                while let index = take() {
-                    let task = tasks[index]
-                    var problem: String?
-                    if case .oci(let reference) = task.job.source {
-                        do {
-                            let key = "\(reference.registry)|\(task.job.repository?.name ?? "")"
-                            let client = try clients[key] ?? Builder.registryClient(for: task.job, reference: reference, transport: transport)
-                            clients[key] = client
-                            _ = try cache.ensure(task.descriptor, repository: reference.repository, client: client) { [self] path, progress in
-                                state.withLock { state in
-                                    state.tasks[index].partial = path
-                                    state.tasks[index].attempt = progress.attempt
-                                    state.tasks[index].bytes = progress.bytes
-                                }
-                            }
-                        } catch {
-                            problem = "\(error)"
-                        }
-                    } else {
-                        problem = "internal error: a classic repository's chart was not fetched while resolving"
-                    }
-                    state.withLock { state in
-                        state.tasks[index].done = true
-                        state.tasks[index].problem = problem
-                    }
+                work(cache: cache, makeTransport: makeTransport)
+                condition.withLock {
+                    running -= 1
+                    condition.broadcast()
                 }
             }
         }
     }
 
+    /// One worker: takes tasks until none is left, each fetched with this thread's clients.
+    private func work(cache: BlobCache, makeTransport: TransportFactory) {
+        var clients: ClientPool?
+        var setupProblem: (any Error)?
+        do { clients = ClientPool(transport: try makeTransport()) } catch { setupProblem = error }
+        while let index = take() {
+            let task = tasks[index]
+            var problem: BuildError.Problem?
+            do {
+                if let setupProblem { throw setupProblem }
+                guard let clients, case .oci(let reference) = task.job.source else {
+                    throw BuildError(.pullFailed, task.job.chart.name, "a classic repository's chart was not fetched while resolving",
+                                     hint: "This is a bug in bundle; please report it with the config.")
+                }
+                let client = try clients.registry(for: task.job, reference: reference)
+                _ = try cache.ensure(task.descriptor, repository: reference.repository, client: client) { [self] path, progress in
+                    update(index) { state in
+                        state.partial = path
+                        state.attempt = progress.attempt
+                        state.bytes = progress.bytes
+                    }
+                }
+            } catch {
+                problem = BuildError.Problem(wrapping: error, subject: task.job.chart.name)
+            }
+            update(index) { state in
+                state.done = true
+                state.problem = problem
+            }
+        }
+    }
+
     private func take() -> Int? {
-        state.withLock { state in
-            guard !state.cancelled, state.next < tasks.count else { return nil }
-            defer { state.next += 1 }
-            return state.next
+        condition.withLock {
+            guard !cancelled, next < tasks.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    private func update(_ index: Int, _ change: (inout Task) -> Void) {
+        condition.withLock {
+            change(&states[index])
+            condition.broadcast()
+        }
+    }
+
+    /// Waits until `ready` holds for task `index`'s state, and returns that state.
+    private func wait(_ index: Int, until ready: (Task) -> Bool) -> Task {
+        condition.withLock {
+            while !ready(states[index]) { condition.wait() }
+            return states[index]
         }
     }
 
@@ -82,7 +101,7 @@ final class Fetcher: Sendable {
         /// Every byte copied, all from the one transfer attempt whose digest the transport verified.
         case copied
         /// The transfer failed.
-        case problem(String)
+        case problem(BuildError.Problem)
         /// The transfer was retried after bytes had been copied: the archive must be written again.
         case retried
     }
@@ -92,64 +111,92 @@ final class Fetcher: Sendable {
     /// those same bytes as long as they all come from one transfer attempt, which is checked.
     func stream(_ index: Int, into writer: ArchiveWriter, as entry: String, cachePath: String) throws -> StreamResult {
         let descriptor = tasks[index].descriptor
-        var fd: Int32 = -1
-        defer { if fd >= 0 { close(fd) } }
-        var offset: Int64 = 0
+        var follower = BlobFollower(cachePath: cachePath, size: descriptor.size)
+        defer { follower.close() }
         var attempt: Int?
-        var begun = false
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
+        try writer.begin(entry, size: descriptor.size)
         while true {
-            let now = state.withLock { $0.tasks[index] }
+            let now = wait(index) { state in
+                state.done || state.problem != nil || (attempt != nil && state.attempt != attempt)
+                    || (state.partial != nil && state.bytes > follower.offset)
+            }
             if let problem = now.problem { return .problem(problem) }
             if let attempt, now.attempt != attempt { return .retried }
-            if fd < 0 {
-                // Follow the temporary file while it is written; once done, read the cache's copy.
-                let path = now.done ? cachePath : now.partial
-                if let path { fd = open(path, O_RDONLY | O_CLOEXEC) }
-                if fd < 0 {
-                    if now.done { return .problem("\(cachePath) is missing after its download; check that nothing else cleans the cache folder, then build again") }
-                    usleep(500)
-                    continue
-                }
-            }
-            let available = now.done ? descriptor.size : now.bytes
-            if available <= offset {
-                if now.done { break }
-                usleep(500)
-                continue
-            }
-            if !begun {
-                try writer.begin(entry, size: descriptor.size)
-                begun = true
-            }
             if !now.done, attempt == nil { attempt = now.attempt }
-            while offset < available {
-                let n = pread(fd, buffer.baseAddress, min(buffer.count, Int(available - offset)), off_t(offset))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { break }
-                try writer.write(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
-                offset += Int64(n)
+            if let failure = try follower.copy(upTo: now.done ? descriptor.size : now.bytes, from: now.done ? nil : now.partial, into: writer) {
+                return .problem(BuildError.Problem(code: .pullFailed, subject: entry, message: failure))
             }
+            if now.done { break }
         }
-        if let attempt, state.withLock({ $0.tasks[index].attempt }) != attempt { return .retried }
-        if !begun { try writer.begin(entry, size: descriptor.size) }
-        guard offset == descriptor.size else { return .problem("only \(offset) of \(descriptor.size) bytes of \(descriptor.digest) could be read back from \(cachePath); check the cache folder's disk, then build again") }
+        if let attempt, wait(index, until: { _ in true }).attempt != attempt { return .retried }
+        guard follower.offset == descriptor.size else {
+            return .problem(BuildError.Problem(code: .pullFailed, subject: entry,
+                                               message: "only \(follower.offset) of \(descriptor.size) bytes of \(descriptor.digest) could be read back from \(cachePath)",
+                                               hint: "Check the cache folder's disk, then build again."))
+        }
         return .copied
     }
 
     /// Waits until task `index` is finished (without copying it anywhere); returns its problem.
-    func waitUntilDone(_ index: Int) -> String? {
-        while true {
-            let now = state.withLock { $0.tasks[index] }
-            if now.done { return now.problem }
-            usleep(1000)
-        }
+    func waitUntilDone(_ index: Int) -> BuildError.Problem? {
+        wait(index) { $0.done }.problem
     }
 
     /// Stops handing out tasks and waits for the threads to finish theirs.
     func cancelAndWait() {
-        state.withLock { $0.cancelled = true }
-        group.wait()
+        condition.withLock {
+            cancelled = true
+            while running > 0 { condition.wait() }
+        }
+    }
+}
+
+/// Reads a blob's bytes while it is being written: first from the download's temporary file,
+/// then, once it is complete, from the cache.
+struct BlobFollower {
+    let cachePath: String
+    let size: Int64
+    private(set) var offset: Int64 = 0
+    private var fd: Int32 = -1
+    private var openedCache = false
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+
+    init(cachePath: String, size: Int64) {
+        self.cachePath = cachePath
+        self.size = size
+    }
+
+    /// Copies bytes up to `available` into `writer`; `partial` is the file being written, nil
+    /// once the blob is in the cache. Returns a problem when the bytes cannot be read back.
+    mutating func copy(upTo available: Int64, from partial: String?, into writer: ArchiveWriter) throws -> String? {
+        if fd < 0 || (partial == nil && !openedCache && offset < available) {
+            if fd >= 0 { Glibc.close(fd) }
+            var path = partial ?? cachePath
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            openedCache = partial == nil
+            if fd < 0, partial != nil, errno == ENOENT {
+                // Completed and renamed into the cache since the state was read: the same bytes.
+                path = cachePath
+                fd = open(path, O_RDONLY | O_CLOEXEC)
+                openedCache = true
+            }
+            guard fd >= 0 else {
+                return "\(path) cannot be read after its download (\(String(cString: strerror(errno)))); check that nothing else cleans the cache folder, then build again"
+            }
+        }
+        while offset < available {
+            let n = pread(fd, buffer.baseAddress, min(buffer.count, Int(available - offset)), off_t(offset))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            try writer.write(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
+            offset += Int64(n)
+        }
+        return nil
+    }
+
+    mutating func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+        buffer.deallocate()
     }
 }

@@ -1,20 +1,21 @@
 import Synchronization
 
-/// Work shared by the resolving threads: jobs handed out once each, results kept by job index.
-final class JobQueue: Sendable {
+/// Work shared by worker threads: jobs handed out once each, in order, results kept by the
+/// job's index. Workers take until nothing is left; nobody waits on the queue itself.
+final class JobQueue<Job: Sendable, Outcome: Sendable>: Sendable {
     private struct State {
         var next = 0
-        var outcomes: [Int: Builder.PullOutcome] = [:]
+        var outcomes: [Int: Outcome] = [:]
     }
 
-    private let jobs: [Builder.PullJob]
+    private let jobs: [Job]
     private let state = Mutex(State())
 
-    init(_ jobs: [Builder.PullJob]) {
+    init(_ jobs: [Job]) {
         self.jobs = jobs
     }
 
-    func take() -> (Int, Builder.PullJob)? {
+    func take() -> (Int, Job)? {
         state.withLock { state in
             guard state.next < jobs.count else { return nil }
             defer { state.next += 1 }
@@ -22,11 +23,11 @@ final class JobQueue: Sendable {
         }
     }
 
-    func put(_ index: Int, _ outcome: Builder.PullOutcome) {
+    func put(_ index: Int, _ outcome: Outcome) {
         state.withLock { $0.outcomes[index] = outcome }
     }
 
-    func results() -> [Builder.PullOutcome] {
+    func results() -> [Outcome] {
         state.withLock { state in (0..<jobs.count).compactMap { state.outcomes[$0] } }
     }
 }

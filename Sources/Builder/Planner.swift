@@ -1,4 +1,5 @@
 import ChartRepository
+import Diagnostics
 import Foundation
 import HTTP
 import K0sConfig
@@ -16,7 +17,8 @@ public struct PlannedChart: Encodable, Sendable {
     public var manifestDigest: String?
     public var chartDigest: String?
     public var chartSize: Int64?
-    public var problems: [String]
+    /// What stops this chart from being bundled, each with its code (as `--json` errors are).
+    public var problems: [ErrorReport]
 }
 
 /// Plans a build: resolves each chart of a config against its registry or repository
@@ -25,27 +27,28 @@ public struct PlannedChart: Encodable, Sendable {
 public final class Planner {
     let config: K0sConfig
     let warn: (String) -> Void
-    let transport = CurlTransport()
     let credentials = RegistryCredentials()
     /// The build cache: chart configs and repository indexes a build would reuse.
-    let cache = BlobCache(root: BlobCache.defaultRoot())
-    private var clients: [String: RegistryClient] = [:]
-    private var repositoryClients: [String: ChartRepositoryClient] = [:]
+    let cache: BlobCache
+    /// One transport for the whole plan, so connections and tokens are reused across charts.
+    private let clients: ClientPool
 
-    public init(config: K0sConfig, warn: @escaping (String) -> Void) {
+    public init(config: K0sConfig, transport: any HTTPTransport, cache: BlobCache = BlobCache(root: BlobCache.defaultRoot()), warn: @escaping (String) -> Void) {
         self.config = config
+        self.clients = ClientPool(transport: transport)
+        self.cache = cache
         self.warn = warn
     }
 
     /// The client for a chart's registry with the TLS settings and credentials of its repository entry.
     func client(for reference: ChartReference, repository: RepositoryEntry?) throws(RegistryError) -> (RegistryClient, String) {
         let found = credentials.find(repository: repository, registry: reference.registry)
-        let tls = repository?.tls ?? TLSSettings(source: "no repository entry for \(reference.registry)")
-        let key = "\(reference.registry)|\(repository?.name ?? "")"
-        if let existing = clients[key] { return (existing, found?.source ?? "") }
-        let client = try RegistryClient(registry: reference.registry, tls: tls, credentials: found?.credentials, transport: transport)
-        clients[key] = client
-        return (client, found?.source ?? "")
+        return (try clients.registry(reference.registry, repository: repository, credentials: found?.credentials), found?.source ?? "")
+    }
+
+    static func report(_ problem: ConfigProblem) -> ErrorReport {
+        ErrorReport(code: problem.code.rawValue, errorClass: problem.code.errorClass.rawValue, subject: problem.location?.description ?? "",
+                    message: problem.located, hint: "")
     }
 
     public func plan(_ chart: ChartEntry) -> PlannedChart {
@@ -62,21 +65,19 @@ public final class Planner {
             row.tls = repository.plainHTTP ? "plain http" : Self.describeTLS(repository)
             let problems = config.fileProblems(for: repository)
             if !problems.isEmpty {
-                row.problems += problems.map(\.located)
+                row.problems += problems.map(Self.report)
                 return row
             }
             do {
                 let host = URL(string: repository.url)?.hostAndPort ?? repository.url
                 let found = credentials.find(repository: repository, registry: host)
-                let client = try repositoryClients[name] ?? ChartRepositoryClient(
-                    url: repository.url, tls: repository.tls, credentials: found?.credentials, transport: transport, cacheDir: cache.root)
-                repositoryClients[name] = client
+                let client = try clients.chartRepository(repository, credentials: found?.credentials, cacheDir: cache.root)
                 let resolved = try client.resolve(chart: chartName, version: chart.version)
                 row.resolved = resolved.entry.version
                 row.chartDigest = resolved.digest.description
                 row.auth = found.map { "basic (\($0.source))" } ?? "anonymous"
             } catch {
-                row.problems.append("\(error)")
+                row.problems.append(error.report)
             }
         case .oci(let reference, let repositoryName):
             let repository = config.repository(named: repositoryName)
@@ -85,7 +86,7 @@ public final class Planner {
             if let repository {
                 let problems = config.fileProblems(for: repository)
                 if !problems.isEmpty {
-                    row.problems += problems.map(\.located)
+                    row.problems += problems.map(Self.report)
                     return row
                 }
             }
@@ -100,7 +101,7 @@ public final class Planner {
                 if client.authScheme == "anonymous", !credentialSource.isEmpty { row.auth = "anonymous (credentials unused)" }
                 resolved.warnings.forEach(warn)
             } catch {
-                row.problems.append(error.description)
+                row.problems.append(error.report)
             }
         }
         return row

@@ -1,12 +1,22 @@
+import Diagnostics
+
 /// A failure reading or writing a bundle or a key, naming the file (and bundle entry) and what to do.
-public struct BundleError: Error, CustomStringConvertible, Sendable {
+public struct BundleError: CodedError {
     /// Stable identifiers; tests compare these, never the text.
-    public enum Code: String, Sendable {
+    public enum Code: String, ErrorCodeSet {
         case keyUnreadable, keyUnsupported, keyIsPublic, keyIsPrivate
         case signatureMissing, signatureInvalid, untrustedKey
         case notABundle, unknownSchema, manifestInvalid
         case entryUnlisted, entryDuplicate, entryUnsafe, entryMismatch, entryMissing, entryTooLarge
         case archiveFailed, writeFailed, notEnoughSpace, downgrade, locked
+
+        public var errorClass: ErrorClass {
+            switch self {
+            case .keyUnreadable, .keyUnsupported, .keyIsPublic, .keyIsPrivate, .notABundle, .unknownSchema, .downgrade: return .input
+            case .writeFailed, .notEnoughSpace, .locked: return .local
+            default: return .integrity
+            }
+        }
     }
 
     public var code: Code
@@ -26,7 +36,5 @@ public struct BundleError: Error, CustomStringConvertible, Sendable {
         self.line = line
     }
 
-    public var description: String {
-        hint.isEmpty ? "\(subject): \(reason)" : "\(subject): \(reason). \(hint)"
-    }
+
 }

@@ -141,15 +141,4 @@ public struct BundleManifest: Codable, Sendable, Equatable {
             throw BundleError(.manifestInvalid, "\(source): bundle.json", reason: "cannot be read: \(error)", hint: "The bundle is damaged; build it again.")
         }
     }
-
-    /// Where things go on a node, relative to the data dir (the default /var/lib/k0s).
-    public enum NodeLayout {
-        public static let defaultDataDir = "/var/lib/k0s"
-        /// Charts, where k0s's docs put them.
-        public static let chartsFolder = "charts"
-        /// CA certificates of the repositories charts came from.
-        public static let certificatesFolder = "bundle/certs"
-        /// The record of what was installed.
-        public static let stateFolder = "bundle"
-    }
 }

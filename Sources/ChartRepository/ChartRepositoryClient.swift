@@ -1,4 +1,5 @@
 import Crypto
+import FileSystem
 import Foundation
 import HTTP
 import OCI
@@ -109,8 +110,8 @@ public final class ChartRepositoryClient {
             if let etag = meta.etag { extra.append(("If-None-Match", etag)) }
             if let modified = meta.lastModified { extra.append(("If-Modified-Since", modified)) }
         }
-        let temporary = "\(path).\(UUID().uuidString).partial"
-        defer { unlink(temporary) }
+        let temporary = DurableFile.temporaryPath(for: path)
+        defer { unlink(temporary) }  // gone already once renamed; removes a failed download
         let indexURL = base.appendingPathComponent("index.yaml")
         let response = try send(indexURL, extra: extra, body: .file(path: temporary, limit: indexLimit))
         if response.status == 304 {
@@ -118,11 +119,17 @@ public final class ChartRepositoryClient {
             return path
         }
         guard response.status == 200 else { throw failure(response, what: "\(indexURL.path)") }
-        guard rename(temporary, path) == 0 else {
-            throw RegistryError(.localFile, registry: host, reason: "cannot store the index in \(folder): \(String(cString: strerror(errno)))", hint: "Check the cache folder.")
+        do {
+            // The validators are dropped first, so a crash between the two writes means a fresh fetch, never a stale 304.
+            try DurableFile.remove(metaPath)
+            try DurableFile.syncFile(temporary)
+            try DurableFile.commit(temporary, to: path)
+        } catch {
+            throw RegistryError(.localFile, registry: host, reason: "cannot store the index in \(folder): \(error.reason)", hint: "Check the cache folder's space and permissions.")
         }
         let meta = Meta(etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
-        if let data = try? JSONEncoder().encode(meta) { _ = FileManager.default.createFile(atPath: metaPath, contents: data) }
+        // Without the validators the next build fetches the index whole: nothing is lost but time.
+        if let data = try? JSONEncoder().encode(meta) { try? DurableFile.write(data, to: metaPath) }
         indexFile = path
         return path
     }

@@ -52,7 +52,7 @@ struct Build: ParsableCommand {
     var name: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir on the nodes, for the rewritten paths.", valueName: "dir"))
-    var dataDir = BundleManifest.NodeLayout.defaultDataDir
+    var dataDir = NodeLayout.defaultDataDir
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -75,7 +75,7 @@ struct Build: ParsableCommand {
             return try SigningKey(pem: text, source: path)
         }
         var key: SigningKey?
-        do {
+        try Output.reportingErrors(json: json) {
             if let signKey {
                 key = try keyFile(signKey, named: "--sign-key")
             } else if let text = environment["BUNDLE_SIGN_KEY"], !text.isEmpty {
@@ -83,12 +83,9 @@ struct Build: ParsableCommand {
             } else if let file = environment["BUNDLE_SIGN_KEY_FILE"], !file.isEmpty {
                 key = try keyFile(file, named: "BUNDLE_SIGN_KEY_FILE")
             } else if !unsigned {
-                Output.error("no signing key: give --sign-key KEY (make one with `bundle keygen --out signing`), or set BUNDLE_SIGN_KEY / BUNDLE_SIGN_KEY_FILE; --unsigned builds a bundle that nodes will refuse to install.")
-                throw ExitCode(1)
+                throw CommandError(code: .noSigningKey, subject: config, reason: "no signing key",
+                                   hint: "Give --sign-key KEY (make one with `bundle keygen --out signing`), or set BUNDLE_SIGN_KEY / BUNDLE_SIGN_KEY_FILE; --unsigned builds a bundle that nodes will refuse to install")
             }
-        } catch let error as BundleError {
-            Output.error(error.description)
-            throw ExitCode(1)
         }
 
         let epoch = environment["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }

@@ -15,13 +15,12 @@ struct Inspect: ParsableCommand {
     var json = false
 
     func run() throws {
-        let verifier: BundleVerifier
-        do {
-            verifier = try BundleVerifier(path: bundle, trusted: nil)
-        } catch {
-            Output.error(error.description)
-            throw ExitCode(1)
+        try Output.reportingErrors(json: json) {
+            try show(try BundleVerifier(path: bundle, trusted: nil))
         }
+    }
+
+    func show(_ verifier: BundleVerifier) throws {
         let m = verifier.manifest
         if json {
             struct Report: Encodable { var manifestDigest: String; var verified: Bool; var manifest: BundleManifest }

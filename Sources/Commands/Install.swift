@@ -25,7 +25,7 @@ struct Install: ParsableCommand {
     var root = "/"
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir: charts go to DIR/charts, certificates to DIR/bundle/certs.", valueName: "dir"))
-    var dataDir = BundleManifest.NodeLayout.defaultDataDir
+    var dataDir = NodeLayout.defaultDataDir
 
     @Option(name: .customLong("config-out"), help: ArgumentHelp("Where the k0s config goes.", valueName: "file"))
     var configOut = "/etc/k0s/k0s.yaml"

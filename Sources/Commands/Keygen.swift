@@ -1,5 +1,6 @@
 import ArgumentParser
 import BundleFormat
+import FileSystem
 import Foundation
 
 /// `bundle keygen`: make a signing key pair in the PEM formats openssl reads and writes.
@@ -22,32 +23,28 @@ struct Keygen: ParsableCommand {
     var force = false
 
     func run() throws {
-        let keyPath = out + ".key", pubPath = out + ".pub"
-        for path in [keyPath, pubPath] where FileManager.default.fileExists(atPath: path) && !force {
-            Output.error("\(path) exists; refusing to overwrite a key. Choose another --out, or pass --force.")
-            throw ExitCode(1)
+        try Output.reportingErrors(json: false) {
+            let keyPath = out + ".key", pubPath = out + ".pub"
+            for path in [keyPath, pubPath] where FileManager.default.fileExists(atPath: path) && !force {
+                throw CommandError(code: .keyExists, subject: path, reason: "exists; refusing to overwrite a key", hint: "Choose another --out, or pass --force.")
+            }
+            let key = SigningKey.generate(algorithm)
+            let directory = (keyPath as NSString).deletingLastPathComponent
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                do {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    throw FileSystemError(.writeFailed, "create folder", path: directory, errorNumber: 0, reason: "cannot be created: \(error.localizedDescription)",
+                                          hint: "Choose a writable folder for --out.")
+                }
+            }
+            // The private key is created with mode 0600 from the start, never readable by others.
+            try DurableFile.write(Array(key.pem.utf8), to: keyPath, mode: 0o600)
+            try DurableFile.write(Array(key.publicKey.pem.utf8), to: pubPath, mode: 0o644)
+            print("private key  \(keyPath)  (keep secret; bundle build --sign-key)")
+            print("public key   \(pubPath)  (for the nodes; bundle install --trust)")
+            print("key id       \(key.publicKey.keyID)")
         }
-        let key = SigningKey.generate(algorithm)
-        let directory = (keyPath as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        // The private key is created with mode 0600 from the start, never readable by others.
-        unlink(keyPath)
-        let fd = open(keyPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            Output.error("cannot create \(keyPath): \(String(cString: strerror(errno))). Choose a writable folder for --out.")
-            throw ExitCode(1)
-        }
-        let bytes = Array(key.pem.utf8)
-        let written = write(fd, bytes, bytes.count)
-        fsync(fd)
-        close(fd)
-        guard written == bytes.count, FileManager.default.createFile(atPath: pubPath, contents: Data(key.publicKey.pem.utf8)) else {
-            Output.error("cannot write the key files \(keyPath) and \(pubPath): check free space and that the folder is writable, then run keygen again with --force.")
-            throw ExitCode(1)
-        }
-        print("private key  \(keyPath)  (keep secret; bundle build --sign-key)")
-        print("public key   \(pubPath)  (for the nodes; bundle install --trust)")
-        print("key id       \(key.publicKey.keyID)")
     }
 }
 

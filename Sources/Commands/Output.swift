@@ -1,10 +1,6 @@
 import ArgumentParser
-import Builder
-import BundleFormat
+import Diagnostics
 import Foundation
-import HTTP
-import K0sConfig
-import OCI
 
 /// Printing for commands: results to stdout, warnings and errors to stderr.
 enum Output {
@@ -23,30 +19,45 @@ enum Output {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Runs `body`, turning the tool's errors into a message and exit status 1
-    /// (and, with `json`, an error object on stdout).
-    static func reportingErrors(json: Bool, _ body: () throws -> Void) throws {
+    /// What every command prints on stdout for an error under `--json`; `extra` adds a
+    /// command's own keys (verify's `ok`, plan's rows).
+    struct Failure: Encodable {
+        var error: ErrorReport
+        var ok: Bool?
+    }
+
+    /// Runs `body`, reporting any error the tool raises the one way every command does: the
+    /// message on stderr, with `json` the error object on stdout, and the exit status of the
+    /// error's class. Usage errors (ArgumentParser's) pass through to the parser.
+    static func reportingErrors(json: Bool, ok: Bool? = nil, _ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let error as RegistryError {
-            try fail(code: error.transportCode?.rawValue ?? error.code.rawValue, message: error.description, json: json)
-        } catch let error as HTTPError {
-            try fail(code: error.code.rawValue, message: error.description, json: json)
-        } catch let error as ConfigError {
-            try fail(code: "config", message: error.description, json: json)
-        } catch let error as BuildError {
-            try fail(code: error.problems.first?.code.rawValue ?? "build", message: error.description, json: json)
-        } catch let error as BundleError {
-            try fail(code: error.code.rawValue, message: error.description, json: json)
+        } catch let error as any ToolError {
+            try fail(error, json: json, ok: ok)
         }
     }
 
-    private static func fail(code: String, message: String, json: Bool) throws -> Never {
-        error(message)
-        if json {
-            struct Failure: Encodable { var error: Detail; struct Detail: Encodable { var code: String; var message: String } }
-            print(try Output.json(Failure(error: .init(code: code, message: message))))
-        }
-        throw ExitCode(1)
+    /// Reports `error` and exits with its class's status.
+    static func fail(_ error: any ToolError, json: Bool, ok: Bool? = nil) throws -> Never {
+        self.error(error.message)
+        if json { print(try Output.json(Failure(error: error.report, ok: ok))) }
+        throw ExitCode(error.errorClass.exitStatus)
     }
+}
+
+/// An error a command finds itself (a missing key, a file that exists), in the one shape.
+struct CommandError: CodedError {
+    enum Code: String, ErrorCodeSet {
+        /// `build` without a signing key.
+        case noSigningKey
+        /// `keygen` would overwrite a key.
+        case keyExists
+
+        var errorClass: ErrorClass { .input }
+    }
+
+    var code: Code
+    var subject: String
+    var reason: String
+    var hint: String
 }

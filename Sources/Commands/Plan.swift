@@ -1,5 +1,7 @@
 import ArgumentParser
 import Builder
+import Diagnostics
+import HTTP
 import Foundation
 import K0sConfig
 
@@ -27,15 +29,17 @@ struct Plan: ParsableCommand {
             loaded = try K0sConfig.load(path: config)
         } catch {
             Output.error(error.description)
-            if json { print(try Output.json(PlanReport(config: config, format: nil, problems: error.problems, charts: []))) }
-            throw ExitCode(1)
+            if json { print(try Output.json(PlanReport(config: config, format: nil, problems: error.problems, charts: [], error: error.report))) }
+            throw ExitCode(error.errorClass.exitStatus)
         }
+        let transport: CurlTransport
+        do { transport = try CurlTransport() } catch { try Output.fail(error, json: json, ok: false) }
         if !json {
             for problem in loaded.problems where problem.severity != .error {
                 FileHandle.standardError.write(Data("\(problem)\n".utf8))
             }
         }
-        let planner = Planner(config: loaded, warn: Output.warn)
+        let planner = Planner(config: loaded, transport: transport, warn: Output.warn)
         let rows = loaded.charts.map { planner.plan($0) }
         if json {
             print(try Output.json(PlanReport(config: config, format: loaded.format.rawValue, problems: loaded.problems, charts: rows)))
@@ -43,7 +47,7 @@ struct Plan: ParsableCommand {
             print(Self.table(rows))
             let failed = rows.filter { !$0.problems.isEmpty }
             for row in failed {
-                for problem in row.problems { Output.error("\(row.release): \(problem)") }
+                for problem in row.problems { Output.error("\(row.release): \(problem.message)") }
             }
             print(failed.isEmpty
                   ? "\(rows.count) chart\(rows.count == 1 ? "" : "s") resolved; the plan is good."
@@ -80,8 +84,11 @@ struct PlanReport: Encodable {
     var ok: Bool
     var problems: [Problem]
     var charts: [PlannedChart]
+    /// When the config cannot be used at all: its first error, in the shape every command uses.
+    var error: ErrorReport?
 
-    init(config: String, format: String?, problems: [ConfigProblem], charts: [PlannedChart]) {
+    init(config: String, format: String?, problems: [ConfigProblem], charts: [PlannedChart], error: ErrorReport? = nil) {
+        self.error = error ?? charts.lazy.compactMap(\.problems.first).first
         self.config = config
         self.format = format
         self.problems = problems.map { Problem(severity: $0.severity.rawValue, code: $0.code.rawValue, location: $0.location?.description, path: $0.path, message: $0.message) }

@@ -40,7 +40,7 @@ struct Pull: ParsableCommand {
                 return
             }
             let chart = try ChartReference(parsing: reference)
-            let transport = CurlTransport()
+            let transport = try CurlTransport()
             let client = try RegistryClient(
                 registry: chart.registry, plainHTTP: registry.plainHTTP, tls: registry.tls,
                 credentials: try registry.credentials(), transport: transport)
@@ -83,7 +83,7 @@ extension Pull {
         }
         var tls = registry.tls
         tls.source = "command-line flags"
-        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: try registry.credentials(), transport: CurlTransport(), cacheDir: BlobCache.defaultRoot())
+        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: try registry.credentials(), transport: try CurlTransport(), cacheDir: BlobCache.defaultRoot())
         let found = try client.resolve(chart: reference, version: version)
         try createDestination(source: repo)
         let (path, size) = try client.download(found, into: destination)

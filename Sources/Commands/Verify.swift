@@ -18,7 +18,7 @@ struct Verify: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
+        try Output.reportingErrors(json: json, ok: false) {
             let verifier = try BundleVerifier(path: bundle, trusted: try trust.load())
             let count = try verifier.verifyEntries()
             if json {
@@ -28,10 +28,6 @@ struct Verify: ParsableCommand {
             } else {
                 print("OK \(bundle): signature by \(verifier.verifiedBy ?? "?"), \(count) entries match bundle.json (\(verifier.manifestDigest))")
             }
-        } catch let error as BundleError {
-            Output.error(error.description)
-            if json { print(try Output.json(["ok": "false", "code": error.code.rawValue, "message": error.description])) }
-            throw ExitCode(1)
         }
     }
 }

@@ -6,16 +6,18 @@ import Foundation
 /// are reused between requests to the same registry) and is therefore not `Sendable`:
 /// concurrency happens above it, with one transport per thread.
 public final class CurlTransport: HTTPTransport {
-    private let handle: UnsafeMutableRawPointer
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    let handle: UnsafeMutableRawPointer
+    let errorBuffer: UnsafeMutablePointer<CChar>
     public let options: TransportOptions
     private var validatedTLS: Set<TLSSettings> = []
     private var warnedInsecure: Set<String> = []
 
-    public init(options: TransportOptions = .fromEnvironment()) {
-        _ = CurlGlobal.initialized
+    public init(options: TransportOptions = .fromEnvironment()) throws(HTTPError) {
+        guard CurlGlobal.initialized else {
+            throw HTTPError(.transportSetupFailed, host: "libcurl", reason: "curl_global_init failed", hint: "libcurl could not start (out of memory, or a broken TLS library); check the libcurl installation.")
+        }
         guard let handle = curl_easy_init() else {
-            fatalError("curl_easy_init failed: libcurl could not allocate a handle (out of memory)")
+            throw HTTPError(.transportSetupFailed, host: "libcurl", reason: "curl_easy_init failed: libcurl could not allocate a handle", hint: "The machine is out of memory; free some and try again.")
         }
         self.handle = handle
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -129,68 +131,8 @@ public final class CurlTransport: HTTPTransport {
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
 
-        func setString(_ option: CURLoption, _ value: String?) {
-            if let value {
-                _ = value.withCString { bundle_curl_set_string(handle, option, $0) }
-            } else {
-                _ = bundle_curl_set_string(handle, option, nil)
-            }
-        }
-        func setLong(_ option: CURLoption, _ value: Int) { _ = bundle_curl_set_long(handle, option, value) }
-
-        setString(CURLOPT_URL, request.url.absoluteString)
-        setString(CURLOPT_PROTOCOLS_STR, "http,https")
-        setLong(CURLOPT_NOSIGNAL, 1)
-        setLong(CURLOPT_FOLLOWLOCATION, 0)
-        setLong(CURLOPT_CONNECTTIMEOUT, options.connectTimeout)
-        setLong(CURLOPT_LOW_SPEED_LIMIT, 1)
-        setLong(CURLOPT_LOW_SPEED_TIME, options.lowSpeedTime)
-        setString(CURLOPT_USERAGENT, options.userAgent)
-        _ = bundle_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-
-        switch request.method {
-        case "GET": break
-        case "HEAD": setLong(CURLOPT_NOBODY, 1)
-        default: setString(CURLOPT_CUSTOMREQUEST, request.method)
-        }
-        if let requestBody = request.body {
-            _ = bundle_curl_set_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count))
-            _ = requestBody.withUnsafeBytes { raw in
-                bundle_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
-            }
-            if request.method != "POST" { setString(CURLOPT_CUSTOMREQUEST, request.method) }
-        }
-        for (name, value) in request.headers {
-            headerList = curl_slist_append(headerList, "\(name): \(value)")
-        }
-        // No "Expect: 100-continue" round trip for small bodies.
-        headerList = curl_slist_append(headerList, "Expect:")
-        _ = bundle_curl_set_list(handle, CURLOPT_HTTPHEADER, headerList)
-
-        // TLS: verify unless explicitly told not to; a caFile replaces the system roots entirely.
-        if request.tls.insecureSkipVerify {
-            setLong(CURLOPT_SSL_VERIFYPEER, 0)
-            setLong(CURLOPT_SSL_VERIFYHOST, 0)
-        } else {
-            setLong(CURLOPT_SSL_VERIFYPEER, 1)
-            setLong(CURLOPT_SSL_VERIFYHOST, 2)
-            if let caFile = request.tls.caFile {
-                setString(CURLOPT_CAINFO, caFile)
-                setString(CURLOPT_CAPATH, nil)
-            }
-        }
-        if let certFile = request.tls.certFile {
-            setString(CURLOPT_SSLCERT, certFile)
-            setString(CURLOPT_SSLCERTTYPE, "PEM")
-            setString(CURLOPT_SSLKEY, request.tls.keyFile ?? certFile)
-            setString(CURLOPT_SSLKEYTYPE, "PEM")
-        }
-
-        let opaque = Unmanaged.passUnretained(context).toOpaque()
-        _ = bundle_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
-        _ = bundle_curl_set_pointer(handle, CURLOPT_WRITEDATA, opaque)
-        _ = bundle_curl_set_callback(handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
-        _ = bundle_curl_set_pointer(handle, CURLOPT_HEADERDATA, opaque)
+        let options = CurlOptions(handle: handle, host: host)
+        try configure(options, for: request, context: context, headerList: &headerList)
 
         let code = withExtendedLifetime(context) { curl_easy_perform(handle) }
         context.flush()
@@ -215,7 +157,8 @@ public final class CurlTransport: HTTPTransport {
                 request: request, received: context.received)
         }
         var status = 0
-        _ = withUnsafeMutablePointer(to: &status) { bundle_curl_get_long(handle, CURLINFO_RESPONSE_CODE, $0) }
+        // Should libcurl not say, the status line the header callback saw is used instead.
+        if withUnsafeMutablePointer(to: &status, { bundle_curl_get_long(handle, CURLINFO_RESPONSE_CODE, $0) }) != CURLE_OK { status = 0 }
         if status == 0 { status = context.status }
         return HTTPResponse(
             status: status, headers: context.headers, body: context.bodyData, bodySize: context.received,
@@ -250,9 +193,8 @@ public final class CurlTransport: HTTPTransport {
             return HTTPError(
                 .certificateUntrusted, host: host,
                 reason: "certificate not trusted by \(tls.trustDescription): \(message)",
-                hint: tls.caFile == nil
-                    ? "Give the CA that signed the registry's certificate (--ca-file, or caFile in the repository entry)."
-                    : "Is \(tls.caFile!) the CA that signed the registry's certificate? A bundle of root and intermediate PEM certificates works.")
+                hint: tls.caFile.map { "Is \($0) the CA that signed the registry's certificate? A bundle of root and intermediate PEM certificates works." }
+                    ?? "Give the CA that signed the registry's certificate (--ca-file, or caFile in the repository entry).")
         case CURLE_SSL_CACERT_BADFILE:
             return HTTPError(
                 .caFileUnusable, host: host,
@@ -291,10 +233,10 @@ public final class CurlTransport: HTTPTransport {
             // With TLS 1.3 the server judges the client certificate after the handshake; its alert
             // can be lost to the connection reset that follows, so a reset before any response
             // byte while presenting a certificate means the certificate was refused.
-            if tls.certFile != nil, received == 0, request.url.scheme == "https", lower.contains("reset") {
+            if let certFile = tls.certFile, received == 0, request.url.scheme == "https", lower.contains("reset") {
                 return HTTPError(
                     .clientCertificateRejected, host: host,
-                    reason: "the registry closed the connection right after the TLS handshake, rejecting client certificate \(tls.certFile!) (from \(tls.source)): \(message)",
+                    reason: "the registry closed the connection right after the TLS handshake, rejecting client certificate \(certFile) (from \(tls.source)): \(message)",
                     hint: "Use a client certificate issued by a CA the registry trusts (its clientcas), not expired.")
             }
             if code == CURLE_SSL_CONNECT_ERROR {
@@ -419,7 +361,9 @@ final class TransferContext {
     private func writeOut(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            // Non-empty here, so the buffer has an address.
+            guard let base = bytes.baseAddress else { return true }
+            let n = Foundation.write(fd, base + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 failure = .write(String(cString: strerror(errno)))
@@ -482,7 +426,7 @@ final class TransferContext {
     }
 }
 
-private let curlWriteCallback: bundle_curl_data_callback = { pointer, size, count, userdata in
+let curlWriteCallback: bundle_curl_data_callback = { pointer, size, count, userdata in
     guard let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
@@ -490,7 +434,7 @@ private let curlWriteCallback: bundle_curl_data_callback = { pointer, size, coun
     return context.write(UnsafeRawBufferPointer(start: pointer, count: length))
 }
 
-private let curlHeaderCallback: bundle_curl_data_callback = { pointer, size, count, userdata in
+let curlHeaderCallback: bundle_curl_data_callback = { pointer, size, count, userdata in
     guard let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count

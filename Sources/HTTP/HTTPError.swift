@@ -1,7 +1,9 @@
+import Diagnostics
+
 /// An HTTP or TLS failure, always naming the host (`host:port`) it came from and what to do next.
-public struct HTTPError: Error, CustomStringConvertible, Sendable {
+public struct HTTPError: CodedError {
     /// Stable identifiers; tests and callers compare these, never the text.
-    public enum Code: String, Sendable {
+    public enum Code: String, ErrorCodeSet {
         case certificateUntrusted
         case certificateExpired
         case hostnameMismatch
@@ -21,6 +23,16 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
         case invalidURL
         case localFile
         case transferFailed
+        /// libcurl refused an option or could not allocate: the request was not sent.
+        case transportSetupFailed
+
+        public var errorClass: ErrorClass {
+            switch self {
+            case .caFileUnusable, .clientCertificateUnusable, .clientKeyMismatch, .invalidURL: return .input
+            case .localFile, .transportSetupFailed: return .local
+            default: return .remote
+            }
+        }
     }
 
     public var code: Code
@@ -45,7 +57,5 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
         self.line = line
     }
 
-    public var description: String {
-        hint.isEmpty ? "\(host): \(reason)" : "\(host): \(reason). \(hint)"
-    }
+    public var subject: String { host }
 }

@@ -195,7 +195,8 @@ public final class FileSink {
     func write(_ chunk: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < chunk.count {
-            let n = Foundation.write(fd, chunk.baseAddress! + offset, chunk.count - offset)
+            guard let base = chunk.baseAddress else { return }  // an empty chunk: nothing to write
+            let n = Foundation.write(fd, base + offset, chunk.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw BundleError(.writeFailed, path, reason: "write failed: \(String(cString: strerror(errno)))", hint: "Check free space.")

@@ -1,13 +1,15 @@
 import BundleFormat
 import Crypto
+import FileSystem
 import Foundation
+import K0sConfig
 
 /// Where and how to install.
 public struct InstallOptions: Sendable {
     public var bundle: String
     /// Prefix of every path written ("/" on a real node; a folder for tests and image builds).
     public var root = "/"
-    public var dataDir = BundleManifest.NodeLayout.defaultDataDir
+    public var dataDir = NodeLayout.defaultDataDir
     public var configOut = "/etc/k0s/k0s.yaml"
     public var dryRun = false
     public var allowDowngrade = false
@@ -35,18 +37,8 @@ public struct InstallReport: Sendable, Encodable {
     public var files: [Placed]
     public var config: String
     public var backup: String?
-}
-
-/// The record of what is installed, written last: `<data-dir>/bundle/installed.json`.
-struct InstalledRecord: Codable {
-    var name: String
-    var sequence: Int64
-    var manifestDigest: String
-    /// Node paths (without the root prefix) of the charts and certificates placed.
-    var files: [String]
-    var config: String
-    /// Files of the previous bundle still to delete (set while replacing; cleared after).
-    var pendingRemoval: [String]
+    /// sha256 of the config written (hex), recorded so a repeat install can tell it is untouched.
+    public var configSHA256: String?
 }
 
 /// Seeds a node from a bundle: verify first, stage privately, then move into place atomically.
@@ -74,13 +66,16 @@ public final class Installer {
         return root + nodePath
     }
 
-    var stateDir: String { rooted("\(options.dataDir)/\(BundleManifest.NodeLayout.stateFolder)") }
+    var node: NodeLayout { NodeLayout(dataDir: options.dataDir) }
+    var state: InstallState { InstallState(folder: rooted(node.state), rooted: rooted) }
 
     /// Where an entry goes on the node (without the root prefix).
-    func nodePath(for entry: String, manifest: BundleManifest) -> String {
+    func nodePath(for entry: String, manifest: BundleManifest) throws(BundleError) -> String {
         if entry == manifest.config.path { return options.configOut }
-        if entry.hasPrefix("charts/") { return "\(options.dataDir)/\(BundleManifest.NodeLayout.chartsFolder)/\((entry as NSString).lastPathComponent)" }
-        return "\(options.dataDir)/\(BundleManifest.NodeLayout.certificatesFolder)/\((entry as NSString).lastPathComponent)"
+        guard let path = node.nodePath(forEntry: entry) else {
+            throw BundleError(.entryUnsafe, "\(options.bundle): entry \"\(entry)\"", reason: "has no place on a node (charts/NAME, certs/NAME)", hint: "Do not install this bundle.")
+        }
+        return path
     }
 
     public func install() throws -> InstallReport {
@@ -90,124 +85,135 @@ public final class Installer {
         var report = InstallReport(
             status: options.dryRun ? .dryRun : .installed, bundle: options.bundle, name: manifest.name, sequence: manifest.sequence,
             manifestDigest: bundle.manifestDigest, verifiedBy: bundle.verifiedBy, files: [], config: rooted(options.configOut), backup: nil)
+        if options.dryRun { return try dryRun(bundle, report: report) }
 
-        if options.dryRun {
-            try bundle.verifyEntries()
-            let previous = readRecord()
-            try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
-            for file in manifest.files {
-                let target = rooted(nodePath(for: file.path, manifest: manifest))
-                let same = file.path == manifest.config.path ? false : Self.sha256(of: target) == file.sha256
-                let exists = FileManager.default.fileExists(atPath: target)
-                report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : exists ? "would replace" : "would create", sha256: file.sha256))
-            }
-            for old in Set(previous?.files ?? []).subtracting(manifest.files.map { nodePath(for: $0.path, manifest: manifest) }) {
-                report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
-            }
-            return report
-        }
-
-        do {
-            try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        } catch {
-            throw BundleError(.writeFailed, stateDir, reason: "cannot be created: \(error.localizedDescription)", hint: "Run as root, or give --root a writable folder.")
-        }
-        let lock = try InstallLock(path: stateDir + "/install.lock")
+        try state.create()
+        let lock = try InstallLock(path: state.folder + "/install.lock")
         defer { lock.release() }
-
-        let previous = readRecord()
-        // Finish a previous run that stopped before removing old files.
-        if var previous, !previous.pendingRemoval.isEmpty {
-            for path in previous.pendingRemoval { unlink(rooted(path)) }
-            previous.pendingRemoval = []
-            try writeRecord(previous)
-        }
+        try state.finishPendingRemovals()
+        let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
-        removeStaleStaging()
+        state.removeStaleStaging(configOut: options.configOut)
 
-        // The config for this node: the bundle's, with paths moved to --data-dir if it differs.
         let expectedFiles = manifest.files.filter { $0.path != manifest.config.path }
-        if let previous, previous.manifestDigest == bundle.manifestDigest,
-           expectedFiles.allSatisfy({ Self.sha256(of: rooted(nodePath(for: $0.path, manifest: manifest))) == $0.sha256 }),
-           let current = FileManager.default.contents(atPath: rooted(options.configOut)), Self.configMatches(current, manifest: manifest, dataDir: options.dataDir)
-        {
+        if let previous, try isInPlace(expectedFiles, manifest: manifest, digest: bundle.manifestDigest, record: previous) {
             report.status = .unchanged
-            report.files = manifest.files.map { .init(path: rooted(nodePath(for: $0.path, manifest: manifest)), action: "unchanged", sha256: $0.sha256) }
+            report.files = try manifest.files.map { .init(path: rooted(try nodePath(for: $0.path, manifest: manifest)), action: "unchanged", sha256: $0.sha256) }
             return report
         }
-
         try checkSpace(manifest)
 
         // (2) Stage every entry privately, verified.
-        let staging = stateDir + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let staging = state.folder + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
         guard mkdir(staging, 0o700) == 0 else {
-            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space and permissions of \(stateDir); nothing was installed.")
+            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space and permissions of \(state.folder); nothing was installed.")
         }
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        defer { try? FileManager.default.removeItem(atPath: staging) }  // removeStaleStaging retries what is left
         var staged: [String: String] = [:]
-        var index = 0
         try bundle.verifyEntries { file in
-            index += 1
-            let path = "\(staging)/\(index)"
+            let path = "\(staging)/\(staged.count + 1)"
             staged[file.path] = path
             return try FileSink(path: path)
         }
         Checkpoint.reached("staged")
 
-        // (3) Charts and certificates into place.
-        for folder in [rooted("\(options.dataDir)/\(BundleManifest.NodeLayout.chartsFolder)"), rooted("\(options.dataDir)/\(BundleManifest.NodeLayout.certificatesFolder)"), rooted((options.configOut as NSString).deletingLastPathComponent)] {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // (3) Charts and certificates into place; (4) the config.
+        report.files = try place(expectedFiles, staged: staged, manifest: manifest)
+        try placeConfig(manifest, staged: staged, report: &report)
+
+        // (5) The record, last; (6) files the new bundle no longer carries.
+        let newFiles = try expectedFiles.map { try nodePath(for: $0.path, manifest: manifest) }
+        let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
+        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest,
+                                     files: newFiles, config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete)
+        try state.write(record)
+        Checkpoint.reached("record")
+        if !obsolete.isEmpty {
+            for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }
+            record.pendingRemoval = []
+            try state.write(record)
         }
+        return report
+    }
+
+    /// Verifies everything and says what an install would change, changing nothing.
+    func dryRun(_ bundle: BundleVerifier, report: InstallReport) throws -> InstallReport {
+        var report = report
+        let manifest = bundle.manifest
+        try bundle.verifyEntries()
+        let previous = state.read()
+        try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
+        var paths: [String] = []
+        for file in manifest.files {
+            let nodePath = try nodePath(for: file.path, manifest: manifest)
+            paths.append(nodePath)
+            let target = rooted(nodePath)
+            let same = file.path == manifest.config.path ? false : Self.sha256(of: target) == file.sha256
+            let exists = FileManager.default.fileExists(atPath: target)
+            report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : exists ? "would replace" : "would create", sha256: file.sha256))
+        }
+        for old in Set(previous?.files ?? []).subtracting(paths) {
+            report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
+        }
+        return report
+    }
+
+    /// Whether this bundle is what the record says is installed, and every file and the config
+    /// on the node are still exactly what that install wrote.
+    func isInPlace(_ files: [BundleManifest.File], manifest: BundleManifest, digest: String, record: InstalledRecord) throws -> Bool {
+        guard record.manifestDigest == digest, record.config == options.configOut, let configSHA256 = record.configSHA256 else { return false }
+        for file in files where Self.sha256(of: rooted(try nodePath(for: file.path, manifest: manifest))) != file.sha256 { return false }
+        return Self.sha256(of: rooted(options.configOut)) == configSHA256
+    }
+
+    /// Moves staged charts and certificates into place (complete files only); returns what changed.
+    func place(_ files: [BundleManifest.File], staged: [String: String], manifest: BundleManifest) throws -> [InstallReport.Placed] {
+        var placed: [InstallReport.Placed] = []
         var touchedFolders = Set<String>()
-        for file in expectedFiles {
-            let target = rooted(nodePath(for: file.path, manifest: manifest))
+        for file in files {
+            let target = rooted(try nodePath(for: file.path, manifest: manifest))
             let existed = FileManager.default.fileExists(atPath: target)
             if existed, Self.sha256(of: target) == file.sha256 {
-                report.files.append(.init(path: target, action: "unchanged", sha256: file.sha256))
+                placed.append(.init(path: target, action: "unchanged", sha256: file.sha256))
                 continue
             }
-            try Self.move(staged[file.path]!, to: target)
-            touchedFolders.insert((target as NSString).deletingLastPathComponent)
-            report.files.append(.init(path: target, action: existed ? "replaced" : "created", sha256: file.sha256))
+            guard let source = staged[file.path] else {
+                throw BundleError(.entryMissing, "\(options.bundle): entry \"\(file.path)\"", reason: "was not staged", hint: "The bundle is incomplete; copy it again.")
+            }
+            let folder = (target as NSString).deletingLastPathComponent
+            try Self.createFolder(folder)
+            try Self.move(source, to: target)
+            touchedFolders.insert(folder)
+            placed.append(.init(path: target, action: existed ? "replaced" : "created", sha256: file.sha256))
             Checkpoint.reached("placed \(file.path)")
         }
-        for folder in touchedFolders { Self.syncFolder(folder) }
+        for folder in touchedFolders.sorted() { try Self.syncFolder(folder) }
+        return placed
+    }
 
-        // (4) The config: backup of the previous one, then the new one renamed over it.
+    /// The config: a backup of the previous one, then the new one renamed over it.
+    func placeConfig(_ manifest: BundleManifest, staged: [String: String], report: inout InstallReport) throws {
         let configTarget = rooted(options.configOut)
-        let configFile = manifest.files.first { $0.path == manifest.config.path }!
-        let newConfig = try Self.nodeConfig(from: staged[configFile.path]!, manifest: manifest, dataDir: options.dataDir)
+        guard let stagedConfig = staged[manifest.config.path], let data = FileManager.default.contents(atPath: stagedConfig) else {
+            throw BundleError(.writeFailed, manifest.config.path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
+        }
+        let newConfig = try NodeConfig.text(data, manifest: manifest, for: node)
+        report.configSHA256 = Self.sha256(newConfig)
         let oldConfig = FileManager.default.contents(atPath: configTarget)
         if oldConfig == newConfig {
             report.files.append(.init(path: configTarget, action: "unchanged", sha256: nil))
-        } else {
-            if let oldConfig {
-                let backup = configTarget + ".bundle-backup"
-                try Self.writeAtomically(oldConfig, to: backup)
-                report.backup = backup
-                Checkpoint.reached("backup")
-            }
-            try Self.writeAtomically(newConfig, to: configTarget)
-            report.files.append(.init(path: configTarget, action: oldConfig == nil ? "created" : "replaced", sha256: nil))
-            Checkpoint.reached("config")
+            return
         }
-
-        // (5) The record, last; (6) files the new bundle no longer carries.
-        let newFiles = expectedFiles.map { nodePath(for: $0.path, manifest: manifest) }
-        let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
-        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest,
-                                     files: newFiles, config: options.configOut, pendingRemoval: obsolete)
-        try writeRecord(record)
-        Checkpoint.reached("record")
-        if !obsolete.isEmpty {
-            for path in obsolete {
-                unlink(rooted(path))
-                report.files.append(.init(path: rooted(path), action: "removed", sha256: nil))
-            }
-            record.pendingRemoval = []
-            try writeRecord(record)
+        try Self.createFolder((configTarget as NSString).deletingLastPathComponent)
+        if let oldConfig {
+            let backup = configTarget + ".bundle-backup"
+            try Self.writeDurably(oldConfig, to: backup)
+            report.backup = backup
+            Checkpoint.reached("backup")
         }
-        return report
+        try Self.writeDurably(newConfig, to: configTarget)
+        report.files.append(.init(path: configTarget, action: oldConfig == nil ? "created" : "replaced", sha256: nil))
+        Checkpoint.reached("config")
     }
 
     func checkSequence(_ manifest: BundleManifest, digest: String, previous: InstalledRecord?) throws(BundleError) {
@@ -223,155 +229,28 @@ public final class Installer {
     }
 
     func checkSpace(_ manifest: BundleManifest) throws(BundleError) {
-        var folder = stateDir
+        var folder = state.folder
         var stats = statvfs()
-        while statvfs(folder, &stats) != 0, folder != "/" { folder = (folder as NSString).deletingLastPathComponent }
-        let available = Int64(stats.f_bavail) * Int64(stats.f_frsize)
-        let needed = manifest.files.reduce(Int64(0)) { $0 + $1.size } * 2 + (1 << 20)
-        if available < needed {
+        while statvfs(folder, &stats) != 0 {
+            guard folder != "/" else {
+                throw BundleError(.notEnoughSpace, state.folder, reason: "free space cannot be determined: \(String(cString: strerror(errno)))", hint: "Check that the data dir's file system is mounted.")
+            }
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        let (available, overflow) = Int64(clamping: stats.f_bavail).multipliedReportingOverflow(by: Int64(clamping: stats.f_frsize))
+        // Twice the bundle (staged, then the files replaced) and a little for the config and record.
+        var needed: Int64 = 1 << 20
+        for file in manifest.files {
+            let (sum, over) = needed.addingReportingOverflow(file.size.multipliedReportingOverflow(by: 2).partialValue)
+            guard !over, file.size >= 0, file.size < Int64(1) << 53 else {
+                throw BundleError(.manifestInvalid, "\(options.bundle): bundle.json", reason: "lists \"\(file.path)\" with an impossible size \(file.size)", hint: "Do not install this bundle.")
+            }
+            needed = sum
+        }
+        if !overflow, available < needed {
             throw BundleError(.notEnoughSpace, options.bundle, reason: "needs about \(needed / 1_048_576) MiB, but \(folder) has \(available / 1_048_576) MiB free",
                               hint: "Free some space under \(options.dataDir), then install again. Nothing was written.")
         }
-    }
-
-    func readRecord() -> InstalledRecord? {
-        guard let data = FileManager.default.contents(atPath: stateDir + "/installed.json") else { return nil }
-        return try? JSONDecoder().decode(InstalledRecord.self, from: data)
-    }
-
-    func writeRecord(_ record: InstalledRecord) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try Self.writeAtomically(try encoder.encode(record) + Data("\n".utf8), to: stateDir + "/installed.json")
-    }
-
-    /// Removes what an install killed midway left aside: staging folders and temporary files
-    /// (never under a final name). Called with the lock held.
-    func removeStaleStaging() {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: stateDir)) ?? [] where name.hasPrefix("staging-") || name.contains(".bundle-tmp-") {
-            try? FileManager.default.removeItem(atPath: stateDir + "/" + name)
-        }
-        let configFolder = rooted((options.configOut as NSString).deletingLastPathComponent)
-        let prefix = ".\((options.configOut as NSString).lastPathComponent)"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: configFolder)) ?? [] where name.hasPrefix(prefix) && name.contains(".bundle-tmp-") {
-            unlink(configFolder + "/" + name)
-        }
-    }
-
-    /// The bundled config with the bundle's data dir replaced by this node's.
-    static func nodeConfig(from path: String, manifest: BundleManifest, dataDir: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BundleError(.writeFailed, path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
-        }
-        return moveDataDir(in: data, from: manifest.dataDir, to: dataDir)
-    }
-
-    /// Whether the config on the node is the bundle's, as placed for `dataDir`.
-    static func configMatches(_ current: Data, manifest: BundleManifest, dataDir: String) -> Bool {
-        guard let file = manifest.files.first(where: { $0.path == manifest.config.path }) else { return false }
-        return Self.sha256(moveDataDir(in: current, from: dataDir, to: manifest.dataDir)) == file.sha256
-    }
-
-    /// A config's chart and certificate paths moved from one data dir to another.
-    static func moveDataDir(in config: Data, from old: String, to new: String) -> Data {
-        guard old != new, var text = String(data: config, encoding: .utf8) else { return config }
-        for folder in [BundleManifest.NodeLayout.chartsFolder, BundleManifest.NodeLayout.certificatesFolder] {
-            text = text.replacingOccurrences(of: "\(old)/\(folder)/", with: "\(new)/\(folder)/")
-        }
-        return Data(text.utf8)
-    }
-
-    static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// Streams a file's sha256; nil when it cannot be read (or is not a regular file).
-    static func sha256(of path: String) -> String? {
-        var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var hasher = SHA256()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
-        }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// Renames a staged (already flushed) file into place; across filesystems, copies to a
-    /// temporary name beside the target first.
-    static func move(_ source: String, to target: String) throws {
-        if rename(source, target) == 0 { return }
-        guard errno == EXDEV, let data = FileManager.default.contents(atPath: source) else {
-            throw BundleError(.writeFailed, target, reason: "cannot be put in place: \(String(cString: strerror(errno)))", hint: "Check permissions of \((target as NSString).deletingLastPathComponent).")
-        }
-        try writeAtomically(data, to: target)
-    }
-
-    /// Writes beside the target, flushes, renames over it, flushes the folder.
-    static func writeAtomically(_ data: Data, to target: String) throws {
-        let folder = (target as NSString).deletingLastPathComponent
-        let temporary = "\(folder)/.\((target as NSString).lastPathComponent).bundle-tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw BundleError(.writeFailed, target, reason: "cannot be written: \(String(cString: strerror(errno)))", hint: "Check permissions of \(folder).")
-        }
-        let ok = data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return fsync(fd) == 0
-        }
-        close(fd)
-        guard ok, rename(temporary, target) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw BundleError(.writeFailed, target, reason: "cannot be written: \(message)", hint: "Check free space and permissions of \(folder).")
-        }
-        syncFolder(folder)
-    }
-
-    static func syncFolder(_ folder: String) {
-        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-    }
-}
-
-/// One install at a time per data dir: an exclusive, non-blocking flock.
-final class InstallLock {
-    let fd: Int32
-
-    init(path: String) throws(BundleError) {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw BundleError(.locked, path, reason: "cannot be opened: \(String(cString: strerror(errno)))", hint: "Run as root, or give --root a writable folder.") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let n = pread(fd, &buffer, 32, 0)
-            let holder = n > 0 ? String(decoding: buffer.prefix(n), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-            close(fd)
-            throw BundleError(.locked, path, reason: "another bundle install (pid \(holder)) is running on this node", hint: "Wait for it to finish, then run this install again.")
-        }
-        ftruncate(fd, 0)
-        let pid = Array("\(getpid())\n".utf8)
-        _ = pwrite(fd, pid, pid.count, 0)
-    }
-
-    func release() {
-        flock(fd, LOCK_UN)
-        close(fd)
     }
 }
 

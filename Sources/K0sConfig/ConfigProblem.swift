@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A place in a config file, for messages: `k0s.yaml:23:11`.
 public struct ConfigLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
@@ -17,19 +19,27 @@ public struct ConfigLocation: Sendable, Hashable, CustomStringConvertible {
 public struct ConfigProblem: Sendable, CustomStringConvertible, Hashable {
     public enum Severity: String, Sendable, Comparable {
         case error, warning, note
+        var rank: Int {
+            switch self {
+            case .error: return 0
+            case .warning: return 1
+            case .note: return 2
+            }
+        }
         public static func < (a: Severity, b: Severity) -> Bool {
-            let order: [Severity] = [.error, .warning, .note]
-            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+            a.rank < b.rank
         }
     }
 
     /// Stable identifiers; tests compare these, never the text.
-    public enum Code: String, Sendable {
+    public enum Code: String, ErrorCodeSet {
         case unreadable, invalidYAML, notAConfig, severalConfigs, noHelmSection
         case unknownKey, duplicateKey, wrongType, missingKey, invalidReleaseName, duplicateName
         case invalidChartReference, undefinedRepository, invalidRepositoryURL, unusableFile
         case pathPrefixRepository, defaultNamespace, systemTrustStore, insecure, credentialsInConfig
         case droppedForOffline
+
+        public var errorClass: ErrorClass { self == .unreadable ? .local : .input }
     }
 
     public var severity: Severity
@@ -64,7 +74,7 @@ public struct ConfigProblem: Sendable, CustomStringConvertible, Hashable {
 }
 
 /// A config that cannot be used, with every problem found in it (not just the first).
-public struct ConfigError: Error, CustomStringConvertible, Sendable {
+public struct ConfigError: ToolError {
     public var file: String
     public var problems: [ConfigProblem]
 
@@ -75,9 +85,19 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 
     public var errors: [ConfigProblem] { problems.filter { $0.severity == .error } }
 
-    public var description: String {
+    /// The first error's code (`unknownKey`, …); `problems` has them all.
+    public var errorCode: String { (errors.first ?? problems.first)?.code.rawValue ?? ConfigProblem.Code.invalidYAML.rawValue }
+    public var errorClass: ErrorClass { (errors.first ?? problems.first)?.code.errorClass ?? .input }
+    /// The first error's place (`k0s.yaml:23:11`), else the file.
+    public var subject: String { errors.first?.location?.description ?? file }
+    public var hint: String { "" }
+
+    public var reason: String {
         let count = errors.count
-        let header = "\(file): \(count) problem\(count == 1 ? "" : "s") to fix before k0s (or bundle) can use this config"
+        let header = "\(count) problem\(count == 1 ? "" : "s") to fix before k0s (or bundle) can use this config"
         return ([header] + problems.sorted { ($0.severity, $0.location?.line ?? 0) < ($1.severity, $1.location?.line ?? 0) }.map { "  \($0)" }).joined(separator: "\n")
     }
+
+    /// The file, then every problem on a line of its own.
+    public var description: String { "\(file): \(reason)" }
 }

@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import HTTP
 
@@ -217,14 +218,12 @@ public final class ChartPuller {
     }
 
     /// Has `download` write a hidden temporary file beside `path`, then flushes it and renames
-    /// it into place, so that `path` never holds a partial or unverified file. On failure the
-    /// temporary file is removed.
+    /// it into place (`DurableFile`), so that `path` never holds a partial or unverified file.
+    /// On failure the temporary file is removed.
     public static func writeAtomically<Result>(
         to path: String, registry: String, _ download: (String) throws(RegistryError) -> Result
     ) throws(RegistryError) -> Result {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(
-            ".\((path as NSString).lastPathComponent).\(getpid()).partial")
+        let temporary = DurableFile.temporaryPath(for: path)
         let result: Result
         do {
             result = try download(temporary)
@@ -232,20 +231,11 @@ public final class ChartPuller {
             unlink(temporary)
             throw error
         }
-        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
-        let synced = fd >= 0 && fsync(fd) == 0
-        if fd >= 0 { close(fd) }
-        guard synced, rename(temporary, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RegistryError(
-                .localFile, registry: registry, reason: "cannot write \(path): \(message)",
-                hint: "Check free space and permissions of \(directory.isEmpty ? "." : directory).")
-        }
-        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 {
-            fsync(dirFD)
-            close(dirFD)
+        do {
+            try DurableFile.syncFile(temporary)
+            try DurableFile.commit(temporary, to: path)
+        } catch {
+            throw RegistryError(.localFile, registry: registry, reason: "cannot write \(path): \(error.reason)", hint: error.hint)
         }
         return result
     }

@@ -1,9 +1,10 @@
+import Diagnostics
 import HTTP
 
 /// A registry-level failure, naming the registry (`host:port`) and saying what to do.
-public struct RegistryError: Error, CustomStringConvertible, Sendable {
+public struct RegistryError: ToolError {
     /// Stable identifiers; tests compare these, never the text.
-    public enum Code: String, Sendable {
+    public enum Code: String, ErrorCodeSet {
         case invalidReference
         case credentialsRequired
         case credentialsRejected
@@ -21,6 +22,15 @@ public struct RegistryError: Error, CustomStringConvertible, Sendable {
         case versionMismatch
         case registryFailed
         case localFile
+
+        public var errorClass: ErrorClass {
+            switch self {
+            case .invalidReference, .versionNotFound, .noMatchingVersion, .notAChart, .unsupported, .versionMismatch: return .input
+            case .digestMismatch, .sizeMismatch: return .integrity
+            case .localFile: return .local
+            default: return .remote
+            }
+        }
     }
 
     public var code: Code
@@ -44,7 +54,8 @@ public struct RegistryError: Error, CustomStringConvertible, Sendable {
         self.line = line
     }
 
-    public var description: String {
-        hint.isEmpty ? "\(registry): \(reason)" : "\(registry): \(reason). \(hint)"
-    }
+    /// A transport failure keeps its own code (`certificateUntrusted`, …), nested or not.
+    public var errorCode: String { transportCode?.rawValue ?? code.rawValue }
+    public var errorClass: ErrorClass { transportCode?.errorClass ?? code.errorClass }
+    public var subject: String { registry }
 }

@@ -67,8 +67,8 @@ import Testing
         #expect(options.connectTimeout == TransportOptions().connectTimeout)
     }
 
-    @Test func retryDelayHonoursRetryAfterWithinTheCap() {
-        let transport = CurlTransport(options: TransportOptions())
+    @Test func retryDelayHonoursRetryAfterWithinTheCap() throws {
+        let transport = try CurlTransport(options: TransportOptions())
         #expect(transport.retryDelay(attempt: 1, retryAfter: "2") == 2)
         #expect(transport.retryDelay(attempt: 1, retryAfter: "3600") == 30)
         #expect(transport.retryDelay(attempt: 1, retryAfter: nil) == 0.25)

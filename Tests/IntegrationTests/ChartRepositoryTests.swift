@@ -93,7 +93,7 @@ import Testing
         let folder = env.scratch()
         try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
         let fixture = URL(fileURLWithPath: env.validator).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("fixtures/k0s/examples/openebs-http-repo.yaml").path
+            .appendingPathComponent("Tests/Fixtures/k0s/examples/openebs-http-repo.yaml").path
         var text = try String(contentsOfFile: fixture, encoding: .utf8)
         text = text.replacingOccurrences(of: "          url: https://openebs.github.io/openebs\n",
                                          with: "          url: \(repo("basic"))\n          caFile: ca.crt\n")

@@ -130,11 +130,17 @@ import Testing
             """)
         #expect(run.status == 1)
         #expect(run.json?["ok"] as? Bool == false)
-        #expect((row(charts, "fine")["problems"] as? [String])?.isEmpty == true)
-        #expect((row(charts, "no-such-version")["problems"] as? [String])?.first?.contains("no version 7.0.0") == true)
-        #expect((row(charts, "expired")["problems"] as? [String])?.first?.contains("expired") == true)
-        let missing = (row(charts, "no-ca-file")["problems"] as? [String])?.first ?? ""
+        func problems(_ release: String) -> [[String: Any]] { row(charts, release)["problems"] as? [[String: Any]] ?? [["missing": true]] }
+        #expect(problems("fine").isEmpty)
+        #expect((problems("no-such-version").first?["message"] as? String)?.contains("no version 7.0.0") == true)
+        #expect(problems("no-such-version").first?["code"] as? String == "versionNotFound")
+        #expect((problems("expired").first?["message"] as? String)?.contains("expired") == true)
+        #expect(problems("expired").first?["code"] as? String == "certificateExpired")
+        let missing = problems("no-ca-file").first?["message"] as? String ?? ""
         #expect(missing.contains("repository \"missing-ca\".caFile") && missing.contains("not-here.crt"), "\(missing)")
+        #expect(problems("no-ca-file").first?["code"] as? String == "unusableFile")
+        // The failure is reported in the shape every command uses, too.
+        #expect(run.errorCode == "versionNotFound" || run.errorCode == "certificateExpired" || run.errorCode == "unusableFile", "\(run.stdout)")
     }
 
     @Test func invalidConfigListsItsProblemsWithLines() throws {

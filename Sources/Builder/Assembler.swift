@@ -1,0 +1,196 @@
+import Archive
+import BundleFormat
+import Crypto
+import FileSystem
+import Foundation
+import OCI
+
+/// Assemble, the build's last part: the manifest, its signature and every entry into one
+/// archive, written under a temporary name beside the output and moved into place durably.
+/// Blobs this build fetches are copied in while they download (see `Fetcher`); blobs found in
+/// the cache are hashed again as they are copied, in case the cache was altered. If a transfer
+/// was retried while being copied, the archive is written again from the (verified) cache.
+/// Every chart is also checked for completeness (vendored dependencies, its real version), and
+/// every problem is reported at once.
+struct Assembler {
+    let layout: BundleLayout
+    let manifest: BundleManifest
+    let manifestData: Data
+    let signature: Data?
+    let blobs: [String: BundleLayout.BlobEntry]
+    let memoryEntries: [String: Data]
+    let cache: BlobCache
+    let options: BuildOptions
+    let progress: @Sendable (String) -> Void
+
+    /// Which blob entries this build fetches (task index by entry), and which were in the cache.
+    struct Fetches {
+        var tasks: [Builder.FetchTask] = []
+        var taskIndex: [String: Int] = [:]
+        var alreadyHere: Set<String> = []
+    }
+
+    func plannedFetches() -> Fetches {
+        var fetches = Fetches()
+        for file in manifest.files {
+            guard let blob = blobs[file.path], let chart = layout.bundled[blob.chart] else { continue }
+            if cache.contains(blob.descriptor.digest, size: blob.descriptor.size) {
+                fetches.alreadyHere.insert(file.path)
+            } else {
+                fetches.taskIndex[file.path] = fetches.tasks.count
+                fetches.tasks.append(Builder.FetchTask(descriptor: blob.descriptor, job: chart.job))
+            }
+        }
+        return fetches
+    }
+
+    /// Writes the bundle; returns the digests of charts this build downloaded.
+    func write(fetches: Fetches, fetcher: Fetcher, fetchedByResolve: Set<OCI.Digest>) throws -> Set<OCI.Digest> {
+        let temporary = DurableFile.temporaryPath(for: options.output)
+        defer { unlink(temporary) }
+        var pass = Pass(assembler: self, fetches: fetches, fetcher: fetcher, fetchedByResolve: fetchedByResolve, streaming: !fetches.tasks.isEmpty)
+        while true {
+            let restart: Bool
+            do {
+                restart = try pass.write(to: temporary)
+            } catch let error as BuildError {
+                throw error
+            } catch {
+                throw BuildError([BuildError.Problem(wrapping: error, subject: options.output)])
+            }
+            guard restart else { break }
+            // Let every fetch finish into the cache, then write the archive from it.
+            for (index, task) in fetches.tasks.enumerated() {
+                if let problem = fetcher.waitUntilDone(index) {
+                    throw BuildError([problem.about(task.job.chart.name)])
+                }
+            }
+            progress("a transfer was retried while being copied into the bundle; writing it again from the cache")
+            pass.streaming = false
+        }
+        do {
+            try DurableFile.syncFile(temporary)
+            try DurableFile.commit(temporary, to: options.output)
+        } catch {
+            throw BuildError(.output, options.output, "cannot move the finished bundle into place: \(error.reason)", hint: error.hint)
+        }
+        return pass.downloaded
+    }
+}
+
+extension Assembler {
+    /// One attempt at writing the archive.
+    struct Pass {
+        let assembler: Assembler
+        let fetches: Fetches
+        let fetcher: Fetcher
+        let fetchedByResolve: Set<OCI.Digest>
+        var streaming: Bool
+        var downloaded: Set<OCI.Digest> = []
+        var problems: [BuildError.Problem] = []
+        var written = 0
+
+        init(assembler: Assembler, fetches: Fetches, fetcher: Fetcher, fetchedByResolve: Set<OCI.Digest>, streaming: Bool) {
+            self.assembler = assembler
+            self.fetches = fetches
+            self.fetcher = fetcher
+            self.fetchedByResolve = fetchedByResolve
+            self.streaming = streaming
+        }
+
+        /// Writes every entry; returns true when the archive must be written again.
+        mutating func write(to temporary: String) throws -> Bool {
+            problems = []
+            written = 0
+            let options = assembler.options
+            let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: options.sourceDateEpoch ?? 0,
+                                           level: options.level ?? Builder.defaultLevel(options.compression))
+            try writer.add(BundleManifest.manifestPath, data: assembler.manifestData)
+            if let signature = assembler.signature { try writer.add(BundleManifest.signaturePath, data: signature) }
+            for file in assembler.manifest.files {
+                if let data = assembler.memoryEntries[file.path] {
+                    if problems.isEmpty { try writer.add(file.path, data: data) }
+                    continue
+                }
+                guard let blob = assembler.blobs[file.path], let chart = assembler.layout.bundled[blob.chart] else { continue }
+                if try !add(file.path, blob: blob, chart: chart, writer: writer) { return true }
+            }
+            if !problems.isEmpty { throw BuildError(problems) }
+            try writer.close()
+            return false
+        }
+
+        /// Adds one blob entry; returns false when a retried transfer means starting over.
+        mutating func add(_ path: String, blob: BundleLayout.BlobEntry, chart: BundleLayout.Bundled, writer: ArchiveWriter) throws -> Bool {
+            let source = assembler.cache.blobPath(blob.descriptor.digest)
+            let task = fetches.taskIndex[path]
+            let subject = chart.releases.joined(separator: ", ")
+            guard problems.isEmpty else {
+                // The bundle will not be written; go on only to report every problem at once.
+                if let task, let problem = fetcher.waitUntilDone(task) {
+                    problems.append(problem.about(subject))
+                } else if blob.isChart, let problem = Builder.checkComplete(source, bundled: chart) {
+                    problems.append(problem)
+                }
+                return true
+            }
+            if let task, streaming {
+                // Fetched by this build: copied in as it downloads.
+                switch try fetcher.stream(task, into: writer, as: path, cachePath: source) {
+                case .problem(let problem):
+                    problems.append(problem.about(subject))
+                    return true
+                case .retried:
+                    return false
+                case .copied:
+                    break
+                }
+                if blob.isChart {
+                    downloaded.insert(blob.chart)
+                    if let problem = Builder.checkComplete(source, bundled: chart) {
+                        problems.append(problem)
+                        return true
+                    }
+                }
+            } else {
+                if blob.isChart, let problem = Builder.checkComplete(source, bundled: chart) {
+                    problems.append(problem)
+                    return true
+                }
+                try copy(path, blob: blob, from: source, writer: writer, fetchedNow: task != nil)
+            }
+            if blob.isChart { report(chart, path: path) }
+            return true
+        }
+
+        /// Copies a blob that is complete in the cache; one this build did not download is hashed again.
+        mutating func copy(_ path: String, blob: BundleLayout.BlobEntry, from source: String, writer: ArchiveWriter, fetchedNow: Bool) throws {
+            if fetchedNow || fetchedByResolve.contains(blob.descriptor.digest) {
+                // Downloaded and verified by this build.
+                if blob.isChart { downloaded.insert(blob.chart) }
+                try writer.add(path, contentsOf: source)
+                return
+            }
+            var hasher = SHA256()
+            try writer.add(path, contentsOf: source) { hasher.update(bufferPointer: $0) }
+            let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            guard hex == blob.descriptor.digest.hex else {
+                do {
+                    try DurableFile.remove(source)
+                } catch {
+                    throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk) and cannot be removed: \(error.reason)",
+                                     hint: "Remove it by hand, then build again.")
+                }
+                throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed",
+                                 hint: "Build again to fetch it anew.")
+            }
+        }
+
+        mutating func report(_ chart: BundleLayout.Bundled, path: String) {
+            written += 1
+            let r = chart.resolved
+            let how = fetches.alreadyHere.contains(path) && !fetchedByResolve.contains(r.chart.digest) ? "cached" : "downloaded"
+            assembler.progress("[\(written)/\(assembler.layout.order.count)] \(chart.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(Builder.bytes(r.chart.size)), \(how))")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ChartRepository
+import HTTP
+import K0sConfig
+import OCI
+
+/// Makes the transport one worker thread owns (libcurl handles are never shared between
+/// threads). Builds and plans take one, so that their tests can hand in a scripted transport.
+public typealias TransportFactory = @Sendable () throws(HTTPError) -> any HTTPTransport
+
+public enum Transports {
+    /// libcurl, configured from the environment (proxies, timeouts).
+    public static let curl: TransportFactory = { () throws(HTTPError) -> any HTTPTransport in try CurlTransport() }
+}
+
+/// The clients of one worker thread, over its one transport: one registry client per registry
+/// and repository entry (so tokens and connections are reused), one client per classic
+/// repository. Not `Sendable`, like the transport it owns.
+final class ClientPool {
+    let transport: any HTTPTransport
+    private var registries: [String: RegistryClient] = [:]
+    private var repositories: [String: ChartRepositoryClient] = [:]
+
+    init(transport: any HTTPTransport) {
+        self.transport = transport
+    }
+
+    /// The client for an OCI chart's registry with its repository entry's TLS and credentials.
+    func registry(for job: Builder.PullJob, reference: ChartReference) throws(RegistryError) -> RegistryClient {
+        try registry(reference.registry, repository: job.repository, credentials: job.credentials)
+    }
+
+    func registry(_ registry: String, repository: RepositoryEntry?, credentials: Credentials?) throws(RegistryError) -> RegistryClient {
+        let key = "\(registry)|\(repository?.name ?? "")"
+        if let existing = registries[key] { return existing }
+        let client = try RegistryClient(
+            registry: registry, plainHTTP: repository?.plainHTTP ?? false,
+            tls: repository?.tls ?? TLSSettings(source: "no repository entry for \(registry)"),
+            credentials: credentials, transport: transport)
+        registries[key] = client
+        return client
+    }
+
+    /// The client for a classic repository entry.
+    func chartRepository(_ repository: RepositoryEntry, credentials: Credentials?, cacheDir: String) throws(RegistryError) -> ChartRepositoryClient {
+        if let existing = repositories[repository.url] { return existing }
+        let client = try ChartRepositoryClient(url: repository.url, tls: repository.tls, credentials: credentials, transport: transport, cacheDir: cacheDir)
+        repositories[repository.url] = client
+        return client
+    }
+}

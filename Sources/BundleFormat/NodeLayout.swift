@@ -1,0 +1,43 @@
+/// Where everything a bundle brings goes on a node, for one k0s data dir: the one place that
+/// maps a data dir to paths, used by the build (to rewrite the config) and by the installer
+/// (to place files), so that the two cannot disagree.
+public struct NodeLayout: Sendable, Equatable {
+    public static let defaultDataDir = "/var/lib/k0s"
+    /// Charts, where k0s's docs put them: `<data-dir>/charts`.
+    public static let chartsFolder = "charts"
+    /// CA certificates of the repositories charts came from.
+    public static let certificatesFolder = "bundle/certs"
+    /// Images, where k0s's workers import them.
+    public static let imagesFolder = "images"
+    /// The record of what was installed, the install lock and the staging folders.
+    public static let stateFolder = "bundle"
+
+    /// The node's k0s data dir, absolute, without a trailing slash.
+    public let dataDir: String
+
+    public init(dataDir: String = NodeLayout.defaultDataDir) {
+        self.dataDir = dataDir.count > 1 && dataDir.hasSuffix("/") ? String(dataDir.dropLast()) : dataDir
+    }
+
+    public var charts: String { "\(dataDir)/\(Self.chartsFolder)" }
+    public var certificates: String { "\(dataDir)/\(Self.certificatesFolder)" }
+    public var images: String { "\(dataDir)/\(Self.imagesFolder)" }
+    public var state: String { "\(dataDir)/\(Self.stateFolder)" }
+
+    /// A chart archive's path on the node, from its file name (`app-1.2.3.tgz`).
+    public func chart(_ fileName: String) -> String { "\(charts)/\(fileName)" }
+    /// A CA certificate's path on the node, from its file name (`corp.crt`).
+    public func certificate(_ fileName: String) -> String { "\(certificates)/\(fileName)" }
+
+    /// Where a bundle entry (`charts/x.tgz`, `certs/x.crt`) goes on the node; nil for entries
+    /// that are not placed as files (the config goes to the install's `--config-out`).
+    public func nodePath(forEntry entry: String) -> String? {
+        let parts = entry.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        switch parts[0] {
+        case "charts": return chart(String(parts[1]))
+        case "certs": return certificate(String(parts[1]))
+        default: return nil
+        }
+    }
+}

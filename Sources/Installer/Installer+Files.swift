@@ -1,0 +1,66 @@
+import BundleFormat
+import Crypto
+import FileSystem
+import Foundation
+
+/// The installer's file operations, each checked, each error naming the path and what to do.
+extension Installer {
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Streams a file's sha256; nil when it cannot be read (or is not a regular file).
+    static func sha256(of path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var hasher = SHA256()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func createFolder(_ folder: String) throws(BundleError) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw BundleError(.writeFailed, folder, reason: "cannot be created: \(error.localizedDescription)", hint: "Run as root, or give --root a writable folder.")
+        }
+    }
+
+    /// Renames a staged (already flushed) file into place; across file systems, copies it to a
+    /// temporary name beside the target first.
+    static func move(_ source: String, to target: String) throws(BundleError) {
+        if rename(source, target) == 0 { return }
+        guard errno == EXDEV, let data = FileManager.default.contents(atPath: source) else {
+            throw BundleError(.writeFailed, target, reason: "cannot be put in place: \(String(cString: strerror(errno)))", hint: "Check permissions of \((target as NSString).deletingLastPathComponent).")
+        }
+        try writeDurably(data, to: target)
+    }
+
+    /// Writes beside the target, flushes, renames over it, flushes the folder (`DurableFile`).
+    static func writeDurably(_ data: Data, to target: String) throws(BundleError) {
+        do {
+            try DurableFile.write(data, to: target)
+        } catch {
+            throw BundleError(.writeFailed, target, reason: "cannot be written: \(error.reason)", hint: error.hint)
+        }
+    }
+
+    static func syncFolder(_ folder: String) throws(BundleError) {
+        do {
+            try DurableFile.syncFolder(folder)
+        } catch {
+            throw BundleError(.writeFailed, folder, reason: error.reason, hint: error.hint)
+        }
+    }
+}
