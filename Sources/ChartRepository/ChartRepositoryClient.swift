@@ -72,9 +72,10 @@ public final class ChartRepositoryClient {
     private func failure(_ response: HTTPResponse, what: String) -> RegistryError {
         switch response.status {
         case 401:
-            return credentials == nil
-                ? RegistryError(.credentialsRequired, registry: host, reason: "\(what) needs credentials (HTTP 401)", hint: "Give username and password in the repository entry or BUNDLE_REPO_<NAME>_USERNAME/_PASSWORD (--username/--password-stdin for pull).")
-                : RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected the credentials of user \"\(credentials!.username)\" for \(what)", hint: "Check the user name and password.")
+            guard let credentials else {
+                return RegistryError(.credentialsRequired, registry: host, reason: "\(what) needs credentials (HTTP 401)", hint: "Give username and password in the repository entry or BUNDLE_REPO_<NAME>_USERNAME/_PASSWORD (--username/--password-stdin for pull).")
+            }
+            return RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected the credentials of user \"\(credentials.username)\" for \(what)", hint: "Check the user name and password.")
         // nginx (and others) finish the handshake and answer 400 when the client certificate is missing or bad.
         case 400 where String(decoding: response.body, as: UTF8.self).contains("No required SSL certificate"):
             var error = RegistryError(.credentialsRequired, registry: host, reason: "the repository demands a client certificate and none was given (from \(tls.source))",

@@ -51,134 +51,6 @@ public struct K0sConfig {
         return try parse(text: text, file: path, directory: directory)
     }
 
-    /// Parses and validates config text; `directory` is where relative file paths resolve.
-    public static func parse(text: String, file: String, directory: String) throws(ConfigError) -> K0sConfig {
-        var reader = NodeReader(file: file)
-        var documents: [Node] = []
-        do {
-            let parser = try Parser(yaml: text)
-            while let node = try parser.nextRoot() { documents.append(node) }
-        } catch let error as YamlError {
-            throw ConfigError(file: file, problems: [Self.yamlProblem(error, file: file)])
-        } catch {
-            throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: "", "not valid YAML: \(error)")])
-        }
-
-        // Which document is the config?
-        var candidates: [(Node, Format)] = []
-        var others: [String] = []
-        for document in documents {
-            guard case .mapping(let root) = document else { continue }
-            let apiVersion = root["apiVersion"]?.scalar?.string ?? ""
-            let kind = root["kind"]?.scalar?.string ?? ""
-            if apiVersion.hasPrefix("k0s.k0sproject.io/") && kind == "ClusterConfig" {
-                candidates.append((document, .clusterConfig))
-            } else if apiVersion.hasPrefix("k0sctl.k0sproject.io/") && kind == "Cluster" {
-                candidates.append((document, .k0sctl))
-            } else if apiVersion.isEmpty && kind.isEmpty && (root["repositories"] != nil || root["extensions"] != nil) {
-                candidates.append((document, .shortForm))
-            } else {
-                others.append(kind.isEmpty ? "a document without apiVersion and kind" : "\(kind) \(apiVersion)")
-            }
-        }
-        guard let (root, format) = candidates.first else {
-            let found = others.isEmpty ? "nothing" : others.joined(separator: ", ")
-            throw ConfigError(file: file, problems: [ConfigProblem(
-                .error, .notAConfig, at: ConfigLocation(file: file, line: 1, column: 1), path: "",
-                "holds no k0s ClusterConfig (k0s.k0sproject.io/v1beta1), k0sctl Cluster (k0sctl.k0sproject.io/v1beta1) or short-form config with top-level repositories and extensions.helm.charts; found \(found)")])
-        }
-        if candidates.count > 1 {
-            let lines = candidates.compactMap { $0.0.mark.map { "line \($0.line)" } }.joined(separator: ", ")
-            reader.report(.error, .severalConfigs, candidates[1].0, "", "holds \(candidates.count) configs (\(lines)); give one config per file")
-        }
-
-        // Find the helm section.
-        var helmNode: Node?
-        var helmKey: Node?
-        var helmPath = ""
-        var topRepositories: [Node] = []
-        switch format {
-        case .clusterConfig, .k0sctl:
-            let prefix: [String] = format == .k0sctl ? ["spec", "k0s", "config", "spec", "extensions", "helm"] : ["spec", "extensions", "helm"]
-            var current: Node? = root
-            var path: [String] = []
-            for key in prefix {
-                guard case .mapping(let mapping)? = current else {
-                    current = nil
-                    break
-                }
-                path.append(key)
-                let pair = mapping.first { $0.key.scalar?.string.lowercased() == key.lowercased() }
-                if key == "helm" { helmKey = pair?.key }
-                current = pair?.value
-            }
-            helmNode = current
-            helmPath = prefix.joined(separator: ".")
-            if helmNode == nil {
-                reader.report(.error, .noHelmSection, root, helmPath, "the config has no \(helmPath) section, so there are no charts to bundle")
-            }
-        case .shortForm:
-            let allowedTop = ["repositories", "extensions"]
-            if let top = reader.fields(root, path: "", allowed: allowedTop, context: "the short form") {
-                if let repositories = reader.sequence(top, "repositories", path: "") { topRepositories = repositories }
-                if let extensions = top["extensions"], let ext = reader.fields(extensions.value, path: "extensions", allowed: ["helm"], context: "extensions") {
-                    helmNode = ext["helm"]?.value
-                    helmKey = ext["helm"]?.key
-                }
-            }
-            helmPath = "extensions.helm"
-            if helmNode == nil {
-                reader.report(.error, .noHelmSection, root, helmPath, "the short form needs extensions.helm.charts listing the charts to bundle")
-            }
-        }
-
-        var repositories: [RepositoryEntry] = []
-        var charts: [ChartEntry] = []
-        var helmMapping = Node.Mapping([])
-        if let helmNode, let helm = reader.fields(helmNode, path: helmPath, allowed: helmKeys, context: "the helm extension") {
-            if case .mapping(let m) = helmNode { helmMapping = m }
-            _ = reader.int(helm, "concurrencyLevel", path: helmPath)
-            var repositoryNodes: [(Node, String)] = topRepositories.enumerated().map { ($1, "repositories[\($0)]") }
-            if let list = reader.sequence(helm, "repositories", path: helmPath) {
-                repositoryNodes += list.enumerated().map { ($1, "\(helmPath).repositories[\($0)]") }
-            }
-            var seenRepositories: [String: Node] = [:]
-            for (index, (node, path)) in repositoryNodes.enumerated() {
-                if let name = node.mapping?["name"]?.scalar?.string {
-                    if let first = seenRepositories[name] {
-                        reader.report(.error, .duplicateName, node, "\(path).name", "repository \"\(name)\" is defined twice (first at \(reader.location(first).map(\.description) ?? "?"))")
-                        continue
-                    }
-                    seenRepositories[name] = node
-                }
-                if let entry = Self.repository(node, path: path, index: index, directory: directory, reader: &reader) {
-                    repositories.append(entry)
-                }
-            }
-            var seenCharts: [String: Node] = [:]
-            for (index, node) in (reader.sequence(helm, "charts", path: helmPath) ?? []).enumerated() {
-                let path = "\(helmPath).charts[\(index)]"
-                if let name = node.mapping?["name"]?.scalar?.string {
-                    if let first = seenCharts[name] {
-                        reader.report(.error, .duplicateName, node, "\(path).name", "release name \"\(name)\" is used twice (first at \(reader.location(first).map(\.description) ?? "?")); k0s installs one release per name")
-                    }
-                    seenCharts[name] = seenCharts[name] ?? node
-                }
-                if let entry = Self.chart(node, path: path, index: index, format: format, repositories: repositories, reader: &reader) {
-                    charts.append(entry)
-                }
-            }
-        }
-
-        if reader.problems.contains(where: { $0.severity == .error }) {
-            throw ConfigError(file: file, problems: reader.problems)
-        }
-        return K0sConfig(
-            file: file, directory: directory, text: text, format: format, repositories: repositories, charts: charts,
-            problems: reader.problems, helm: helmMapping, helmKey: helmKey, helmPath: helmPath,
-            shortFormRepositories: topRepositories)
-    }
-
     static func yamlProblem(_ error: YamlError, file: String) -> ConfigProblem {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
@@ -341,7 +213,7 @@ public struct K0sConfig {
             let covers = prefix.isEmpty || reference.repository == prefix || reference.repository.hasPrefix(prefix + "/")
             guard covers else { continue }
             let length = prefix.isEmpty ? 0 : prefix.split(separator: "/").count
-            if best == nil || length > best!.1 { best = (repository, length) }
+            if length > (best?.1 ?? -1) { best = (repository, length) }
         }
         return best?.0
     }

@@ -28,8 +28,62 @@ extension K0sConfig {
     /// ClusterConfig.
     public func offlineConfig(_ placement: OfflinePlacement) throws(ConfigError) -> (text: String, warnings: [ConfigProblem]) {
         var warnings: [ConfigProblem] = []
-        let placedCharts = Set(placement.chartPaths.keys)
+        let (repositoryNodes, kept) = offlineRepositories(placement, warnings: &warnings)
+        let chartNodes = offlineCharts(placement)
+        let helmPairs = offlineHelmPairs(repositories: repositoryNodes, charts: chartNodes)
+        /// The helm section regenerated, for the short form and where editing lines is unsafe.
+        func serialized() throws(ConfigError) -> String {
+            do {
+                return try Yams.serialize(node: .mapping(.init(helmPairs, .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
+            } catch {
+                throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "the helm section could not be written: \(error)")])
+            }
+        }
 
+        let output: String
+        var reread: K0sConfig?
+        switch format {
+        case .shortForm:
+            output = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n"
+                + Self.indent(try serialized(), by: 6)
+        case .clusterConfig, .k0sctl:
+            // Keep the user's own lines (and comments) where the file's shape allows; else
+            // regenerate the helm section.
+            if let edited = surgical(placement, keep: kept), let parsed = try? K0sConfig.parse(text: edited, file: file, directory: directory),
+               isFaithful(parsed, placement: placement, keep: kept)
+            {
+                output = edited
+                reread = parsed
+            } else {
+                output = try splice(try serialized())
+            }
+        }
+
+        // Read our own output back: it must load, and every values string must be byte-identical.
+        let checked: K0sConfig
+        if let reread {
+            checked = reread
+        } else {
+            do {
+                checked = try K0sConfig.parse(text: output, file: file + " (offline)", directory: directory)
+            } catch {
+                throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config does not load back: \(error)")])
+            }
+        }
+        if checked.valuesStrings != valuesStrings || checked.charts.count != charts.count {
+            throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config changed a values string")])
+        }
+        return (output, warnings)
+    }
+
+    private static func key(_ text: String) -> Node { .scalar(.init(text, .implicit, .plain)) }
+    private static func string(_ text: String, _ style: Node.Scalar.Style) -> Node { .scalar(.init(text, Tag(.str), style)) }
+
+    /// The repository entries the offline config keeps (those of charts that stay online),
+    /// without secrets and with `caFile` pointing at the installed certificate; and their names.
+    private func offlineRepositories(_ placement: OfflinePlacement, warnings: inout [ConfigProblem]) -> ([Node], Set<String>) {
+        let placedCharts = Set(placement.chartPaths.keys)
+        let string = Self.string
         // Repositories still needed: those of charts that stay online.
         var needed = Set<String>()
         for chart in charts where !placedCharts.contains(chart.name) {
@@ -39,9 +93,6 @@ extension K0sConfig {
             default: break
             }
         }
-
-        func key(_ text: String) -> Node { .scalar(.init(text, .implicit, .plain)) }
-        func string(_ text: String, _ style: Node.Scalar.Style) -> Node { .scalar(.init(text, Tag(.str), style)) }
 
         var repositoryNodes: [Node] = []
         var kept = Set<String>()
@@ -74,7 +125,12 @@ extension K0sConfig {
             repositoryNodes.append(.mapping(.init(pairs, .implicit, .block)))
             kept.insert(entry.name)
         }
+        return (repositoryNodes, kept)
+    }
 
+    /// The chart entries, each placed one pointing at its archive on the node with its real version.
+    private func offlineCharts(_ placement: OfflinePlacement) -> [Node] {
+        let key = Self.key, string = Self.string
         var chartNodes: [Node] = []
         let chartList = helm.first { $0.key.scalar?.string.lowercased() == "charts" }?.value.sequence.map(Array.init) ?? []
         for (entry, node) in zip(charts, chartList) {
@@ -108,7 +164,12 @@ extension K0sConfig {
             }
             chartNodes.append(.mapping(.init(pairs, .implicit, .block)))
         }
+        return chartNodes
+    }
 
+    /// The helm section's pairs with the new repositories and charts, other keys as they were.
+    private func offlineHelmPairs(repositories repositoryNodes: [Node], charts chartNodes: [Node]) -> [(Node, Node)] {
+        let key = Self.key
         var helmPairs: [(Node, Node)] = []
         var wroteRepositories = false
         for (k, v) in helm {
@@ -125,46 +186,7 @@ extension K0sConfig {
         if !wroteRepositories, !repositoryNodes.isEmpty {
             helmPairs.insert((key("repositories"), .sequence(.init(repositoryNodes, .implicit, .block))), at: 0)
         }
-        /// The helm section regenerated, for the short form and where editing lines is unsafe.
-        func serialized() throws(ConfigError) -> String {
-            do {
-                return try Yams.serialize(node: .mapping(.init(helmPairs, .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
-            } catch {
-                throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "the helm section could not be written: \(error)")])
-            }
-        }
-
-        let output: String
-        var reread: K0sConfig?
-        switch format {
-        case .shortForm:
-            output = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n"
-                + Self.indent(try serialized(), by: 6)
-        case .clusterConfig, .k0sctl:
-            // Keep the user's own lines (and comments) where the file's shape allows; else
-            // regenerate the helm section.
-            if let edited = surgical(placement, keep: kept), let parsed = try? K0sConfig.parse(text: edited, file: file, directory: directory),
-               isFaithful(parsed, placement: placement, keep: kept)
-            {
-                output = edited
-                reread = parsed
-            } else {
-                output = try splice(try serialized())
-            }
-        }
-
-        // Read our own output back: it must load, and every values string must be byte-identical.
-        if reread == nil {
-            do {
-                reread = try K0sConfig.parse(text: output, file: file + " (offline)", directory: directory)
-            } catch {
-                throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config does not load back: \(error)")])
-            }
-        }
-        if reread!.valuesStrings != valuesStrings || reread!.charts.count != charts.count {
-            throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config changed a values string")])
-        }
-        return (output, warnings)
+        return helmPairs
     }
 
     /// The rewrite as edits to the original lines, or nil where that is not safe.

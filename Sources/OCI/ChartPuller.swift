@@ -62,127 +62,15 @@ public final class ChartPuller {
     /// stored as `_`); a constraint or nothing picks the highest matching tag, stable only
     /// unless the constraint names a pre-release.
     public func resolve(_ reference: ChartReference, version: String?) throws(RegistryError) -> ResolvedChart {
-        let registry = client.registry
-        let repository = reference.repository
-        var lookup: String
-        var requested: String?  // the version asked for, for mismatch checks
-        if let digest = reference.digest {
-            lookup = digest.description
-            requested = reference.tag.map(Self.version(fromTag:)) ?? version
-        } else if let tag = reference.tag {
-            if let version, !version.isEmpty, version != Self.version(fromTag: tag) {
-                throw RegistryError(
-                    .invalidReference, registry: registry,
-                    reason: "the reference \(reference) names version \(Self.version(fromTag: tag)) but --version asks for \(version)",
-                    hint: "Give the version once, either in the reference or with --version.")
-            }
-            lookup = tag
-            requested = Self.version(fromTag: tag)
-        } else if let version, SemanticVersion(strict: version) != nil {
-            lookup = Self.tag(fromVersion: version)
-            requested = version
-        } else {
-            let constraintText = version ?? ""
-            let constraint: VersionConstraint
-            if constraintText.isEmpty {
-                constraint = .anyStable
-            } else if let parsed = VersionConstraint(constraintText) {
-                constraint = parsed
-            } else {
-                throw RegistryError(
-                    .invalidReference, registry: registry,
-                    reason: "\"\(constraintText)\" is neither a version nor a version constraint",
-                    hint: "Use an exact version (1.2.3) or a constraint such as ^1.2, ~1.2.0, >=1.0 <2.0 or 1.x.")
-            }
-            let tags = try client.tags(repository: repository)
-            let candidates = tags.compactMap { tag -> (SemanticVersion, String)? in
-                guard let v = SemanticVersion(Self.version(fromTag: tag)) else { return nil }
-                return (v, tag)
-            }
-            guard let best = candidates.filter({ constraint.isSatisfied(by: $0.0) }).max(by: { $0.0 < $1.0 }) else {
-                let available = candidates.map(\.0).sorted().suffix(8).map(\.description)
-                throw RegistryError(
-                    .noMatchingVersion, registry: registry,
-                    reason: constraintText.isEmpty
-                        ? "\(reference.untagged) has no stable semver version (tags: \(tags.isEmpty ? "none" : tags.sorted().prefix(8).joined(separator: ", ")))"
-                        : "no version of \(reference.untagged) matches \"\(constraintText)\"",
-                    hint: available.isEmpty ? "Push a chart with a semver version first." : "Available versions: \(available.joined(separator: ", ")).")
-            }
-            lookup = best.1
-            requested = Self.version(fromTag: best.1)
-        }
-
-        let fetched: RegistryClient.FetchedManifest
-        do {
-            fetched = try client.manifest(repository: repository, reference: lookup)
-        } catch where error.code == .versionNotFound && reference.digest == nil {
-            // Say which versions exist near the one asked for.
-            let tags = (try? client.tags(repository: repository)) ?? []
-            let near = Self.nearest(to: requested ?? lookup, among: tags.map(Self.version(fromTag:)))
-            throw RegistryError(
-                .versionNotFound, registry: registry,
-                reason: "\(reference.untagged) has no version \(requested ?? lookup)",
-                hint: near.isEmpty ? "The repository has no versions at all; check the path." : "Nearest available: \(near.joined(separator: ", ")).")
-        }
-
-        let manifest: Manifest
-        switch fetched.content {
-        case .index(let index):
-            let platforms = index.manifests.compactMap { $0.platform.map { "\($0.os)/\($0.architecture)" } }
-            throw RegistryError(
-                .notAChart, registry: registry,
-                reason: "\(reference.untagged)@\(fetched.digest) is an image index (\(index.manifests.count) manifests\(platforms.isEmpty ? "" : ": " + platforms.joined(separator: ", "))), not a Helm chart",
-                hint: "This looks like a container image. Point chartname at a chart pushed with `helm push`.")
-        case .manifest(let m):
-            manifest = m
-        }
-        guard manifest.config.mediaType == MediaType.helmConfig else {
-            let kind = [MediaType.imageConfig, MediaType.dockerContainerConfig].contains(manifest.config.mediaType)
-                ? "a container image" : "an OCI artifact of another kind"
-            throw RegistryError(
-                .notAChart, registry: registry,
-                reason: "\(reference.untagged)@\(fetched.digest) is \(kind) (config media type \(manifest.config.mediaType)), not a Helm chart",
-                hint: "Point chartname at a chart pushed with `helm push` (config media type \(MediaType.helmConfig)).")
-        }
-        var warnings: [String] = []
-        let chartLayers = manifest.layers.filter { $0.mediaType == MediaType.helmChartContent }
-        let legacyLayers = manifest.layers.filter { $0.mediaType == MediaType.legacyChartContent }
-        let chartLayer: Descriptor
-        if chartLayers.count == 1 {
-            chartLayer = chartLayers[0]
-        } else if chartLayers.isEmpty, legacyLayers.count == 1 {
-            chartLayer = legacyLayers[0]
-            warnings.append("\(reference.untagged): chart layer uses the legacy media type \(MediaType.legacyChartContent); accepted, but push it again with a current Helm")
-        } else {
-            throw RegistryError(
-                .notAChart, registry: registry,
-                reason: "\(reference.untagged)@\(fetched.digest) has \(chartLayers.count + legacyLayers.count) chart layers, where a Helm chart has exactly one",
-                hint: "Push the chart again with `helm push`.")
-        }
+        let (lookup, requested) = try self.lookup(reference, version: version)
+        let fetched = try fetchManifest(reference, lookup: lookup, requested: requested)
+        let manifest = try chartManifest(fetched, reference: reference)
+        var (chartLayer, warnings) = try chartLayer(of: manifest, reference: reference, digest: fetched.digest)
         let provenance = manifest.layers.first { $0.mediaType == MediaType.helmProvenance }
-
-        let configData: Data
-        if let kept = store?.data(for: manifest.config), Digest.sha256(of: kept) == manifest.config.digest {
-            configData = kept
-        } else {
-            configData = try client.fetchBlob(repository: repository, descriptor: manifest.config, limit: client.limits.configBytes)
-            store?.keep(configData, for: manifest.config)
-        }
-        guard let config = try? JSONDecoder().decode(HelmChartConfig.self, from: configData) else {
-            throw RegistryError(
-                .notAChart, registry: registry,
-                reason: "the Helm config blob of \(reference.untagged)@\(fetched.digest) has no chart name and version",
-                hint: "Push the chart again with `helm push`.")
-        }
-        guard Self.isSafeFileComponent(config.name), Self.isSafeFileComponent(config.version) else {
-            throw RegistryError(
-                .notAChart, registry: registry,
-                reason: "chart \(reference.untagged) declares name \"\(config.name)\" version \"\(config.version)\", which cannot be a file name",
-                hint: "Chart names and versions must not contain '/' or start with '.'; fix the chart's Chart.yaml.")
-        }
+        let config = try chartConfig(manifest.config, reference: reference, digest: fetched.digest)
         if let requested, reference.digest == nil || reference.tag != nil || version != nil, config.version != requested {
             throw RegistryError(
-                .versionMismatch, registry: registry,
+                .versionMismatch, registry: client.registry,
                 reason: "\(reference.untagged):\(lookup) holds chart version \(config.version), not \(requested)",
                 hint: "k0s needs the chart's real version; push the chart under its own version tag.")
         }
@@ -193,6 +81,134 @@ public final class ChartPuller {
             reference: reference, version: config.version, tag: reference.digest == nil ? lookup : reference.tag,
             manifestDigest: fetched.digest, chartLayer: chartLayer, provenanceLayer: provenance, config: config,
             warnings: warnings)
+    }
+
+    /// What to ask the registry for (a digest, a tag, or the best tag for a constraint), and
+    /// the version that asks for, to check the chart against.
+    func lookup(_ reference: ChartReference, version: String?) throws(RegistryError) -> (lookup: String, requested: String?) {
+        if let digest = reference.digest {
+            return (digest.description, reference.tag.map(Self.version(fromTag:)) ?? version)
+        }
+        if let tag = reference.tag {
+            if let version, !version.isEmpty, version != Self.version(fromTag: tag) {
+                throw RegistryError(
+                    .invalidReference, registry: client.registry,
+                    reason: "the reference \(reference) names version \(Self.version(fromTag: tag)) but --version asks for \(version)",
+                    hint: "Give the version once, either in the reference or with --version.")
+            }
+            return (tag, Self.version(fromTag: tag))
+        }
+        if let version, SemanticVersion(strict: version) != nil {
+            return (Self.tag(fromVersion: version), version)
+        }
+        let best = try highestTag(reference, matching: version ?? "")
+        return (best, Self.version(fromTag: best))
+    }
+
+    /// The tag of the highest version matching `constraintText` (empty: the highest stable).
+    func highestTag(_ reference: ChartReference, matching constraintText: String) throws(RegistryError) -> String {
+        let constraint: VersionConstraint
+        if constraintText.isEmpty {
+            constraint = .anyStable
+        } else if let parsed = VersionConstraint(constraintText) {
+            constraint = parsed
+        } else {
+            throw RegistryError(
+                .invalidReference, registry: client.registry,
+                reason: "\"\(constraintText)\" is neither a version nor a version constraint",
+                hint: "Use an exact version (1.2.3) or a constraint such as ^1.2, ~1.2.0, >=1.0 <2.0 or 1.x.")
+        }
+        let tags = try client.tags(repository: reference.repository)
+        let candidates = tags.compactMap { tag -> (SemanticVersion, String)? in
+            guard let v = SemanticVersion(Self.version(fromTag: tag)) else { return nil }
+            return (v, tag)
+        }
+        guard let best = candidates.filter({ constraint.isSatisfied(by: $0.0) }).max(by: { $0.0 < $1.0 }) else {
+            let available = candidates.map(\.0).sorted().suffix(8).map(\.description)
+            throw RegistryError(
+                .noMatchingVersion, registry: client.registry,
+                reason: constraintText.isEmpty
+                    ? "\(reference.untagged) has no stable semver version (tags: \(tags.isEmpty ? "none" : tags.sorted().prefix(8).joined(separator: ", ")))"
+                    : "no version of \(reference.untagged) matches \"\(constraintText)\"",
+                hint: available.isEmpty ? "Push a chart with a semver version first." : "Available versions: \(available.joined(separator: ", ")).")
+        }
+        return best.1
+    }
+
+    /// The manifest; a missing version says which versions exist near it.
+    func fetchManifest(_ reference: ChartReference, lookup: String, requested: String?) throws(RegistryError) -> RegistryClient.FetchedManifest {
+        do {
+            return try client.manifest(repository: reference.repository, reference: lookup)
+        } catch where error.code == .versionNotFound && reference.digest == nil {
+            let tags = (try? client.tags(repository: reference.repository)) ?? []
+            let near = Self.nearest(to: requested ?? lookup, among: tags.map(Self.version(fromTag:)))
+            throw RegistryError(
+                .versionNotFound, registry: client.registry,
+                reason: "\(reference.untagged) has no version \(requested ?? lookup)",
+                hint: near.isEmpty ? "The repository has no versions at all; check the path." : "Nearest available: \(near.joined(separator: ", ")).")
+        }
+    }
+
+    /// The manifest, if it is a Helm chart's; images and indexes are refused saying what they are.
+    func chartManifest(_ fetched: RegistryClient.FetchedManifest, reference: ChartReference) throws(RegistryError) -> Manifest {
+        let manifest: Manifest
+        switch fetched.content {
+        case .index(let index):
+            let platforms = index.manifests.compactMap { $0.platform.map { "\($0.os)/\($0.architecture)" } }
+            throw RegistryError(
+                .notAChart, registry: client.registry,
+                reason: "\(reference.untagged)@\(fetched.digest) is an image index (\(index.manifests.count) manifests\(platforms.isEmpty ? "" : ": " + platforms.joined(separator: ", "))), not a Helm chart",
+                hint: "This looks like a container image. Point chartname at a chart pushed with `helm push`.")
+        case .manifest(let m):
+            manifest = m
+        }
+        guard manifest.config.mediaType == MediaType.helmConfig else {
+            let kind = [MediaType.imageConfig, MediaType.dockerContainerConfig].contains(manifest.config.mediaType)
+                ? "a container image" : "an OCI artifact of another kind"
+            throw RegistryError(
+                .notAChart, registry: client.registry,
+                reason: "\(reference.untagged)@\(fetched.digest) is \(kind) (config media type \(manifest.config.mediaType)), not a Helm chart",
+                hint: "Point chartname at a chart pushed with `helm push` (config media type \(MediaType.helmConfig)).")
+        }
+        return manifest
+    }
+
+    /// The one chart layer (the legacy media type accepted, with a warning).
+    func chartLayer(of manifest: Manifest, reference: ChartReference, digest: Digest) throws(RegistryError) -> (Descriptor, [String]) {
+        let chartLayers = manifest.layers.filter { $0.mediaType == MediaType.helmChartContent }
+        let legacyLayers = manifest.layers.filter { $0.mediaType == MediaType.legacyChartContent }
+        if chartLayers.count == 1 { return (chartLayers[0], []) }
+        if chartLayers.isEmpty, legacyLayers.count == 1 {
+            return (legacyLayers[0], ["\(reference.untagged): chart layer uses the legacy media type \(MediaType.legacyChartContent); accepted, but push it again with a current Helm"])
+        }
+        throw RegistryError(
+            .notAChart, registry: client.registry,
+            reason: "\(reference.untagged)@\(digest) has \(chartLayers.count + legacyLayers.count) chart layers, where a Helm chart has exactly one",
+            hint: "Push the chart again with `helm push`.")
+    }
+
+    /// The chart's config blob (Chart.yaml as JSON), from the store when it has it.
+    func chartConfig(_ descriptor: Descriptor, reference: ChartReference, digest: Digest) throws(RegistryError) -> HelmChartConfig {
+        let configData: Data
+        if let kept = store?.data(for: descriptor), Digest.sha256(of: kept) == descriptor.digest {
+            configData = kept
+        } else {
+            configData = try client.fetchBlob(repository: reference.repository, descriptor: descriptor, limit: client.limits.configBytes)
+            store?.keep(configData, for: descriptor)
+        }
+        guard let config = try? JSONDecoder().decode(HelmChartConfig.self, from: configData) else {
+            throw RegistryError(
+                .notAChart, registry: client.registry,
+                reason: "the Helm config blob of \(reference.untagged)@\(digest) has no chart name and version",
+                hint: "Push the chart again with `helm push`.")
+        }
+        guard Self.isSafeFileComponent(config.name), Self.isSafeFileComponent(config.version) else {
+            throw RegistryError(
+                .notAChart, registry: client.registry,
+                reason: "chart \(reference.untagged) declares name \"\(config.name)\" version \"\(config.version)\", which cannot be a file name",
+                hint: "Chart names and versions must not contain '/' or start with '.'; fix the chart's Chart.yaml.")
+        }
+        return config
     }
 
     /// Downloads the chart (and its provenance, when present) into `directory` as

@@ -52,7 +52,7 @@ public final class RegistryClient {
 
     /// All tags of `repository`, following `Link` pagination up to `limits.tagListPages` pages.
     public func tags(repository: String) throws(RegistryError) -> [String] {
-        var url = endpoint("/v2/\(repository)/tags/list", query: "n=1000")
+        var url = try endpoint("/v2/\(repository)/tags/list", query: "n=1000")
         var tags: [String] = []
         for _ in 0..<limits.tagListPages {
             let response = try get(url, repository: repository, accept: "application/json", body: .memory(limit: limits.tagListPageBytes))
@@ -111,7 +111,7 @@ public final class RegistryClient {
     /// Fetches the manifest for a tag or digest, checking its digest (against the reference
     /// when it is one, and against `Docker-Content-Digest` when the registry sends it).
     public func manifest(repository: String, reference: String) throws(RegistryError) -> FetchedManifest {
-        let url = endpoint("/v2/\(repository)/manifests/\(reference)")
+        let url = try endpoint("/v2/\(repository)/manifests/\(reference)")
         let response = try get(url, repository: repository, accept: MediaType.manifestAccept, body: .memory(limit: limits.manifestBytes))
         guard response.status == 200 else {
             throw failure(response, what: "manifest \(reference) of \(repository)", repository: repository)
@@ -159,7 +159,7 @@ public final class RegistryClient {
     public func fetchBlob(repository: String, descriptor: Descriptor, to path: String, progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) {
         do {
             try checkSupported(descriptor, repository: repository)
-            let url = endpoint("/v2/\(repository)/blobs/\(descriptor.digest)")
+            let url = try endpoint("/v2/\(repository)/blobs/\(descriptor.digest)")
             let response = try get(url, repository: repository, accept: nil, body: .file(path: path, limit: descriptor.size, progress: progress))
             try verify(response, descriptor: descriptor, repository: repository)
         } catch {
@@ -177,7 +177,7 @@ public final class RegistryClient {
                 reason: "blob \(descriptor.digest) of \(repository) declares \(descriptor.size) bytes, more than the \(limit) allowed for \(descriptor.mediaType)",
                 hint: "This does not look like a Helm chart's config; check the reference.")
         }
-        let url = endpoint("/v2/\(repository)/blobs/\(descriptor.digest)")
+        let url = try endpoint("/v2/\(repository)/blobs/\(descriptor.digest)")
         let response = try get(url, repository: repository, accept: nil, body: .memory(limit: descriptor.size))
         try verify(response, descriptor: descriptor, repository: repository)
         return response.body
@@ -212,10 +212,14 @@ public final class RegistryClient {
 
     // MARK: Requests and authentication
 
-    private func endpoint(_ path: String, query: String? = nil) -> URL {
+    private func endpoint(_ path: String, query: String? = nil) throws(RegistryError) -> URL {
         var text = baseURL.absoluteString + path
         if let query { text += "?" + query }
-        return URL(string: text)!
+        guard let url = URL(string: text) else {
+            throw RegistryError(.invalidReference, registry: registry, reason: "\(path) cannot be part of a URL",
+                                hint: "Check the chart's path and version: tags are letters, digits, '.', '_' and '-'.")
+        }
+        return url
     }
 
     private func send(_ url: URL, scope: String, accept: String?, body: ResponseBody) throws(RegistryError) -> HTTPResponse {

@@ -53,6 +53,7 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
     }
 
     /// "*": every stable version; what no `--version` means.
+    // "*" always parses (a wildcard with no bounds); SemanticVersionTests uses it throughout.
     public static let anyStable = VersionConstraint("*")!
 
     public func isSatisfied(by version: SemanticVersion) -> Bool {

@@ -1,0 +1,155 @@
+import CCurl
+import Crypto
+import Foundation
+
+/// State of one transfer, reached from libcurl's callbacks through an unretained pointer.
+final class TransferContext {
+    enum Failure { case tooLarge(Int64), write(String) }
+    struct OpenError: Error { var path: String; var message: String }
+
+    private let limit: Int64
+    private var fd: Int32 = -1
+    private var memory = Data()
+    private var errorBody = Data()
+    private var hasher = SHA256()
+    private(set) var status = 0
+    private(set) var headers: [(name: String, value: String)] = []
+    private(set) var received: Int64 = 0
+    private(set) var failure: Failure?
+    private let toFile: Bool
+    private let attempt: Int
+    private let progress: (@Sendable (FileProgress) -> Void)?
+    private var onDisk: Int64 = 0
+
+    init(body: ResponseBody, attempt: Int) throws(OpenError) {
+        self.attempt = attempt
+        switch body {
+        case .memory(let limit):
+            self.limit = limit
+            toFile = false
+            progress = nil
+        case .file(let path, let limit, let progress):
+            self.limit = limit
+            toFile = true
+            self.progress = progress
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd < 0 { throw OpenError(path: path, message: String(cString: strerror(errno))) }
+            progress?(FileProgress(attempt: attempt, bytes: 0))
+        }
+    }
+
+    /// Bytes waiting to be written: TLS hands over 16 KiB at a time, the disk gets 1 MiB.
+    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    private var buffered = 0
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    func close() {
+        if fd >= 0 {
+            Foundation.close(fd)
+            fd = -1
+        }
+    }
+
+    /// Writes out what is buffered; false (with `failure` set) if the disk refused.
+    @discardableResult
+    func flush() -> Bool {
+        guard toFile, buffered > 0 else { return true }
+        defer { buffered = 0 }
+        return writeOut(UnsafeRawBufferPointer(start: buffer.baseAddress, count: buffered))
+    }
+
+    /// Tells the listener how much is on disk now.
+    private func report(_ count: Int) {
+        onDisk += Int64(count)
+        progress?(FileProgress(attempt: attempt, bytes: onDisk))
+    }
+
+    private func writeOut(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            // Non-empty here, so the buffer has an address.
+            guard let base = bytes.baseAddress else { return true }
+            let n = Foundation.write(fd, base + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = .write(String(cString: strerror(errno)))
+                return false
+            }
+            offset += n
+        }
+        report(bytes.count)
+        return true
+    }
+
+    var bodyData: Data { (200..<300).contains(status) ? memory : errorBody }
+
+    func digestHex() -> String {
+        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    func header(_ line: UnsafeBufferPointer<UInt8>) {
+        guard let raw = String(bytes: line, encoding: .utf8) ?? String(bytes: line, encoding: .isoLatin1) else { return }
+        // "\r\n" is one Character in Swift, so trim by character set, not by suffix.
+        let text = raw.trimmingCharacters(in: .newlines)
+        if text.hasPrefix("HTTP/") {
+            // A new response (after a proxy CONNECT or a 100 Continue): start over.
+            headers.removeAll()
+            let parts = text.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            return
+        }
+        guard let colon = text.firstIndex(of: ":") else { return }
+        let name = String(text[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
+        headers.append((name, value))
+    }
+
+    /// Returns the number of bytes taken; anything else makes libcurl abort the transfer.
+    func write(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard (200..<300).contains(status) else {
+            // Error documents are small; keep the first 64 KiB for the message.
+            if errorBody.count < 65_536 { errorBody.append(contentsOf: bytes.prefix(65_536 - errorBody.count)) }
+            return bytes.count
+        }
+        if received + Int64(bytes.count) > limit {
+            failure = .tooLarge(limit)
+            return 0
+        }
+        hasher.update(bufferPointer: bytes)
+        if toFile {
+            if buffered + bytes.count > buffer.count, !flush() { return 0 }
+            if bytes.count > buffer.count {
+                guard writeOut(bytes) else { return 0 }
+            } else {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[buffered..<buffered + bytes.count]).copyMemory(from: bytes)
+                buffered += bytes.count
+            }
+        } else {
+            memory.append(contentsOf: bytes)
+        }
+        received += Int64(bytes.count)
+        return bytes.count
+    }
+}
+
+let curlWriteCallback: bundle_curl_data_callback = { pointer, size, count, userdata in
+    guard let userdata else { return 0 }
+    let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard length > 0, let pointer else { return 0 }
+    return context.write(UnsafeRawBufferPointer(start: pointer, count: length))
+}
+
+let curlHeaderCallback: bundle_curl_data_callback = { pointer, size, count, userdata in
+    guard let userdata else { return 0 }
+    let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard length > 0, let pointer else { return length }
+    pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+        context.header(UnsafeBufferPointer(start: $0, count: length))
+    }
+    return length
+}
