@@ -65,6 +65,13 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
+        .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "Diagnostics"]),
+        .testTarget(
+            name: "BuilderTests",
+            dependencies: [
+                "Builder", "Installer", "Archive", "ChartRepository", "HTTP", "OCI", "BundleFormat", "K0sConfig", "Diagnostics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(
             name: "DiagnosticsTests",
             dependencies: ["Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands"]),

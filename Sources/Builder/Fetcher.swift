@@ -124,6 +124,8 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
             if let attempt, now.attempt != attempt { return .retried }
             if !now.done, attempt == nil { attempt = now.attempt }
             if let failure = try follower.copy(upTo: now.done ? descriptor.size : now.bytes, from: now.done ? nil : now.partial, into: writer) {
+                // A download that failed verification removes its file: its own error says more.
+                if let problem = waitUntilDone(index) { return .problem(problem) }
                 return .problem(BuildError.Problem(code: .pullFailed, subject: entry, message: failure))
             }
             if now.done { break }

@@ -40,6 +40,11 @@ public struct FileProgress: Sendable {
     public var attempt: Int
     /// Bytes written to the file (and flushed to the kernel) in this attempt.
     public var bytes: Int64
+
+    public init(attempt: Int, bytes: Int64) {
+        self.attempt = attempt
+        self.bytes = bytes
+    }
 }
 
 /// A response: status, headers and what was received, with its SHA-256.

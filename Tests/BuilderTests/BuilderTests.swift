@@ -1,0 +1,117 @@
+import Archive
+@testable import Builder
+import Diagnostics
+import BundleFormat
+import Foundation
+import K0sConfig
+import OCI
+import Testing
+
+/// The whole build over a scripted transport: resolve, layout, sign, fetch and assemble,
+/// with no network and no registry process.
+struct BuilderTests {
+    static let registry = "registry.test:5000"
+
+    static func config(_ releases: [(name: String, chart: String, version: String)]) -> String {
+        var text = "repositories:\n  - name: corp\n    url: oci://\(registry)\nextensions:\n  helm:\n    charts:\n"
+        for release in releases {
+            text += "      - name: \(release.name)\n        chartname: oci://\(registry)/charts/\(release.chart)\n        version: \"\(release.version)\"\n        namespace: apps\n"
+        }
+        return text
+    }
+
+    static func options(_ folder: String, server: ScriptedServer, offline: Bool = false) -> BuildOptions {
+        var options = BuildOptions(configPath: folder + "/k0s.yaml", output: folder + "/out.tar.gz", cacheDir: folder + "/cache")
+        options.makeTransport = server.factory
+        options.sourceDateEpoch = 1_700_000_000
+        options.offline = offline
+        return options
+    }
+
+    /// The archive's entries and their bytes, in order.
+    static func entries(_ path: String) throws -> [(String, Data)] {
+        let reader = try ArchiveReader(path: path)
+        var entries: [(String, Data)] = []
+        while let entry = try reader.next() { entries.append((entry.path, try reader.readAll(limit: 1 << 24))) }
+        return entries
+    }
+
+    @Test func buildsOneSignedBundleAndKnowsWhenItIsUpToDate() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        chart.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0"), ("api", "app", "1.2.0")])])
+        let key = SigningKey.generate(.ed25519)
+
+        let result = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: key)
+        #expect(result.signed && !result.upToDate)
+        #expect(result.charts.map(\.release) == ["web", "api"])
+        #expect(result.charts.allSatisfy { !$0.cached && $0.path == "charts/app-1.2.0.tgz" })
+        #expect(result.manifest.charts.count == 1, "two releases of one chart share one entry")
+        #expect(result.manifest.charts.first?.releases == ["api", "web"])
+        #expect(result.manifest.charts.first?.chartDigest == chart.chartDigest.description)
+        #expect(result.manifest.charts.first?.manifestDigest == chart.manifestDigest.description)
+
+        let entries = try Self.entries(folder + "/out.tar.gz")
+        #expect(entries.map(\.0) == ["bundle.json", "bundle.json.sig", "charts/app-1.2.0.tgz", "k0s.yaml"])
+        #expect(entries.first { $0.0 == "charts/app-1.2.0.tgz" }?.1 == chart.archive)
+        let manifestData = try #require(entries.first?.1)
+        #expect(key.publicKey.isValidSignature(try #require(entries.dropFirst().first?.1), for: manifestData))
+        let offline = String(decoding: try #require(entries.last?.1), as: UTF8.self)
+        #expect(offline.contains("chartname: /var/lib/k0s/charts/app-1.2.0.tgz"), "\(offline)")
+        #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1)
+
+        let again = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: key)
+        #expect(again.upToDate)
+        #expect(again.charts.allSatisfy { $0.cached })
+        #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1, "an up-to-date rebuild downloads no chart")
+    }
+
+    @Test func rebuildsOfflineFromTheCacheAlone() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        chart.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0")])])
+        _ = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        try FileManager.default.removeItem(atPath: folder + "/out.tar.gz")
+
+        let empty = ScriptedServer()
+        let offline = try Builder(options: Self.options(folder, server: empty, offline: true)) { _ in }.build(signingKey: nil)
+        #expect(offline.charts.first?.cached == true)
+        #expect(empty.requests.isEmpty, "--offline asked the network for \(empty.requests)")
+        #expect(try Self.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
+    }
+
+    @Test func aTamperedBlobKeepsItsCodeAndNamesTheRelease() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        chart.serve(on: server, repository: "charts/app")
+        var altered = chart.archive
+        altered[altered.count - 1] ^= 0xff
+        server.answer("/v2/charts/app/blobs/\(chart.chartDigest)", body: altered)
+        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0")])])
+
+        let error = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
+        #expect(error?.errorCode == "digestMismatch")
+        #expect(error?.errorClass == .integrity)
+        #expect(error?.problems.first?.subject == "web")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.tar.gz"), "no bundle is written when a chart fails")
+        let cached = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/cache/blobs/sha256")) ?? []
+        #expect(!cached.contains(chart.chartDigest.hex), "unverified bytes must not enter the cache")
+    }
+
+    @Test func everyProblemIsReportedAtOnce() throws {
+        let server = ScriptedServer()
+        let incomplete = try ChartFixture(name: "app", version: "1.2.0", dependencies: ["redis"])
+        incomplete.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0"), ("gone", "missing", "1.0.0")])])
+
+        let error = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
+        #expect(error?.problems.map(\.code) == ["versionNotFound"], "resolution fails first, for every chart at once")
+
+        try Self.config([("web", "app", "1.2.0")]).write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let second = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
+        #expect(second?.errorCode == "unvendoredDependencies")
+        #expect(second?.message.contains("redis") == true)
+    }
+}

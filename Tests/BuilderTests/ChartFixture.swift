@@ -1,0 +1,59 @@
+import Archive
+import Foundation
+import OCI
+
+/// A Helm chart as `helm package` and `helm push` make it: the .tgz with NAME/Chart.yaml, the
+/// config blob, the OCI manifest; served from a `ScriptedServer` as a registry serves them.
+struct ChartFixture {
+    var name: String
+    var version: String
+    var archive: Data
+    var config: Data
+    var manifest: Data
+
+    var chartDigest: OCI.Digest { .sha256(of: archive) }
+    var manifestDigest: OCI.Digest { .sha256(of: manifest) }
+
+    init(name: String, version: String, dependencies: [String] = [], extra: String = "") throws {
+        self.name = name
+        self.version = version
+        let folder = NSTemporaryDirectory() + "chart-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/chart.tgz"
+        let writer = try ArchiveWriter(path: path, compression: .gzip, mtime: 0)
+        var chartYAML = "apiVersion: v2\nname: \(name)\nversion: \(version)\n"
+        if !dependencies.isEmpty {
+            chartYAML += "dependencies:\n" + dependencies.map { "  - name: \($0)\n    version: 1.0.0\n    repository: https://charts.example\n" }.joined()
+        }
+        try writer.add("\(name)/Chart.yaml", data: Data(chartYAML.utf8))
+        try writer.add("\(name)/values.yaml", data: Data("replicas: 1\n\(extra)".utf8))
+        try writer.close()
+        archive = try Data(contentsOf: URL(fileURLWithPath: path))
+        config = Data(#"{"apiVersion":"v2","name":"\#(name)","version":"\#(version)"}"#.utf8)
+        let configDigest = OCI.Digest.sha256(of: config)
+        manifest = Data("""
+            {"schemaVersion":2,"mediaType":"\(MediaType.imageManifest)","config":{"mediaType":"\(MediaType.helmConfig)","digest":"\(configDigest)","size":\(config.count)},\
+            "layers":[{"mediaType":"\(MediaType.helmChartContent)","digest":"\(OCI.Digest.sha256(of: archive))","size":\(archive.count)}]}
+            """.utf8)
+    }
+
+    /// Serves the chart under `repository` (like `charts/app`) with its version as the tag.
+    func serve(on server: ScriptedServer, repository: String, tags: [String]? = nil) {
+        server.answer("/v2/\(repository)/tags/list?n=1000", body: Data(#"{"name":"\#(repository)","tags":[\#((tags ?? [version]).map { "\"\($0)\"" }.joined(separator: ","))]}"#.utf8))
+        server.answer("/v2/\(repository)/manifests/\(version)", body: manifest, contentType: MediaType.imageManifest, digest: true)
+        server.answer("/v2/\(repository)/manifests/\(manifestDigest)", body: manifest, contentType: MediaType.imageManifest, digest: true)
+        server.answer("/v2/\(repository)/blobs/\(OCI.Digest.sha256(of: config))", body: config)
+        server.answer("/v2/\(repository)/blobs/\(chartDigest)", body: archive)
+    }
+}
+
+/// A scratch folder with files, removed by nobody (under the test run's TMPDIR).
+func scratchFolder(_ files: [String: String] = [:]) throws -> String {
+    let folder = NSTemporaryDirectory() + "builder-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    for (name, text) in files {
+        try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+    }
+    return folder
+}
