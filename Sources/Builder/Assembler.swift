@@ -38,17 +38,17 @@ struct Assembler {
                 fetches.alreadyHere.insert(file.path)
             } else {
                 fetches.taskIndex[file.path] = fetches.tasks.count
-                fetches.tasks.append(Builder.FetchTask(descriptor: blob.descriptor, job: chart.job))
+                fetches.tasks.append(Builder.FetchTask(descriptor: blob.descriptor, artifact: chart.resolved, job: chart.job))
             }
         }
         return fetches
     }
 
     /// Writes the bundle; returns the digests of charts this build downloaded.
-    func write(fetches: Fetches, fetcher: Fetcher, fetchedByResolve: Set<OCI.Digest>) throws -> Set<OCI.Digest> {
+    func write(fetches: Fetches, fetcher: Fetcher) throws -> Set<OCI.Digest> {
         let temporary = DurableFile.temporaryPath(for: options.output)
         defer { unlink(temporary) }
-        var pass = Pass(assembler: self, fetches: fetches, fetcher: fetcher, fetchedByResolve: fetchedByResolve, streaming: !fetches.tasks.isEmpty)
+        var pass = Pass(assembler: self, fetches: fetches, fetcher: fetcher, streaming: !fetches.tasks.isEmpty)
         while true {
             let restart: Bool
             do {
@@ -84,17 +84,15 @@ extension Assembler {
         let assembler: Assembler
         let fetches: Fetches
         let fetcher: Fetcher
-        let fetchedByResolve: Set<OCI.Digest>
         var streaming: Bool
         var downloaded: Set<OCI.Digest> = []
         var problems: [BuildError.Problem] = []
         var written = 0
 
-        init(assembler: Assembler, fetches: Fetches, fetcher: Fetcher, fetchedByResolve: Set<OCI.Digest>, streaming: Bool) {
+        init(assembler: Assembler, fetches: Fetches, fetcher: Fetcher, streaming: Bool) {
             self.assembler = assembler
             self.fetches = fetches
             self.fetcher = fetcher
-            self.fetchedByResolve = fetchedByResolve
             self.streaming = streaming
         }
 
@@ -165,7 +163,7 @@ extension Assembler {
 
         /// Copies a blob that is complete in the cache; one this build did not download is hashed again.
         mutating func copy(_ path: String, blob: BundleLayout.BlobEntry, from source: String, writer: ArchiveWriter, fetchedNow: Bool) throws {
-            if fetchedNow || fetchedByResolve.contains(blob.descriptor.digest) {
+            if fetchedNow {
                 // Downloaded and verified by this build.
                 if blob.isChart { downloaded.insert(blob.chart) }
                 try writer.add(path, contentsOf: source)
@@ -189,7 +187,7 @@ extension Assembler {
         mutating func report(_ chart: BundleLayout.Bundled, path: String) {
             written += 1
             let r = chart.resolved
-            let how = fetches.alreadyHere.contains(path) && !fetchedByResolve.contains(r.chart.digest) ? "cached" : "downloaded"
+            let how = fetches.alreadyHere.contains(path) ? "cached" : "downloaded"
             assembler.progress("[\(written)/\(assembler.layout.order.count)] \(chart.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(Builder.bytes(r.chart.size)), \(how))")
         }
     }

@@ -50,18 +50,24 @@ public struct BlobCache: Sendable {
         }
     }
 
-    /// Fetches a blob into the cache unless it is there; returns whether it was already cached.
-    /// `progress` hears the temporary file's path and how much of it is written.
-    func ensure(_ descriptor: Descriptor, repository: String, client: RegistryClient,
-                progress: (@Sendable (String, FileProgress) -> Void)? = nil) throws(RegistryError) -> Bool {
+    /// Has `download` fetch a blob into the cache unless it is there; returns whether it was
+    /// already cached. `download` writes (and verifies) a temporary file beside the blob's
+    /// place; `progress` hears that file's path and how much of it is written.
+    func ensure(_ descriptor: Descriptor, origin: String, progress: (@Sendable (String, FileProgress) -> Void)? = nil,
+                download: (String, (@Sendable (FileProgress) -> Void)?) throws -> Void) throws -> Bool {
         if contains(descriptor.digest, size: descriptor.size) { return true }
         let temporary = DurableFile.temporaryPath(for: blobPath(descriptor.digest))
         var onProgress: (@Sendable (FileProgress) -> Void)?
         if let progress {
             onProgress = { step in progress(temporary, step) }
         }
-        try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary, progress: onProgress)
-        try moveIntoPlace(temporary, as: descriptor.digest, registry: client.registry)
+        do {
+            try download(temporary, onProgress)
+        } catch {
+            unlink(temporary)  // gone already when the download removed it; its own error is the one to report
+            throw error
+        }
+        try moveIntoPlace(temporary, as: descriptor.digest, registry: origin)
         return false
     }
 

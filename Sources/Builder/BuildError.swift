@@ -58,6 +58,11 @@ public struct BuildError: ToolError {
             return problem
         }
 
+        /// The shape `--json` prints.
+        public var report: ErrorReport {
+            ErrorReport(code: code, errorClass: errorClass.rawValue, subject: subject, message: description, hint: hint)
+        }
+
         public var description: String { hint.isEmpty ? "\(subject): \(message)" : "\(subject): \(message). \(hint)" }
     }
 

@@ -96,21 +96,19 @@ public final class Builder {
         }
     }
 
-    /// A job resolved: what will be bundled for it; for classic repositories (whose index
-    /// gives no size) and --offline, the body is already in the cache.
+    /// A job resolved: what will be bundled for it (metadata; the bodies come in the fetch).
     struct PullOutcome: Sendable {
         var job: PullJob
         var resolved: ChartArtifact?
-        /// True when the chart's body was in the cache before this build.
+        /// True when the chart's body was in the cache before the fetch.
         var cached = false
-        /// True when this build fetched the body during resolution.
-        var fetched = false
         var problem: BuildError.Problem?
     }
 
-    /// One blob the archive needs, fetched by the worker threads in archive order.
+    /// One blob the archive needs, fetched by the worker pool in archive order.
     struct FetchTask: Sendable {
         var descriptor: Descriptor
+        var artifact: ChartArtifact
         var job: PullJob
     }
 
@@ -125,8 +123,10 @@ public final class Builder {
         }
         try cache.prepare()
 
-        let resolver = Resolver(cache: cache, offline: options.offline, concurrency: options.concurrency, makeTransport: options.makeTransport, progress: progress)
-        let outcomes = resolver.resolve(jobs)
+        // One pool of workers (each with its transport and clients) resolves, then fetches.
+        let pool = WorkerPool(workers: min(options.concurrency, max(jobs.count, 1)), makeTransport: options.makeTransport)
+        defer { pool.shutdown() }
+        let outcomes = Resolver(cache: cache, offline: options.offline, progress: progress).resolve(jobs, on: pool)
         let problems = outcomes.compactMap(\.problem)
         if !problems.isEmpty { throw BuildError(problems) }
 
@@ -166,10 +166,8 @@ public final class Builder {
         let assembler = Assembler(layout: layout, manifest: manifest, manifestData: manifestData, signature: signature, blobs: blobs,
                                   memoryEntries: memoryEntries, cache: cache, options: options, progress: progress)
         let fetches = assembler.plannedFetches()
-        let fetcher = Fetcher(tasks: fetches.tasks, cache: cache, workers: options.concurrency, makeTransport: options.makeTransport)
-        defer { fetcher.cancelAndWait() }
-        let fetchedByResolve = Set(outcomes.filter(\.fetched).compactMap { $0.resolved?.chart.digest })
-        let downloaded = try assembler.write(fetches: fetches, fetcher: fetcher, fetchedByResolve: fetchedByResolve)
+        let fetcher = Fetcher(tasks: fetches.tasks, cache: cache, pool: pool)
+        let downloaded = try assembler.write(fetches: fetches, fetcher: fetcher)
         cache.remember(output: options.output, as: outputRecord)
         var cached = wasCached
         for digest in downloaded { cached[digest] = false }

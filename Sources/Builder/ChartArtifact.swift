@@ -15,6 +15,8 @@ struct ChartArtifact: Codable, Sendable {
     var provenance: Descriptor?
     /// The OCI manifest digest; nil for classic repositories.
     var manifestDigest: OCI.Digest?
+    /// Where a classic repository serves the archive; nil for OCI charts.
+    var download: String?
 
     var fileName: String { "\(name)-\(version).tgz" }
 
@@ -28,7 +30,7 @@ struct ChartArtifact: Codable, Sendable {
         manifestDigest = resolved.manifestDigest
     }
 
-    init(reference: String, origin: String, name: String, version: String, chart: Descriptor) {
+    init(reference: String, origin: String, name: String, version: String, chart: Descriptor, download: String? = nil) {
         self.reference = reference
         self.origin = origin
         self.name = name
@@ -36,5 +38,6 @@ struct ChartArtifact: Codable, Sendable {
         self.chart = chart
         self.provenance = nil
         self.manifestDigest = nil
+        self.download = download
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 import HTTP
 import OCI
 
-/// Fetches blobs into the cache on worker threads, in the order given, while the archive
-/// writer follows: it copies each blob into the bundle as it arrives, reading the cache's
-/// temporary file as it grows, so that even the largest chart's second copy overlaps its
-/// transfer. Each worker thread owns its transport and clients. Waiting is on a condition
-/// that every progress report signals: nothing polls.
+/// Fetch: blobs into the cache through their artifact's source, on the build's worker pool in
+/// the order given, while the archive writer follows: it copies each blob into the bundle as
+/// it arrives, reading the cache's temporary file as it grows, so that even the largest
+/// chart's second copy overlaps its transfer. Waiting is on a condition that every progress
+/// report signals: nothing polls.
 final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by `condition`
     private struct Task {
         var partial: String?
@@ -20,64 +20,38 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
     private let tasks: [Builder.FetchTask]
     private let condition = NSCondition()
     private var states: [Task]
-    private var next = 0
-    private var cancelled = false
-    private var running = 0
 
-    init(tasks: [Builder.FetchTask], cache: BlobCache, workers: Int, makeTransport: @escaping TransportFactory) {
+    /// Queues every task on `pool`, in order.
+    init(tasks: [Builder.FetchTask], cache: BlobCache, pool: WorkerPool) {
         self.tasks = tasks
         self.states = tasks.map { _ in Task() }
-        guard !tasks.isEmpty else { return }
-        let count = max(1, min(workers, tasks.count))
-        running = count
-        for _ in 0..<count {
-            Thread.detachNewThread { [self] in
-                work(cache: cache, makeTransport: makeTransport)
-                condition.withLock {
-                    running -= 1
-                    condition.broadcast()
-                }
-            }
+        for index in tasks.indices {
+            pool.submit { [self] clients in fetch(index, cache: cache, clients: clients) }
         }
     }
 
-    /// One worker: takes tasks until none is left, each fetched with this thread's clients.
-    private func work(cache: BlobCache, makeTransport: TransportFactory) {
-        var clients: ClientPool?
-        var setupProblem: (any Error)?
-        do { clients = ClientPool(transport: try makeTransport()) } catch { setupProblem = error }
-        while let index = take() {
-            let task = tasks[index]
-            var problem: BuildError.Problem?
-            do {
-                if let setupProblem { throw setupProblem }
-                guard let clients, case .oci(let reference) = task.job.source else {
-                    throw BuildError(.pullFailed, task.job.chart.name, "a classic repository's chart was not fetched while resolving",
-                                     hint: "This is a bug in bundle; please report it with the config.")
+    /// One task, on a worker with its clients: the blob from its source into the cache.
+    private func fetch(_ index: Int, cache: BlobCache, clients: Result<ClientPool, HTTPError>) {
+        let task = tasks[index]
+        var problem: BuildError.Problem?
+        do {
+            let clients = try clients.get()
+            let source = task.job.artifactSource
+            _ = try cache.ensure(task.descriptor, origin: task.artifact.origin, progress: { [self] path, progress in
+                update(index) { state in
+                    state.partial = path
+                    state.attempt = progress.attempt
+                    state.bytes = progress.bytes
                 }
-                let client = try clients.registry(for: task.job, reference: reference)
-                _ = try cache.ensure(task.descriptor, repository: reference.repository, client: client) { [self] path, progress in
-                    update(index) { state in
-                        state.partial = path
-                        state.attempt = progress.attempt
-                        state.bytes = progress.bytes
-                    }
-                }
-            } catch {
-                problem = BuildError.Problem(wrapping: error, subject: task.job.chart.name)
-            }
-            update(index) { state in
-                state.done = true
-                state.problem = problem
-            }
+            }, download: { path, progress in
+                try source.fetch(task.descriptor, of: task.artifact, job: task.job, clients: clients, cacheDir: cache.root, to: path, progress: progress)
+            })
+        } catch {
+            problem = BuildError.Problem(wrapping: error, subject: task.job.chart.name)
         }
-    }
-
-    private func take() -> Int? {
-        condition.withLock {
-            guard !cancelled, next < tasks.count else { return nil }
-            defer { next += 1 }
-            return next
+        update(index) { state in
+            state.done = true
+            state.problem = problem
         }
     }
 
@@ -142,14 +116,6 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
     /// Waits until task `index` is finished (without copying it anywhere); returns its problem.
     func waitUntilDone(_ index: Int) -> BuildError.Problem? {
         wait(index) { $0.done }.problem
-    }
-
-    /// Stops handing out tasks and waits for the threads to finish theirs.
-    func cancelAndWait() {
-        condition.withLock {
-            cancelled = true
-            while running > 0 { condition.wait() }
-        }
     }
 }
 

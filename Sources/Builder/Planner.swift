@@ -40,71 +40,59 @@ public final class Planner {
         self.warn = warn
     }
 
-    /// The client for a chart's registry with the TLS settings and credentials of its repository entry.
-    func client(for reference: ChartReference, repository: RepositoryEntry?) throws(RegistryError) -> (RegistryClient, String) {
-        let found = credentials.find(repository: repository, registry: reference.registry)
-        return (try clients.registry(reference.registry, repository: repository, credentials: found?.credentials), found?.source ?? "")
-    }
-
     static func report(_ problem: ConfigProblem) -> ErrorReport {
         ErrorReport(code: problem.code.rawValue, errorClass: problem.code.errorClass.rawValue, subject: problem.location?.description ?? "",
                     message: problem.located, hint: "")
     }
 
+    /// One chart resolved by the same source a build uses (metadata only, no chart bodies).
     public func plan(_ chart: ChartEntry) -> PlannedChart {
         var row = PlannedChart(release: chart.name, chart: chart.chartname, repository: nil, tls: "-", auth: "-",
-                          requested: chart.version ?? "highest stable", problems: [])
+                               requested: chart.version ?? "highest stable", problems: [])
         switch chart.source {
         case .localFile:
             // Already a file on the node: nothing to resolve or pull.
             row.tls = "local file"
             row.resolved = chart.version ?? "-"
-        case .repository(let name, let chartName):
+            return row
+        case .repository(let name, _):
             row.repository = name
             guard let repository = config.repository(named: name) else { return row }
             row.tls = repository.plainHTTP ? "plain http" : Self.describeTLS(repository)
+        case .oci(_, let repositoryName):
+            row.repository = repositoryName
+            row.tls = Self.describeTLS(config.repository(named: repositoryName))
+        }
+        guard let (job, credentialSource) = Resolver.job(for: chart, in: config, credentials: credentials) else { return row }
+        if let repository = job.repository {
             let problems = config.fileProblems(for: repository)
             if !problems.isEmpty {
                 row.problems += problems.map(Self.report)
                 return row
             }
-            do {
-                let host = URL(string: repository.url)?.hostAndPort ?? repository.url
-                let found = credentials.find(repository: repository, registry: host)
-                let client = try clients.chartRepository(repository, credentials: found?.credentials, cacheDir: cache.root)
-                let resolved = try client.resolve(chart: chartName, version: chart.version)
-                row.resolved = resolved.entry.version
-                row.chartDigest = resolved.digest.description
-                row.auth = found.map { "basic (\($0.source))" } ?? "anonymous"
-            } catch {
-                row.problems.append(error.report)
-            }
-        case .oci(let reference, let repositoryName):
-            let repository = config.repository(named: repositoryName)
-            row.repository = repositoryName
-            row.tls = Self.describeTLS(repository)
-            if let repository {
-                let problems = config.fileProblems(for: repository)
-                if !problems.isEmpty {
-                    row.problems += problems.map(Self.report)
-                    return row
-                }
-            }
-            do {
-                let (client, credentialSource) = try client(for: reference, repository: repository)
-                let resolved = try ChartPuller(client: client, store: cache).resolve(reference, version: chart.version)
-                row.resolved = resolved.version
-                row.manifestDigest = resolved.manifestDigest.description
-                row.chartDigest = resolved.chartLayer.digest.description
-                row.chartSize = resolved.chartLayer.size
-                row.auth = client.authScheme + (credentialSource.isEmpty ? "" : " (\(credentialSource))")
-                if client.authScheme == "anonymous", !credentialSource.isEmpty { row.auth = "anonymous (credentials unused)" }
-                resolved.warnings.forEach(warn)
-            } catch {
-                row.problems.append(error.report)
-            }
+        }
+        do {
+            let resolved = try job.artifactSource.resolve(job, clients: clients, cacheDir: cache.root, warn: warn)
+            row.resolved = resolved.version
+            row.manifestDigest = resolved.manifestDigest?.description
+            row.chartDigest = resolved.chart.digest.description
+            row.chartSize = resolved.chart.size
+            row.auth = try authentication(of: job, credentialSource: credentialSource)
+        } catch {
+            row.problems.append((error as? any ToolError)?.report ?? BuildError.Problem(wrapping: error, subject: chart.name).report)
         }
         return row
+    }
+
+    /// How the chart's registry or repository was reached: anonymous, basic or a bearer token,
+    /// and where the credentials came from.
+    func authentication(of job: Builder.PullJob, credentialSource: String) throws -> String {
+        guard case .oci(let reference) = job.source else {
+            return credentialSource.isEmpty ? "anonymous" : "basic (\(credentialSource))"
+        }
+        let scheme = try clients.registry(for: job, reference: reference).authScheme
+        if scheme == "anonymous", !credentialSource.isEmpty { return "anonymous (credentials unused)" }
+        return scheme + (credentialSource.isEmpty ? "" : " (\(credentialSource))")
     }
 
     static func describeTLS(_ repository: RepositoryEntry?) -> String {

@@ -61,9 +61,9 @@ public final class ChartRepositoryClient {
         return settings
     }
 
-    private func send(_ target: URL, extra: [(name: String, value: String)] = [], body: ResponseBody) throws(RegistryError) -> HTTPResponse {
+    private func send(_ target: URL, method: String = "GET", extra: [(name: String, value: String)] = [], body: ResponseBody) throws(RegistryError) -> HTTPResponse {
         do {
-            return try transport.send(HTTPRequest(url: target, headers: headers(for: target) + extra, tls: tls(for: target)), body: body)
+            return try transport.send(HTTPRequest(method: method, url: target, headers: headers(for: target) + extra, tls: tls(for: target)), body: body)
         } catch {
             throw RegistryError(HTTPFailure: error, registry: host)
         }
@@ -202,6 +202,46 @@ public final class ChartRepositoryClient {
             try download(chart, to: temporary)
         }
         return (path, size)
+    }
+
+    /// The archive's size, from a HEAD request's Content-Length; nil when the server does not
+    /// say (no HEAD, or no length), so that the caller downloads it to learn it.
+    public func size(of chart: RepositoryChart) throws(RegistryError) -> Int64? {
+        let response = try send(chart.url, method: "HEAD", body: .memory(limit: 0))
+        if [405, 501].contains(response.status) { return nil }
+        guard response.status == 200 else { throw failure(response, what: chart.url.path) }
+        return response.header("Content-Length").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    /// Downloads an archive of known digest and size from `url` (as the index gave it) to
+    /// `path`, verified: more bytes than `size` abort the transfer. On failure the file is removed.
+    public func download(from url: String, digest: OCI.Digest, size: Int64, to path: String,
+                         progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) {
+        guard let target = URL(string: url) else {
+            throw RegistryError(.badResponse, registry: host, reason: "\(url) is not a usable URL", hint: "Regenerate the index with `helm repo index`.")
+        }
+        let response: HTTPResponse
+        do {
+            response = try send(target, body: .file(path: path, limit: size, progress: progress))
+        } catch {
+            unlink(path)
+            throw error
+        }
+        guard response.status == 200 else {
+            unlink(path)
+            throw failure(response, what: target.path)
+        }
+        guard response.bodySize == size else {
+            unlink(path)
+            throw RegistryError(.sizeMismatch, registry: target.hostAndPort, reason: "\(target.lastPathComponent) is \(response.bodySize) bytes; it was \(size) when resolved",
+                                hint: "The archive changed on the server since; build again.")
+        }
+        guard response.sha256Hex == digest.hex else {
+            unlink(path)
+            throw RegistryError(.digestMismatch, registry: target.hostAndPort,
+                                reason: "\(target.lastPathComponent) has sha256:\(response.sha256Hex), the index says \(digest)",
+                                hint: "The archive or the index was altered; the bytes were discarded. Regenerate the index or ask the repository's operators.")
+        }
     }
 
     /// Downloads the archive to `path`, checking it against the index's digest; on failure

@@ -115,3 +115,41 @@ struct BuilderTests {
         #expect(second?.message.contains("redis") == true)
     }
 }
+
+/// A classic repository's chart goes through the same parts: the index and a HEAD while
+/// resolving, the archive only in the fetch.
+struct RepositoryChartBuildTests {
+    @Test func resolvesFromTheIndexAndFetchesOnce() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        server.answer("/stable/index.yaml", body: Data(ChartRepositoryClientTests.index([("1.2.0", chart.chartDigest.hex)]).utf8))
+        server.answer("/stable/charts/app-1.2.0.tgz", body: chart.archive)
+        let config = """
+            repositories:
+              - name: stable
+                url: https://charts.test/stable
+            extensions:
+              helm:
+                charts:
+                  - name: web
+                    chartname: stable/app
+                    namespace: apps
+            """
+        let folder = try scratchFolder(["k0s.yaml": config])
+
+        let planned = Planner(config: try K0sConfig.load(path: folder + "/k0s.yaml"), transport: ScriptedTransport(server: server),
+                              cache: BlobCache(root: folder + "/plan-cache")) { _ in }
+        let row = planned.plan(try K0sConfig.load(path: folder + "/k0s.yaml").charts[0])
+        #expect(row.resolved == "1.2.0" && row.chartSize == Int64(chart.archive.count), "\(row.problems)")
+        #expect(server.count("/stable/charts/app-1.2.0.tgz") == 0, "plan downloads no archive")
+
+        let result = try Builder(options: BuilderTests.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        #expect(result.manifest.charts.first?.chartDigest == chart.chartDigest.description)
+        #expect(result.manifest.charts.first?.manifestDigest == nil)
+        #expect(server.count("/stable/charts/app-1.2.0.tgz") == 1)
+        #expect(server.count("HEAD /stable/charts/app-1.2.0.tgz") == 2)
+        #expect(try BuilderTests.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
+        let offline = String(decoding: try #require(try BuilderTests.entries(folder + "/out.tar.gz").last?.1), as: UTF8.self)
+        #expect(offline.contains("/var/lib/k0s/charts/app-1.2.0.tgz") && !offline.contains("charts.test"), "\(offline)")
+    }
+}

@@ -33,9 +33,18 @@ final class ScriptedServer: Sendable {
     func count(_ path: String) -> Int { served.withLock { $0[path] ?? 0 } }
     var requests: [String] { served.withLock { Array($0.keys).sorted() } }
 
-    func response(for path: String) -> Response {
-        served.withLock { $0[path, default: 0] += 1 }
-        return routes.withLock { $0[path] } ?? Response(status: 404, body: Data(#"{"errors":[{"code":"NOT_FOUND","message":"not scripted"}]}"#.utf8))
+    /// The response for `path`; a HEAD gets the GET's status and headers with Content-Length
+    /// and no body, and is counted as "HEAD path".
+    func response(for path: String, method: String = "GET") -> Response {
+        served.withLock { $0[method == "GET" ? path : "\(method) \(path)", default: 0] += 1 }
+        guard var response = routes.withLock({ $0[path] }) else {
+            return Response(status: 404, body: Data(#"{"errors":[{"code":"NOT_FOUND","message":"not scripted"}]}"#.utf8))
+        }
+        if method == "HEAD" {
+            response.headers.append(("Content-Length", "\(response.body.count)"))
+            response.body = Data()
+        }
+        return response
     }
 
     /// A factory for builds and plans: each call makes a transport onto this server.
@@ -53,7 +62,7 @@ final class ScriptedTransport: HTTPTransport {
     }
 
     func send(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
-        let scripted = server.response(for: request.url.path + (request.url.query.map { "?\($0)" } ?? ""))
+        let scripted = server.response(for: request.url.path + (request.url.query.map { "?\($0)" } ?? ""), method: request.method)
         let hex = SHA256.hash(data: scripted.body).map { String(format: "%02x", $0) }.joined()
         var memory = scripted.body
         if case .file(let path, let limit, let progress) = body, (200..<300).contains(scripted.status) {

@@ -1,0 +1,87 @@
+import Foundation
+import HTTP
+import Synchronization
+
+/// The build's one work queue: `workers` threads, each owning one transport and its clients
+/// (libcurl handles are never shared), taking work in the order it was submitted. Resolution
+/// and fetching both run on it, so connections, TLS sessions and registry tokens made while
+/// resolving are reused by the fetches. Idle workers wait on a condition; nothing polls.
+final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded by `condition`
+    /// One piece of work; it gets the worker's clients, or why the worker has none.
+    typealias Work = @Sendable (Result<ClientPool, HTTPError>) -> Void
+
+    private let condition = NSCondition()
+    private var queue: [Work] = []
+    private var head = 0
+    private var stopping = false
+    private var running = 0
+
+    init(workers: Int, makeTransport: @escaping TransportFactory) {
+        running = max(1, workers)
+        for _ in 0..<running {
+            Thread.detachNewThread { [self] in
+                let clients: Result<ClientPool, HTTPError>
+                do throws(HTTPError) { clients = .success(ClientPool(transport: try makeTransport())) } catch { clients = .failure(error) }
+                while let work = next() { work(clients) }
+                condition.withLock {
+                    running -= 1
+                    condition.broadcast()
+                }
+            }
+        }
+    }
+
+    func submit(_ work: @escaping Work) {
+        condition.withLock {
+            queue.append(work)
+            condition.signal()
+        }
+    }
+
+    /// The next piece of work, waiting for one; nil once the pool stops.
+    private func next() -> Work? {
+        condition.withLock {
+            while head == queue.count, !stopping { condition.wait() }
+            guard !stopping, head < queue.count else { return nil }
+            defer { head += 1 }
+            return queue[head]
+        }
+    }
+
+    /// Drops work not yet started and waits for the workers to finish what they are doing.
+    func shutdown() {
+        condition.withLock {
+            stopping = true
+            condition.broadcast()
+            while running > 0 { condition.wait() }
+            queue = []
+            head = 0
+        }
+    }
+
+    /// Runs `body` for each of `items` on the workers and returns the results in order.
+    func map<Item: Sendable, Outcome: Sendable>(_ items: [Item], _ body: @escaping @Sendable (Item, Result<ClientPool, HTTPError>) -> Outcome) -> [Outcome] {
+        let results = Results<Outcome>(count: items.count)
+        let group = DispatchGroup()
+        for (index, item) in items.enumerated() {
+            group.enter()
+            submit { clients in
+                results.set(index, body(item, clients))
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.all
+    }
+}
+
+/// Results filled in by workers, by index.
+private final class Results<Outcome: Sendable>: Sendable {
+    private let values: Mutex<[Outcome?]>
+
+    init(count: Int) { values = Mutex(Array(repeating: nil, count: count)) }
+
+    func set(_ index: Int, _ value: Outcome) { values.withLock { $0[index] = value } }
+
+    var all: [Outcome] { values.withLock { $0.compactMap { $0 } } }
+}
