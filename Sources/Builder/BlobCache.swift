@@ -82,10 +82,11 @@ public struct BlobCache: Sendable {
         }
     }
 
-    /// Writes a small file of the cache durably; a failure only means it is not kept (the
-    /// cache is an optimisation, and every read of it is verified).
-    private func store(_ data: Data, at path: String) {
-        try? DurableFile.write(data, to: path)
+    /// Writes a small file of the cache, whole or not at all; `flush` makes it durable (blobs),
+    /// records are not flushed (a torn one reads as missing and is made again). A failure only
+    /// means it is not kept: the cache is an optimisation, and every read of it is verified.
+    private func store(_ data: Data, at path: String, flush: Bool) {
+        try? DurableFile.write(data, to: path, flush: flush)
     }
 
     /// What identifies a bundle file this cache's builds wrote, and how it looked on disk.
@@ -121,7 +122,7 @@ public struct BlobCache: Sendable {
         let file = OutputRecordFile(record: record, size: now.size, modified: now.modified, inode: now.inode)
         try? FileManager.default.createDirectory(atPath: "\(root)/outputs", withIntermediateDirectories: true)
         guard let data = try? JSONEncoder().encode(file) else { return }
-        store(data, at: outputRecordPath(output))
+        store(data, at: outputRecordPath(output), flush: false)
     }
 
     /// Downloads a classic repository's chart into the cache unless it is there (known by the
@@ -142,7 +143,7 @@ public struct BlobCache: Sendable {
     /// Records how a chart request resolved, for `--offline` rebuilds.
     func record(_ artifact: ChartArtifact, key: String, requested: String?) {
         guard let data = try? JSONEncoder().encode(artifact) else { return }
-        store(data, at: resolutionPath(key: key, requested: requested))
+        store(data, at: resolutionPath(key: key, requested: requested), flush: false)
     }
 
     /// A recorded resolution whose blobs are all still in the cache.
@@ -164,6 +165,6 @@ extension BlobCache: SmallBlobStore {
     }
 
     public func keep(_ data: Data, for descriptor: Descriptor) {
-        store(data, at: blobPath(descriptor.digest))
+        store(data, at: blobPath(descriptor.digest), flush: true)
     }
 }

@@ -14,14 +14,16 @@ public enum DurableFile {
     }
 
     /// Writes `bytes` to `path` durably, with `mode` (set on creation, so a private key is never
-    /// readable by others, not even for a moment).
-    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644) throws(FileSystemError) {
+    /// readable by others, not even for a moment). `flush: false` keeps the all-or-nothing
+    /// rename but skips both fsyncs: only for records that are checked when read and simply
+    /// made again when missing or torn (the cache's notes on how requests resolved).
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, flush: Bool = true) throws(FileSystemError) {
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileSystemError(.writeFailed, "create", path: temporary) }
         do {
             try writeAll(fd, Array(bytes), path: temporary)
-            try sync(fd, path: temporary)
+            if flush { try sync(fd, path: temporary) }
         } catch {
             close(fd)
             unlink(temporary)
@@ -31,6 +33,14 @@ public enum DurableFile {
             let failure = FileSystemError(.writeFailed, "close", path: temporary)
             unlink(temporary)
             throw failure
+        }
+        guard flush else {
+            guard rename(temporary, path) == 0 else {
+                let failure = FileSystemError(.writeFailed, "rename into place", path: path)
+                unlink(temporary)
+                throw failure
+            }
+            return
         }
         try commit(temporary, to: path)
     }
