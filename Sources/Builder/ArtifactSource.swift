@@ -59,6 +59,7 @@ struct RepositoryChartSource: ArtifactSource {
         guard case .repository(let url, let chart) = job.source, let repository = job.repository else { throw OCIChartSource.mismatch(job) }
         let client = try clients.chartRepository(repository, credentials: job.credentials, cacheDir: cacheDir)
         let found = try client.resolve(chart: chart, version: job.chart.version)
+        found.warnings.forEach(warn)
         let size: Int64
         if let declared = try client.size(of: found) {
             size = declared

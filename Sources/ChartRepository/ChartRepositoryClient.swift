@@ -11,6 +11,8 @@ public struct RepositoryChart: Sendable {
     /// The archive's absolute URL.
     public var url: URL
     public var digest: OCI.Digest
+    /// What the user should know about the choice (several entries of equal precedence).
+    public var warnings: [String] = []
 }
 
 /// A client for one classic Helm chart repository (index.yaml over HTTP(S)): the index is
@@ -155,6 +157,9 @@ public final class ChartRepositoryClient {
     public func resolve(chart: String, version: String?) throws(RegistryError) -> RepositoryChart {
         let entries = try entries(of: chart)
         var chosen: IndexEntry?
+        var warnings: [String] = []
+        // As Helm's IndexFile.Get: an entry whose version is exactly the string wins; else the
+        // string is a constraint (the index's versions read leniently, so `v1.0.0` takes part).
         if let version, let exact = entries.first(where: { $0.version == version }) {
             chosen = exact
         } else {
@@ -168,8 +173,11 @@ public final class ChartRepositoryClient {
             } else {
                 constraint = .anyStable
             }
-            chosen = entries.compactMap { entry in SemanticVersion(entry.version).map { ($0, entry) } }
-                .filter { constraint.isSatisfied(by: $0.0) }.max { $0.0 < $1.0 }?.1
+            let candidates = entries.compactMap { entry in SemanticVersion(entry.version).map { (version: $0, text: entry.version) } }
+            if let choice = VersionSelection.highest(candidates, matching: constraint) {
+                chosen = entries.first { $0.version == choice.chosen }
+                if let warning = choice.tieWarning("\(url) \(chart)") { warnings.append(warning) }
+            }
         }
         guard let entry = chosen else {
             let near = ChartPuller.nearest(to: version ?? "", among: entries.map(\.version))
@@ -191,7 +199,7 @@ public final class ChartRepositoryClient {
             throw RegistryError(.unsupported, registry: host, reason: "the index gives no sha256 digest for \(chart) \(entry.version), so the archive cannot be verified",
                                 hint: "Regenerate the index with `helm repo index`, which records digests.")
         }
-        return RepositoryChart(repositoryURL: url, entry: entry, url: target, digest: digest)
+        return RepositoryChart(repositoryURL: url, entry: entry, url: target, digest: digest, warnings: warnings)
     }
 
     /// Downloads the archive into `directory` as `NAME-VERSION.tgz`, verified before it gets

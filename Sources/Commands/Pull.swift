@@ -85,6 +85,7 @@ extension Pull {
         tls.source = "command-line flags"
         let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: try registry.credentials(), transport: try CurlTransport(), cacheDir: BlobCache.defaultRoot())
         let found = try client.resolve(chart: reference, version: version)
+        found.warnings.forEach(Output.warn)
         try createDestination(source: repo)
         let (path, size) = try client.download(found, into: destination)
         if json {

@@ -57,21 +57,22 @@ public final class ChartPuller {
         self.store = store
     }
 
-    /// Resolves `reference` with an optional `version` (exact, or a semver constraint):
-    /// a digest pins the manifest; a tag or an exact version is looked up directly (with `+`
-    /// stored as `_`); a constraint or nothing picks the highest matching tag, stable only
-    /// unless the constraint names a pre-release.
+    /// Resolves `reference` with an optional `version` as Helm does: a digest pins the
+    /// manifest; a tag, or a version Helm's lenient parser reads as a version, is looked up as
+    /// that exact tag (with `+` stored as `_`); a constraint or nothing picks the highest
+    /// strict-semver tag that matches (Masterminds semver v3 rules, see `VersionConstraint`).
     public func resolve(_ reference: ChartReference, version: String?) throws(RegistryError) -> ResolvedChart {
-        let (lookup, requested) = try self.lookup(reference, version: version)
-        let fetched = try fetchManifest(reference, lookup: lookup, requested: requested)
+        var (lookup, requested, warnings) = try self.lookup(reference, version: version)
+        let fetched = try fetchManifest(reference, lookup: lookup, requested: requested, exact: reference.digest == nil && reference.tag == nil && version.map(Self.isExactVersion) == true)
         let manifest = try chartManifest(fetched, reference: reference)
-        var (chartLayer, warnings) = try chartLayer(of: manifest, reference: reference, digest: fetched.digest)
+        let (chartLayer, layerWarnings) = try chartLayer(of: manifest, reference: reference, digest: fetched.digest)
+        warnings += layerWarnings
         let provenance = manifest.layers.first { $0.mediaType == MediaType.helmProvenance }
         let config = try chartConfig(manifest.config, reference: reference, digest: fetched.digest)
-        if let requested, reference.digest == nil || reference.tag != nil || version != nil, config.version != requested {
+        if let requested, reference.digest == nil || reference.tag != nil || version != nil, !Self.sameVersion(config.version, requested) {
             throw RegistryError(
                 .versionMismatch, registry: client.registry,
-                reason: "\(reference.untagged):\(lookup) holds chart version \(config.version), not \(requested)",
+                reason: "\(Self.display(reference, lookup)) holds chart version \(config.version), not \(requested)",
                 hint: "k0s needs the chart's real version; push the chart under its own version tag.")
         }
         if config.name != reference.chartName {
@@ -83,11 +84,31 @@ public final class ChartPuller {
             warnings: warnings)
     }
 
-    /// What to ask the registry for (a digest, a tag, or the best tag for a constraint), and
-    /// the version that asks for, to check the chart against.
-    func lookup(_ reference: ChartReference, version: String?) throws(RegistryError) -> (lookup: String, requested: String?) {
+    /// Helm's rule for OCI: a `version` that Masterminds' lenient parser reads as a version
+    /// (`1.2.3`, `1.2`, `1`, `v1.0.0`, `01.2.3`, `1.0-1.2`) is looked up as that exact tag, with
+    /// no tag listing; anything else is a constraint.
+    public static func isExactVersion(_ version: String) -> Bool {
+        !version.isEmpty && SemanticVersion(version) != nil
+    }
+
+    /// `oci://host/repo@sha256:…` for a digest, `oci://host/repo:tag` for a tag.
+    static func display(_ reference: ChartReference, _ lookup: String) -> String {
+        "oci://\(reference.registry)/" + RegistryClient.display(repository: reference.repository, reference: lookup)
+    }
+
+    /// The chart's own version against the one asked for: equal as semver versions, and with
+    /// the same build metadata (`v1.0.0` asks for 1.0.0; `1.2.3+b.1` is not `1.2.3+b.2`).
+    static func sameVersion(_ actual: String, _ requested: String) -> Bool {
+        if actual == requested { return true }
+        guard let a = SemanticVersion(actual), let r = SemanticVersion(requested) else { return false }
+        return a == r && a.build == r.build
+    }
+
+    /// What to ask the registry for (a digest, a tag, or the best tag for a constraint), the
+    /// version that asks for (to check the chart against), and warnings about the choice.
+    func lookup(_ reference: ChartReference, version: String?) throws(RegistryError) -> (lookup: String, requested: String?, warnings: [String]) {
         if let digest = reference.digest {
-            return (digest.description, reference.tag.map(Self.version(fromTag:)) ?? version)
+            return (digest.description, reference.tag.map(Self.version(fromTag:)) ?? version, [])
         }
         if let tag = reference.tag {
             if let version, !version.isEmpty, version != Self.version(fromTag: tag) {
@@ -96,17 +117,27 @@ public final class ChartPuller {
                     reason: "the reference \(reference) names version \(Self.version(fromTag: tag)) but --version asks for \(version)",
                     hint: "Give the version once, either in the reference or with --version.")
             }
-            return (tag, Self.version(fromTag: tag))
+            return (tag, Self.version(fromTag: tag), [])
         }
-        if let version, SemanticVersion(strict: version) != nil {
-            return (Self.tag(fromVersion: version), version)
+        if let version, Self.isExactVersion(version) {
+            return (Self.tag(fromVersion: version), version, [])
         }
-        let best = try highestTag(reference, matching: version ?? "")
-        return (best, Self.version(fromTag: best))
+        let choice = try highestTag(reference, matching: version ?? "")
+        return (Self.tag(fromVersion: choice.chosen), choice.chosen, choice.tieWarning(reference.untagged).map { [$0] } ?? [])
     }
 
-    /// The tag of the highest version matching `constraintText` (empty: the highest stable).
-    func highestTag(_ reference: ChartReference, matching constraintText: String) throws(RegistryError) -> String {
+    /// The registry's tags that Helm considers: strict semver once `_` is read back as `+`
+    /// (so `v3.0.0` or `latest` take part in exact lookups only), as (version, version text).
+    func semverTags(_ reference: ChartReference) throws(RegistryError) -> (all: [String], versions: [(version: SemanticVersion, text: String)]) {
+        let tags = try client.tags(repository: reference.repository)
+        return (tags, tags.compactMap { tag in
+            let text = Self.version(fromTag: tag)
+            return SemanticVersion(strict: text).map { ($0, text) }
+        })
+    }
+
+    /// The highest version matching `constraintText` (empty: the highest stable).
+    func highestTag(_ reference: ChartReference, matching constraintText: String) throws(RegistryError) -> VersionChoice {
         let constraint: VersionConstraint
         if constraintText.isEmpty {
             constraint = .anyStable
@@ -118,13 +149,9 @@ public final class ChartPuller {
                 reason: "\"\(constraintText)\" is neither a version nor a version constraint",
                 hint: "Use an exact version (1.2.3) or a constraint such as ^1.2, ~1.2.0, >=1.0 <2.0 or 1.x.")
         }
-        let tags = try client.tags(repository: reference.repository)
-        let candidates = tags.compactMap { tag -> (SemanticVersion, String)? in
-            guard let v = SemanticVersion(Self.version(fromTag: tag)) else { return nil }
-            return (v, tag)
-        }
-        guard let best = candidates.filter({ constraint.isSatisfied(by: $0.0) }).max(by: { $0.0 < $1.0 }) else {
-            let available = candidates.map(\.0).sorted().suffix(8).map(\.description)
+        let (tags, candidates) = try semverTags(reference)
+        guard let choice = VersionSelection.highest(candidates, matching: constraint) else {
+            let available = candidates.map(\.version).sorted().suffix(8).map(\.description)
             throw RegistryError(
                 .noMatchingVersion, registry: client.registry,
                 reason: constraintText.isEmpty
@@ -132,20 +159,24 @@ public final class ChartPuller {
                     : "no version of \(reference.untagged) matches \"\(constraintText)\"",
                 hint: available.isEmpty ? "Push a chart with a semver version first." : "Available versions: \(available.joined(separator: ", ")).")
         }
-        return best.1
+        return choice
     }
 
-    /// The manifest; a missing version says which versions exist near it.
-    func fetchManifest(_ reference: ChartReference, lookup: String, requested: String?) throws(RegistryError) -> RegistryClient.FetchedManifest {
+    /// The manifest; a missing version says which versions exist near it and, for a version
+    /// looked up as an exact tag, which constraint gives what was probably meant.
+    func fetchManifest(_ reference: ChartReference, lookup: String, requested: String?, exact: Bool) throws(RegistryError) -> RegistryClient.FetchedManifest {
         do {
             return try client.manifest(repository: reference.repository, reference: lookup)
         } catch where error.code == .versionNotFound && reference.digest == nil {
-            let tags = (try? client.tags(repository: reference.repository)) ?? []
-            let near = Self.nearest(to: requested ?? lookup, among: tags.map(Self.version(fromTag:)))
-            throw RegistryError(
-                .versionNotFound, registry: client.registry,
-                reason: "\(reference.untagged) has no version \(requested ?? lookup)",
-                hint: near.isEmpty ? "The repository has no versions at all; check the path." : "Nearest available: \(near.joined(separator: ", ")).")
+            let tags = (try? semverTags(reference)) ?? (all: [], versions: [])
+            let asked = requested ?? lookup
+            let near = Self.nearest(to: asked, among: tags.versions.map(\.text))
+            var hint = near.isEmpty ? "The repository has no versions at all; check the path." : "Nearest available: \(near.joined(separator: ", "))."
+            if exact, let suggestion = VersionSelection.suggestedConstraint(for: asked), let constraint = VersionConstraint(suggestion),
+               let choice = VersionSelection.highest(tags.versions, matching: constraint) {
+                hint += " Helm looks \(asked) up as an exact tag; `version: \"\(suggestion)\"` would give \(choice.chosen)."
+            }
+            throw RegistryError(.versionNotFound, registry: client.registry, reason: "\(reference.untagged) has no version \(asked)", hint: hint)
         }
     }
 

@@ -111,10 +111,11 @@ public final class RegistryClient {
     /// Fetches the manifest for a tag or digest, checking its digest (against the reference
     /// when it is one, and against `Docker-Content-Digest` when the registry sends it).
     public func manifest(repository: String, reference: String) throws(RegistryError) -> FetchedManifest {
+        let shown = Self.display(repository: repository, reference: reference)
         let url = try endpoint("/v2/\(repository)/manifests/\(reference)")
         let response = try get(url, repository: repository, accept: MediaType.manifestAccept, body: .memory(limit: limits.manifestBytes))
         guard response.status == 200 else {
-            throw failure(response, what: "manifest \(reference) of \(repository)", repository: repository)
+            throw failure(response, what: "manifest \(shown)", repository: repository)
         }
         let digest = Digest(sha256Hex: response.sha256Hex)
         if let expected = Digest(reference), expected != digest {
@@ -126,14 +127,14 @@ public final class RegistryClient {
         if let header = response.header("Docker-Content-Digest"), let claimed = Digest(header), claimed.algorithm == "sha256", claimed != digest {
             throw RegistryError(
                 .digestMismatch, registry: registry,
-                reason: "manifest \(repository):\(reference) has digest \(digest) but the registry says \(claimed)",
+                reason: "manifest \(shown) has digest \(digest) but the registry says \(claimed)",
                 hint: "The registry or something in between altered it; do not use this registry until it is explained.")
         }
         struct Probe: Decodable { var mediaType: String?; var manifests: [Descriptor]?; var config: Descriptor? }
         let decoder = JSONDecoder()
         guard let probe = try? decoder.decode(Probe.self, from: response.body) else {
             throw RegistryError(
-                .badResponse, registry: registry, reason: "manifest \(repository):\(reference) is not valid JSON",
+                .badResponse, registry: registry, reason: "manifest \(shown) is not valid JSON",
                 hint: "Is \(registry) an OCI registry? Check the host and port.")
         }
         let mediaType = probe.mediaType ?? response.header("Content-Type") ?? MediaType.imageManifest
@@ -147,7 +148,7 @@ public final class RegistryClient {
         } catch {
             throw RegistryError(
                 .badResponse, registry: registry,
-                reason: "manifest \(repository):\(reference) (\(mediaType)) cannot be read: \(error)",
+                reason: "manifest \(shown) (\(mediaType)) cannot be read: \(error)",
                 hint: "The artifact is malformed; push it again.")
         }
     }

@@ -1,5 +1,9 @@
-/// A semantic version as Helm reads chart versions and tags (Masterminds semver, lenient:
-/// an optional leading `v`, and missing minor or patch read as 0).
+/// A semantic version as Helm reads chart versions and tags (Masterminds semver v3).
+/// Lenient (`NewVersion`): an optional leading lower-case `v`, missing minor or patch read
+/// as 0, leading zeros in the numbers allowed (`01.2.3`). Strict (`StrictNewVersion`, what
+/// Helm keeps of OCI tags): exactly `MAJOR.MINOR.PATCH[-pre][+build]`, no `v`, no leading
+/// zeros. Both: pre-release identifiers are alphanumerics and `-`, numeric ones without
+/// leading zeros; build identifiers alphanumerics and `-`; none empty.
 public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var major: UInt64
     public var minor: UInt64
@@ -36,7 +40,7 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
 
     private static func parse(_ text: String, requireFull: Bool) -> SemanticVersion? {
         var rest = Substring(text)
-        if !requireFull, rest.first == "v" || rest.first == "V" { rest = rest.dropFirst() }
+        if !requireFull, rest.first == "v" { rest = rest.dropFirst() }
         var build = ""
         if let plus = rest.firstIndex(of: "+") {
             build = String(rest[rest.index(after: plus)...])
@@ -88,6 +92,29 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         hasher.combine(prerelease)
     }
 
+    /// Orders versions of equal precedence by their build metadata (none first, then identifier
+    /// by identifier, numbers numerically), so that a choice among them never depends on the
+    /// order a registry lists them in.
+    public static func buildOrder(_ a: SemanticVersion, _ b: SemanticVersion) -> Bool {
+        if a != b { return a < b }
+        if a.build.isEmpty || b.build.isEmpty { return a.build.isEmpty && !b.build.isEmpty }
+        return identifiersPrecede(a.build.split(separator: ".").map(String.init), b.build.split(separator: ".").map(String.init))
+    }
+
+    /// Semver's rule for dot-separated identifiers: numbers numerically and before words,
+    /// words in ASCII order, a shorter list first when all else is equal.
+    static func identifiersPrecede(_ a: [String], _ b: [String]) -> Bool {
+        for (x, y) in zip(a, b) where x != y {
+            switch (UInt64(x), UInt64(y)) {
+            case let (m?, n?): return m < n
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return x < y
+            }
+        }
+        return a.count < b.count
+    }
+
     public static func < (a: SemanticVersion, b: SemanticVersion) -> Bool {
         if a.major != b.major { return a.major < b.major }
         if a.minor != b.minor { return a.minor < b.minor }
@@ -99,14 +126,6 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         case (false, true): return true
         case (false, false): break
         }
-        for (x, y) in zip(a.prerelease, b.prerelease) where x != y {
-            switch (UInt64(x), UInt64(y)) {
-            case let (m?, n?): return m < n
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return x < y
-            }
-        }
-        return a.prerelease.count < b.prerelease.count
+        return identifiersPrecede(a.prerelease, b.prerelease)
     }
 }

@@ -1,189 +1,136 @@
-/// A version constraint as Helm reads `--version` (Masterminds semver v3 rules):
-/// `1.2.3`, `=1.2`, `!=1.3.0`, `>1`, `>=1.0 <2.0` or `>=1.0, <2.0` (and), `^1.2` (same major),
-/// `~1.2.0` (same minor), `1.x` / `1.2.*` / `*` (wildcards), `1.0 - 1.4` (range), `a || b` (or).
+/// A version constraint read exactly as Helm reads `version` (Masterminds semver v3, the
+/// library Helm uses). The rules, as that library implements them:
 ///
-/// Pre-release versions match only a constraint that itself names a pre-release.
+/// - `a || b` is OR; inside an alternative, comparators separated by spaces or commas are AND.
+///   `1.2 - 1.4.5` (spaces around the dash) is `>= 1.2, <= 1.4.5`; `1.1-3` is a version with
+///   the pre-release `3`.
+/// - Operators: `=` (or none), `!=`, `>`, `<`, `>=` (`=>`), `<=` (`=<`), `~` (`~>`), `^`.
+///   A version may start with `v` and may leave out parts or write them `x`, `X` or `*`
+///   ("dirty"): `1` and `1.x` leave the minor free, `1.2` and `1.2.x` the patch, `*` all.
+/// - No operator (or `=`) on a dirty version means `~`: `1.2` is `>=1.2.0 <1.3.0`.
+/// - `~1.2.3`, `~1.2`: at least that, same major and minor. `~1`: same major. `~0.0.0` and
+///   `~*`: anything.
+/// - `^1.2.3`: at least that, same major. `^0.2.3`: same major and minor (0.2). `^0.0.3`:
+///   exactly that patch. `^0.0` is `<0.1.0`, `^0` is `<1.0.0`. A pre-release on the
+///   constraint (`^1.2.0-0`, `~1.2.4-0`) lowers the floor only: the major (or minor) must
+///   still be the constraint's, so `^1.2.0-0` never takes `2.0.0-rc.1`.
+/// - `>1` is `>=2.0.0` (a dirty `>` needs a higher free part), `>1.2` is `>=1.3.0`; `<1.2` is
+///   `<1.2.0`; `<=1.2` is `<=1.2.x`; `!=1.2` excludes every 1.2.x, `!=1.x` every 1.x.
+/// - Pre-releases: a version with a pre-release satisfies an alternative only when some
+///   comparator of that alternative carries a pre-release itself (`>=1.0.0-0 <2.0.0` takes
+///   `1.5.0-beta`; `>=1.0.0 <2.0.0` does not). `*` and no version at all mean every stable
+///   version.
+/// - Comparison is semver precedence: build metadata (`+build.7`) is ignored.
 public struct VersionConstraint: Sendable, CustomStringConvertible {
-    struct Bound: Sendable {
-        enum Op: Sendable { case eq, ne, gt, ge, lt, le }
+    struct Comparator: Sendable {
+        enum Op: String, Sendable { case equal, notEqual, greater, less, greaterOrEqual, lessOrEqual, tilde, caret }
         var op: Op
+        /// The version, with free parts as 0 (and the constraint's pre-release, if any).
         var version: SemanticVersion
+        /// Some part was left out or written as a wildcard.
+        var dirty: Bool
+        /// The minor (and so the patch) was free: `1`, `1.x`.
+        var minorDirty: Bool
+        /// Only the patch was free: `1.2`, `1.2.x`.
+        var patchDirty: Bool
     }
 
-    /// Alternatives (`||`), each a list of bounds that must all hold.
-    let alternatives: [[Bound]]
-    /// Whether any part names a pre-release, which lets pre-releases match.
-    let allowsPrerelease: Bool
+    /// Alternatives (`||`), each a list of comparators that must all hold.
+    let alternatives: [[Comparator]]
     public let description: String
 
     public init?(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return nil }
-        var alternatives: [[Bound]] = []
-        var allowsPrerelease = false
+        var alternatives: [[Comparator]] = []
         for alternative in trimmed.components(separatedBy: "||") {
-            var bounds: [Bound] = []
-            let tokens = Self.tokens(alternative)
-            guard !tokens.isEmpty else { return nil }
-            var index = 0
-            while index < tokens.count {
-                if index + 2 < tokens.count, tokens[index + 1] == "-" {
-                    // Hyphen range: "1.2 - 1.4.5" means >=1.2.0 <=1.4.5 (a partial upper end is a wildcard).
-                    guard let low = Self.partial(tokens[index]), let high = Self.partial(tokens[index + 2]) else { return nil }
-                    bounds.append(Bound(op: .ge, version: low.floor))
-                    if let ceiling = high.ceiling {
-                        bounds.append(Bound(op: .lt, version: ceiling))
-                    } else if !high.isAny {
-                        bounds.append(Bound(op: .le, version: high.floor))
-                    }
-                    allowsPrerelease = allowsPrerelease || low.floor.isPrerelease || high.floor.isPrerelease
-                    index += 3
-                    continue
-                }
-                guard let parsed = Self.bounds(for: tokens[index]) else { return nil }
-                bounds += parsed.bounds
-                allowsPrerelease = allowsPrerelease || parsed.prerelease
-                index += 1
-            }
-            alternatives.append(bounds)
+            guard let comparators = Self.comparators(alternative) else { return nil }
+            alternatives.append(comparators)
         }
         self.alternatives = alternatives
-        self.allowsPrerelease = allowsPrerelease
         self.description = trimmed
     }
 
-    /// "*": every stable version; what no `--version` means.
-    // "*" always parses (a wildcard with no bounds); SemanticVersionTests uses it throughout.
+    /// "*": every stable version; what no `version` means.
+    // "*" always parses (a wildcard with no bounds); VersionConstraintTests checks it.
     public static let anyStable = VersionConstraint("*")!
 
     public func isSatisfied(by version: SemanticVersion) -> Bool {
-        if version.isPrerelease && !allowsPrerelease { return false }
-        return alternatives.contains { bounds in
-            bounds.allSatisfy { bound in
-                switch bound.op {
-                case .eq: return version == bound.version
-                case .ne: return version != bound.version
-                case .gt: return version > bound.version
-                case .ge: return version >= bound.version
-                case .lt: return version < bound.version
-                case .le: return version <= bound.version
-                }
-            }
+        alternatives.contains { comparators in
+            let includesPrerelease = comparators.contains { $0.version.isPrerelease }
+            if version.isPrerelease && !includesPrerelease { return false }
+            return comparators.allSatisfy { $0.isSatisfied(by: version) }
         }
     }
 
+    /// One alternative's comparators; a range `a - b` becomes `>=a <=b`.
+    static func comparators(_ text: String) -> [Comparator]? {
+        let tokens = Self.tokens(text)
+        guard !tokens.isEmpty else { return nil }
+        var comparators: [Comparator] = []
+        var index = 0
+        while index < tokens.count {
+            if index + 2 < tokens.count, tokens[index + 1] == "-" {
+                guard let low = comparator(">=" + tokens[index]), let high = comparator("<=" + tokens[index + 2]) else { return nil }
+                comparators += [low, high]
+                index += 3
+                continue
+            }
+            guard let parsed = comparator(tokens[index]) else { return nil }
+            comparators.append(parsed)
+            index += 1
+        }
+        return comparators
+    }
+
+    static let operators: [(String, Comparator.Op)] = [
+        (">=", .greaterOrEqual), ("=>", .greaterOrEqual), ("<=", .lessOrEqual), ("=<", .lessOrEqual), ("!=", .notEqual),
+        ("~>", .tilde), ("=", .equal), (">", .greater), ("<", .less), ("~", .tilde), ("^", .caret),
+    ]
+
     /// Splits on spaces and commas, gluing an operator written apart from its version (">= 1.0").
-    private static func tokens(_ text: String) -> [String] {
+    static func tokens(_ text: String) -> [String] {
         let raw = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
         var result: [String] = []
         var pendingOperator = ""
         for token in raw {
-            if ["=", "!=", ">", ">=", "<", "<=", "~", "~>", "^"].contains(token) {
+            if operators.contains(where: { $0.0 == token }) {
+                guard pendingOperator.isEmpty else { return [] }
                 pendingOperator = token
                 continue
             }
             result.append(pendingOperator + token)
             pendingOperator = ""
         }
-        return result
+        return pendingOperator.isEmpty ? result : []
     }
 
-    /// A version with possibly missing or wildcard parts, like `1`, `1.2`, `1.x`, `*`.
-    struct Partial {
-        var floor: SemanticVersion
-        /// The first version above the wildcard's range, or nil when nothing was wild.
-        var ceiling: SemanticVersion?
-        var isAny: Bool
-        /// How many numeric parts were written (1 to 3).
-        var given: Int
-    }
-
-    static func partial(_ text: String) -> Partial? {
-        var text = Substring(text)
-        if text.first == "v" || text.first == "V" { text = text.dropFirst() }
-        if text == "*" || text == "x" || text == "X" || text.isEmpty {
-            return Partial(floor: SemanticVersion(major: 0, minor: 0, patch: 0), ceiling: nil, isAny: true, given: 0)
-        }
-        // Split off pre-release/build from the numeric core.
+    /// One comparator: an operator, then a version whose parts may be left out or wild.
+    static func comparator(_ token: String) -> Comparator? {
+        let (prefix, op) = operators.first { token.hasPrefix($0.0) } ?? ("", .equal)
+        var text = Substring(token.dropFirst(prefix.count))
+        if text.first == "v" { text = text.dropFirst() }
         let coreEnd = text.firstIndex(where: { $0 == "-" || $0 == "+" }) ?? text.endIndex
-        let core = text[..<coreEnd]
-        let suffix = text[coreEnd...]
-        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
+        var suffix = text[coreEnd...]
+        if let plus = suffix.firstIndex(of: "+") {
+            guard SemanticVersion("0.0.0" + suffix) != nil else { return nil }
+            suffix = suffix[..<plus]
+        }
+        let parts = text[..<coreEnd].split(separator: ".", omittingEmptySubsequences: false)
         guard (1...3).contains(parts.count) else { return nil }
-        var numbers: [UInt64] = []
+        func isWild(_ part: Substring) -> Bool { part == "x" || part == "X" || part == "*" }
+        var numbers: [String] = []
         var wild = false
         for part in parts {
-            if part == "x" || part == "X" || part == "*" {
-                wild = true
-                continue
-            }
-            // Nothing numeric may follow a wildcard ("1.x.3" is not a version).
-            guard !wild, let n = UInt64(part) else { return nil }
-            numbers.append(n)
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "x" || $0 == "X" || $0 == "*") }) else { return nil }
+            wild = wild || isWild(part)
+            if wild { continue }  // what follows a wildcard is free too ("1.x.3" is 1.x)
+            guard part.allSatisfy({ $0.isNumber }) else { return nil }
+            numbers.append(String(part))
         }
-        if numbers.isEmpty {
-            return Partial(floor: SemanticVersion(major: 0, minor: 0, patch: 0), ceiling: nil, isAny: true, given: 0)
-        }
-        let full = numbers + Array(repeating: 0, count: 3 - numbers.count)
-        guard let floor = SemanticVersion("\(full[0]).\(full[1]).\(full[2])\(suffix)") else { return nil }
-        var ceiling: SemanticVersion?
-        switch numbers.count {
-        case 1: ceiling = SemanticVersion(major: full[0] + 1, minor: 0, patch: 0)
-        case 2: ceiling = SemanticVersion(major: full[0], minor: full[1] + 1, patch: 0)
-        default: ceiling = nil
-        }
-        return Partial(floor: floor, ceiling: ceiling, isAny: false, given: numbers.count)
-    }
-
-    private static func bounds(for token: String) -> (bounds: [Bound], prerelease: Bool)? {
-        let operators = ["!=", ">=", "<=", "~>", "=", ">", "<", "~", "^"]
-        let op = operators.first { token.hasPrefix($0) } ?? ""
-        guard let p = partial(String(token.dropFirst(op.count))) else { return nil }
-        let pre = p.floor.isPrerelease
-        let v = p.floor
-        switch op {
-        case "", "=":
-            if p.isAny { return ([Bound(op: .ge, version: v)], pre) }
-            if let ceiling = p.ceiling { return ([Bound(op: .ge, version: v), Bound(op: .lt, version: ceiling)], pre) }
-            return ([Bound(op: .eq, version: v)], pre)
-        case "!=":
-            if p.isAny { return ([Bound(op: .lt, version: v)], pre) }
-            // "!=1.2" (a wildcard) would need an OR inside an AND; only exact versions are accepted.
-            if p.ceiling != nil { return nil }
-            return ([Bound(op: .ne, version: v)], pre)
-        case ">":
-            if p.isAny { return nil }
-            if let ceiling = p.ceiling { return ([Bound(op: .ge, version: ceiling)], pre) }
-            return ([Bound(op: .gt, version: v)], pre)
-        case ">=":
-            return ([Bound(op: .ge, version: v)], pre)
-        case "<":
-            return ([Bound(op: .lt, version: v)], pre)
-        case "<=":
-            if p.isAny { return ([Bound(op: .ge, version: v)], pre) }
-            if let ceiling = p.ceiling { return ([Bound(op: .lt, version: ceiling)], pre) }
-            return ([Bound(op: .le, version: v)], pre)
-        case "~", "~>":
-            // ~1.2.3 and ~1.2: same major and minor; ~1: same major.
-            if p.isAny { return ([Bound(op: .ge, version: v)], pre) }
-            let upper = p.given == 1
-                ? SemanticVersion(major: v.major + 1, minor: 0, patch: 0)
-                : SemanticVersion(major: v.major, minor: v.minor + 1, patch: 0)
-            return ([Bound(op: .ge, version: v), Bound(op: .lt, version: upper)], pre)
-        case "^":
-            // ^1.2.3: same major; ^0.2.3: same minor; ^0.0.3: that patch; ^0 and ^0.0 widen to what was given.
-            if p.isAny { return ([Bound(op: .ge, version: v)], pre) }
-            let upper: SemanticVersion
-            if v.major > 0 || p.given == 1 {
-                upper = SemanticVersion(major: v.major + 1, minor: 0, patch: 0)
-            } else if v.minor > 0 || p.given == 2 {
-                upper = SemanticVersion(major: 0, minor: v.minor + 1, patch: 0)
-            } else {
-                upper = SemanticVersion(major: 0, minor: 0, patch: v.patch + 1)
-            }
-            return ([Bound(op: .ge, version: v), Bound(op: .lt, version: upper)], pre)
-        default:
-            return nil
-        }
+        let minorDirty = numbers.count == 1, patchDirty = numbers.count == 2
+        let core = (numbers + Array(repeating: "0", count: 3 - numbers.count)).joined(separator: ".")
+        guard let version = SemanticVersion(core + suffix) else { return nil }
+        return Comparator(op: op, version: version, dirty: numbers.count < 3, minorDirty: minorDirty, patchDirty: patchDirty)
     }
 }

@@ -1,0 +1,45 @@
+/// Picking a version among a registry's tags or an index's entries, the way Helm does, and
+/// deterministically where Helm is not: of versions of equal precedence (differing only in
+/// build metadata, like `1.2.3+build.7` and `1.2.3+build.10`) the one with the highest build
+/// metadata is taken, whatever order they were listed in, and a warning names them all.
+public struct VersionChoice: Sendable {
+    /// The chosen candidate's own text (a tag, or an index entry's version).
+    public var chosen: String
+    public var version: SemanticVersion
+    /// Every candidate of the chosen version's precedence, in order, when there are several.
+    public var ties: [String]
+
+    /// Says that several versions had the chosen one's precedence, and how to pin one.
+    public func tieWarning(_ subject: String) -> String? {
+        guard ties.count > 1 else { return nil }
+        return "\(subject): \(ties.joined(separator: ", ")) have equal precedence (they differ only in build metadata); took \(version.original), the highest build. Pin one with version: \(version.original)"
+    }
+}
+
+public enum VersionSelection {
+    /// The highest candidate satisfying `constraint`; candidates are (version, text) pairs.
+    public static func highest(_ candidates: [(version: SemanticVersion, text: String)], matching constraint: VersionConstraint) -> VersionChoice? {
+        let matching = candidates.filter { constraint.isSatisfied(by: $0.version) }
+        guard let best = matching.max(by: { SemanticVersion.buildOrder($0.version, $1.version) || (!SemanticVersion.buildOrder($1.version, $0.version) && $0.text < $1.text) }) else {
+            return nil
+        }
+        let ties = matching.filter { $0.version == best.version }
+            .sorted { SemanticVersion.buildOrder($0.version, $1.version) || (!SemanticVersion.buildOrder($1.version, $0.version) && $0.text < $1.text) }
+            .map(\.text)
+        return VersionChoice(chosen: best.text, version: best.version, ties: Array(Set(ties)).count > 1 ? ties : [])
+    }
+
+    /// For a version Helm would look up as an exact tag but that is not there (`1.2`, `1`):
+    /// the constraint the user probably meant, if it is a different string.
+    public static func suggestedConstraint(for requested: String) -> String? {
+        var core = Substring(requested)
+        if core.first == "v" { core = core.dropFirst() }
+        let numeric = core.prefix { $0.isNumber || $0 == "." }
+        guard numeric.count == core.count else { return nil }
+        switch numeric.split(separator: ".", omittingEmptySubsequences: false).count {
+        case 1: return "^\(numeric)"
+        case 2: return "~\(numeric)"
+        default: return SemanticVersion(requested).map { "\($0.major).\($0.minor).\($0.patch)" }.flatMap { $0 == requested ? nil : $0 }
+        }
+    }
+}
