@@ -113,6 +113,10 @@ extension Assembler {
                 guard let blob = assembler.blobs[file.path], let chart = assembler.layout.bundled[blob.chart] else { continue }
                 if try !add(file.path, blob: blob, chart: chart, writer: writer) { return true }
             }
+            // Blobs were copied once verified; their cache entries must also have been stored.
+            for (index, task) in fetches.tasks.enumerated() where problems.isEmpty {
+                if let problem = fetcher.waitUntilDone(index) { problems.append(problem.about(task.job.chart.name)) }
+            }
             if !problems.isEmpty { throw BuildError(problems) }
             try writer.close()
             return false
@@ -140,14 +144,13 @@ extension Assembler {
                     return true
                 case .retried:
                     return false
-                case .copied:
-                    break
-                }
-                if blob.isChart {
-                    downloaded.insert(blob.chart)
-                    if let problem = Builder.checkComplete(source, bundled: chart) {
-                        problems.append(problem)
-                        return true
+                case .copied(let file):
+                    if blob.isChart {
+                        downloaded.insert(blob.chart)
+                        if let problem = Builder.checkComplete(file.path, bundled: chart) {
+                            problems.append(problem)
+                            return true
+                        }
                     }
                 }
             } else {

@@ -52,8 +52,10 @@ public struct BlobCache: Sendable {
 
     /// Has `download` fetch a blob into the cache unless it is there; returns whether it was
     /// already cached. `download` writes (and verifies) a temporary file beside the blob's
-    /// place; `progress` hears that file's path and how much of it is written.
+    /// place; `progress` hears that file's path and how much of it is written; `verified` hears
+    /// that every byte arrived and matched, before the file is flushed and named.
     func ensure(_ descriptor: Descriptor, origin: String, progress: (@Sendable (String, FileProgress) -> Void)? = nil,
+                verified: (() -> Void)? = nil,
                 download: (String, (@Sendable (FileProgress) -> Void)?) throws -> Void) throws -> Bool {
         if contains(descriptor.digest, size: descriptor.size) { return true }
         let temporary = DurableFile.temporaryPath(for: blobPath(descriptor.digest))
@@ -67,6 +69,7 @@ public struct BlobCache: Sendable {
             unlink(temporary)  // gone already when the download removed it; its own error is the one to report
             throw error
         }
+        verified?()
         try moveIntoPlace(temporary, as: descriptor.digest, registry: origin)
         return false
     }

@@ -13,6 +13,8 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
         var partial: String?
         var attempt = 0
         var bytes: Int64 = 0
+        /// Every byte arrived and matched the digest; the cache is still flushing and naming it.
+        var verified = false
         var done = false
         var problem: BuildError.Problem?
     }
@@ -43,7 +45,7 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
                     state.attempt = progress.attempt
                     state.bytes = progress.bytes
                 }
-            }, download: { path, progress in
+            }, verified: { [self] in update(index) { $0.verified = true } }, download: { path, progress in
                 try source.fetch(task.descriptor, of: task.artifact, job: task.job, clients: clients, cacheDir: cache.root, to: path, progress: progress)
             })
         } catch {
@@ -72,8 +74,9 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
 
     /// What copying a blob into the archive came to.
     enum StreamResult {
-        /// Every byte copied, all from the one transfer attempt whose digest the transport verified.
-        case copied
+        /// Every byte copied, all from the one transfer attempt whose digest the transport verified;
+        /// `file` is a path that reads those bytes now (the download may not be named in the cache yet).
+        case copied(file: ReadableBlob)
         /// The transfer failed.
         case problem(BuildError.Problem)
         /// The transfer was retried after bytes had been copied: the archive must be written again.
@@ -91,18 +94,20 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
         try writer.begin(entry, size: descriptor.size)
         while true {
             let now = wait(index) { state in
-                state.done || state.problem != nil || (attempt != nil && state.attempt != attempt)
+                state.done || state.verified || state.problem != nil || (attempt != nil && state.attempt != attempt)
                     || (state.partial != nil && state.bytes > follower.offset)
             }
             if let problem = now.problem { return .problem(problem) }
             if let attempt, now.attempt != attempt { return .retried }
             if !now.done, attempt == nil { attempt = now.attempt }
-            if let failure = try follower.copy(upTo: now.done ? descriptor.size : now.bytes, from: now.done ? nil : now.partial, into: writer) {
+            // Once verified, the bundle need not wait for the cache's fsync: the bytes are final.
+            let complete = now.done || now.verified
+            if let failure = try follower.copy(upTo: complete ? descriptor.size : now.bytes, from: now.done ? nil : now.partial, into: writer) {
                 // A download that failed verification removes its file: its own error says more.
                 if let problem = waitUntilDone(index) { return .problem(problem) }
                 return .problem(BuildError.Problem(code: .pullFailed, subject: entry, message: failure))
             }
-            if now.done { break }
+            if complete { break }
         }
         if let attempt, wait(index, until: { _ in true }).attempt != attempt { return .retried }
         guard follower.offset == descriptor.size else {
@@ -110,7 +115,7 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
                                                message: "only \(follower.offset) of \(descriptor.size) bytes of \(descriptor.digest) could be read back from \(cachePath)",
                                                hint: "Check the cache folder's disk, then build again."))
         }
-        return .copied
+        return .copied(file: ReadableBlob(descriptor: follower.duplicate(), fallback: cachePath))
     }
 
     /// Waits until task `index` is finished (without copying it anywhere); returns its problem.
@@ -137,6 +142,7 @@ struct BlobFollower {
     /// Copies bytes up to `available` into `writer`; `partial` is the file being written, nil
     /// once the blob is in the cache. Returns a problem when the bytes cannot be read back.
     mutating func copy(upTo available: Int64, from partial: String?, into writer: ArchiveWriter) throws -> String? {
+        guard offset < available else { return nil }
         if fd < 0 || (partial == nil && !openedCache && offset < available) {
             if fd >= 0 { Glibc.close(fd) }
             var path = partial ?? cachePath
@@ -162,9 +168,28 @@ struct BlobFollower {
         return nil
     }
 
+    /// A second descriptor onto the bytes read, which stays valid when the file is renamed.
+    func duplicate() -> Int32 { fd >= 0 ? dup(fd) : -1 }
+
     mutating func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
         buffer.deallocate()
     }
+}
+
+/// A blob just copied into the bundle, readable by path while the cache may still be flushing
+/// and naming it: through the descriptor the copy read (`/proc/self/fd/N`), else the cache.
+final class ReadableBlob {
+    let descriptor: Int32
+    let fallback: String
+
+    init(descriptor: Int32, fallback: String) {
+        self.descriptor = descriptor
+        self.fallback = fallback
+    }
+
+    var path: String { descriptor >= 0 ? "/proc/self/fd/\(descriptor)" : fallback }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
 }
