@@ -18,6 +18,13 @@ protocol ArtifactSource: Sendable {
                to path: String, progress: (@Sendable (FileProgress) -> Void)?) throws
 }
 
+extension Builder.PullJob.Source {
+    var isRepository: Bool {
+        if case .repository = self { return true }
+        return false
+    }
+}
+
 extension Builder.PullJob {
     /// The source that serves this job.
     var artifactSource: any ArtifactSource {
@@ -55,6 +62,9 @@ struct OCIChartSource: ArtifactSource {
 /// until the fetch. A server that gives no size for HEAD has the archive fetched while
 /// resolving instead (into the cache, so the fetch finds it there).
 struct RepositoryChartSource: ArtifactSource {
+    /// False for `plan`, which downloads no chart bodies: an unsized archive stays unsized (0).
+    var fetchWhenUnsized = true
+
     func resolve(_ job: Builder.PullJob, clients: ClientPool, cacheDir: String, warn: (String) -> Void) throws -> ChartArtifact {
         guard case .repository(let url, let chart) = job.source, let repository = job.repository else { throw OCIChartSource.mismatch(job) }
         let client = try clients.chartRepository(repository, credentials: job.credentials, cacheDir: cacheDir)
@@ -63,6 +73,8 @@ struct RepositoryChartSource: ArtifactSource {
         let size: Int64
         if let declared = try client.size(of: found) {
             size = declared
+        } else if !fetchWhenUnsized {
+            size = 0
         } else {
             size = try BlobCache(root: cacheDir).ensure(found, client: client).size
         }

@@ -69,10 +69,10 @@ struct Assembler {
             pass.streaming = false
         }
         do {
-            try DurableFile.syncFile(temporary)
+            try DurableFile.flushTemporary(temporary)
             try DurableFile.commit(temporary, to: options.output)
         } catch {
-            throw BuildError(.output, options.output, "cannot move the finished bundle into place: \(error.reason)", hint: error.hint)
+            throw BuildError(.output, options.output, "cannot finish writing the bundle (\(error.operation)): \(error.reason)", hint: error.hint)
         }
         return pass.downloaded
     }

@@ -42,11 +42,24 @@ public struct BlobCache: Sendable {
     /// Creates the folders; the error names the cache folder.
     func prepare() throws(BuildError) {
         do {
-            for sub in ["blobs/sha256", "resolutions", "tmp"] {
+            for sub in ["blobs/sha256", "resolutions"] {
                 try FileManager.default.createDirectory(atPath: "\(root)/\(sub)", withIntermediateDirectories: true)
             }
+            removeStalePartials()
         } catch {
             throw BuildError(.output, root, "cannot create the cache folder: \(error.localizedDescription). Choose another with --cache-dir or BUNDLE_CACHE_DIR.")
+        }
+    }
+
+    /// Removes downloads a killed build left beside the blobs (`.HEX.PID.N.partial`), once they
+    /// are an hour old, so a build running at the same time keeps its own.
+    func removeStalePartials(now: Date = Date()) {
+        let folder = "\(root)/blobs/sha256"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            let path = folder + "/" + name
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > 3600 else { continue }
+            try? DurableFile.remove(path)  // only space is at stake; the next build tries again
         }
     }
 
@@ -78,7 +91,7 @@ public struct BlobCache: Sendable {
     /// crash never leaves a cache entry whose bytes do not match its name.
     private func moveIntoPlace(_ temporary: String, as digest: Digest, registry: String) throws(RegistryError) {
         do {
-            try DurableFile.syncFile(temporary)
+            try DurableFile.flushTemporary(temporary)
             try DurableFile.commit(temporary, to: blobPath(digest))
         } catch {
             throw RegistryError(.localFile, registry: registry, reason: "cannot store \(digest) in the cache \(root): \(error.reason)", hint: "Check the cache folder's space and permissions.")

@@ -5,13 +5,15 @@ import Diagnostics
 /// code and class, so `--json` says `certificateUntrusted`, not a generic build failure.
 public struct BuildError: ToolError {
     public enum Code: String, ErrorCodeSet {
-        case config, unsupportedChart, pullFailed, notInCache, unvendoredDependencies, certificate, signing, output, cacheCorrupt
+        case config, unsupportedChart, pullFailed, notInCache, unvendoredDependencies, certificate, output, cacheCorrupt
+        /// A blob this build downloaded cannot be read back from the cache folder.
+        case cacheUnreadable
 
         public var errorClass: ErrorClass {
             switch self {
-            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .signing: return .input
+            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate: return .input
             case .pullFailed: return .remote
-            case .output: return .local
+            case .output, .cacheUnreadable: return .local
             case .cacheCorrupt: return .integrity
             }
         }

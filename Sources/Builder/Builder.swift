@@ -1,7 +1,5 @@
 import Archive
 import BundleFormat
-import ChartRepository
-import Crypto
 import Foundation
 import HTTP
 import K0sConfig

@@ -105,13 +105,13 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
             if let failure = try follower.copy(upTo: complete ? descriptor.size : now.bytes, from: now.done ? nil : now.partial, into: writer) {
                 // A download that failed verification removes its file: its own error says more.
                 if let problem = waitUntilDone(index) { return .problem(problem) }
-                return .problem(BuildError.Problem(code: .pullFailed, subject: entry, message: failure))
+                return .problem(BuildError.Problem(code: .cacheUnreadable, subject: entry, message: failure))
             }
             if complete { break }
         }
         if let attempt, wait(index, until: { _ in true }).attempt != attempt { return .retried }
         guard follower.offset == descriptor.size else {
-            return .problem(BuildError.Problem(code: .pullFailed, subject: entry,
+            return .problem(BuildError.Problem(code: .cacheUnreadable, subject: entry,
                                                message: "only \(follower.offset) of \(descriptor.size) bytes of \(descriptor.digest) could be read back from \(cachePath)",
                                                hint: "Check the cache folder's disk, then build again."))
         }
@@ -161,6 +161,7 @@ struct BlobFollower {
         while offset < available {
             let n = pread(fd, buffer.baseAddress, min(buffer.count, Int(available - offset)), off_t(offset))
             if n < 0, errno == EINTR { continue }
+            if n < 0 { return "reading \(cachePath) back failed: \(String(cString: strerror(errno))); check the cache folder's disk, then build again" }
             guard n > 0 else { break }
             try writer.write(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
             offset += Int64(n)

@@ -72,11 +72,12 @@ public final class Planner {
             }
         }
         do {
-            let resolved = try job.artifactSource.resolve(job, clients: clients, cacheDir: cache.root, warn: warn)
+            let source: any ArtifactSource = job.source.isRepository ? RepositoryChartSource(fetchWhenUnsized: false) : job.artifactSource
+            let resolved = try source.resolve(job, clients: clients, cacheDir: cache.root, warn: warn)
             row.resolved = resolved.version
             row.manifestDigest = resolved.manifestDigest?.description
             row.chartDigest = resolved.chart.digest.description
-            row.chartSize = resolved.chart.size
+            row.chartSize = resolved.chart.size > 0 || resolved.download == nil ? resolved.chart.size : nil
             row.auth = try authentication(of: job, credentialSource: credentialSource)
         } catch {
             row.problems.append((error as? any ToolError)?.report ?? BuildError.Problem(wrapping: error, subject: chart.name).report)

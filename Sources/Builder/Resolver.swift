@@ -1,4 +1,3 @@
-import ChartRepository
 import Foundation
 import HTTP
 import K0sConfig

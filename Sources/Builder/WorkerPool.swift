@@ -31,12 +31,20 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
         }
     }
 
+    /// Work submitted after `shutdown` (or dropped by it) runs at once, told it was cancelled,
+    /// so that nobody waits for it.
     func submit(_ work: @escaping Work) {
-        condition.withLock {
+        let accepted = condition.withLock {
+            guard !stopping else { return false }
             queue.append(work)
             condition.signal()
+            return true
         }
+        if !accepted { work(.failure(Self.cancelled)) }
     }
+
+    static let cancelled = HTTPError(.transportSetupFailed, host: "bundle", reason: "the build stopped before this transfer began",
+                                     hint: "Another problem ended the build; see the errors before this one.")
 
     /// The next piece of work, waiting for one; nil once the pool stops.
     private func next() -> Work? {
@@ -50,13 +58,14 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
 
     /// Drops work not yet started and waits for the workers to finish what they are doing.
     func shutdown() {
-        condition.withLock {
+        let dropped: [Work] = condition.withLock {
             stopping = true
             condition.broadcast()
             while running > 0 { condition.wait() }
-            queue = []
-            head = 0
+            defer { queue = []; head = 0 }
+            return Array(queue[head...])
         }
+        for work in dropped { work(.failure(Self.cancelled)) }
     }
 
     /// Runs `body` for each of `items` on the workers and returns the results in order.

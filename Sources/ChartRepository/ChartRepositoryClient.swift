@@ -125,7 +125,7 @@ public final class ChartRepositoryClient {
         do {
             // The validators are dropped first, so a crash between the two writes means a fresh fetch, never a stale 304.
             try DurableFile.remove(metaPath)
-            try DurableFile.syncFile(temporary)
+            try DurableFile.flushTemporary(temporary)
             try DurableFile.commit(temporary, to: path)
         } catch {
             throw RegistryError(.localFile, registry: host, reason: "cannot store the index in \(folder): \(error.reason)", hint: "Check the cache folder's space and permissions.")
@@ -158,21 +158,22 @@ public final class ChartRepositoryClient {
         let entries = try entries(of: chart)
         var chosen: IndexEntry?
         var warnings: [String] = []
-        // As Helm's IndexFile.Get: an entry whose version is exactly the string wins; else the
-        // string is a constraint (the index's versions read leniently, so `v1.0.0` takes part).
+        // As Helm's IndexFile.Get: the string must be a constraint; an entry whose version is
+        // exactly the string wins; else the highest entry the constraint takes (the index's
+        // versions read leniently, so `v1.0.0` takes part).
+        let constraint: VersionConstraint
+        if let version, !version.isEmpty {
+            guard let parsed = VersionConstraint(version) else {
+                throw RegistryError(.invalidReference, registry: host, reason: "\"\(version)\" is neither a version nor a version constraint",
+                                    hint: "Use an exact version (1.2.3) or a constraint such as ^1.2, ~1.2.0, >=1.0 <2.0 or 1.x.")
+            }
+            constraint = parsed
+        } else {
+            constraint = .anyStable
+        }
         if let version, let exact = entries.first(where: { $0.version == version }) {
             chosen = exact
         } else {
-            let constraint: VersionConstraint
-            if let version, !version.isEmpty {
-                guard let parsed = VersionConstraint(version) else {
-                    throw RegistryError(.invalidReference, registry: host, reason: "\"\(version)\" is neither a version nor a version constraint",
-                                        hint: "Use an exact version (1.2.3) or a constraint such as ^1.2, ~1.2.0, >=1.0 <2.0 or 1.x.")
-                }
-                constraint = parsed
-            } else {
-                constraint = .anyStable
-            }
             let candidates = entries.compactMap { entry in SemanticVersion(entry.version).map { (version: $0, text: entry.version) } }
             if let choice = VersionSelection.highest(candidates, matching: constraint) {
                 chosen = entries.first { $0.version == choice.chosen }
@@ -213,11 +214,11 @@ public final class ChartRepositoryClient {
     }
 
     /// The archive's size, from a HEAD request's Content-Length; nil when the server does not
-    /// say (no HEAD, or no length), so that the caller downloads it to learn it.
+    /// say (any answer but 200, or no length: some storage refuses HEAD on presigned URLs), so
+    /// that the caller downloads it to learn it, and a real failure is reported by that GET.
     public func size(of chart: RepositoryChart) throws(RegistryError) -> Int64? {
         let response = try send(chart.url, method: "HEAD", body: .memory(limit: 0))
-        if [405, 501].contains(response.status) { return nil }
-        guard response.status == 200 else { throw failure(response, what: chart.url.path) }
+        guard response.status == 200 else { return nil }
         return response.header("Content-Length").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Diagnostics
 import Foundation
 
@@ -24,6 +25,8 @@ enum Output {
     struct Failure: Encodable {
         var error: ErrorReport
         var ok: Bool?
+        /// Every problem, when there are several (a build reports all it found at once).
+        var problems: [ErrorReport]?
     }
 
     /// Runs `body`, reporting any error the tool raises the one way every command does: the
@@ -40,7 +43,8 @@ enum Output {
     /// Reports `error` and exits with its class's status.
     static func fail(_ error: any ToolError, json: Bool, ok: Bool? = nil) throws -> Never {
         self.error(error.message)
-        if json { print(try Output.json(Failure(error: error.report, ok: ok))) }
+        let problems = (error as? BuildError).flatMap { $0.problems.count > 1 ? $0.problems.map(\.report) : nil }
+        if json { print(try Output.json(Failure(error: error.report, ok: ok, problems: problems))) }
         throw ExitCode(error.errorClass.exitStatus)
     }
 }

@@ -20,7 +20,10 @@ public enum DurableFile {
     public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, flush: Bool = true) throws(FileSystemError) {
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw FileSystemError(.writeFailed, "create", path: temporary) }
+        guard fd >= 0 else {
+            throw FileSystemError(.writeFailed, "create", path: path,
+                                  reason: "cannot create its temporary file \(split(temporary).name): \(String(cString: strerror(errno)))")
+        }
         do {
             try writeAll(fd, Array(bytes), path: temporary)
             if flush { try sync(fd, path: temporary) }
@@ -59,13 +62,14 @@ public enum DurableFile {
             unlink(temporary)
             throw error
         }
-        try syncFile(temporary)
+        try flushTemporary(temporary)
         try commit(temporary, to: path)
         return result
     }
 
-    /// Flushes a file that was written by someone else (libcurl, libarchive) to disk.
-    public static func syncFile(_ path: String) throws(FileSystemError) {
+    /// Flushes a temporary file that someone else wrote (libcurl, libarchive) before `commit`;
+    /// when that fails the temporary file is removed, since it will never get its name.
+    public static func flushTemporary(_ path: String) throws(FileSystemError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let failure = FileSystemError(.writeFailed, "open for fsync", path: path)

@@ -7,12 +7,8 @@ public struct FileSystemError: CodedError {
     public enum Code: String, ErrorCodeSet {
         /// A file or folder cannot be created, written, flushed or renamed.
         case writeFailed
-        /// A file cannot be opened or read.
-        case readFailed
         /// A file cannot be removed.
         case removeFailed
-        /// Free space cannot be determined, or is not enough.
-        case notEnoughSpace
 
         public var errorClass: ErrorClass { .local }
     }

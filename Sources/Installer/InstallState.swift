@@ -78,7 +78,12 @@ struct InstallState {
     /// Removes what an install killed midway left aside: staging folders and temporary files
     /// (never under a final name). Called with the lock held; what cannot be removed now is
     /// left for the next install (it never has a final name, so nothing reads it).
-    func removeStaleStaging(configOut: String) {
+    func removeStaleStaging(configOut: String, placedFolders: [String] = []) {
+        for folder in placedFolders.map(rooted) {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".partial") {
+                try? DurableFile.remove(folder + "/" + name)
+            }
+        }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("staging-") || name.hasSuffix(".partial") {
             try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }

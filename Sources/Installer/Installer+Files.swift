@@ -41,8 +41,9 @@ extension Installer {
     /// temporary name beside the target first.
     static func move(_ source: String, to target: String) throws(BundleError) {
         if rename(source, target) == 0 { return }
-        guard errno == EXDEV, let data = FileManager.default.contents(atPath: source) else {
-            throw BundleError(.writeFailed, target, reason: "cannot be put in place: \(String(cString: strerror(errno)))", hint: "Check permissions of \((target as NSString).deletingLastPathComponent).")
+        let failure = errno
+        guard failure == EXDEV, let data = FileManager.default.contents(atPath: source) else {
+            throw BundleError(.writeFailed, target, reason: "cannot be put in place: \(String(cString: strerror(failure)))", hint: "Check permissions of \((target as NSString).deletingLastPathComponent).")
         }
         try writeDurably(data, to: target)
     }

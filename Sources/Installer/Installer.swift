@@ -93,7 +93,7 @@ public final class Installer {
         try state.finishPendingRemovals()
         let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
-        state.removeStaleStaging(configOut: options.configOut)
+        state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates])
 
         let expectedFiles = manifest.files.filter { $0.path != manifest.config.path }
         if let previous, try isInPlace(expectedFiles, manifest: manifest, digest: bundle.manifestDigest, record: previous) {

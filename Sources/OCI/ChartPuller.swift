@@ -279,7 +279,7 @@ public final class ChartPuller {
             throw error
         }
         do {
-            try DurableFile.syncFile(temporary)
+            try DurableFile.flushTemporary(temporary)
             try DurableFile.commit(temporary, to: path)
         } catch {
             throw RegistryError(.localFile, registry: registry, reason: "cannot write \(path): \(error.reason)", hint: error.hint)

@@ -1,5 +1,6 @@
-/// A version constraint read exactly as Helm reads `version` (Masterminds semver v3, the
-/// library Helm uses). The rules, as that library implements them:
+/// A version constraint read exactly as Helm reads `version` (Masterminds semver v3.4 and
+/// later, the library Helm 3.19+ and 4 use; 3.4.0 made the pre-release rule below per
+/// alternative). The rules, as that library implements them:
 ///
 /// - `a || b` is OR; inside an alternative, comparators separated by spaces or commas are AND.
 ///   `1.2 - 1.4.5` (spaces around the dash) is `>= 1.2, <= 1.4.5`; `1.1-3` is a version with
@@ -52,7 +53,7 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
     }
 
     /// "*": every stable version; what no `version` means.
-    // "*" always parses (a wildcard with no bounds); VersionConstraintTests checks it.
+    // "*" always parses (a wildcard with no bounds); HelmVersionRulesTests uses it.
     public static let anyStable = VersionConstraint("*")!
 
     public func isSatisfied(by version: SemanticVersion) -> Bool {
@@ -88,8 +89,11 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
         ("~>", .tilde), ("=", .equal), (">", .greater), ("<", .less), ("~", .tilde), ("^", .caret),
     ]
 
-    /// Splits on spaces and commas, gluing an operator written apart from its version (">= 1.0").
+    /// Splits on spaces and commas, gluing an operator written apart from its version (">= 1.0");
+    /// an empty piece between commas (`>=1.0,`, `1,,2`) is refused, as Masterminds refuses it.
     static func tokens(_ text: String) -> [String] {
+        let pieces = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard pieces.count == 1 || pieces.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return [] }
         let raw = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
         var result: [String] = []
         var pendingOperator = ""

@@ -3,6 +3,7 @@ import Archive
 import Diagnostics
 import BundleFormat
 import Foundation
+import HTTP
 import K0sConfig
 import OCI
 import Testing
@@ -104,10 +105,11 @@ struct BuilderTests {
         let server = ScriptedServer()
         let incomplete = try ChartFixture(name: "app", version: "1.2.0", dependencies: ["redis"])
         incomplete.serve(on: server, repository: "charts/app")
-        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0"), ("gone", "missing", "1.0.0")])])
+        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0"), ("gone", "missing", "1.0.0"), ("old", "app", "0.9.0")])])
 
         let error = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
-        #expect(error?.problems.map(\.code) == ["versionNotFound"], "resolution fails first, for every chart at once")
+        #expect(error?.problems.map(\.code) == ["versionNotFound", "versionNotFound"], "resolution fails first, for every chart at once")
+        #expect(error?.problems.map(\.subject) == ["gone", "old"])
 
         try Self.config([("web", "app", "1.2.0")]).write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
         let second = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
@@ -151,5 +153,36 @@ struct RepositoryChartBuildTests {
         #expect(try BuilderTests.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
         let offline = String(decoding: try #require(try BuilderTests.entries(folder + "/out.tar.gz").last?.1), as: UTF8.self)
         #expect(offline.contains("/var/lib/k0s/charts/app-1.2.0.tgz") && !offline.contains("charts.test"), "\(offline)")
+    }
+}
+
+/// The worker pool never leaves anyone waiting: work it will not run hears that it was cancelled.
+struct WorkerPoolTests {
+    @Test func workAfterShutdownIsCancelledNotLost() {
+        let server = ScriptedServer()
+        let pool = WorkerPool(workers: 2, makeTransport: server.factory)
+        let doubled = pool.map([1, 2, 3]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) != nil ? item * 2 : 0 }
+        #expect(doubled == [2, 4, 6])
+        pool.shutdown()
+        let cancelled = pool.map([1, 2]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) == nil ? 0 : item }
+        #expect(cancelled == [0, 0], "work after shutdown runs at once, told it was cancelled")
+    }
+
+    @Test func aServerThatRefusesHEADStillBuilds() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        server.answer("/stable/index.yaml", body: Data(ChartRepositoryClientTests.index([("1.2.0", chart.chartDigest.hex)]).utf8))
+        server.answer("/stable/charts/app-1.2.0.tgz", body: chart.archive)
+        server.answer("HEAD /stable/charts/app-1.2.0.tgz", ScriptedServer.Response(status: 403))
+        let config = "repositories:\n  - name: stable\n    url: https://charts.test/stable\nextensions:\n  helm:\n    charts:\n      - name: web\n        chartname: stable/app\n        namespace: apps\n"
+        let folder = try scratchFolder(["k0s.yaml": config])
+        let planner = Planner(config: try K0sConfig.load(path: folder + "/k0s.yaml"), transport: ScriptedTransport(server: server),
+                              cache: BlobCache(root: folder + "/plan-cache")) { _ in }
+        let row = planner.plan(try K0sConfig.load(path: folder + "/k0s.yaml").charts[0])
+        #expect(row.resolved == "1.2.0" && row.chartSize == nil && row.problems.isEmpty, "\(row.problems)")
+        #expect(server.count("/stable/charts/app-1.2.0.tgz") == 0, "plan downloads no archive, even unsized")
+        let result = try Builder(options: BuilderTests.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        #expect(result.manifest.files.first { $0.path == "charts/app-1.2.0.tgz" }?.size == Int64(chart.archive.count))
+        #expect(server.count("/stable/charts/app-1.2.0.tgz") == 1, "fetched once, while resolving")
     }
 }

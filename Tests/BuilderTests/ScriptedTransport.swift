@@ -37,6 +37,7 @@ final class ScriptedServer: Sendable {
     /// and no body, and is counted as "HEAD path".
     func response(for path: String, method: String = "GET") -> Response {
         served.withLock { $0[method == "GET" ? path : "\(method) \(path)", default: 0] += 1 }
+        if method != "GET", let special = routes.withLock({ $0["\(method) \(path)"] }) { return special }
         guard var response = routes.withLock({ $0[path] }) else {
             return Response(status: 404, body: Data(#"{"errors":[{"code":"NOT_FOUND","message":"not scripted"}]}"#.utf8))
         }

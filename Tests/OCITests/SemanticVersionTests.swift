@@ -48,7 +48,7 @@ import Testing
         #expect(Self.tags.compactMap { SemanticVersion($0) }.filter { parsed.isSatisfied(by: $0) }.isEmpty)
     }
 
-    @Test(arguments: ["", "abc", ">=", "1.2.3.4", "~>x.y", ">= >= 1.0"])
+    @Test(arguments: ["", "abc", ">=", "1.2.3.4", "~>x.y", ">= >= 1.0", ">=1.0,", "1,,2", ",1.0", "V1.0"])
     func rejectsGarbage(constraint: String) {
         #expect(VersionConstraint(constraint) == nil)
     }
