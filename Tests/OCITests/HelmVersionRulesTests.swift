@@ -172,6 +172,17 @@ import Testing
         #expect(resolved.warnings.contains { $0.contains("equal precedence") && $0.contains("version: 1.2.3+build.10") })
     }
 
+    @Test func aVersionThatCannotBeATagIsRefusedAtOnce() {
+        let long = "1.2.3-" + String(repeating: "a", count: 200)
+        #expect {
+            _ = try Self.resolve(long, tags: [], charts: [:])
+        } throws: { error in
+            guard let error = error as? RegistryError else { return false }
+            return error.code == .invalidReference && error.reason.contains("cannot be an OCI tag") && error.reason.count < 300
+        }
+        #expect(ChartPuller.isValidTag("1.2.3_build.7") && !ChartPuller.isValidTag(".1") && !ChartPuller.isValidTag(String(repeating: "1", count: 129)))
+    }
+
     @Test func digestReferencesKeepTheirForm() {
         let digest = "sha256:" + String(repeating: "a", count: 64)
         #expect(ChartPuller.display(try! ChartReference(parsing: "oci://r.test/charts/app"), digest) == "oci://r.test/charts/app@\(digest)")
