@@ -44,8 +44,8 @@ extension K0sConfig {
         var reread: K0sConfig?
         switch format {
         case .shortForm:
-            output = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n"
-                + Self.indent(try serialized(), by: 6)
+            output = ConfigLines(text).native("apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n"
+                + Self.indent(try serialized(), by: 6))
         case .clusterConfig, .k0sctl:
             // Keep the user's own lines (and comments) where the file's shape allows; else
             // regenerate the helm section.
@@ -266,7 +266,8 @@ extension K0sConfig {
         guard let helmKey, let mark = helmKey.mark else {
             throw ConfigError(file: file, problems: [ConfigProblem(.error, .noHelmSection, at: nil, path: helmPath, "no helm section to rewrite")])
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var split = ConfigLines(text)
+        var lines = split.lines
         let keyLine = mark.line - 1
         let keyIndent = mark.column - 1
         guard keyLine < lines.count else {
@@ -293,7 +294,8 @@ extension K0sConfig {
         let block = Self.indent(serialized, by: keyIndent + 2)
         let replacement = [head] + block.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         lines.replaceSubrange(keyLine...last, with: replacement)
-        return lines.joined(separator: "\n")
+        split.lines = lines
+        return split.joined()
     }
 
     static func indent(_ text: String, by count: Int) -> String {

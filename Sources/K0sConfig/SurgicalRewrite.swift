@@ -9,12 +9,15 @@ import Yams
 /// returns nil and the caller regenerates the helm section instead.
 struct SurgicalRewrite {
     private var lines: [String]
+    private let ending: String
     private var replacements: [(line: Int, start: Int, end: Int, text: String)] = []
     private var insertions: [(after: Int, text: String)] = []
     private var deletions: [ClosedRange<Int>] = []
 
     init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let split = ConfigLines(text)
+        lines = split.lines
+        ending = split.ending
     }
 
     /// Replaces a single-line scalar value with `text`.
@@ -80,7 +83,7 @@ struct SurgicalRewrite {
                 output.append(insertion.text)
             }
         }
-        return output.joined(separator: "\n")
+        return output.joined(separator: ending)
     }
 
     private func indentation(_ line: String) -> Int { line.prefix { $0 == " " }.count }

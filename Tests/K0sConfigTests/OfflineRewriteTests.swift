@@ -283,3 +283,27 @@ import Testing
         #expect(try Fixtures.validate(output).0 == 0)
     }
 }
+
+/// A config saved with Windows line endings is valid YAML: it must rewrite exactly like its
+/// LF twin and keep its line endings (it used to trap: "\r\n" is one Swift Character).
+@Suite struct CRLFConfigTests {
+    static func crlf(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\r\n") }
+
+    @Test func aCRLFConfigRewritesLikeItsLFTwin() throws {
+        let lf = try OfflineRewriteTests.fullDefaultWithCharts()
+        let placement = OfflineRewriteTests.placement
+        let (lfOutput, lfWarnings) = try Fixtures.parse(lf).offlineConfig(placement)
+        let (crlfOutput, crlfWarnings) = try Fixtures.parse(Self.crlf(lf)).offlineConfig(placement)
+        #expect(crlfOutput == Self.crlf(lfOutput), "the CRLF rewrite is the LF one with CRLF line endings")
+        #expect(crlfWarnings.map(\.code) == lfWarnings.map(\.code))
+        #expect(try Fixtures.parse(crlfOutput).charts.map(\.chartname) == Fixtures.parse(lfOutput).charts.map(\.chartname))
+    }
+
+    @Test func aCRLFShortFormBecomesACRLFClusterConfig() throws {
+        let text = Self.crlf("repositories:\n  - name: corp\n    url: oci://r.test\nextensions:\n  helm:\n    charts:\n      - name: app\n        chartname: oci://r.test/charts/app\n        version: 1.0.0\n")
+        let (output, _) = try Fixtures.parse(text).offlineConfig(OfflinePlacement(chartPaths: ["app": "/var/lib/k0s/charts/app-1.0.0.tgz"], versions: ["app": "1.0.0"]))
+        #expect(output.contains("kind: ClusterConfig\r\n"))
+        #expect(!output.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line ends in CRLF")
+        #expect(try Fixtures.parse(output).charts.first?.chartname == "/var/lib/k0s/charts/app-1.0.0.tgz")
+    }
+}
