@@ -42,6 +42,11 @@ struct Inspect: ParsableCommand {
             print("  \(certificate.path)  repository \(certificate.repository), expires \(certificate.notAfter)")
             for subject in certificate.subjects { print("    \(subject)") }
         }
-        print("files      \(m.files.count), \(m.files.reduce(Int64(0)) { $0 + $1.size }) bytes")
+        // The manifest is not trusted here: sizes are summed without trapping on overflow.
+        let total = m.files.reduce((sum: Int64(0), overflow: false)) { partial, file in
+            let next = partial.sum.addingReportingOverflow(file.size)
+            return (next.partialValue, partial.overflow || next.overflow || file.size < 0)
+        }
+        print("files      \(m.files.count), \(total.overflow ? "an impossible total of" : "\(total.sum)") bytes\(total.overflow ? " (sizes overflow or are negative: the manifest is not one bundle build writes)" : "")")
     }
 }

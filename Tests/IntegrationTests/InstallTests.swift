@@ -185,7 +185,16 @@ struct Bundles: Sendable {
         ("tampered-chart", "entryMismatch"), ("tampered-manifest", "untrustedKey"), ("unsigned", "signatureMissing"),
         ("unknown-schema", "unknownSchema"), ("too-big-for-disk", "notEnoughSpace"), ("manifest-escape", "entryUnsafe"),
         ("missing-entry", "entryMissing"), ("truncated", "notABundle"), ("garbage", "notABundle"), ("not-a-bundle", "notABundle"),
+        ("huge-sizes", "manifestInvalid"),
     ]
+
+    /// A signed manifest whose sizes add up past Int64.max: inspect shows it without trapping.
+    @Test func inspectSurvivesSizesThatOverflow() throws {
+        let corpus = try Self.corpus.get()
+        let run = try env.bundle(["inspect", "\(corpus)/huge-sizes.tar.gz"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("an impossible total"), "\(run.stdout)")
+    }
 
     static let corpus: Result<String, TestEnvironment.SetupError> = {
         guard case .success(let bundles) = Bundles.shared else { return .failure(.init(description: "no bundles")) }
