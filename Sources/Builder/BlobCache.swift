@@ -71,30 +71,23 @@ public struct BlobCache: Sendable {
                 verified: (() -> Void)? = nil,
                 download: (String, (@Sendable (FileProgress) -> Void)?) throws -> Void) throws -> Bool {
         if contains(descriptor.digest, size: descriptor.size) { return true }
-        let temporary = DurableFile.temporaryPath(for: blobPath(descriptor.digest))
-        var onProgress: (@Sendable (FileProgress) -> Void)?
-        if let progress {
-            onProgress = { step in progress(temporary, step) }
-        }
-        do {
+        try store(descriptor.digest, origin: origin) { (temporary: String) throws -> Void in
+            var onProgress: (@Sendable (FileProgress) -> Void)?
+            if let progress { onProgress = { step in progress(temporary, step) } }
             try download(temporary, onProgress)
-        } catch {
-            unlink(temporary)  // gone already when the download removed it; its own error is the one to report
-            throw error
+            verified?()
         }
-        verified?()
-        try moveIntoPlace(temporary, as: descriptor.digest, registry: origin)
         return false
     }
 
-    /// Flushes a verified download and renames it to its place under `blobs/`, so that a
-    /// crash never leaves a cache entry whose bytes do not match its name.
-    private func moveIntoPlace(_ temporary: String, as digest: Digest, registry: String) throws(RegistryError) {
+    /// Has `download` write a verified blob beside its place under `blobs/`, then flushes and
+    /// names it (`DurableFile`), so that a crash never leaves a cache entry whose bytes do not
+    /// match its name. The download's own errors pass through.
+    private func store<Result>(_ digest: Digest, origin: String, _ download: (String) throws -> Result) throws -> Result {
         do {
-            try DurableFile.flushTemporary(temporary)
-            try DurableFile.commit(temporary, to: blobPath(digest))
-        } catch {
-            throw RegistryError(.localFile, registry: registry, reason: "cannot store \(digest) in the cache \(root): \(error.reason)", hint: "Check the cache folder's space and permissions.")
+            return try DurableFile.write(to: blobPath(digest), download)
+        } catch let error as FileSystemError {
+            throw RegistryError(.localFile, registry: origin, reason: "cannot store \(digest) in the cache \(root): \(error.reason)", hint: "Check the cache folder's space and permissions.")
         }
     }
 
@@ -143,13 +136,10 @@ public struct BlobCache: Sendable {
 
     /// Downloads a classic repository's chart into the cache unless it is there (known by the
     /// index's digest); returns whether it was cached, and its size.
-    func ensure(_ chart: RepositoryChart, client: ChartRepositoryClient) throws(RegistryError) -> (cached: Bool, size: Int64) {
+    func ensure(_ chart: RepositoryChart, client: ChartRepositoryClient) throws -> (cached: Bool, size: Int64) {
         let path = blobPath(chart.digest)
         if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value { return (true, size) }
-        let temporary = DurableFile.temporaryPath(for: path)
-        let size = try client.download(chart, to: temporary)
-        try moveIntoPlace(temporary, as: chart.digest, registry: chart.url.hostAndPort)
-        return (false, size)
+        return (false, try store(chart.digest, origin: chart.url.hostAndPort) { temporary in try client.download(chart, to: temporary) })
     }
 
     private func resolutionPath(key: String, requested: String?) -> String {

@@ -1,5 +1,6 @@
 import Archive
 import BundleFormat
+import Diagnostics
 import Foundation
 import HTTP
 import K0sConfig
@@ -228,7 +229,11 @@ public final class Builder {
                              message: "the archive's Chart.yaml says version \(contents.version), its registry says \(bundled.resolved.version); push the chart again")
             }
         } catch {
-            return BuildError.Problem(wrapping: error, subject: subject)
+            // `file` may be a descriptor's /proc path: name the chart's origin instead, keep the code.
+            let cause = BuildError.Problem(wrapping: error, subject: subject)
+            return BuildError.Problem(code: cause.code, errorClass: cause.errorClass, subject: subject,
+                                      message: "\(bundled.resolved.origin) \(bundled.resolved.version): the chart archive cannot be read: \((error as? any ToolError)?.reason ?? "\(error)")",
+                                      hint: cause.hint)
         }
         return nil
     }

@@ -222,16 +222,23 @@ public final class ChartRepositoryClient {
         return response.header("Content-Length").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
     }
 
-    /// Downloads an archive of known digest and size from `url` (as the index gave it) to
-    /// `path`, verified: more bytes than `size` abort the transfer. On failure the file is removed.
-    public func download(from url: String, digest: OCI.Digest, size: Int64, to path: String,
-                         progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) {
+    /// Downloads the archive to `path`, checking it against the index's digest.
+    public func download(_ chart: RepositoryChart, to path: String) throws(RegistryError) -> Int64 {
+        try download(from: chart.url.absoluteString, digest: chart.digest, size: nil, to: path)
+    }
+
+    /// Downloads an archive of known digest from `url` (as the index gave it) to `path`,
+    /// verified; with a `size` (from resolving), more bytes abort the transfer and fewer are an
+    /// error, else the archive limit applies. On failure the file is removed. Returns its size.
+    @discardableResult
+    public func download(from url: String, digest: OCI.Digest, size: Int64?, to path: String,
+                         progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) -> Int64 {
         guard let target = URL(string: url) else {
             throw RegistryError(.badResponse, registry: host, reason: "\(url) is not a usable URL", hint: "Regenerate the index with `helm repo index`.")
         }
         let response: HTTPResponse
         do {
-            response = try send(target, body: .file(path: path, limit: size, progress: progress))
+            response = try send(target, body: .file(path: path, limit: size ?? archiveLimit, progress: progress))
         } catch {
             unlink(path)
             throw error
@@ -240,7 +247,7 @@ public final class ChartRepositoryClient {
             unlink(path)
             throw failure(response, what: target.path)
         }
-        guard response.bodySize == size else {
+        if let size, response.bodySize != size {
             unlink(path)
             throw RegistryError(.sizeMismatch, registry: target.hostAndPort, reason: "\(target.lastPathComponent) is \(response.bodySize) bytes; it was \(size) when resolved",
                                 hint: "The archive changed on the server since; build again.")
@@ -249,28 +256,6 @@ public final class ChartRepositoryClient {
             unlink(path)
             throw RegistryError(.digestMismatch, registry: target.hostAndPort,
                                 reason: "\(target.lastPathComponent) has sha256:\(response.sha256Hex), the index says \(digest)",
-                                hint: "The archive or the index was altered; the bytes were discarded. Regenerate the index or ask the repository's operators.")
-        }
-    }
-
-    /// Downloads the archive to `path`, checking it against the index's digest; on failure
-    /// the file is removed.
-    public func download(_ chart: RepositoryChart, to path: String) throws(RegistryError) -> Int64 {
-        let response: HTTPResponse
-        do {
-            response = try send(chart.url, body: .file(path: path, limit: archiveLimit))
-        } catch {
-            unlink(path)
-            throw error
-        }
-        guard response.status == 200 else {
-            unlink(path)
-            throw failure(response, what: chart.url.path)
-        }
-        guard response.sha256Hex == chart.digest.hex else {
-            unlink(path)
-            throw RegistryError(.digestMismatch, registry: chart.url.hostAndPort,
-                                reason: "\(chart.url.lastPathComponent) has sha256:\(response.sha256Hex), the index says \(chart.digest)",
                                 hint: "The archive or the index was altered; the bytes were discarded. Regenerate the index or ask the repository's operators.")
         }
         return response.bodySize

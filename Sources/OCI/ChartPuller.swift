@@ -284,21 +284,16 @@ public final class ChartPuller {
     public static func writeAtomically<Result>(
         to path: String, registry: String, _ download: (String) throws(RegistryError) -> Result
     ) throws(RegistryError) -> Result {
-        let temporary = DurableFile.temporaryPath(for: path)
-        let result: Result
         do {
-            result = try download(temporary)
-        } catch {
-            unlink(temporary)
+            return try DurableFile.write(to: path, download)
+        } catch let error as RegistryError {
             throw error
-        }
-        do {
-            try DurableFile.flushTemporary(temporary)
-            try DurableFile.commit(temporary, to: path)
-        } catch {
+        } catch let error as FileSystemError {
             throw RegistryError(.localFile, registry: registry, reason: "cannot write \(path): \(error.reason)", hint: error.hint)
+        } catch {
+            // `download` throws only RegistryError, and the writer only FileSystemError.
+            throw RegistryError(.localFile, registry: registry, reason: "cannot write \(path): \(error)", hint: "Check free space and permissions.")
         }
-        return result
     }
 
     /// Helm stores `+` (invalid in tags) as `_`.

@@ -19,14 +19,14 @@ public struct VersionChoice: Sendable {
 public enum VersionSelection {
     /// The highest candidate satisfying `constraint`; candidates are (version, text) pairs.
     public static func highest(_ candidates: [(version: SemanticVersion, text: String)], matching constraint: VersionConstraint) -> VersionChoice? {
-        let matching = candidates.filter { constraint.isSatisfied(by: $0.version) }
-        guard let best = matching.max(by: { SemanticVersion.buildOrder($0.version, $1.version) || (!SemanticVersion.buildOrder($1.version, $0.version) && $0.text < $1.text) }) else {
-            return nil
+        /// Precedence, then build metadata, then the text: a total order, so no listing order shows.
+        func precedes(_ a: (version: SemanticVersion, text: String), _ b: (version: SemanticVersion, text: String)) -> Bool {
+            SemanticVersion.buildOrder(a.version, b.version) || (!SemanticVersion.buildOrder(b.version, a.version) && a.text < b.text)
         }
-        let ties = matching.filter { $0.version == best.version }
-            .sorted { SemanticVersion.buildOrder($0.version, $1.version) || (!SemanticVersion.buildOrder($1.version, $0.version) && $0.text < $1.text) }
-            .map(\.text)
-        return VersionChoice(chosen: best.text, version: best.version, ties: Array(Set(ties)).count > 1 ? ties : [])
+        let matching = candidates.filter { constraint.isSatisfied(by: $0.version) }
+        guard let best = matching.max(by: precedes) else { return nil }
+        let ties = matching.filter { $0.version == best.version }.sorted(by: precedes).map(\.text)
+        return VersionChoice(chosen: best.text, version: best.version, ties: Set(ties).count > 1 ? ties : [])
     }
 
     /// For a version Helm would look up as an exact tag but that is not there (`1.2`, `1`):
