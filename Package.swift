@@ -38,6 +38,8 @@ let package = Package(
             dependencies: ["HTTP", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
         .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        // Images: finding a release's images (values, templates, annotations, lists), image references.
+        .target(name: "Images", dependencies: ["Archive", "Diagnostics", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures.
         .target(name: "BundleFormat", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.
@@ -46,7 +48,7 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
-                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Diagnostics", "FileSystem", "Yams",
+                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Diagnostics", "FileSystem", "Images", "Yams",
                 .product(name: "X509", package: "swift-certificates"),
             ]),
         // Installer: bundle -> verified node state (verify, inspect, install).
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository",
+                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository", "Images",
                 "Diagnostics", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive"]),
         .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "Diagnostics"]),
         .testTarget(
             name: "BuilderTests",
@@ -74,7 +77,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "DiagnosticsTests",
-            dependencies: ["Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands"]),
+            dependencies: ["Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands", "Images"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "HTTP", "Archive"]),
     ],
     swiftLanguageModes: [.v6]

@@ -21,24 +21,51 @@ public final class ArchiveReader {
     public let path: String
     private var current: String?
 
-    public init(path: String) throws(ArchiveError) {
+    /// A copy of the bytes a reader over memory reads from, owned until deinit (libarchive keeps
+    /// the pointer; a `Data`'s own bytes are not guaranteed to stay where they are).
+    private let memory: UnsafeMutableRawBufferPointer?
+
+    public convenience init(path: String) throws(ArchiveError) {
+        try self.init(name: path, memory: nil)
+    }
+
+    /// Reads an archive held in memory (a subchart inside a chart); `name` is for messages.
+    public convenience init(data: Data, name: String) throws(ArchiveError) {
+        try self.init(name: name, memory: data)
+    }
+
+    private init(name path: String, memory: Data?) throws(ArchiveError) {
         bundle_archive_use_utf8_locale()
         guard let handle = archive_read_new() else { throw ArchiveError(.archiveUnreadable, archive: path, reason: "libarchive could not allocate a reader") }
         self.handle = handle
         self.path = path
+        if let memory {
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(memory.count, 1), alignment: 16)
+            memory.copyBytes(to: copy)
+            self.memory = copy
+        } else {
+            self.memory = nil
+        }
         // ARCHIVE_WARN means the filter runs through an external program: still usable.
         for (name, status) in [("gzip", archive_read_support_filter_gzip(handle)), ("zstd", archive_read_support_filter_zstd(handle)),
                                ("tar", archive_read_support_format_tar(handle))] where status != ARCHIVE_OK && status != ARCHIVE_WARN {
             throw ArchiveError(.archiveUnreadable, archive: path, reason: "this libarchive cannot read \(name): \(ArchiveWriter.message(handle))")
         }
         // On failure deinit frees the handle (all stored properties are set by now).
-        guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
+        let opened: Int32
+        if let memory = self.memory {
+            opened = archive_read_open_memory(handle, memory.baseAddress, memory.count)
+        } else {
+            opened = archive_read_open_filename(handle, path, 1 << 16)
+        }
+        guard opened == ARCHIVE_OK else {
             throw ArchiveError(.archiveUnreadable, archive: path, reason: "not a readable tar archive: \(ArchiveWriter.message(handle))")
         }
     }
 
     deinit {
         archive_read_free(handle)
+        memory?.deallocate()
     }
 
     /// The next entry's header, or nil at the end. Unread data of the previous entry is skipped.

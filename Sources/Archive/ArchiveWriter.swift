@@ -17,8 +17,9 @@ public final class ArchiveWriter {
     private var closed = false
 
     /// Opens `path` for writing (created or truncated).
-    /// `level`: the compressor's level (gzip 0-9, zstd 1-19); nil for the library's default.
-    public init(path: String, compression: Compression, mtime: Int64, level: Int? = nil) throws(ArchiveError) {
+    /// `compression`: nil for a plain tar (what containerd imports). `level`: the compressor's
+    /// level (gzip 0-9, zstd 1-19); nil for the library's default.
+    public init(path: String, compression: Compression?, mtime: Int64, level: Int? = nil) throws(ArchiveError) {
         bundle_archive_use_utf8_locale()
         guard let handle = archive_write_new() else { throw ArchiveError(.archiveWriteFailed, archive: path, reason: "libarchive could not allocate a writer") }
         self.handle = handle
@@ -33,6 +34,8 @@ public final class ArchiveWriter {
         case .zstd:
             if status == ARCHIVE_OK { status = archive_write_add_filter_zstd(handle) }
             if status == ARCHIVE_OK, let level { status = archive_write_set_filter_option(handle, "zstd", "compression-level", "\(level)") }
+        case nil:
+            break
         }
         // Write in 1 MiB chunks (not tar's 10 KiB records: 100x fewer syscalls), without
         // padding the last one, so the output is the same bytes, just written faster.

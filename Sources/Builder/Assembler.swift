@@ -32,14 +32,23 @@ struct Assembler {
 
     func plannedFetches() -> Fetches {
         var fetches = Fetches()
+        let images = ImageSource(platforms: options.images.platforms)
         for file in manifest.files {
-            guard let blob = blobs[file.path], let chart = layout.bundled[blob.chart] else { continue }
+            guard let blob = blobs[file.path] else { continue }
             if cache.contains(blob.descriptor.digest, size: blob.descriptor.size) {
                 fetches.alreadyHere.insert(file.path)
-            } else {
-                fetches.taskIndex[file.path] = fetches.tasks.count
-                fetches.tasks.append(Builder.FetchTask(descriptor: blob.descriptor, artifact: chart.resolved, job: chart.job))
+                continue
             }
+            let task: Builder.FetchTask
+            switch blob.owner {
+            case .chart(let digest):
+                guard let chart = layout.bundled[digest] else { continue }
+                task = Builder.FetchTask(descriptor: blob.descriptor, artifact: chart.resolved, job: chart.job, cacheDir: cache.root)
+            case .image(let job):
+                task = Builder.FetchTask(descriptor: blob.descriptor, image: job, source: images)
+            }
+            fetches.taskIndex[file.path] = fetches.tasks.count
+            fetches.tasks.append(task)
         }
         return fetches
     }
@@ -62,7 +71,7 @@ struct Assembler {
             // Let every fetch finish into the cache, then write the archive from it.
             for (index, task) in fetches.tasks.enumerated() {
                 if let problem = fetcher.waitUntilDone(index) {
-                    throw BuildError([problem.about(task.job.chart.name)])
+                    throw BuildError([problem.about(task.subject)])
                 }
             }
             progress("a transfer was retried while being copied into the bundle; writing it again from the cache")
@@ -110,28 +119,33 @@ extension Assembler {
                     if problems.isEmpty { try writer.add(file.path, data: data) }
                     continue
                 }
-                guard let blob = assembler.blobs[file.path], let chart = assembler.layout.bundled[blob.chart] else { continue }
-                if try !add(file.path, blob: blob, chart: chart, writer: writer) { return true }
+                guard let blob = assembler.blobs[file.path] else { continue }
+                if try !add(file.path, blob: blob, chart: blob.chart.flatMap { assembler.layout.bundled[$0] }, writer: writer) { return true }
             }
             // Blobs were copied once verified; their cache entries must also have been stored.
             for (index, task) in fetches.tasks.enumerated() where problems.isEmpty {
-                if let problem = fetcher.waitUntilDone(index) { problems.append(problem.about(task.job.chart.name)) }
+                if let problem = fetcher.waitUntilDone(index) { problems.append(problem.about(task.subject)) }
             }
             if !problems.isEmpty { throw BuildError(problems) }
             try writer.close()
             return false
         }
 
-        /// Adds one blob entry; returns false when a retried transfer means starting over.
-        mutating func add(_ path: String, blob: BundleLayout.BlobEntry, chart: BundleLayout.Bundled, writer: ArchiveWriter) throws -> Bool {
+        /// Adds one blob entry (a chart's when `chart` is given, else an image's); returns false
+        /// when a retried transfer means starting over.
+        mutating func add(_ path: String, blob: BundleLayout.BlobEntry, chart: BundleLayout.Bundled?, writer: ArchiveWriter) throws -> Bool {
             let source = assembler.cache.blobPath(blob.descriptor.digest)
             let task = fetches.taskIndex[path]
-            let subject = chart.releases.joined(separator: ", ")
+            let subject = chart?.releases.joined(separator: ", ") ?? task.map { fetches.tasks[$0].subject } ?? path
+            let check = { (file: String) -> BuildError.Problem? in
+                guard blob.isChart, let chart else { return nil }
+                return Builder.checkComplete(file, bundled: chart)
+            }
             guard problems.isEmpty else {
                 // The bundle will not be written; go on only to report every problem at once.
                 if let task, let problem = fetcher.waitUntilDone(task) {
                     problems.append(problem.about(subject))
-                } else if blob.isChart, let problem = Builder.checkComplete(source, bundled: chart) {
+                } else if let problem = check(source) {
                     problems.append(problem)
                 }
                 return true
@@ -145,22 +159,20 @@ extension Assembler {
                 case .retried:
                     return false
                 case .copied(let file):
-                    if blob.isChart {
-                        downloaded.insert(blob.chart)
-                        if let problem = Builder.checkComplete(file.path, bundled: chart) {
-                            problems.append(problem)
-                            return true
-                        }
+                    if let digest = blob.chart, blob.isChart { downloaded.insert(digest) }
+                    if let problem = check(file.path) {
+                        problems.append(problem)
+                        return true
                     }
                 }
             } else {
-                if blob.isChart, let problem = Builder.checkComplete(source, bundled: chart) {
+                if let problem = check(source) {
                     problems.append(problem)
                     return true
                 }
                 try copy(path, blob: blob, from: source, writer: writer, fetchedNow: task != nil)
             }
-            if blob.isChart { report(chart, path: path) }
+            if blob.isChart, let chart { report(chart, path: path) }
             return true
         }
 
@@ -168,7 +180,7 @@ extension Assembler {
         mutating func copy(_ path: String, blob: BundleLayout.BlobEntry, from source: String, writer: ArchiveWriter, fetchedNow: Bool) throws {
             if fetchedNow {
                 // Downloaded and verified by this build.
-                if blob.isChart { downloaded.insert(blob.chart) }
+                if let digest = blob.chart, blob.isChart { downloaded.insert(digest) }
                 try writer.add(path, contentsOf: source)
                 return
             }

@@ -8,10 +8,14 @@ public struct BuildError: ToolError {
         case config, unsupportedChart, pullFailed, notInCache, unvendoredDependencies, certificate, output, cacheCorrupt
         /// A blob this build downloaded cannot be read back from the cache folder.
         case cacheUnreadable
+        /// A chart's images cannot be found (its archive's values or templates cannot be read).
+        case imagesUnreadable
+        /// `--strict-images`: template lines whose image could not be determined.
+        case imagesUndetermined
 
         public var errorClass: ErrorClass {
             switch self {
-            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate: return .input
+            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .imagesUnreadable, .imagesUndetermined: return .input
             case .pullFailed: return .remote
             case .output, .cacheUnreadable: return .local
             case .cacheCorrupt: return .integrity

@@ -27,6 +27,8 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int64?
     /// The node's k0s data dir the config is rewritten for.
     public var dataDir = NodeLayout.defaultDataDir
+    /// Images: found, pulled and bundled unless disabled.
+    public var images = ImageOptions()
     /// Makes each worker thread's transport (libcurl unless a test scripts one).
     public var makeTransport: TransportFactory = Transports.curl
 
@@ -58,6 +60,8 @@ public struct BuildResult: Sendable {
     public var keyID: String?
     /// True when the output already held exactly this bundle and was left as it was.
     public var upToDate: Bool
+    /// Image blocks and lines found but not bundled, each with the reason.
+    public var imagesSkipped: [String] = []
 }
 
 /// Builds one bundle from a k0s config, as a pipeline of parts: resolve (`Resolver`: config →
@@ -104,11 +108,36 @@ public final class Builder {
         var problem: BuildError.Problem?
     }
 
-    /// One blob the archive needs, fetched by the worker pool in archive order.
+    /// One blob the archive needs, fetched by the worker pool in archive order, through the
+    /// source of the artifact it belongs to (a chart's, an image's): the fetch never asks which.
     struct FetchTask: Sendable {
+        typealias Download = @Sendable (ClientPool, String, (@Sendable (FileProgress) -> Void)?) throws -> Void
         var descriptor: Descriptor
-        var artifact: ChartArtifact
-        var job: PullJob
+        /// For messages: where the blob comes from.
+        var origin: String
+        /// The releases (or image) a problem with it is reported for.
+        var subject: String
+        /// Writes the blob, verified, to a path.
+        var download: Download
+
+        init(descriptor: Descriptor, artifact: ChartArtifact, job: PullJob, cacheDir: String) {
+            self.descriptor = descriptor
+            self.origin = artifact.origin
+            self.subject = job.chart.name
+            let source = job.artifactSource
+            self.download = { clients, path, progress in
+                try source.fetch(descriptor, of: artifact, job: job, clients: clients, cacheDir: cacheDir, to: path, progress: progress)
+            }
+        }
+
+        init(descriptor: Descriptor, image job: ImageJob, source: ImageSource) {
+            self.descriptor = descriptor
+            self.origin = job.origin
+            self.subject = job.context
+            self.download = { clients, path, progress in
+                try source.fetch(descriptor, job: job, clients: clients, to: path, progress: progress)
+            }
+        }
     }
 
     public func build(signingKey: SigningKey?) throws -> BuildResult {
@@ -129,13 +158,15 @@ public final class Builder {
         let problems = outcomes.compactMap(\.problem)
         if !problems.isEmpty { throw BuildError(problems) }
 
-        let layout = BundleLayout(outcomes)
+        let images = try imageOutcomes(outcomes, config: config, pool: pool, warnings: &warnings)
+        let layout = BundleLayout(outcomes, images: images.outcomes)
         let node = NodeLayout(dataDir: options.dataDir)
         let certificates = try checkCertificates(config, used: layout.usedRepositories, node: node, warnings: &warnings)
         let (offlineText, rewriteWarnings) = try config.offlineConfig(layout.placement(on: node, caFiles: certificates.caFiles, outcomes: outcomes))
         warnings += rewriteWarnings.map(\.located)
         var memoryEntries = certificates.contents
         memoryEntries["k0s.yaml"] = Data(offlineText.utf8)
+        memoryEntries.merge(try layout.imageMemoryEntries()) { a, _ in a }
 
         let epoch = options.sourceDateEpoch
         let metadata = BundleLayout.Metadata(
@@ -150,6 +181,7 @@ public final class Builder {
 
         var result = BuildResult(manifest: manifest, output: options.output, size: 0, charts: [], warnings: warnings,
                                  signed: signature != nil, keyID: signingKey?.publicKey.keyID, upToDate: false)
+        result.imagesSkipped = images.skipped
         let wasCached = Dictionary(outcomes.compactMap { o in o.resolved.map { ($0.chart.digest, o.cached) } }, uniquingKeysWith: { a, _ in a })
         // Up to date: the output this cache last wrote, untouched since, with this very manifest
         // and signature (the quick check of make and rsync: size, mtime, inode).
@@ -171,6 +203,33 @@ public final class Builder {
         var cached = wasCached
         for digest in downloaded { cached[digest] = false }
         return finish(result, outcomes: outcomes, layout: layout, cached: cached)
+    }
+
+    /// The images of the resolved charts and the command line, resolved (none with --no-images).
+    /// The chart archives are fetched into the cache first: their values and templates say
+    /// which images they run.
+    func imageOutcomes(_ outcomes: [PullOutcome], config: K0sConfig, pool: WorkerPool, warnings: inout [String]) throws
+        -> (outcomes: [ImageOutcome], skipped: [String])
+    {
+        guard options.images.enabled else { return ([], []) }
+        var seen = Set<OCI.Digest>()
+        let missing = outcomes.compactMap { o -> FetchTask? in
+            guard let r = o.resolved, seen.insert(r.chart.digest).inserted, !cache.contains(r.chart.digest, size: r.chart.size) else { return nil }
+            return FetchTask(descriptor: r.chart, artifact: r, job: o.job, cacheDir: cache.root)
+        }
+        let fetcher = Fetcher(tasks: missing, cache: cache, pool: pool)
+        let fetchProblems = missing.indices.compactMap { fetcher.waitUntilDone($0) }
+        if !fetchProblems.isEmpty { throw BuildError(fetchProblems) }
+
+        let stage = ImageStage(options: options.images, cache: cache, offline: options.offline, progress: progress)
+        let discovery = stage.discover(outcomes, config: config)
+        if !discovery.problems.isEmpty { throw BuildError(discovery.problems) }
+        warnings += ImageStage.warnings(discovery)
+        if !discovery.jobs.isEmpty { progress("resolving \(discovery.jobs.count) image(s) for \(options.images.platforms)") }
+        let resolved = stage.resolve(discovery.jobs, on: pool)
+        let problems = resolved.compactMap(\.problem)
+        if !problems.isEmpty { throw BuildError(problems) }
+        return (resolved, discovery.skipped)
     }
 
     /// Fails before pulling anything if the bundle could not be written.

@@ -15,10 +15,20 @@ struct BundleLayout {
         var path: String
     }
 
-    /// A blob entry of the archive: its descriptor and the chart it belongs to.
+    /// A blob entry of the archive: its descriptor and the chart or image it belongs to.
     struct BlobEntry {
+        enum Owner {
+            /// The chart's digest (its archive, or its provenance file).
+            case chart(OCI.Digest)
+            /// The first image that holds it.
+            case image(ImageJob)
+        }
         var descriptor: Descriptor
-        var chart: OCI.Digest
+        var owner: Owner
+        var chart: OCI.Digest? {
+            if case .chart(let digest) = owner { return digest }
+            return nil
+        }
         var isChart: Bool { descriptor.digest == chart }
     }
 
@@ -34,12 +44,15 @@ struct BundleLayout {
     }
 
     private(set) var bundled: [OCI.Digest: Bundled] = [:]
+    /// The images, as one OCI layout.
+    let images: ImageLayout
     /// Charts in the order their first release appears in the config.
     private(set) var order: [OCI.Digest] = []
 
     /// Dedupes `outcomes` by chart digest and gives each chart its entry path: `charts/NAME-VERSION.tgz`,
     /// or with a digest suffix when two different charts share name and version.
-    init(_ outcomes: [Builder.PullOutcome]) {
+    init(_ outcomes: [Builder.PullOutcome], images: [ImageOutcome] = []) {
+        self.images = ImageLayout(images)
         for outcome in outcomes {
             guard let resolved = outcome.resolved else { continue }
             let digest = resolved.chart.digest
@@ -81,8 +94,14 @@ struct BundleLayout {
         return placement
     }
 
+    /// The entries held in memory for the images: the layout marker and its index.
+    func imageMemoryEntries() throws -> [String: Data] {
+        guard !images.isEmpty else { return [:] }
+        return [ImageLayout.layoutPath: ImageLayout.layoutData, ImageLayout.indexPath: try images.indexData()]
+    }
+
     /// The manifest, and which entries are blobs from the cache; `memoryEntries` are the
-    /// entries held in memory (certificates, the config).
+    /// entries held in memory (certificates, the config, the image index).
     func manifest(_ metadata: Metadata, certificates: [BundleManifest.Certificate], memoryEntries: [String: Data])
         -> (manifest: BundleManifest, blobs: [String: BlobEntry])
     {
@@ -92,17 +111,21 @@ struct BundleLayout {
         for chart in self.charts {
             let r = chart.resolved
             files.append(.init(path: chart.path, size: r.chart.size, sha256: r.chart.digest.hex))
-            blobs[chart.path] = BlobEntry(descriptor: r.chart, chart: r.chart.digest)
+            blobs[chart.path] = BlobEntry(descriptor: r.chart, owner: .chart(r.chart.digest))
             var provenancePath: String?
             if let prov = r.provenance {
                 let path = chart.path + ".prov"
                 provenancePath = path
                 files.append(.init(path: path, size: prov.size, sha256: prov.digest.hex))
-                blobs[path] = BlobEntry(descriptor: prov, chart: r.chart.digest)
+                blobs[path] = BlobEntry(descriptor: prov, owner: .chart(r.chart.digest))
             }
             charts.append(.init(path: chart.path, name: r.name, version: r.version, releases: chart.releases.sorted(),
                                 reference: r.reference, repository: chart.job.repository?.name,
                                 manifestDigest: r.manifestDigest?.description, chartDigest: r.chart.digest.description, provenance: provenancePath))
+        }
+        for entry in images.blobEntries() {
+            files.append(.init(path: entry.path, size: entry.descriptor.size, sha256: entry.descriptor.digest.hex))
+            blobs[entry.path] = BlobEntry(descriptor: entry.descriptor, owner: .image(entry.job))
         }
         for (path, data) in memoryEntries {
             files.append(.init(path: path, size: Int64(data.count), sha256: OCI.Digest.sha256(of: data).hex))
@@ -112,7 +135,7 @@ struct BundleLayout {
             builder: "bundle \(BuilderVersion.current)", name: metadata.name, sequence: metadata.sequence, created: metadata.created,
             dataDir: metadata.dataDir, config: .init(path: "k0s.yaml", source: metadata.configSource, format: metadata.configFormat),
             charts: charts.sorted { $0.path < $1.path }, certificates: certificates.sorted { $0.path < $1.path }, files: files,
-            signer: metadata.signer)
+            images: images.isEmpty ? nil : images.manifestImages, signer: metadata.signer)
         return (manifest, blobs)
     }
 }

@@ -38,18 +38,17 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
         var problem: BuildError.Problem?
         do {
             let clients = try clients.get()
-            let source = task.job.artifactSource
-            _ = try cache.ensure(task.descriptor, origin: task.artifact.origin, progress: { [self] path, progress in
+            _ = try cache.ensure(task.descriptor, origin: task.origin, progress: { [self] path, progress in
                 update(index) { state in
                     state.partial = path
                     state.attempt = progress.attempt
                     state.bytes = progress.bytes
                 }
             }, verified: { [self] in update(index) { $0.verified = true } }, download: { path, progress in
-                try source.fetch(task.descriptor, of: task.artifact, job: task.job, clients: clients, cacheDir: cache.root, to: path, progress: progress)
+                try task.download(clients, path, progress)
             })
         } catch {
-            problem = BuildError.Problem(wrapping: error, subject: task.job.chart.name)
+            problem = BuildError.Problem(wrapping: error, subject: task.subject)
         }
         update(index) { state in
             state.done = true

@@ -20,15 +20,24 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
         running = max(1, workers)
         for _ in 0..<running {
             Thread.detachNewThread { [self] in
-                let clients: Result<ClientPool, HTTPError>
-                do throws(HTTPError) { clients = .success(ClientPool(transport: try makeTransport())) } catch { clients = .failure(error) }
-                while let work = next() { work(clients) }
+                serve(makeTransport)
+                // The worker's transport is gone by now: `shutdown` returns only after every
+                // libcurl handle is cleaned up, never racing the process's exit (OpenSSL's
+                // exit handlers freeing what a late curl_easy_cleanup frees too).
                 condition.withLock {
                     running -= 1
                     condition.broadcast()
                 }
             }
         }
+    }
+
+    /// One worker's life: its transport and clients, then work until the pool stops. The
+    /// clients live in this function's scope only, so they are released when it returns.
+    private func serve(_ makeTransport: TransportFactory) {
+        let clients: Result<ClientPool, HTTPError>
+        do throws(HTTPError) { clients = .success(ClientPool(transport: try makeTransport())) } catch { clients = .failure(error) }
+        while let work = next() { work(clients) }
     }
 
     /// Work submitted after `shutdown` (or dropped by it) runs at once, told it was cancelled,

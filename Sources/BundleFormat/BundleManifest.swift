@@ -77,6 +77,38 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// A container image the bundle's OCI layout (entries under `images/`) holds.
+    public struct Image: Codable, Sendable, Equatable {
+        /// The full normalised reference (`docker.io/library/redis:7.2`).
+        public var reference: String
+        /// The names `images/index.json` gives the root (tag form, and digest form where pinned).
+        public var names: [String]
+        /// The root manifest or index, exactly as the registry served it.
+        public var digest: String
+        public var mediaType: String
+        /// Bytes of every blob of the image in the bundle (shared blobs counted in each image).
+        public var size: Int64
+        /// Platforms bundled (empty when a single manifest's config names none).
+        public var platforms: [String]
+        /// Releases whose charts run it (empty for images named only with --image).
+        public var releases: [String]
+        /// Where it was found: values paths, template lines, annotations, --image, list files.
+        public var sources: [String]
+        public init(reference: String, names: [String], digest: String, mediaType: String, size: Int64, platforms: [String], releases: [String], sources: [String]) {
+            self.reference = reference
+            self.names = names
+            self.digest = digest
+            self.mediaType = mediaType
+            self.size = size
+            self.platforms = platforms
+            self.releases = releases
+            self.sources = sources
+        }
+    }
+
+    /// The folder of the bundle's OCI image layout.
+    public static let imagesFolder = "images"
+
     /// Which key signed it (nil for an unsigned bundle): informational, since trust comes only
     /// from the keys an installer is given.
     public struct Signer: Codable, Sendable, Equatable {
@@ -103,8 +135,10 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     public var charts: [Chart]
     public var certificates: [Certificate]
     public var files: [File]
+    /// The images of `images/` (absent from bundles without images).
+    public var images: [Image]?
 
-    public init(builder: String, name: String, sequence: Int64, created: String, dataDir: String, config: Config, charts: [Chart], certificates: [Certificate], files: [File], signer: Signer? = nil) {
+    public init(builder: String, name: String, sequence: Int64, created: String, dataDir: String, config: Config, charts: [Chart], certificates: [Certificate], files: [File], images: [Image]? = nil, signer: Signer? = nil) {
         self.schemaVersion = Self.currentSchemaVersion
         self.signer = signer
         self.builder = builder
@@ -116,7 +150,11 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         self.charts = charts
         self.certificates = certificates
         self.files = files
+        self.images = images
     }
+
+    /// Whether an entry belongs to the OCI image layout (`images/…`).
+    public static func isImageEntry(_ path: String) -> Bool { path.hasPrefix(imagesFolder + "/") }
 
     /// The canonical bytes: sorted keys, unescaped slashes, two-space indent, final newline.
     public func encoded() throws -> Data {

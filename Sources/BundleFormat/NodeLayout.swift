@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where everything a bundle brings goes on a node, for one k0s data dir: the one place that
 /// maps a data dir to paths, used by the build (to rewrite the config) and by the installer
 /// (to place files), so that the two cannot disagree.
@@ -26,6 +28,12 @@ public struct NodeLayout: Sendable, Equatable {
 
     /// A chart archive's path on the node, from its file name (`app-1.2.3.tgz`).
     public func chart(_ fileName: String) -> String { "\(charts)/\(fileName)" }
+    /// The one uncompressed OCI-layout tar of a bundle's images, which k0s's workers import.
+    public func imageArchive(bundle name: String) -> String {
+        let safe = String(name.unicodeScalars.map { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) ? Character($0) : "_" })
+        return "\(images)/bundle-\(safe).tar"
+    }
+
     /// A CA certificate's path on the node, from its file name (`corp.crt`).
     public func certificate(_ fileName: String) -> String { "\(certificates)/\(fileName)" }
 

@@ -12,8 +12,9 @@ struct Build: ParsableCommand {
         discussion: """
             Pulls every oci:// chart of CONFIG (verified, through a cache), checks that each is \
             complete for an air gap (dependencies vendored) and each CA file usable, rewrites the \
-            config for offline use, and writes a tar archive: bundle.json, bundle.json.sig, charts/, \
-            certs/, k0s.yaml. The signing key comes from --sign-key, or from BUNDLE_SIGN_KEY (the PEM \
+            config for offline use, finds the images the charts run (values, templates, annotations, \
+            --image) and pulls them for --platform, and writes a tar archive: bundle.json, \
+            bundle.json.sig, charts/, certs/, images/ (one OCI image layout), k0s.yaml. The signing key comes from --sign-key, or from BUNDLE_SIGN_KEY (the PEM \
             text) or BUNDLE_SIGN_KEY_FILE. SOURCE_DATE_EPOCH fixes timestamps: the same inputs and \
             key give the same bytes.
             """)
@@ -53,6 +54,9 @@ struct Build: ParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir on the nodes, for the rewritten paths.", valueName: "dir"))
     var dataDir = NodeLayout.defaultDataDir
+
+    @OptionGroup(title: "Images")
+    var imageFlags: ImageFlags
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -102,6 +106,7 @@ struct Build: ParsableCommand {
         options.name = name
         options.sourceDateEpoch = epoch
         options.dataDir = dataDir
+        try Output.reportingErrors(json: json) { options.images = try imageFlags.options() }
 
         let display = ProgressDisplay(quiet: json)
         let builder = Builder(options: options) { display.report($0) }
@@ -119,6 +124,14 @@ struct Build: ParsableCommand {
             if result.upToDate { print("\(result.output) is up to date (the same bundle as before); nothing written.") }
             print("Built \(result.output) (\(result.size) bytes): \(result.manifest.charts.count) chart\(result.manifest.charts.count == 1 ? "" : "s") for \(result.charts.count) release\(result.charts.count == 1 ? "" : "s"), \(result.manifest.certificates.count) CA certificate\(result.manifest.certificates.count == 1 ? "" : "s"), sequence \(result.manifest.sequence)")
             print("  \(downloaded) downloaded, \(result.charts.count - downloaded) from the cache")
+            if let images = result.manifest.images {
+                let bytes = result.manifest.files.filter { BundleManifest.isImageEntry($0.path) }.reduce(Int64(0)) { $0 + $1.size }
+                print("  \(images.count) image\(images.count == 1 ? "" : "s") for \(options.images.platforms) (\(bytes) bytes in one OCI layout)")
+                for image in images { print("    \(image.reference)  \(image.digest.prefix(19))  \(image.platforms.joined(separator: ","))") }
+            } else if options.images.enabled {
+                print("  no images found")
+            }
+            for note in result.imagesSkipped { print("  skipped \(note)") }
             print(result.signed ? "  signed by \(result.keyID ?? "?")" : "  UNSIGNED: bundle install will refuse it")
         }
     }
@@ -137,6 +150,8 @@ struct BuildReport: Encodable {
     var upToDate: Bool
     var charts: [Chart]
     var certificates: [String]
+    var images: [BundleManifest.Image]
+    var imagesSkipped: [String]
     var warnings: [String]
 
     struct Chart: Encodable {
@@ -158,6 +173,8 @@ struct BuildReport: Encodable {
         upToDate = result.upToDate
         charts = result.charts.map { Chart(release: $0.release, reference: $0.reference, version: $0.version, path: $0.path, size: $0.size, cached: $0.cached) }
         certificates = result.manifest.certificates.map(\.path)
+        images = result.manifest.images ?? []
+        imagesSkipped = result.imagesSkipped
         warnings = result.warnings
     }
 }

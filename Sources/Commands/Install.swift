@@ -24,7 +24,7 @@ struct Install: ParsableCommand {
     @Option(help: ArgumentHelp("Prefix for every path written (for tests and image builds).", valueName: "dir"))
     var root = "/"
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir: charts go to DIR/charts, certificates to DIR/bundle/certs.", valueName: "dir"))
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir: charts go to DIR/charts, certificates to DIR/bundle/certs, images to DIR/images/bundle-NAME.tar.", valueName: "dir"))
     var dataDir = NodeLayout.defaultDataDir
 
     @Option(name: .customLong("config-out"), help: ArgumentHelp("Where the k0s config goes.", valueName: "file"))
@@ -35,6 +35,9 @@ struct Install: ParsableCommand {
 
     @Flag(name: .customLong("allow-downgrade"), help: "Install even if the bundle's sequence is not higher than the installed one.")
     var allowDowngrade = false
+
+    @Flag(name: .customLong("no-images"), help: "Do not place the images tar (for controller-only nodes).")
+    var noImages = false
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -52,6 +55,7 @@ struct Install: ParsableCommand {
         options.configOut = configOut
         options.dryRun = dryRun
         options.allowDowngrade = allowDowngrade
+        options.placeImages = !noImages
         try Output.reportingErrors(json: json) {
             let installer = Installer(options: options, trusted: try trust.load()) { Output.warn($0) }
             let report = try installer.install()

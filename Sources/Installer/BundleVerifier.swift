@@ -1,6 +1,7 @@
 import Archive
 import BundleFormat
 import Crypto
+import Diagnostics
 import Foundation
 
 /// Reads a bundle the way an installer must: the manifest and its signature first, checked
@@ -89,10 +90,8 @@ public final class BundleVerifier {
     static func checkLayout(_ manifest: BundleManifest, path: String) throws(BundleError) {
         var seen = Set<String>()
         for file in manifest.files {
-            guard isSafe(file.path), file.path == manifest.config.path || file.path.hasPrefix("charts/") || file.path.hasPrefix("certs/"),
-                  file.path.split(separator: "/").count <= 2
-            else {
-                throw BundleError(.entryUnsafe, "\(path): bundle.json", reason: "lists \"\(file.path)\", which is not a place a bundle may write (charts/, certs/, \(manifest.config.path))",
+            guard isSafe(file.path), file.path == manifest.config.path || isPlaceable(file.path) else {
+                throw BundleError(.entryUnsafe, "\(path): bundle.json", reason: "lists \"\(Escaped(file.path))\", which is not a place a bundle may write (charts/NAME, certs/NAME, images/…, \(Escaped(manifest.config.path)))",
                                   hint: "The bundle was not made by `bundle build`; do not install it.")
             }
             guard seen.insert(file.path).inserted else {
@@ -103,17 +102,39 @@ public final class BundleVerifier {
             }
         }
         guard seen.contains(manifest.config.path) else {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "does not list its config \(manifest.config.path) among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "does not list its config \(Escaped(manifest.config.path)) among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
         }
         for chart in manifest.charts where !seen.contains(chart.path) {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "chart \(chart.path) is not among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "chart \(Escaped(chart.path)) is not among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
+        }
+        let hasImages = seen.contains { BundleManifest.isImageEntry($0) }
+        if hasImages != (manifest.images != nil) || (hasImages && !(seen.contains("images/oci-layout") && seen.contains("images/index.json"))) {
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "lists an incomplete image layout (images/oci-layout, images/index.json and the images section go together)",
+                              hint: "The bundle was not made by `bundle build`; do not install it.")
         }
     }
 
-    /// A relative path of plain components: no absolute paths, `..`, `.`, empty parts or NUL.
+    /// `charts/NAME`, `certs/NAME`, `images/oci-layout`, `images/index.json`, `images/blobs/sha256/<64 hex>`.
+    static func isPlaceable(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0] == "charts" || parts[0] == "certs" { return true }
+        if path == "images/oci-layout" || path == "images/index.json" { return true }
+        return parts.count == 4 && parts[0] == "images" && parts[1] == "blobs" && parts[2] == "sha256" && parts[3].utf8.count == 64
+            && parts[3].utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    /// A relative path of plain components, judged on its bytes before anything else: split on
+    /// `/` only, no empty, `.` or `..` component, no leading dot, and only the safe set
+    /// `[A-Za-z0-9._+-]` (every name `bundle build` writes), at most 255 bytes.
     static func isSafe(_ path: String) -> Bool {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\"), path.utf8.count <= 255 else { return false }
-        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count <= 255 else { return false }
+        func safe(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2B || c == 0x2D
+        }
+        return bytes.split(separator: 0x2F, omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && part.first != 0x2E && part.allSatisfy(safe)
+        }
     }
 
     /// Streams every remaining entry through the checks; `open` gives, per listed file, where to

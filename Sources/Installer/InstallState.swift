@@ -14,6 +14,8 @@ struct InstalledRecord: Codable {
     var configSHA256: String?
     /// Files of the previous bundle still to delete (set while replacing; cleared after).
     var pendingRemoval: [String]
+    /// sha256 of the images tar as written (nil when none was placed).
+    var imagesSHA256: String?
 }
 
 /// The installer's own state on the node, apart from what it installs: the record, the lock,

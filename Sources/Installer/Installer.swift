@@ -13,6 +13,8 @@ public struct InstallOptions: Sendable {
     public var configOut = "/etc/k0s/k0s.yaml"
     public var dryRun = false
     public var allowDowngrade = false
+    /// False with `--no-images` (controller-only nodes): the images tar is not placed.
+    public var placeImages = true
 
     public init(bundle: String) {
         self.bundle = bundle
@@ -72,6 +74,7 @@ public final class Installer {
     /// Where an entry goes on the node (without the root prefix).
     func nodePath(for entry: String, manifest: BundleManifest) throws(BundleError) -> String {
         if entry == manifest.config.path { return options.configOut }
+        if BundleManifest.isImageEntry(entry) { return imageArchivePath(manifest) }
         guard let path = node.nodePath(forEntry: entry) else {
             throw BundleError(.entryUnsafe, "\(options.bundle): entry \"\(entry)\"", reason: "has no place on a node (charts/NAME, certs/NAME)", hint: "Do not install this bundle.")
         }
@@ -93,12 +96,13 @@ public final class Installer {
         try state.finishPendingRemovals()
         let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
-        state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates])
+        state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates, node.images])
 
-        let expectedFiles = manifest.files.filter { $0.path != manifest.config.path }
-        if let previous, try isInPlace(expectedFiles, manifest: manifest, digest: bundle.manifestDigest, record: previous) {
+        let expectedFiles = manifest.files.filter { $0.path != manifest.config.path && !BundleManifest.isImageEntry($0.path) }
+        if let previous, try isInPlace(expectedFiles, manifest: manifest, digest: bundle.manifestDigest, record: previous), imagesInPlace(manifest, record: previous) {
             report.status = .unchanged
-            report.files = try manifest.files.map { .init(path: rooted(try nodePath(for: $0.path, manifest: manifest)), action: "unchanged", sha256: $0.sha256) }
+            report.files = try expectedFiles.map { .init(path: rooted(try nodePath(for: $0.path, manifest: manifest)), action: "unchanged", sha256: $0.sha256) }
+            if placesImages(manifest) { report.files.append(.init(path: rooted(imageArchivePath(manifest)), action: "unchanged", sha256: previous.imagesSHA256)) }
             return report
         }
         try checkSpace(manifest)
@@ -119,13 +123,16 @@ public final class Installer {
 
         // (3) Charts and certificates into place; (4) the config.
         report.files = try place(expectedFiles, staged: staged, manifest: manifest)
+        let images = try placeImages(manifest, staged: staged)
+        if let images { report.files.append(images.placed) }
         try placeConfig(manifest, staged: staged, report: &report)
 
         // (5) The record, last; (6) files the new bundle no longer carries.
-        let newFiles = try expectedFiles.map { try nodePath(for: $0.path, manifest: manifest) }
+        let newFiles = try expectedFiles.map { try nodePath(for: $0.path, manifest: manifest) } + (images != nil ? [imageArchivePath(manifest)] : [])
         let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
         var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest,
-                                     files: newFiles, config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete)
+                                     files: newFiles, config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete,
+                                     imagesSHA256: images?.sha256)
         try state.write(record)
         Checkpoint.reached("record")
         if !obsolete.isEmpty {
@@ -144,13 +151,19 @@ public final class Installer {
         let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
         var paths: [String] = []
-        for file in manifest.files {
+        for file in manifest.files where !BundleManifest.isImageEntry(file.path) {
             let nodePath = try nodePath(for: file.path, manifest: manifest)
             paths.append(nodePath)
             let target = rooted(nodePath)
             let same = file.path == manifest.config.path ? false : Self.sha256(of: target) == file.sha256
             let exists = FileManager.default.fileExists(atPath: target)
             report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : exists ? "would replace" : "would create", sha256: file.sha256))
+        }
+        if placesImages(manifest) {
+            let target = rooted(imageArchivePath(manifest))
+            paths.append(imageArchivePath(manifest))
+            let exists = FileManager.default.fileExists(atPath: target)
+            report.files.append(.init(path: target, action: exists ? "would replace (if changed)" : "would create", sha256: nil))
         }
         for old in Set(previous?.files ?? []).subtracting(paths) {
             report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))

@@ -63,6 +63,8 @@ public struct ChartEntry: Sendable {
     public var version: String?
     /// As written; nil when absent (only the short form allows that; it means `default`).
     public var namespace: String?
+    /// The release's `values` string (YAML), nil when absent.
+    public var values: String?
     public var source: ChartSource
     public var location: ConfigLocation
     public var index: Int

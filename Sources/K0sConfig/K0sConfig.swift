@@ -124,9 +124,10 @@ public struct K0sConfig {
         let chartname = reader.string(fields, "chartname", path: path, required: true)
         let version = reader.string(fields, "version", path: path, required: false)
         let namespace = reader.string(fields, "namespace", path: path, required: format != .shortForm)
+        var valuesText: String?
         if let values = fields["values"] {
             if case .scalar = values.value {
-                _ = reader.string(fields, "values", path: path, required: false, nonEmpty: false)
+                valuesText = reader.string(fields, "values", path: path, required: false, nonEmpty: false)
             } else {
                 reader.report(.error, .wrongType, values.value, "\(path).values",
                               "\"values\" must be a YAML string holding the chart's values, found \(NodeReader.kind(of: values.value)); write `values: |` and indent the values under it")
@@ -188,7 +189,7 @@ public struct K0sConfig {
             source = .repository(name: repositoryName, chart: String(parts[1]))
         }
         return ChartEntry(
-            name: name, chartname: chartname, version: version, namespace: namespace, source: source,
+            name: name, chartname: chartname, version: version, namespace: namespace, values: valuesText, source: source,
             location: reader.location(node) ?? ConfigLocation(file: reader.file, line: 0, column: 0), index: index)
     }
 

@@ -57,6 +57,12 @@ public struct Index: Codable, Hashable, Sendable {
     public var schemaVersion: Int
     public var mediaType: String?
     public var manifests: [Descriptor]
+
+    public init(schemaVersion: Int, mediaType: String?, manifests: [Descriptor]) {
+        self.schemaVersion = schemaVersion
+        self.mediaType = mediaType
+        self.manifests = manifests
+    }
 }
 
 /// The fields of Helm's config blob (the chart's Chart.yaml as JSON) that we check.

@@ -6,6 +6,7 @@ import Diagnostics
 import FileSystem
 import Foundation
 import HTTP
+import Images
 import K0sConfig
 import OCI
 import Testing
@@ -34,7 +35,7 @@ struct ErrorCodeTableTests {
 
     static let all: [(String, String)] = codes(HTTPError.Code.self) + codes(RegistryError.Code.self) + codes(BundleError.Code.self)
         + codes(BuildError.Code.self) + codes(ConfigProblem.Code.self) + codes(ArchiveError.Code.self)
-        + codes(FileSystemError.Code.self) + codes(CommandError.Code.self)
+        + codes(FileSystemError.Code.self) + codes(CommandError.Code.self) + codes(ImageError.Code.self)
 
     @Test func everyCodeIsDocumentedWithItsClass() throws {
         let rows = try Self.documented()

@@ -175,10 +175,18 @@ import Testing
                     chartname: oci://\(env.registry("faults"))/truncateonce/\(nonce)/charts/app
                     version: "1.0.0"
             """)
-        let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/out.tar.gz", "--cache-dir", folder + "/cache"])
+        // Charts stream into the bundle when no images are looked for (otherwise their archives
+        // are fetched first, to be read); image layers always stream, as the second build shows.
+        let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/out.tar.gz", "--cache-dir", folder + "/cache", "--no-images"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("stopped sending"), "the first transfer was cut: \(run.stderr)")
         #expect(run.stderr.contains("writing it again from the cache"), "\(run.stderr)")
+        let image = "\(env.registry("faults"))/truncateonce/\(nonce)-image/images/web:1.0"
+        let withImage = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/image.tar.gz",
+                                        "--cache-dir", folder + "/cache", "--image", image])
+        #expect(withImage.status == 0, "\(withImage.stderr)")
+        #expect(withImage.stderr.contains("stopped sending"), "the image's transfers were cut: \(withImage.stderr)")
+        #expect(try env.bundle(["verify", folder + "/image.tar.gz", "--trust", folder + "/signing.pub"]).status == 0)
         #expect(try env.bundle(["verify", folder + "/out.tar.gz", "--trust", folder + "/signing.pub"]).status == 0)
         let dir = folder + "/x"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -39,13 +39,22 @@ struct TestEnvironment: Sendable {
         var app: [String: Chart]
         var signed: Chart
         var tampered: Chart
+        /// Test images by name (web, web11, worker, multi, dockerlist, literal, annotated, private, mtls, disabled).
+        var images: [String: Image]
+        var webapp: Chart
+
+        struct Image: Decodable {
+            var digest: String
+            var mediaType: String
+            var size: Int
+        }
 
         enum CodingKeys: String, CodingKey {
             case caFile, caBundle, intermediateCA, otherCA, notPEM, caPlusExpiring, clientCert, clientKey, rogueClientCert, rogueClientKey
             case unrelatedKey, registries, chartRepositories, repoCharts, largeIndexNeedle, nginxAccessLog, username, password, tokenCountUser, tokenCountPassword, tokensIssuedDir
-            case proxy, proxyLog, cdn, charts
+            case proxy, proxyLog, cdn, charts, images
         }
-        enum ChartKeys: String, CodingKey { case app, signed, tampered }
+        enum ChartKeys: String, CodingKey { case app, signed, tampered, webapp }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -77,6 +86,8 @@ struct TestEnvironment: Sendable {
             app = try charts.decode([String: Chart].self, forKey: .app)
             signed = try charts.decode(Chart.self, forKey: .signed)
             tampered = try charts.decode(Chart.self, forKey: .tampered)
+            webapp = try charts.decode(Chart.self, forKey: .webapp)
+            images = try c.decode([String: Image].self, forKey: .images)
         }
     }
 

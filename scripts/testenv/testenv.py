@@ -24,6 +24,7 @@ import ssl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chart_repo  # noqa: E402
+import images
 import oci_push  # noqa: E402
 import pki  # noqa: E402
 import servers  # noqa: E402
@@ -237,6 +238,7 @@ def main():
             dict(mediaType=oci_push.OCI_MANIFEST, digest=amd["digest"], size=amd["size"], platform={"os": "linux", "architecture": "amd64"}),
             dict(mediaType=oci_push.OCI_MANIFEST, digest=arm["digest"], size=arm["size"], platform={"os": "linux", "architecture": "arm64"}),
         ])
+        env["images"] = images.make(registry, env)
         # Alter the tampered chart's blob on disk, keeping its size: the registry serves it
         # unchanged under the old digest, which the client must catch.
         digest = charts["tampered"]["chart"].split(":", 1)[1]

@@ -1,0 +1,127 @@
+import Diagnostics
+import FileSystem
+import Foundation
+import Images
+import K0sConfig
+import OCI
+
+/// The build's image part, between resolving charts and laying out the bundle: every chart's
+/// images found (its archive read from the cache, with the release's values), merged with
+/// the images named on the command line, each resolved on the worker pool.
+struct ImageStage {
+    let options: ImageOptions
+    let cache: BlobCache
+    let offline: Bool
+    let progress: @Sendable (String) -> Void
+
+    /// What was found, per release, before resolving.
+    struct Discovery {
+        var jobs: [ImageJob] = []
+        var undetermined: [String] = []
+        var skipped: [String] = []
+        var problems: [BuildError.Problem] = []
+    }
+
+    /// The images of `outcomes`' charts (whose archives must be in the cache) and the explicit ones.
+    func discover(_ outcomes: [Builder.PullOutcome], config: K0sConfig) -> Discovery {
+        var discovery = Discovery()
+        var byReference: [ImageReference: Int] = [:]
+        func add(_ image: FoundImage, release: String?) {
+            if let index = byReference[image.reference] {
+                for source in image.sources where !discovery.jobs[index].sources.contains(source) { discovery.jobs[index].sources.append(source) }
+                if let release, !discovery.jobs[index].releases.contains(release) { discovery.jobs[index].releases.append(release) }
+                return
+            }
+            byReference[image.reference] = discovery.jobs.count
+            let repository = ImageSource.repository(for: image.reference, in: config)
+            let found = RegistryCredentials().find(repository: repository, registry: image.reference.domain)
+            discovery.jobs.append(ImageJob(reference: image.reference, sources: image.sources, releases: release.map { [$0] } ?? [],
+                                           repository: repository, credentials: found?.credentials))
+        }
+        for outcome in outcomes {
+            guard let resolved = outcome.resolved else { continue }
+            let release = outcome.job.chart.name
+            do {
+                let files = try ChartFiles(archive: cache.blobPath(resolved.chart.digest))
+                let found = try ChartImages(chart: files, releaseValues: outcome.job.chart.values)
+                for image in found.images {
+                    add(FoundImage(reference: image.reference, sources: image.sources.map { "\(release): \($0)" }), release: release)
+                }
+                discovery.undetermined += found.undetermined.map { "\(release): \($0)" }
+                discovery.skipped += found.skipped.map { "\(release): \($0)" }
+            } catch {
+                discovery.problems.append(BuildError.Problem(
+                    code: .imagesUnreadable, subject: release,
+                    message: "the images of \(resolved.origin) \(resolved.version) cannot be found: \((error as? any ToolError)?.reason ?? "\(error)")",
+                    hint: "Name its images with --image, or pass --no-images."))
+            }
+        }
+        for image in options.explicit { add(image, release: nil) }
+        if options.strict, !discovery.undetermined.isEmpty {
+            discovery.problems.append(BuildError.Problem(
+                code: .imagesUndetermined, subject: options.explicit.isEmpty ? "images" : "images (after --image)",
+                message: "\(discovery.undetermined.count) image line(s) of the charts could not be determined:\n" + discovery.undetermined.map { "    \($0)" }.joined(separator: "\n"),
+                hint: "Name those images with --image REF (or --images-file), or drop --strict-images."))
+        }
+        return discovery
+    }
+
+    /// Resolves every job on the pool; outcomes in the jobs' order.
+    func resolve(_ jobs: [ImageJob], on pool: WorkerPool) -> [ImageOutcome] {
+        let source = ImageSource(platforms: options.platforms)
+        return pool.map(jobs) { [self] job, clients in
+            var outcome = ImageOutcome(job: job)
+            do {
+                let key = "\(job.reference)|\(options.platforms)"
+                if offline {
+                    guard let resolved = cache.imageResolution(key: key) else {
+                        throw BuildError(.notInCache, job.subject, "image \(job.reference) (\(options.platforms)) is not in the cache \(cache.root)", hint: "Build once online, or drop --offline.")
+                    }
+                    outcome.resolved = resolved
+                    return outcome
+                }
+                let resolved = try source.resolve(job, clients: try clients.get(), cache: cache)
+                cache.record(resolved, key: key)
+                outcome.resolved = resolved
+            } catch {
+                let cause = BuildError.Problem(wrapping: error, subject: job.subject)
+                outcome.problem = BuildError.Problem(code: cause.code, errorClass: cause.errorClass, subject: job.context, message: cause.message, hint: cause.hint)
+            }
+            return outcome
+        }
+    }
+
+    /// Warnings the user should read: floating tags, undetermined lines.
+    static func warnings(_ discovery: Discovery) -> [String] {
+        var warnings: [String] = []
+        for job in discovery.jobs where job.reference.isFloating {
+            warnings.append("image \(job.reference) has no fixed tag: pods that use it default to imagePullPolicy: Always, which fails offline; set imagePullPolicy: IfNotPresent in the release's values")
+        }
+        if !discovery.undetermined.isEmpty {
+            warnings.append("could not determine the image of \(discovery.undetermined.count) template line(s); add them with --image REF (--strict-images makes this an error):\n"
+                            + discovery.undetermined.map { "    \($0)" }.joined(separator: "\n"))
+        }
+        return warnings
+    }
+}
+
+extension BlobCache {
+    private func imageResolutionPath(_ key: String) -> String {
+        "\(root)/resolutions/image-\(Digest.sha256(of: Data(key.utf8)).hex).json"
+    }
+
+    /// Records how an image request resolved, for `--offline` rebuilds.
+    func record(_ image: ResolvedImage, key: String) {
+        guard let data = try? JSONEncoder().encode(image) else { return }
+        try? DurableFile.write(data, to: imageResolutionPath(key), flush: false)
+    }
+
+    /// A recorded image resolution whose blobs are all still in the cache.
+    func imageResolution(key: String) -> ResolvedImage? {
+        guard let data = FileManager.default.contents(atPath: imageResolutionPath(key)),
+              let image = try? JSONDecoder().decode(ResolvedImage.self, from: data),
+              image.allBlobs.allSatisfy({ contains($0.digest, size: $0.size) })
+        else { return nil }
+        return image
+    }
+}

@@ -1,0 +1,108 @@
+import Archive
+import Foundation
+import Yams
+
+/// The files of a chart that say which images it runs: Chart.yaml, values.yaml, templates,
+/// and its vendored subcharts (folders or archives under `charts/`), read from the chart
+/// archive with libarchive, within limits (a chart is untrusted input).
+public struct ChartFiles: Sendable {
+    public struct Dependency: Sendable {
+        public var name: String
+        public var alias: String?
+        public var condition: String?
+        public var tags: [String]
+        /// The key of the subchart's values in the parent's.
+        public var key: String { alias ?? name }
+    }
+
+    public var name: String
+    public var version: String
+    public var appVersion: String?
+    public var annotations: [String: String]
+    public var dependencies: [Dependency]
+    /// values.yaml's text ("" when there is none).
+    public var valuesText: String
+    /// Template files, path relative to the chart (`templates/deployment.yaml`), sorted.
+    public var templates: [(path: String, text: String)]
+    public var subcharts: [ChartFiles]
+
+    static let maxFileBytes: Int64 = 4 << 20
+    static let maxTotalBytes: Int64 = 64 << 20
+    static let maxDepth = 8
+
+    /// Reads the chart archive at `path`.
+    public init(archive path: String) throws {
+        let reader = try ArchiveReader(path: path)
+        var budget = Self.maxTotalBytes
+        let files = try Self.read(reader, budget: &budget)
+        try self.init(files: files, archive: path, depth: 0, budget: &budget)
+    }
+
+    /// The entries of interest, by path inside the chart's top folder.
+    static func read(_ reader: ArchiveReader, budget: inout Int64) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        while let entry = try reader.next() {
+            guard entry.kind == .regular, let slash = entry.path.firstIndex(of: "/") else { continue }
+            let inner = String(entry.path[entry.path.index(after: slash)...])
+            guard inner == "Chart.yaml" || inner == "values.yaml" || inner.hasPrefix("templates/") || inner.hasPrefix("charts/") else { continue }
+            let data = try reader.readAll(limit: Self.maxFileBytes)
+            budget -= Int64(data.count)
+            guard budget >= 0 else {
+                throw ArchiveError(.archiveEntryTooLarge, archive: reader.path, entry: entry.path, reason: "the chart's files add up to more than \(Self.maxTotalBytes) bytes")
+            }
+            files[inner] = data
+        }
+        return files
+    }
+
+    init(files: [String: Data], archive: String, depth: Int, budget: inout Int64) throws {
+        guard let chartData = files["Chart.yaml"], let chartText = String(data: chartData, encoding: .utf8) else {
+            throw ArchiveError(.notAChartArchive, archive: archive, reason: "holds no Chart.yaml")
+        }
+        let chart = try Values(yaml: chartText)
+        name = chart["name"]?.text ?? ""
+        version = chart["version"]?.text ?? ""
+        appVersion = chart["appVersion"]?.text
+        var annotations: [String: String] = [:]
+        if case .map(let pairs)? = chart["annotations"] {
+            for (key, value) in pairs { if let text = value.text { annotations[key] = text } }
+        }
+        self.annotations = annotations
+        var dependencies: [Dependency] = []
+        if case .list(let items)? = chart["dependencies"] {
+            for item in items {
+                guard let name = item["name"]?.text else { continue }
+                var tags: [String] = []
+                if case .list(let list)? = item["tags"] { tags = list.compactMap(\.text) }
+                dependencies.append(Dependency(name: name, alias: item["alias"]?.text, condition: item["condition"]?.text, tags: tags))
+            }
+        }
+        self.dependencies = dependencies
+        valuesText = files["values.yaml"].flatMap { String(data: $0, encoding: .utf8) } ?? ""
+        templates = files.compactMap { path, data in
+            guard path.hasPrefix("templates/"), let text = String(data: data, encoding: .utf8) else { return nil }
+            return (path: path, text: text)
+        }.sorted { $0.path < $1.path }
+        subcharts = depth < Self.maxDepth ? try Self.subcharts(in: files, archive: archive, depth: depth, budget: &budget) : []
+    }
+
+    /// Vendored subcharts: `charts/NAME/…` folders and `charts/NAME-VERSION.tgz` archives.
+    static func subcharts(in files: [String: Data], archive: String, depth: Int, budget: inout Int64) throws -> [ChartFiles] {
+        var folders: [String: [String: Data]] = [:]
+        var result: [ChartFiles] = []
+        for (path, data) in files.sorted(by: { $0.key < $1.key }) where path.hasPrefix("charts/") {
+            let rest = path.dropFirst("charts/".count)
+            if let slash = rest.firstIndex(of: "/") {
+                folders[String(rest[..<slash]), default: [:]][String(rest[rest.index(after: slash)...])] = data
+            } else if rest.hasSuffix(".tgz") {
+                let name = "\(archive): \(path)"
+                let inner = try read(ArchiveReader(data: data, name: name), budget: &budget)
+                result.append(try ChartFiles(files: inner, archive: name, depth: depth + 1, budget: &budget))
+            }
+        }
+        for (folder, inner) in folders.sorted(by: { $0.key < $1.key }) where inner["Chart.yaml"] != nil {
+            result.append(try ChartFiles(files: inner, archive: "\(archive): charts/\(folder)", depth: depth + 1, budget: &budget))
+        }
+        return result
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A container image reference, normalised as containerd and Docker normalise it:
+/// `redis` is `docker.io/library/redis:latest`, `ghcr.io/x/y@sha256:…` keeps its digest and
+/// gets no tag. The full form is the name containerd gives an imported image, so it is the
+/// name the bundle's OCI layout records.
+public struct ImageReference: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// `docker.io`, `registry.corp:5000`, `localhost:5000`.
+    public var domain: String
+    /// The repository path, `library/redis`, `team/app`.
+    public var path: String
+    public var tag: String?
+    /// `sha256:<64 hex>`.
+    public var digest: String?
+    /// True when the text named neither tag nor digest, so `latest` was assumed.
+    public var tagDefaulted = false
+
+    public init(domain: String, path: String, tag: String?, digest: String?) {
+        self.domain = domain
+        self.path = path
+        self.tag = tag
+        self.digest = digest
+    }
+
+    /// Parses `text` as Docker's reference grammar reads it, normalising the domain and
+    /// `library/`; refuses anything else with the reason.
+    public init(parsing text: String) throws(ImageError) {
+        let raw = text.trimmingCharacters(in: .whitespaces)
+        guard !raw.isEmpty, raw.utf8.count <= 512 else {
+            throw ImageError(.invalidImageReference, raw.isEmpty ? "(empty)" : String(raw.prefix(80)) + "…",
+                             reason: raw.isEmpty ? "is empty" : "is longer than 512 bytes")
+        }
+        var rest = Substring(raw)
+        var digest: String?
+        if let at = rest.firstIndex(of: "@") {
+            let value = String(rest[rest.index(after: at)...])
+            guard Self.isValidDigest(value) else {
+                throw ImageError(.invalidImageReference, raw, reason: "has a digest that is not sha256:<64 lower-case hex digits>")
+            }
+            digest = value
+            rest = rest[..<at]
+        }
+        var tag: String?
+        if let colon = rest.lastIndex(of: ":"), !rest[rest.index(after: colon)...].contains("/") {
+            tag = String(rest[rest.index(after: colon)...])
+            rest = rest[..<colon]
+        }
+        if let tag, !Self.isValidTag(tag) {
+            throw ImageError(.invalidImageReference, raw, reason: "has tag \"\(tag)\", which is not [A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
+        }
+        var components = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var domain = "docker.io"
+        if components.count > 1, let first = components.first, first.contains(".") || first.contains(":") || first == "localhost" {
+            domain = first
+            components.removeFirst()
+        }
+        if domain == "index.docker.io" { domain = "docker.io" }
+        guard Self.isValidDomain(domain) else {
+            throw ImageError(.invalidImageReference, raw, reason: "has registry \"\(domain)\", which is not a host name or host:port")
+        }
+        if domain == "docker.io", components.count == 1 { components.insert("library", at: 0) }
+        for component in components where !Self.isValidComponent(component) {
+            throw ImageError(.invalidImageReference, raw,
+                             reason: component.isEmpty ? "has an empty path component" : "has path component \"\(component)\": lower-case letters, digits and single separators (. _ __ -) only")
+        }
+        self.init(domain: domain, path: components.joined(separator: "/"), tag: tag ?? (digest == nil ? "latest" : nil), digest: digest)
+        tagDefaulted = tag == nil && digest == nil
+    }
+
+    /// `domain/path`, without tag or digest.
+    public var name: String { "\(domain)/\(path)" }
+
+    /// The full reference: `domain/path[:tag][@digest]`.
+    public var description: String {
+        name + (tag.map { ":\($0)" } ?? "") + (digest.map { "@\($0)" } ?? "")
+    }
+
+    /// The names the node's containerd should know this image by: the tagged form and, where
+    /// the reference pins a digest, the digest form.
+    public var names: [String] {
+        var names: [String] = []
+        if let tag { names.append("\(name):\(tag)") }
+        if let digest { names.append("\(name)@\(digest)") }
+        return names
+    }
+
+    /// Where the image is pulled from: Docker Hub's API host for `docker.io`.
+    public var registryHost: String { domain == "docker.io" ? "registry-1.docker.io" : domain }
+
+    /// What the registry is asked for: the digest when pinned, else the tag.
+    public var lookup: String { digest ?? tag ?? "latest" }
+
+    /// Pods of such an image default to `imagePullPolicy: Always`, which fails offline.
+    public var isFloating: Bool { digest == nil && (tag == nil || tag == "latest") }
+
+    public static func < (a: ImageReference, b: ImageReference) -> Bool { a.description < b.description }
+
+    static func isValidDigest(_ text: String) -> Bool {
+        guard text.hasPrefix("sha256:") else { return false }
+        let hex = text.utf8.dropFirst(7)
+        return hex.count == 64 && hex.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    static func isValidTag(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, bytes.count <= 128 else { return false }
+        func word(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
+        return word(first) && bytes.dropFirst().allSatisfy { word($0) || $0 == 0x2E || $0 == 0x2D }
+    }
+
+    static func isValidDomain(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let host = parts.first, !host.isEmpty, host.utf8.count <= 253 else { return false }
+        if parts.count == 2 {
+            guard let port = Int(parts[1]), (1...65535).contains(port) else { return false }
+        }
+        return host.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x2D }
+    }
+
+    /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`
+    static func isValidComponent(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func alnum(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) }
+        guard let first = bytes.first, let last = bytes.last, alnum(first), alnum(last) else { return false }
+        var i = 0
+        while i < bytes.count {
+            if alnum(bytes[i]) { i += 1; continue }
+            var j = i
+            while j < bytes.count, !alnum(bytes[j]) { j += 1 }
+            let separator = bytes[i..<j]
+            let ok = separator.elementsEqual([0x2E]) || separator.elementsEqual([0x5F]) || separator.elementsEqual([0x5F, 0x5F])
+                || separator.allSatisfy { $0 == 0x2D }
+            guard ok else { return false }
+            i = j
+        }
+        return true
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Diagnostics
+
+/// `image:` lines in a chart's templates: a literal reference (no template action on the
+/// line) is an image; a line with an action is explained when it (or a helper it includes)
+/// reads a values path where the values scan found an image block, and otherwise reported
+/// as undetermined with its file and line. Test hooks (`helm.sh/hook: test`) are skipped.
+struct TemplateScan {
+    struct Literal {
+        var reference: ImageReference
+        var location: String
+    }
+
+    private(set) var literals: [Literal] = []
+    private(set) var undetermined: [String] = []
+    private(set) var skipped: [String] = []
+    private(set) var invalid: [String] = []
+
+    /// `templates`: the chart's template files; `imagePaths`: values paths of image blocks found.
+    init(chart: String, templates: [(path: String, text: String)], imagePaths: [String]) {
+        let helpers = Self.helpers(in: templates)
+        for template in templates {
+            let lines = template.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let isTest = lines.contains { $0.contains("helm.sh/hook") && $0.contains("test") }
+            for (number, line) in lines.enumerated() {
+                guard let value = Self.imageValue(line) else { continue }
+                let location = "\(chart)/\(template.path):\(number + 1)"
+                if isTest {
+                    skipped.append("\(location): a test hook (helm.sh/hook: test), not run by an install")
+                    continue
+                }
+                if !value.contains("{{") {
+                    let text = Self.unquoted(value)
+                    guard !text.isEmpty, !text.hasPrefix("$"), !text.contains(" ") else { continue }
+                    do {
+                        literals.append(Literal(reference: try ImageReference(parsing: text), location: location))
+                    } catch {
+                        invalid.append("\(location): \"\(Escaped(text))\" \(error.reason)")
+                    }
+                    continue
+                }
+                let read = Self.valuesPaths(in: String(line), helpers: helpers, depth: 0)
+                let explained = read.contains { path in imagePaths.contains { $0 == path || $0.hasPrefix(path + ".") || path.hasPrefix($0 + ".") } }
+                if !explained {
+                    undetermined.append("\(location): \(Escaped(String(line.trimmingCharacters(in: .whitespaces).prefix(160))))")
+                }
+            }
+        }
+    }
+
+    /// The value of an `image:` key on the line (`image: x`, `- image: x`), nil otherwise.
+    static func imageValue(_ line: Substring) -> String? {
+        var rest = line.drop { $0 == " " || $0 == "\t" }
+        if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+        guard rest.hasPrefix("image:") else { return nil }
+        let value = rest.dropFirst("image:".count).trimmingCharacters(in: .whitespaces)
+        // `image:` alone opens a map (`repository:` below it), which the values scan covers.
+        return value.isEmpty || value.hasPrefix("#") ? nil : value
+    }
+
+    static func unquoted(_ text: String) -> String {
+        var value = text
+        if let hash = value.range(of: " #") { value = String(value[..<hash.lowerBound]) }
+        value = value.trimmingCharacters(in: .whitespaces)
+        if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+            value = String(value.dropFirst().dropLast())
+        }
+        return value
+    }
+
+    /// `define "name"` bodies of every template file.
+    static func helpers(in templates: [(path: String, text: String)]) -> [String: String] {
+        var helpers: [String: String] = [:]
+        for template in templates where template.text.contains("define") {
+            var current: String?
+            var body = ""
+            for line in template.text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if let name = quotedName(after: "define", in: line) {
+                    if let current { helpers[current] = body }
+                    current = name
+                    body = ""
+                } else if current != nil {
+                    body += line + "\n"
+                }
+            }
+            if let current { helpers[current] = body }
+        }
+        return helpers
+    }
+
+    /// The quoted name after `keyword` inside a template action (`{{- define "x.image" -}}`).
+    static func quotedName(after keyword: String, in line: Substring) -> String? {
+        guard let range = line.range(of: keyword + " \"") else { return nil }
+        let rest = line[range.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
+    }
+
+    /// The `.Values.a.b` paths `text` reads, following `include`/`template` into helpers.
+    static func valuesPaths(in text: String, helpers: [String: String], depth: Int) -> [String] {
+        var paths: [String] = []
+        var rest = Substring(text)
+        while let range = rest.range(of: ".Values.") {
+            let tail = rest[range.upperBound...]
+            let path = tail.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }
+            let trimmed = path.hasSuffix(".") ? String(path.dropLast()) : String(path)
+            if !trimmed.isEmpty { paths.append(trimmed) }
+            rest = tail
+        }
+        guard depth < 4 else { return paths }
+        for keyword in ["include", "template"] {
+            var scan = Substring(text)
+            while let range = scan.range(of: keyword + " \"") {
+                let tail = scan[range.upperBound...]
+                if let end = tail.firstIndex(of: "\""), let body = helpers[String(tail[..<end])] {
+                    paths += valuesPaths(in: body, helpers: helpers, depth: depth + 1)
+                }
+                scan = tail
+            }
+        }
+        return paths
+    }
+}

@@ -1,0 +1,116 @@
+import Yams
+
+/// A chart's values as Helm sees them after YAML parsing: maps keep their key order (so what
+/// is found is reported in a stable order), scalars keep their text.
+public indirect enum Values: Sendable, Equatable {
+    case map([(key: String, value: Values)])
+    case list([Values])
+    case string(String)
+    case bool(Bool)
+    case null
+
+    public static func == (a: Values, b: Values) -> Bool {
+        switch (a, b) {
+        case (.map(let x), .map(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.list(let x), .list(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
+    /// Limits on what a values file may make the scan do.
+    static let maxDepth = 64
+    static let maxBytes = 4 << 20
+
+    /// Parses YAML text; an empty document is an empty map. Throws Yams's error for bad YAML.
+    public init(yaml text: String) throws {
+        guard text.utf8.count <= Self.maxBytes else {
+            throw ImageError(.imageListInvalid, "values", reason: "are larger than \(Self.maxBytes) bytes")
+        }
+        guard let node = try Yams.compose(yaml: text) else {
+            self = .map([])
+            return
+        }
+        self = Self(node: node, depth: 0)
+    }
+
+    init(node: Node, depth: Int) {
+        guard depth < Self.maxDepth else {
+            self = .null
+            return
+        }
+        switch node {
+        case .mapping(let mapping):
+            self = .map(mapping.compactMap { key, value in key.string.map { (key: $0, value: Values(node: value, depth: depth + 1)) } })
+        case .sequence(let sequence):
+            self = .list(sequence.map { Values(node: $0, depth: depth + 1) })
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                switch scalar.string {
+                case "", "~", "null", "Null", "NULL": self = .null
+                case "true", "True", "TRUE": self = .bool(true)
+                case "false", "False", "FALSE": self = .bool(false)
+                default: self = .string(scalar.string)
+                }
+            } else {
+                self = .string(scalar.string)
+            }
+        case .alias:
+            self = .null
+        }
+    }
+
+    public subscript(key: String) -> Values? {
+        guard case .map(let pairs) = self else { return nil }
+        return pairs.last { $0.key == key }?.value
+    }
+
+    /// The value at a dotted path (`redis-ha.enabled`), nil when any step is missing.
+    public func value(at path: String) -> Values? {
+        var current: Values? = self
+        for key in path.split(separator: ".") { current = current?[String(key)] }
+        return current
+    }
+
+    public var text: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public var isMap: Bool {
+        if case .map = self { return true }
+        return false
+    }
+
+    /// Helm's coalescing: `override`'s keys win, maps merge deeply, a null in `override`
+    /// deletes the key.
+    public func merged(with override: Values) -> Values {
+        guard case .map(let base) = self, case .map(let top) = override else { return override }
+        var result = base
+        for (key, value) in top {
+            if let index = result.firstIndex(where: { $0.key == key }) {
+                if value == .null {
+                    result.remove(at: index)
+                } else {
+                    result[index].value = result[index].value.merged(with: value)
+                }
+            } else if value != .null {
+                result.append((key: key, value: value))
+            }
+        }
+        return .map(result)
+    }
+
+    /// The same map with `key` set to `value`.
+    func setting(_ key: String, to value: Values) -> Values {
+        guard case .map(var pairs) = self else { return .map([(key: key, value: value)]) }
+        if let index = pairs.firstIndex(where: { $0.key == key }) {
+            pairs[index].value = value
+        } else {
+            pairs.append((key: key, value: value))
+        }
+        return .map(pairs)
+    }
+}

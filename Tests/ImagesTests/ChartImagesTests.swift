@@ -1,0 +1,141 @@
+import Foundation
+@testable import Images
+import Testing
+
+/// Finding a release's images in the shapes real charts use, with what is skipped and what
+/// cannot be determined said, file and line.
+struct ChartImagesTests {
+    static func chart(_ name: String = "app", appVersion: String = "2.1.0", values: String = "", templates: [String: String] = [:],
+                      chartExtra: String = "", subcharts: [String: [String: String]] = [:]) throws -> ChartFiles {
+        var files: [String: Data] = ["Chart.yaml": Data("apiVersion: v2\nname: \(name)\nversion: 1.0.0\nappVersion: \"\(appVersion)\"\n\(chartExtra)".utf8),
+                                     "values.yaml": Data(values.utf8)]
+        for (path, text) in templates { files["templates/\(path)"] = Data(text.utf8) }
+        for (sub, subFiles) in subcharts {
+            for (path, text) in subFiles { files["charts/\(sub)/\(path)"] = Data(text.utf8) }
+        }
+        var budget: Int64 = 1 << 30
+        return try ChartFiles(files: files, archive: "\(name).tgz", depth: 0, budget: &budget)
+    }
+
+    static func found(_ images: ChartImages) -> [String] { images.images.map(\.reference.description) }
+
+    @Test func valueShapes() throws {
+        let values = """
+            image: "nginx:1.25"
+            controller:
+              image:
+                repository: team/controller
+                tag: "3.0"
+            worker:
+              image:
+                registry: quay.io
+                repository: org/worker
+                tag: "1.0"
+                digest: sha256:\(String(repeating: "d", count: 64))
+            scaffold:
+              image:
+                repository: ghcr.io/org/scaffold
+                tag: ""
+            bare:
+              image:
+                repository: ghcr.io/org/bare
+                digest: \(String(repeating: "e", count: 64))
+            initContainers:
+              - name: init
+                image: busybox:1.36
+            kubectlImage: bitnami/kubectl:1.29
+            """
+        let images = try ChartImages(chart: Self.chart(values: values), releaseValues: nil)
+        #expect(Self.found(images) == [
+            "docker.io/library/nginx:1.25", "docker.io/team/controller:3.0",
+            "quay.io/org/worker@sha256:" + String(repeating: "d", count: 64), "ghcr.io/org/scaffold:2.1.0",
+            "ghcr.io/org/bare@sha256:" + String(repeating: "e", count: 64), "docker.io/library/busybox:1.36",
+            "docker.io/bitnami/kubectl:1.29",
+        ])
+        #expect(images.images[1].sources == ["app values controller.image"])
+        #expect(images.images[5].sources == ["app values initContainers[0].image"])
+    }
+
+    @Test func releaseValuesWinAndGlobalRegistryOverrides() throws {
+        let values = "global:\n  imageRegistry: \"\"\nimage:\n  registry: docker.io\n  repository: bitnami/redis\n  tag: 7.2.4\n"
+        let release = "global:\n  imageRegistry: mirror.corp:5000\nimage:\n  tag: 7.2.5\n"
+        let images = try ChartImages(chart: Self.chart(values: values), releaseValues: release)
+        #expect(Self.found(images) == ["mirror.corp:5000/bitnami/redis:7.2.5"])
+        let unchanged = try ChartImages(chart: Self.chart(values: values), releaseValues: nil)
+        #expect(Self.found(unchanged) == ["docker.io/bitnami/redis:7.2.4"])
+    }
+
+    @Test func disabledBlocksAreSkippedWithTheReason() throws {
+        let values = "metrics:\n  enabled: false\n  image:\n    repository: prom/exporter\n    tag: \"1\"\nmain:\n  image: app:1\n"
+        let images = try ChartImages(chart: Self.chart(values: values), releaseValues: nil)
+        #expect(Self.found(images) == ["docker.io/library/app:1"])
+        #expect(images.skipped.contains { $0.contains("metrics.image") && $0.contains("metrics.enabled is false") })
+        let enabled = try ChartImages(chart: Self.chart(values: values), releaseValues: "metrics:\n  enabled: true\n")
+        #expect(Self.found(enabled).contains("docker.io/prom/exporter:1"))
+    }
+
+    @Test func templatesLiteralsUndeterminedAndTestHooks() throws {
+        let templates = [
+            "_helpers.tpl": "{{- define \"app.image\" -}}\n{{ .Values.image.repository }}:{{ .Values.image.tag }}\n{{- end }}\n{{- define \"app.other\" -}}\nx/{{ .Chart.Name }}\n{{- end }}\n",
+            "deploy.yaml": "spec:\n  containers:\n    - image: {{ include \"app.image\" . }}\n    - image: \"registry.corp/x/literal:1.0\"\n    - image: {{ include \"app.other\" . }}\n      name: x\n",
+            "job.yaml": "containers:\n  - name: j\n    image: {{ .Values.job.image }}\n",
+            "tests/t.yaml": "metadata:\n  annotations:\n    \"helm.sh/hook\": test\nspec:\n  containers:\n    - image: busybox\n",
+        ]
+        let images = try ChartImages(chart: Self.chart(values: "image:\n  repository: a/b\n  tag: \"1\"\n", templates: templates), releaseValues: nil)
+        #expect(Self.found(images) == ["docker.io/a/b:1", "registry.corp/x/literal:1.0"])
+        #expect(images.images[1].sources == ["app/templates/deploy.yaml:4"])
+        #expect(images.undetermined == [
+            "app/templates/deploy.yaml:5: - image: {{ include \"app.other\" . }}", "app/templates/job.yaml:3: image: {{ .Values.job.image }}",
+        ])
+        #expect(images.skipped.contains { $0.hasPrefix("app/templates/tests/t.yaml:6") && $0.contains("test hook") })
+    }
+
+    @Test func helperChartsWithNullValuesAreUndetermined() throws {
+        // traefik's shape: registry, repository and tag null; a helper supplies them.
+        let values = "image:\n  registry: \n  repository: \n  tag: \n"
+        let templates = ["_helpers.tpl": "{{- define \"traefik.image-name\" -}}\n{{ printf \"%s/%s:%s\" (.Values.image.registry | default \"docker.io\") (.Values.image.repository | default \"traefik\") (.Values.image.tag | default .Chart.AppVersion) }}\n{{- end }}\n",
+                         "deployment.yaml": "containers:\n  - image: {{ template \"traefik.image-name\" . }}\n"]
+        let images = try ChartImages(chart: Self.chart("traefik", values: values, templates: templates), releaseValues: nil)
+        #expect(images.images.isEmpty)
+        #expect(images.skipped.contains { $0.contains("traefik values image") && $0.contains("repository is empty") })
+        #expect(images.undetermined == ["traefik/templates/deployment.yaml:2: - image: {{ template \"traefik.image-name\" . }}"])
+    }
+
+    @Test func annotationsAndSubchartsWithConditions() throws {
+        let chartExtra = """
+            annotations:
+              artifacthub.io/images: |
+                - name: app
+                  image: ghcr.io/org/app:2.1.0
+                  platforms: [linux/amd64]
+              images: |
+                - name: kubectl
+                  image: docker.io/bitnami/kubectl:1.29
+            dependencies:
+              - name: redis
+                version: 1.0.0
+                condition: redis.enabled
+              - name: cache
+                alias: memo
+                version: 1.0.0
+                tags: [caching]
+            """
+        let sub = ["Chart.yaml": "apiVersion: v2\nname: redis\nversion: 1.0.0\n", "values.yaml": "image:\n  repository: bitnami/redis\n  tag: \"7\"\n"]
+        let cache = ["Chart.yaml": "apiVersion: v2\nname: cache\nversion: 1.0.0\n", "values.yaml": "image: memcached:1.6\n"]
+        let files = try Self.chart(values: "redis:\n  enabled: false\n", chartExtra: chartExtra, subcharts: ["redis": sub, "cache": cache])
+        let images = try ChartImages(chart: files, releaseValues: "memo:\n  image: memcached:1.6.21\n")
+        #expect(Self.found(images) == ["ghcr.io/org/app:2.1.0", "docker.io/bitnami/kubectl:1.29", "docker.io/library/memcached:1.6.21"])
+        #expect(images.skipped.contains { $0 == "app subchart redis: its condition redis.enabled is false" })
+        let on = try ChartImages(chart: files, releaseValues: "redis:\n  enabled: true\n  image:\n    tag: \"7.2\"\ntags:\n  caching: false\n")
+        #expect(Self.found(on).contains("docker.io/bitnami/redis:7.2"))
+        #expect(!Self.found(on).contains { $0.contains("memcached") })
+    }
+
+    @Test func hostileTextIsEscapedAndBounded() throws {
+        let templates = ["x.yaml": "image: {{ .Values.nothing }}\u{1b}[2J\n"]
+        let images = try ChartImages(chart: Self.chart(templates: templates), releaseValues: nil)
+        #expect(images.undetermined.count == 1)
+        #expect(!images.undetermined[0].contains("\u{1b}"))
+        #expect(images.undetermined[0].contains("\\u{1b}"))
+    }
+}
