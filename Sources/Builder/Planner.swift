@@ -31,7 +31,9 @@ public final class Planner {
     /// The build cache: chart configs and repository indexes a build would reuse.
     let cache: BlobCache
     /// One transport for the whole plan, so connections and tokens are reused across charts.
-    private let clients: ClientPool
+    let clients: ClientPool
+    /// The charts resolved so far, in order, for `planImages`.
+    private(set) var resolvedCharts: [(Builder.PullJob, ChartArtifact)] = []
 
     public init(config: K0sConfig, transport: any HTTPTransport, cache: BlobCache = BlobCache(root: BlobCache.defaultRoot()), warn: @escaping (String) -> Void) {
         self.config = config
@@ -75,6 +77,7 @@ public final class Planner {
             let source: any ArtifactSource = job.source.isRepository ? RepositoryChartSource(fetchWhenUnsized: false) : job.artifactSource
             let resolved = try source.resolve(job, clients: clients, cacheDir: cache.root, warn: warn)
             row.resolved = resolved.version
+            resolvedCharts.append((job, resolved))
             row.manifestDigest = resolved.manifestDigest?.description
             row.chartDigest = resolved.chart.digest.description
             row.chartSize = resolved.chart.size > 0 || resolved.download == nil ? resolved.chart.size : nil

@@ -20,6 +20,9 @@ struct Plan: ParsableCommand {
     @Argument(help: ArgumentHelp("The k0s config.", valueName: "config"))
     var config: String
 
+    @OptionGroup(title: "Images")
+    var imageFlags: ImageFlags
+
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
@@ -39,21 +42,53 @@ struct Plan: ParsableCommand {
                 FileHandle.standardError.write(Data("\(problem)\n".utf8))
             }
         }
+        var imageOptions = ImageOptions()
+        try Output.reportingErrors(json: json) { imageOptions = try imageFlags.options() }
         let planner = Planner(config: loaded, transport: transport, warn: Output.warn)
         let rows = loaded.charts.map { planner.plan($0) }
+        let images = imageOptions.enabled ? planner.planImages(imageOptions, resolve: true) : nil
+        let imagesFailed = images.map { !$0.problems.isEmpty || $0.images.contains { !$0.problems.isEmpty } } ?? false
         if json {
-            print(try Output.json(PlanReport(config: config, format: loaded.format.rawValue, problems: loaded.problems, charts: rows)))
+            var report = PlanReport(config: config, format: loaded.format.rawValue, problems: loaded.problems, charts: rows)
+            report.images = images
+            if imagesFailed {
+                report.ok = false
+                report.error = report.error ?? images?.problems.first ?? images?.images.lazy.compactMap(\.problems.first).first
+            }
+            print(try Output.json(report))
         } else {
             print(Self.table(rows))
+            if let images { Self.show(images) }
             let failed = rows.filter { !$0.problems.isEmpty }
             for row in failed {
                 for problem in row.problems { Output.error("\(row.release): \(problem.message)") }
             }
-            print(failed.isEmpty
-                  ? "\(rows.count) chart\(rows.count == 1 ? "" : "s") resolved; the plan is good."
+            print(failed.isEmpty && imagesFailed
+                  ? "\(rows.count) chart\(rows.count == 1 ? "" : "s") resolved, but images cannot be bundled (see errors above)."
+                  : failed.isEmpty
+                  ? "\(rows.count) chart\(rows.count == 1 ? "" : "s") resolved\(images.map { ", \($0.images.count) image\($0.images.count == 1 ? "" : "s")" } ?? ""); the plan is good."
                   : "\(failed.count) of \(rows.count) chart\(rows.count == 1 ? "" : "s") cannot be bundled (see errors above).")
         }
-        if rows.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(1) }
+        if rows.contains(where: { !$0.problems.isEmpty }) || imagesFailed { throw ExitCode(1) }
+    }
+
+    /// The images table, then what was skipped, undetermined or failed.
+    static func show(_ plan: ImagePlan) {
+        print("\nImages for \(plan.platforms):")
+        let header = ["IMAGE", "RELEASES", "DIGEST", "PLATFORMS", "FOUND IN"]
+        let cells = plan.images.map { image in
+            [image.reference, image.releases.isEmpty ? "-" : image.releases.joined(separator: ","),
+             image.problems.isEmpty ? image.digest.map { String($0.prefix(19)) } ?? "-" : "FAILED",
+             image.platforms.isEmpty ? "-" : image.platforms.joined(separator: ","),
+             image.sources.first.map { $0 + (image.sources.count > 1 ? " (+\(image.sources.count - 1))" : "") } ?? "-"]
+        }
+        print(table(header: header, cells))
+        for note in plan.skipped { print("  skipped \(note)") }
+        if !plan.undetermined.isEmpty {
+            Output.warn("could not determine the image of these template lines; add them with --image REF:\n" + plan.undetermined.map { "    \($0)" }.joined(separator: "\n"))
+        }
+        for problem in plan.problems { Output.error(problem.message) }
+        for image in plan.images { for problem in image.problems { Output.error(problem.message) } }
     }
 
     static func table(_ rows: [PlannedChart]) -> String {
@@ -62,6 +97,12 @@ struct Plan: ParsableCommand {
             [row.release, row.chart, row.repository ?? "-", row.tls, row.auth, row.requested,
              row.problems.isEmpty ? (row.resolved ?? "-") : "FAILED", row.manifestDigest.map { String($0.prefix(19)) } ?? "-"]
         }
+        return table(header: header, cells)
+    }
+
+    /// Columns padded to their widest cell; untrusted text is escaped.
+    static func table(header: [String], _ rows: [[String]]) -> String {
+        let cells = rows.map { $0.map { Escaped($0).description } }
         let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
         return ([header] + cells).map { line in
             line.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
@@ -84,6 +125,8 @@ struct PlanReport: Encodable {
     var ok: Bool
     var problems: [Problem]
     var charts: [PlannedChart]
+    /// The images a build would bundle (absent with --no-images).
+    var images: ImagePlan?
     /// When the config cannot be used at all: its first error, in the shape every command uses.
     var error: ErrorReport?
 

@@ -177,4 +177,34 @@ import Testing
         #expect(strict.errorCode == "imagesUndetermined", "\(strict.stdout)")
         #expect(strict.stdout.contains("deployment.yaml:8"))
     }
+
+    @Test func planAndImagesListWhatABuildWouldBundle() throws {
+        let folder = try workspace(config())
+        let run = try env.bundle(["plan", folder + "/k0s.yaml", "--json", "--platform", "linux/amd64"], environment: environment)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let images = (run.json?["images"] as? [String: Any])?["images"] as? [[String: Any]] ?? []
+        let byReference = Dictionary(images.map { (($0["reference"] as? String) ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        for (reference, digest) in expected where !reference.hasSuffix("web:1.0") {
+            #expect(byReference[reference]?["digest"] as? String == digest, "\(reference) in the plan")
+        }
+        #expect(byReference["\(anonymous)/images/dockerlist:1.0"]?["platforms"] as? [String] == ["linux/amd64", "linux/arm64"])
+        let table = try env.bundle(["plan", folder + "/k0s.yaml"], environment: environment)
+        #expect(table.status == 0 && table.stdout.contains("IMAGE") && table.stdout.contains("\(anonymous)/images/worker:2.0"), "\(table.stdout)")
+
+        let list = try env.bundle(["images", folder + "/k0s.yaml"], environment: environment)
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n").map(String.init)
+        #expect(Set(lines) == Set(expected.keys).subtracting(["\(anonymous)/images/web:1.0"]), "\(lines)")
+        #expect(list.stderr.contains("deployment.yaml:8"))
+
+        // The list feeds a build back, as `k0s airgap list-images` output does.
+        try (["# from bundle images"] + lines).joined(separator: "\n").write(toFile: folder + "/images.txt", atomically: true, encoding: .utf8)
+        let listed = try build(folder, ["--images-file", folder + "/images.txt"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let sources = Self.images(listed)["\(anonymous)/images/worker:2.0"]?["sources"] as? [String] ?? []
+        #expect(sources.contains("\(folder)/images.txt:3"), "\(sources)")
+        try "not a reference!\n".write(toFile: folder + "/bad.txt", atomically: true, encoding: .utf8)
+        let bad = try build(folder, ["--images-file", folder + "/bad.txt"])
+        #expect(bad.status == 1 && bad.errorCode == "imageListInvalid" && bad.stdout.contains("bad.txt:1"), "\(bad.stdout)")
+    }
 }
