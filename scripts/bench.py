@@ -2,7 +2,7 @@
 """The benchmarks of scripts/bench: each figure is a median of several runs and a ratio against
 a baseline measured in the same run. Writes BENCHMARKS.md.
 
-    bench.py ENV_JSON BUNDLE_EXECUTABLE WORK_DIR [--runs N] [--big-mb N] [--quick]
+    bench.py ENV_JSON BUNDLE_EXECUTABLE WORK_DIR [--runs N] [--big-mb N] [--images N] [--image-big-mb N]
 """
 import argparse
 import concurrent.futures
@@ -28,6 +28,8 @@ parser.add_argument("--runs", type=int, default=3)
 parser.add_argument("--big-mb", type=int, default=500)
 parser.add_argument("--charts", type=int, default=40)
 parser.add_argument("--scale", default="10,100,400")
+parser.add_argument("--images", type=int, default=20)
+parser.add_argument("--image-big-mb", type=int, default=500)
 args = parser.parse_args()
 
 env = json.load(open(args.env))
@@ -62,6 +64,39 @@ log("pushing %d small charts for the scaling runs" % max(scale_counts))
 push_all([("scale/s%03d" % i, "s%03d" % i, 20_000) for i in range(max(scale_counts))])
 
 
+def random_blob(size, seed):
+    """Random bytes in a temporary file (seekable, so it can be hashed and then sent)."""
+    import tempfile
+    f = tempfile.TemporaryFile(dir=work)
+    r = random.Random(seed)
+    left = size
+    while left:
+        n = min(left, 1 << 20)
+        f.write(r.randbytes(n))
+        left -= n
+    f.seek(0)
+    return f
+
+
+def push_image(name, layer_sizes, bases):
+    """An image of shared base layers plus its own layers (random bytes; the registry and the
+    build only move and verify them); returns the blob digests of its layers and config."""
+    repository = "bench-images/%s" % name
+    layers = []
+    for base in bases:
+        base.seek(0)
+        layers.append(dict(mediaType="application/vnd.oci.image.layer.v1.tar+gzip", **registry.push_blob(repository, base)))
+    for i, size in enumerate(layer_sizes):
+        blob = random_blob(size, "%s-%d" % (name, i))
+        layers.append(dict(mediaType="application/vnd.oci.image.layer.v1.tar+gzip", **registry.push_blob(repository, blob)))
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in layers]}}).encode()
+    config_d = registry.push_blob(repository, config)
+    manifest = {"schemaVersion": 2, "mediaType": oci_push.OCI_MANIFEST,
+                "config": dict(mediaType=oci_push.OCI_IMAGE_CONFIG, **config_d), "layers": layers}
+    registry.push_manifest(repository, "1.0", manifest)
+    return repository, [l["digest"] for l in layers] + [config_d["digest"]]
+
+
 def config(path, charts):
     lines = ["repositories:", "  - name: bench", "    url: oci://%s" % registry_address, "    caFile: %s" % ca,
              "extensions:", "  helm:", "    charts:"]
@@ -78,6 +113,25 @@ subprocess.run([args.bundle, "keygen", "--out", os.path.join(work, "signing"), "
 key = os.path.join(work, "signing.key")
 blobs = [c["chart"] for c in main_charts] + [big["chart"]]
 repos = ["bench/c%02d" % i for i in range(args.charts)] + ["bench/big"]
+
+
+log("pushing %d images (2 shared base layers, 1-2 own layers of 0.5-4 MB each, one of %d MB)" % (args.images, args.image_big_mb))
+base_blobs = [random_blob(size, "base-%d" % i) for i, size in enumerate([6 << 20, 2 << 20])]
+image_blobs = {}
+image_refs = []
+for i in range(args.images):
+    own = [int(500_000 * (8 ** rng.random())) for _ in range(1 + i % 2)]
+    if i == 0:
+        own.append(args.image_big_mb << 20)
+    repository, digests = push_image("i%02d" % i, own, base_blobs)
+    image_refs.append("%s/%s:1.0" % (registry_address, repository))
+    for d in digests:
+        image_blobs.setdefault(d, repository)
+image_list = os.path.join(work, "images.txt")
+with open(image_list, "w") as f:
+    f.write("\n".join(image_refs) + "\n")
+image_config = os.path.join(work, "images.yaml")
+config(image_config, [("c00", "bench/c00")])
 
 
 def timed(command, env_extra=None):
@@ -107,14 +161,28 @@ def curl_baseline():
     return timed(["sh", "-c", script])
 
 
+def curl_images():
+    """curl -P4 fetching the images' blobs (every layer and config once)."""
+    target = os.path.join(work, "curl-images")
+    drop(target)
+    os.makedirs(target)
+    with open(os.path.join(work, "image-urls.txt"), "w") as f:
+        f.write("\n".join("https://%s/v2/%s/blobs/%s" % (registry_address, repo, d) for d, repo in image_blobs.items()) + "\n")
+    script = "cd %s && xargs -P 4 -n 1 curl -sS --fail --cacert %s -O < %s" % (target, ca, os.path.join(work, "image-urls.txt"))
+    result = timed(["sh", "-c", script])
+    size = sum(os.path.getsize(os.path.join(target, n)) for n in os.listdir(target))
+    return result[0], size
+
+
 def build(cache, output, extra=()):
     return timed([args.bundle, "build", main_config, "--sign-key", key, "-o", output, "--cache-dir", cache, "--concurrency", "4"] + list(extra),
                  {"SOURCE_DATE_EPOCH": "1700000000"})
 
 
 results = {}
-samples = {k: [] for k in ["curl", "verify", "cold", "warm", "changed", "install", "tarhash"]}
-rss = {"build": 0, "install": 0}
+samples = {k: [] for k in ["curl", "verify", "cold", "warm", "changed", "install", "tarhash", "images", "curlimages"]}
+rss = {"build": 0, "install": 0, "images": 0}
+image_bytes = 0
 bundle_path = os.path.join(work, "bench.tar.gz")
 for run in range(args.runs):
     log("run %d of %d" % (run + 1, args.runs))
@@ -143,6 +211,17 @@ for run in range(args.runs):
     drop(unpack)
     os.makedirs(unpack)
     samples["tarhash"].append(timed(["sh", "-c", "tar -xzf %s -C %s && find %s -type f -exec openssl dgst -sha256 {} + > /dev/null" % (bundle_path, unpack, unpack)])[0])
+    # Images: a cold build of one small chart and the image list, against curl -P4 fetching the same blobs.
+    seconds, image_bytes = curl_images()
+    samples["curlimages"].append(seconds)
+    drop(os.path.join(work, "image-cache"))
+    seconds, peak = timed([args.bundle, "build", image_config, "--sign-key", key, "-o", os.path.join(work, "images.tar.gz"),
+                           "--cache-dir", os.path.join(work, "image-cache"), "--concurrency", "4", "--images-file", image_list,
+                           "--platform", "linux/amd64"], {"SOURCE_DATE_EPOCH": "1700000000"})
+    samples["images"].append(seconds)
+    rss["images"] = max(rss["images"], peak)
+    drop(os.path.join(work, "image-cache"))
+    drop(os.path.join(work, "curl-images"))
 
 scaling = []
 for count in scale_counts:
@@ -164,7 +243,10 @@ rows = [
     ("warm rebuild, nothing changed", "%.2f s" % m["warm"], "cold build: %.2f s" % m["cold"], m["warm"] / m["cold"], "<= 0.1"),
     ("rebuild, one chart changed", "%.2f s" % m["changed"], "cold build: %.2f s" % m["cold"], m["changed"] / m["cold"], ""),
     ("install into a fresh root", "%.2f s" % m["install"], "tar -xzf + openssl dgst: %.2f s" % m["tarhash"], m["install"] / m["tarhash"], "<= 1.5"),
+    ("cold build, %d images, %d blobs, one %d MB layer (%.0f MB)" % (args.images, len(image_blobs), args.image_big_mb, image_bytes / 1e6),
+     "%.2f s" % m["images"], "curl -P4, same blobs: %.2f s" % m["curlimages"], m["images"] / m["curlimages"], "<= 1.2"),
     ("peak RSS, build", "%.1f MB" % (rss["build"] / 1024), "", None, "<= 64 MB"),
+    ("peak RSS, image build", "%.1f MB" % (rss["images"] / 1024), "", None, "<= 64 MB"),
     ("peak RSS, install", "%.1f MB" % (rss["install"] / 1024), "", None, "<= 64 MB"),
 ]
 base_count, base_time = scaling[0]

@@ -38,7 +38,7 @@ public struct ChartImages: Sendable {
 
     private mutating func scan(_ chart: ChartFiles, values: Values, label: String, depth: Int) {
         let subchartKeys = Set(chart.dependencies.map(\.key) + chart.subcharts.map(\.name))
-        let valuesScan = ValuesScan(values: values, appVersion: chart.appVersion, subchartKeys: subchartKeys)
+        let valuesScan = ValuesScan(values: values, appVersion: Self.defaultTag(chart), subchartKeys: subchartKeys)
         for hit in valuesScan.hits {
             let source = "\(label) values \(hit.path)"
             if let skippedBecause = hit.skipped {
@@ -47,15 +47,26 @@ public struct ChartImages: Sendable {
                 add(reference, from: source)
             }
         }
-        // Blocks that name an image (taken or disabled) explain the template lines reading them;
-        // incomplete ones (a helper fills them in) do not.
-        let templates = TemplateScan(chart: label, templates: chart.templates, imagePaths: valuesScan.hits.filter { $0.reference != nil }.map(\.path))
+        var blocks: [String: TemplateScan.Block] = [:]
+        for hit in valuesScan.hits {
+            blocks[hit.path] = hit.reference == nil ? .incomplete : hit.skipped == nil ? .found : .disabled
+        }
+        let templates = TemplateScan(chart: label, templates: chart.templates, blocks: blocks)
         for literal in templates.literals { add(literal.reference, from: literal.location) }
         undetermined += templates.undetermined
         skipped += templates.skipped + templates.invalid
+        // An annotation lists every image a chart may run (Bitnami's lists the exporters of
+        // disabled metrics too): one whose values block is disabled, and none enabled, is skipped.
+        let taken = Set(valuesScan.hits.filter { $0.skipped == nil }.compactMap { $0.reference?.name })
+        var disabled: [String: String] = [:]
+        for hit in valuesScan.hits where hit.skipped != nil { if let name = hit.reference?.name { disabled[name] = hit.path } }
         for key in Self.annotationKeys {
             guard let text = chart.annotations[key] else { continue }
             for reference in Self.annotationImages(text, key: key, chart: label, skipped: &skipped) {
+                if !taken.contains(reference.name), let path = disabled[reference.name] {
+                    skipped.append("\(label) annotation \(key) (\(reference)): its values block \(path) is disabled")
+                    continue
+                }
                 add(reference, from: "\(label) annotation \(key)")
             }
         }
@@ -82,6 +93,17 @@ public struct ChartImages: Sendable {
         } else {
             images.append(FoundImage(reference: reference, sources: [source]))
         }
+    }
+
+    /// The tag an empty `tag` stands for: the chart's appVersion, with a `v` in front where the
+    /// templates write `printf "v%s" .Chart.AppVersion` (kube-state-metrics, metrics-server).
+    static func defaultTag(_ chart: ChartFiles) -> String? {
+        guard let appVersion = chart.appVersion, !appVersion.isEmpty else { return nil }
+        guard !appVersion.hasPrefix("v") else { return appVersion }
+        let prefixed = chart.templates.contains { t in
+            t.text.contains("printf \"v%s\" .Chart.AppVersion") || t.text.contains("v{{ .Chart.AppVersion }}") || t.text.contains("\"v\" .Chart.AppVersion")
+        }
+        return prefixed ? "v" + appVersion : appVersion
     }
 
     /// Why a dependency is off: its `condition` (the first path that is a bool decides) or,

@@ -16,8 +16,18 @@ struct TemplateScan {
     private(set) var skipped: [String] = []
     private(set) var invalid: [String] = []
 
-    /// `templates`: the chart's template files; `imagePaths`: values paths of image blocks found.
-    init(chart: String, templates: [(path: String, text: String)], imagePaths: [String]) {
+    /// What the values scan found at a path, which decides what a template line reading it is.
+    enum Block {
+        /// An image taken: a line reading it is explained.
+        case found
+        /// An image in a disabled block: a line reading only such blocks is skipped too.
+        case disabled
+        /// An image block a helper completes (an empty repository): a line reading it is undetermined.
+        case incomplete
+    }
+
+    /// `templates`: the chart's template files; `blocks`: the values paths of image blocks found.
+    init(chart: String, templates: [(path: String, text: String)], blocks: [String: Block]) {
         let helpers = Self.helpers(in: templates)
         for template in templates {
             let lines = template.text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -40,9 +50,15 @@ struct TemplateScan {
                     continue
                 }
                 let read = Self.valuesPaths(in: String(line), helpers: helpers, depth: 0)
-                let explained = read.contains { path in imagePaths.contains { $0 == path || $0.hasPrefix(path + ".") || path.hasPrefix($0 + ".") } }
-                if !explained {
-                    undetermined.append("\(location): \(Escaped(String(line.trimmingCharacters(in: .whitespaces).prefix(160))))")
+                let kinds = Set(blocks.compactMap { path, kind in
+                    read.contains { $0 == path || $0.hasPrefix(path + ".") || path.hasPrefix($0 + ".") } ? kind : nil
+                })
+                let shown = "\(location): \(Escaped(String(line.trimmingCharacters(in: .whitespaces).prefix(160))))"
+                if kinds.contains(.found) { continue }
+                if kinds == [.disabled] {
+                    skipped.append("\(shown): reads only disabled image blocks")
+                } else {
+                    undetermined.append(shown)
                 }
             }
         }

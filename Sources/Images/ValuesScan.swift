@@ -1,6 +1,7 @@
 /// Image fields in a chart's merged values, in the shapes charts use: `image: "repo:tag"`,
 /// `image: {repository, tag}`, `image: {registry, repository, tag, digest}` (digest wins
-/// over tag, a bare hex digest gets `sha256:`), `global.imageRegistry` over `registry`, an
+/// over tag, a bare hex digest gets `sha256:`), `global.imageRegistry` (or
+/// `global.image.registry`) over `registry`, an
 /// empty tag meaning the chart's appVersion, nested anywhere. A block under a map with
 /// `enabled: false` is skipped, and said so.
 struct ValuesScan {
@@ -14,6 +15,9 @@ struct ValuesScan {
 
     let appVersion: String?
     let globalRegistry: String?
+    /// cert-manager's convention: `imageRegistry` and `imageNamespace` at the root.
+    let rootRegistry: String?
+    let imageNamespace: String?
     private(set) var hits: [Hit] = []
     private var visited = 0
     static let maxNodes = 200_000
@@ -22,7 +26,10 @@ struct ValuesScan {
     init(values: Values, appVersion: String?, subchartKeys: Set<String> = []) {
         self.appVersion = appVersion
         let global = values["global"]
-        self.globalRegistry = (global?["imageRegistry"]?.text).flatMap { $0.isEmpty ? nil : $0 }
+        // Bitnami's `global.imageRegistry`, ingress-nginx's `global.image.registry`.
+        self.globalRegistry = (global?["imageRegistry"]?.text ?? global?["image"]?["registry"]?.text).flatMap { $0.isEmpty ? nil : $0 }
+        self.rootRegistry = (values["imageRegistry"]?.text).flatMap { $0.isEmpty ? nil : $0 }
+        self.imageNamespace = (values["imageNamespace"]?.text).flatMap { $0.isEmpty ? nil : $0 }
         var own = values
         if case .map(let pairs) = values { own = .map(pairs.filter { !subchartKeys.contains($0.key) }) }
         walk(own, path: [], disabledBy: nil, depth: 0)
@@ -71,26 +78,31 @@ struct ValuesScan {
             guard !s.isEmpty, !s.contains("{{") else { return nil }
             text = s
         case .map:
-            guard let repository = value["repository"]?.text else {
+            // The repository, or ingress-nginx's `image:` inside the block, or cert-manager's
+            // `name` under a root `imageRegistry` and `imageNamespace`.
+            var repository = value["repository"]?.text ?? value["image"]?.text
+            if repository?.isEmpty ?? true, let name = value["name"]?.text, !name.isEmpty, let namespace = imageNamespace {
+                repository = namespace + "/" + name
+            }
+            guard let repository, !repository.isEmpty, !repository.contains("{{") else {
                 if value["repository"] != nil || value["registry"] != nil || value["tag"] != nil {
                     return Hit(path: path, reference: nil, skipped: "its repository is empty, so the image comes from a template helper")
                 }
                 return nil
             }
-            guard !repository.isEmpty, !repository.contains("{{") else {
-                return Hit(path: path, reference: nil, skipped: "its repository is empty, so the image comes from a template helper")
-            }
             text = repository
-            if let registry = globalRegistry ?? value["registry"]?.text, !registry.isEmpty, !repository.hasPrefix(registry + "/") {
+            let registry = globalRegistry ?? value["registry"]?.text ?? (value["repository"]?.text?.isEmpty == false ? nil : rootRegistry)
+            if let registry, !registry.isEmpty, !repository.hasPrefix(registry + "/") {
                 text = registry + "/" + repository
             }
-            if var digest = value["digest"]?.text, !digest.isEmpty {
+            // A digest is what is pulled; an explicit tag beside it is kept as a second name
+            // (`tag@digest`, as ingress-nginx writes it), appVersion is not.
+            let explicitTag = (value["tag"]?.text).flatMap { $0.isEmpty ? nil : $0 }
+            if var digest = value["digest"]?.text ?? value["sha"]?.text, !digest.isEmpty {
                 if !digest.hasPrefix("sha256:"), digest.utf8.count == 64 { digest = "sha256:" + digest }
-                text += "@" + digest
-            } else if let tag = value["tag"]?.text, !tag.isEmpty {
+                text += (explicitTag.map { ":" + $0 } ?? "") + "@" + digest
+            } else if let tag = explicitTag ?? appVersion {
                 text += (tag.hasPrefix("@") ? "" : ":") + tag
-            } else if let appVersion, !appVersion.isEmpty {
-                text += ":" + appVersion
             }
         default:
             return nil

@@ -71,12 +71,14 @@ public struct RegistryCredentials {
             return credentials
         }
         guard let auths = root["auths"] as? [String: Any] else { return nil }
-        let wanted = registry.lowercased()
-        for (key, value) in auths {
+        // Docker Hub is one registry under three names; `docker login` files it under index.docker.io.
+        let hub: Set<String> = ["docker.io", "index.docker.io", "registry-1.docker.io"]
+        let wanted: Set<String> = hub.contains(registry.lowercased()) ? hub : [registry.lowercased()]
+        for (key, value) in auths.sorted(by: { $0.key < $1.key }) {
             var host = key.lowercased()
             for scheme in ["https://", "http://"] where host.hasPrefix(scheme) { host = String(host.dropFirst(scheme.count)) }
             host = String(host.split(separator: "/").first ?? "")
-            guard host == wanted, let entry = value as? [String: Any] else { continue }
+            guard wanted.contains(host), let entry = value as? [String: Any] else { continue }
             if let auth = entry["auth"] as? String, let decoded = Data(base64Encoded: auth).flatMap({ String(data: $0, encoding: .utf8) }),
                let colon = decoded.firstIndex(of: ":") {
                 return Credentials(username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))

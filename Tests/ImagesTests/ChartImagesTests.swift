@@ -48,7 +48,7 @@ struct ChartImagesTests {
         let images = try ChartImages(chart: Self.chart(values: values), releaseValues: nil)
         #expect(Self.found(images) == [
             "docker.io/library/nginx:1.25", "docker.io/team/controller:3.0",
-            "quay.io/org/worker@sha256:" + String(repeating: "d", count: 64), "ghcr.io/org/scaffold:2.1.0",
+            "quay.io/org/worker:1.0@sha256:" + String(repeating: "d", count: 64), "ghcr.io/org/scaffold:2.1.0",
             "ghcr.io/org/bare@sha256:" + String(repeating: "e", count: 64), "docker.io/library/busybox:1.36",
             "docker.io/bitnami/kubectl:1.29",
         ])
@@ -137,5 +137,26 @@ struct ChartImagesTests {
         #expect(images.undetermined.count == 1)
         #expect(!images.undetermined[0].contains("\u{1b}"))
         #expect(images.undetermined[0].contains("\\u{1b}"))
+    }
+
+    /// Conventions seen in real charts (measured with scripts/measure-discovery).
+    @Test func conventionsOfRealCharts() throws {
+        // cert-manager: imageRegistry + imageNamespace + image.name, tag from appVersion.
+        let certManager = try ChartImages(chart: Self.chart(appVersion: "v1.21.1", values: "imageRegistry: quay.io\nimageNamespace: jetstack\nimage:\n  name: cert-manager-controller\n  repository: \"\"\n"), releaseValues: nil)
+        #expect(Self.found(certManager) == ["quay.io/jetstack/cert-manager-controller:v1.21.1"])
+        // ingress-nginx: global.image.registry, `image:` inside the block, tag and digest.
+        let digest = "sha256:" + String(repeating: "5", count: 64)
+        let nginx = try ChartImages(chart: Self.chart(values: "global:\n  image:\n    registry: registry.k8s.io\ncontroller:\n  image:\n    image: ingress-nginx/controller\n    tag: v1.15.1\n    digest: \(digest)\n"), releaseValues: nil)
+        #expect(Self.found(nginx) == ["registry.k8s.io/ingress-nginx/controller:v1.15.1@\(digest)"])
+        #expect(nginx.images.first?.reference.names == ["registry.k8s.io/ingress-nginx/controller:v1.15.1", "registry.k8s.io/ingress-nginx/controller@\(digest)"])
+        // kube-state-metrics: an empty tag is `v` + appVersion where the templates say so.
+        let ksm = try ChartImages(chart: Self.chart(appVersion: "2.20.0", values: "image:\n  registry: registry.k8s.io\n  repository: kube-state-metrics/kube-state-metrics\n  tag: \"\"\n",
+                                                    templates: ["_helpers.tpl": "{{- printf \"%s/%s:%s\" .Values.image.registry .Values.image.repository (default (printf \"v%s\" .Chart.AppVersion) .Values.image.tag) }}\n"]), releaseValues: nil)
+        #expect(Self.found(ksm) == ["registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0"])
+        // Bitnami: the images annotation lists the exporter of disabled metrics too.
+        let annotation = "annotations:\n  images: |\n    - name: redis\n      image: docker.io/bitnami/redis:8\n    - name: redis-exporter\n      image: docker.io/bitnami/redis-exporter:1.76\n"
+        let redis = try ChartImages(chart: Self.chart(values: "image:\n  repository: bitnami/redis\n  tag: \"8\"\nmetrics:\n  enabled: false\n  image:\n    repository: bitnami/redis-exporter\n    tag: \"1.76\"\n", chartExtra: annotation), releaseValues: nil)
+        #expect(Self.found(redis) == ["docker.io/bitnami/redis:8"])
+        #expect(redis.skipped.contains { $0.contains("redis-exporter") && $0.contains("annotation") && $0.contains("metrics.image is disabled") })
     }
 }

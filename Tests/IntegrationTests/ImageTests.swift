@@ -207,4 +207,35 @@ import Testing
         let bad = try build(folder, ["--images-file", folder + "/bad.txt"])
         #expect(bad.status == 1 && bad.errorCode == "imageListInvalid" && bad.stdout.contains("bad.txt:1"), "\(bad.stdout)")
     }
+
+    @Test func newerBundlesReplaceOrRemoveTheImagesTar() throws {
+        let folder = try workspace(config())
+        let root = folder + "/node", tar = root + "/var/lib/k0s/images/bundle-k0s.tar"
+        func install(_ bundle: String, _ extra: [String] = []) throws -> Run {
+            try env.bundle(["install", folder + "/" + bundle, "--trust", folder + "/signing.pub", "--root", root, "--json"] + extra)
+        }
+        #expect(try build(folder, ["--sequence", "1"]).status == 0)
+        #expect(try install("out.tar.gz", ["--no-images"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: tar), "--no-images places no images tar")
+        #expect(try install("out.tar.gz").status == 0, "the same bundle with images completes the node")
+        #expect(FileManager.default.fileExists(atPath: tar))
+        let first = try env.sha256sum(tar)
+
+        // A newer bundle whose release runs another tag: the tar is replaced.
+        try config(values: "image:\n  tag: \"1.0\"\n").write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        #expect(try build(folder, ["--sequence", "2"], output: "two.tar.gz").status == 0)
+        let two = try install("two.tar.gz")
+        #expect(two.status == 0, "\(two.stdout)")
+        #expect(try env.sha256sum(tar) != first)
+        #expect(try env.tool(["tar", "-xOf", tar, "index.json"]).output.contains("images/web:1.0"))
+
+        // A newer bundle without images: the tar goes, and the record says so.
+        let charts = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/three.tar.gz",
+                                     "--cache-dir", folder + "/cache", "--no-images", "--sequence", "3"], environment: environment)
+        #expect(charts.status == 0, "\(charts.stderr)")
+        let three = try install("three.tar.gz")
+        #expect(three.status == 0, "\(three.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: tar), "a bundle without images removes the tar an earlier one placed")
+        #expect(three.stdout.contains("removed"), "\(three.stdout)")
+    }
 }

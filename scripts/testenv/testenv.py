@@ -209,6 +209,8 @@ def main():
             key, _, value = line.partition(":")
             meta[key.strip()] = value.strip().strip('"')
         charts[meta["name"]] = registry.push_chart("demo/" + meta["name"], meta["name"], meta["version"], files=chart_files)
+        # The image the demo chart runs: amd64 and arm64 under one index.
+        env["images"] = {"hello-web": images.push_multiarch(registry, "demo/hello-web", "1.0")}
     else:
         app = {}
         for version in ["0.9.0", "1.0.0", "1.2.0", "1.2.5", "1.3.0", "1.10.1", "2.0.0-beta.1", "1.4.0+meta"]:
