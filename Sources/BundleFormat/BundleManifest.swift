@@ -163,20 +163,33 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
-    /// Parses bundle.json, refusing unknown schema versions with a clear message.
+    /// Parses bundle.json strictly (`StrictJSON`, `ManifestReader`): the schema version first,
+    /// then every field by name and type, each problem naming the field.
     public static func decode(_ data: Data, source: String) throws(BundleError) -> BundleManifest {
-        struct Probe: Decodable { var schemaVersion: Int? }
-        guard let probe = try? JSONDecoder().decode(Probe.self, from: data), let version = probe.schemaVersion else {
-            throw BundleError(.manifestInvalid, "\(source): bundle.json", reason: "is not a bundle manifest (no schemaVersion)", hint: "Is this a bundle made by `bundle build`?")
+        let subject = "\(source): bundle.json"
+        guard data.count <= ManifestReader.maxBytes else {
+            throw BundleError(.manifestInvalid, subject, reason: "is \(data.count) bytes, more than the \(ManifestReader.maxBytes) a manifest may be", hint: "Do not install this bundle.")
         }
-        guard version == currentSchemaVersion else {
-            throw BundleError(.unknownSchema, "\(source): bundle.json", reason: "has schemaVersion \(version); this bundle tool reads version \(currentSchemaVersion)",
-                              hint: "Install a bundle tool that knows schema \(version), or rebuild the bundle with this one.")
+        let value: JSONValue
+        do {
+            value = try StrictJSON.parse(Array(data))
+        } catch {
+            throw BundleError(.manifestInvalid, subject, reason: "is not valid JSON at \(error.description)", hint: "Is this a bundle made by `bundle build`? Do not install it.")
+        }
+        guard case .object(let pairs) = value, let version = pairs.first(where: { $0.key == "schemaVersion" })?.value else {
+            throw BundleError(.manifestInvalid, subject, reason: "is not a bundle manifest (no schemaVersion)", hint: "Is this a bundle made by `bundle build`?")
+        }
+        guard case .number(let text) = version, let number = Int(text) else {
+            throw BundleError(.manifestInvalid, subject, reason: "schemaVersion: expected an integer, got \(version.kind)", hint: "Is this a bundle made by `bundle build`?")
+        }
+        guard number == currentSchemaVersion else {
+            throw BundleError(.unknownSchema, subject, reason: "has schemaVersion \(number); this bundle tool reads version \(currentSchemaVersion)",
+                              hint: "Install a bundle tool that knows schema \(number), or rebuild the bundle with this one.")
         }
         do {
-            return try JSONDecoder().decode(BundleManifest.self, from: data)
+            return try ManifestReader.read(value)
         } catch {
-            throw BundleError(.manifestInvalid, "\(source): bundle.json", reason: "cannot be read: \(error)", hint: "The bundle is damaged; build it again.")
+            throw BundleError(.manifestInvalid, subject, reason: error.reason, hint: "The bundle is damaged or was not made by `bundle build`; do not install it.")
         }
     }
 }

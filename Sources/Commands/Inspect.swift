@@ -1,12 +1,13 @@
 import ArgumentParser
 import BundleFormat
+import Diagnostics
 import Foundation
 import Installer
 
 /// `bundle inspect`: what a bundle holds, without installing (and without trusting it).
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show what a bundle holds: charts, certificates, signer, name, sequence (not verified; see verify).")
+        abstract: "Show what a bundle holds: charts, certificates, images, signer, name, sequence (not verified; see verify).")
 
     @Argument(help: ArgumentHelp("The bundle.", valueName: "bundle"))
     var bundle: String
@@ -27,20 +28,29 @@ struct Inspect: ParsableCommand {
             print(try Output.json(Report(manifestDigest: verifier.manifestDigest, verified: false, manifest: m)))
             return
         }
-        print("bundle     \(m.name), sequence \(m.sequence), created \(m.created) by \(m.builder)")
+        // Nothing here is trusted: every text from the manifest is shown escaped.
+        func e(_ text: String) -> String { Escaped(text).description }
+        print("bundle     \(e(m.name)), sequence \(m.sequence), created \(e(m.created)) by \(e(m.builder))")
         print("manifest   \(verifier.manifestDigest)")
-        print("signer     \(m.signer.map { "\($0.algorithm) \($0.keyID)" } ?? "none (unsigned)")  (as the bundle claims; `bundle verify --trust` checks it)")
-        print("data dir   \(m.dataDir); config \(m.config.path) from \(m.config.source) (\(m.config.format))")
+        print("signer     \(m.signer.map { "\(e($0.algorithm)) \(e($0.keyID))" } ?? "none (unsigned)")  (as the bundle claims; `bundle verify --trust` checks it)")
+        print("data dir   \(e(m.dataDir)); config \(e(m.config.path)) from \(e(m.config.source)) (\(e(m.config.format)))")
         print("charts")
         for chart in m.charts {
-            print("  \(chart.path)  \(chart.name) \(chart.version)  \(chart.chartDigest)")
-            print("    from \(chart.reference)\(chart.repository.map { " (repository \($0))" } ?? ""), releases: \(chart.releases.joined(separator: ", "))\(chart.provenance.map { ", provenance \($0)" } ?? "")")
+            print("  \(e(chart.path))  \(e(chart.name)) \(e(chart.version))  \(e(chart.chartDigest))")
+            print("    from \(e(chart.reference))\(chart.repository.map { " (repository \(e($0)))" } ?? ""), releases: \(e(chart.releases.joined(separator: ", ")))\(chart.provenance.map { ", provenance \(e($0))" } ?? "")")
         }
         print("certificates")
         if m.certificates.isEmpty { print("  none") }
         for certificate in m.certificates {
-            print("  \(certificate.path)  repository \(certificate.repository), expires \(certificate.notAfter)")
-            for subject in certificate.subjects { print("    \(subject)") }
+            print("  \(e(certificate.path))  repository \(e(certificate.repository)), expires \(e(certificate.notAfter))")
+            for subject in certificate.subjects { print("    \(e(subject))") }
+        }
+        if let images = m.images {
+            print("images")
+            for image in images {
+                print("  \(e(image.reference))  \(e(image.digest))  \(e(image.platforms.joined(separator: ",")))  \(image.size) bytes")
+                print("    releases: \(image.releases.isEmpty ? "-" : e(image.releases.joined(separator: ", "))); found in \(e(image.sources.prefix(3).joined(separator: ", ")))")
+            }
         }
         // The manifest is not trusted here: sizes are summed without trapping on overflow.
         let total = m.files.reduce((sum: Int64(0), overflow: false)) { partial, file in

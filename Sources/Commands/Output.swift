@@ -5,12 +5,14 @@ import Foundation
 
 /// Printing for commands: results to stdout, warnings and errors to stderr.
 enum Output {
+    /// Messages carry text from bundles, registries, charts and configs: it is escaped on its
+    /// way to the terminal (line breaks kept), so an escape sequence cannot act there.
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("warning: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
     }
 
     /// JSON with sorted keys and unescaped slashes, so output is stable and readable.

@@ -39,7 +39,7 @@ struct Plan: ParsableCommand {
         do { transport = try CurlTransport() } catch { try Output.fail(error, json: json, ok: false) }
         if !json {
             for problem in loaded.problems where problem.severity != .error {
-                FileHandle.standardError.write(Data("\(problem)\n".utf8))
+                FileHandle.standardError.write(Data("\(Escaped(problem.description, keepingLineBreaks: true))\n".utf8))
             }
         }
         var imageOptions = ImageOptions()

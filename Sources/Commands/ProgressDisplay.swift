@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Synchronization
 
@@ -13,8 +14,10 @@ final class ProgressDisplay: Sendable {
         self.live = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
-    func report(_ line: String) {
+    func report(_ raw: String) {
         guard !quiet else { return }
+        // Progress names charts, images and hosts from configs and registries: shown escaped.
+        let line = Escaped(raw, keepingLineBreaks: true).description
         let isProgress = line.hasPrefix("[")
         showing.withLock { showing in
             if live && isProgress {

@@ -3,16 +3,19 @@
 /// visible `\u{…}` escapes, so that what is printed is what is there.
 public struct Escaped: CustomStringConvertible, Sendable {
     public let text: String
+    /// Keeps `\n` (and only it): for messages that list several problems on their own lines.
+    public let keepingLineBreaks: Bool
 
-    public init(_ text: String) {
+    public init(_ text: String, keepingLineBreaks: Bool = false) {
         self.text = text
+        self.keepingLineBreaks = keepingLineBreaks
     }
 
     public var description: String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if Self.isSafe(scalar) {
+            if Self.isSafe(scalar) || (keepingLineBreaks && scalar == "\n") {
                 out.unicodeScalars.append(scalar)
             } else {
                 out += "\\u{\(String(scalar.value, radix: 16))}"

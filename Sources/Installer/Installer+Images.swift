@@ -21,7 +21,7 @@ extension Installer {
     /// Writes the images tar from the staged entries: `oci-layout`, `index.json`, then the
     /// blobs by digest, each entry at its path inside the layout, mtime 0, so the same images
     /// give the same bytes. Returns what was done and the tar's sha256.
-    func placeImages(_ manifest: BundleManifest, staged: [String: String]) throws -> (placed: InstallReport.Placed, sha256: String)? {
+    func placeImages(_ manifest: BundleManifest, staged: [String: String], placement: inout Placement) throws -> (placed: InstallReport.Placed, sha256: String)? {
         guard placesImages(manifest) else { return nil }
         let target = rooted(imageArchivePath(manifest))
         try Self.createFolder((target as NSString).deletingLastPathComponent)
@@ -51,10 +51,11 @@ extension Installer {
         }
         do {
             try DurableFile.flushTemporary(temporary)
-            try DurableFile.commit(temporary, to: target)
         } catch {
             throw BundleError(.writeFailed, target, reason: "cannot be put in place: \(error.reason)", hint: error.hint)
         }
+        try placement.put(temporary, at: target)
+        try Self.syncFolder((target as NSString).deletingLastPathComponent)
         Checkpoint.reached("placed images")
         return (InstallReport.Placed(path: target, action: existed ? "replaced" : "created", sha256: sha256), sha256)
     }

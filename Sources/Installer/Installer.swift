@@ -121,11 +121,20 @@ public final class Installer {
         }
         Checkpoint.reached("staged")
 
-        // (3) Charts and certificates into place; (4) the config.
-        report.files = try place(expectedFiles, staged: staged, manifest: manifest)
-        let images = try placeImages(manifest, staged: staged)
-        if let images { report.files.append(images.placed) }
-        try placeConfig(manifest, staged: staged, report: &report)
+        // (3) Charts, certificates and images into place; (4) the config. Every final path is
+        // checked first; a failure while placing puts back what this install replaced.
+        try checkTargets(expectedFiles, manifest: manifest)
+        var placement = Placement(staging: staging)
+        let images: (placed: InstallReport.Placed, sha256: String)?
+        do {
+            report.files = try place(expectedFiles, staged: staged, manifest: manifest, placement: &placement)
+            images = try placeImages(manifest, staged: staged, placement: &placement)
+            if let images { report.files.append(images.placed) }
+            try placeConfig(manifest, staged: staged, report: &report)
+        } catch {
+            placement.rollBack()
+            throw error
+        }
 
         // (5) The record, last; (6) files the new bundle no longer carries.
         let newFiles = try expectedFiles.map { try nodePath(for: $0.path, manifest: manifest) } + (images != nil ? [imageArchivePath(manifest)] : [])
@@ -177,31 +186,6 @@ public final class Installer {
         guard record.manifestDigest == digest, record.config == options.configOut, let configSHA256 = record.configSHA256 else { return false }
         for file in files where Self.sha256(of: rooted(try nodePath(for: file.path, manifest: manifest))) != file.sha256 { return false }
         return Self.sha256(of: rooted(options.configOut)) == configSHA256
-    }
-
-    /// Moves staged charts and certificates into place (complete files only); returns what changed.
-    func place(_ files: [BundleManifest.File], staged: [String: String], manifest: BundleManifest) throws -> [InstallReport.Placed] {
-        var placed: [InstallReport.Placed] = []
-        var touchedFolders = Set<String>()
-        for file in files {
-            let target = rooted(try nodePath(for: file.path, manifest: manifest))
-            let existed = FileManager.default.fileExists(atPath: target)
-            if existed, Self.sha256(of: target) == file.sha256 {
-                placed.append(.init(path: target, action: "unchanged", sha256: file.sha256))
-                continue
-            }
-            guard let source = staged[file.path] else {
-                throw BundleError(.entryMissing, "\(options.bundle): entry \"\(file.path)\"", reason: "was not staged", hint: "The bundle is incomplete; copy it again.")
-            }
-            let folder = (target as NSString).deletingLastPathComponent
-            try Self.createFolder(folder)
-            try Self.move(source, to: target)
-            touchedFolders.insert(folder)
-            placed.append(.init(path: target, action: existed ? "replaced" : "created", sha256: file.sha256))
-            Checkpoint.reached("placed \(file.path)")
-        }
-        for folder in touchedFolders.sorted() { try Self.syncFolder(folder) }
-        return placed
     }
 
     /// The config: a backup of the previous one, then the new one renamed over it.

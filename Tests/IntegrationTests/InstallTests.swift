@@ -188,12 +188,14 @@ struct Bundles: Sendable {
         ("huge-sizes", "manifestInvalid"),
     ]
 
-    /// A signed manifest whose sizes add up past Int64.max: inspect shows it without trapping.
+    /// A signed manifest whose sizes add up past Int64.max: inspect refuses it, naming the
+    /// field, and does not trap.
     @Test func inspectSurvivesSizesThatOverflow() throws {
         let corpus = try Self.corpus.get()
-        let run = try env.bundle(["inspect", "\(corpus)/huge-sizes.tar.gz"])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("an impossible total"), "\(run.stdout)")
+        let run = try env.bundle(["inspect", "\(corpus)/huge-sizes.tar.gz", "--json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.errorCode == "manifestInvalid", "\(run.stdout)")
+        #expect(run.stdout.contains("files[") && run.stdout.contains("].size: out of range"), "\(run.stdout)")
     }
 
     static let corpus: Result<String, TestEnvironment.SetupError> = {

@@ -1,0 +1,111 @@
+import BundleFormat
+import Diagnostics
+import Foundation
+
+/// Placing files all or nothing: every final path is checked before the first is placed,
+/// and what one install replaced is kept aside until it is done, so that a failure while
+/// placing puts the node back as it was.
+extension Installer {
+    static let nameMax = 255
+    static let pathMax = 4095
+
+    /// Refuses, before anything is placed, a bundle whose files could not all be placed: a
+    /// path too long, two paths the same but for case (one file on a case-insensitive file
+    /// system), a target that is a folder, or a parent that exists as something else.
+    func checkTargets(_ files: [BundleManifest.File], manifest: BundleManifest) throws(BundleError) {
+        var folded: [String: String] = [:]
+        var checkedFolders = Set<String>()
+        var targets = try files.map { file throws(BundleError) in (file.path, rooted(try nodePath(for: file.path, manifest: manifest))) }
+        if placesImages(manifest) { targets.append(("images/", rooted(imageArchivePath(manifest)))) }
+        for (entry, target) in targets {
+            let subject = "\(options.bundle): entry \"\(Escaped(entry))\""
+            let name = (target as NSString).lastPathComponent
+            guard name.utf8.count <= Self.nameMax, target.utf8.count <= Self.pathMax else {
+                throw BundleError(.entryUnsafe, subject, reason: "would be placed at a path longer than this file system allows (\(target.utf8.count) bytes)", hint: "Do not install this bundle.")
+            }
+            if let other = folded.updateValue(entry, forKey: target.lowercased()), other != entry {
+                throw BundleError(.entryUnsafe, subject, reason: "and entry \"\(Escaped(other))\" differ only in case, so on a case-insensitive file system they are one file",
+                                  hint: "Do not install this bundle; rebuild it.")
+            }
+            var info = stat()
+            if lstat(target, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+                throw BundleError(.writeFailed, target, reason: "exists and is not a regular file, so \(Escaped(entry)) cannot be placed there",
+                                  hint: "Move it away, then install again; nothing was changed.")
+            }
+            var folder = (target as NSString).deletingLastPathComponent
+            while folder.count > 1, checkedFolders.insert(folder).inserted {
+                if lstat(folder, &info) == 0 {
+                    guard (info.st_mode & S_IFMT) == S_IFDIR || (info.st_mode & S_IFMT) == S_IFLNK else {
+                        throw BundleError(.writeFailed, folder, reason: "exists and is not a folder, so \(Escaped(entry)) cannot be placed under it",
+                                          hint: "Move it away, then install again; nothing was changed.")
+                    }
+                    break
+                }
+                folder = (folder as NSString).deletingLastPathComponent
+            }
+        }
+    }
+
+    /// Moves staged charts and certificates into place (complete files only); returns what changed.
+    func place(_ files: [BundleManifest.File], staged: [String: String], manifest: BundleManifest, placement: inout Placement) throws -> [InstallReport.Placed] {
+        var placed: [InstallReport.Placed] = []
+        var touchedFolders = Set<String>()
+        for file in files {
+            let target = rooted(try nodePath(for: file.path, manifest: manifest))
+            let existed = FileManager.default.fileExists(atPath: target)
+            if existed, Self.sha256(of: target) == file.sha256 {
+                placed.append(.init(path: target, action: "unchanged", sha256: file.sha256))
+                continue
+            }
+            guard let source = staged[file.path] else {
+                throw BundleError(.entryMissing, "\(options.bundle): entry \"\(file.path)\"", reason: "was not staged", hint: "The bundle is incomplete; copy it again.")
+            }
+            let folder = (target as NSString).deletingLastPathComponent
+            try Self.createFolder(folder)
+            try placement.put(source, at: target)
+            touchedFolders.insert(folder)
+            placed.append(.init(path: target, action: existed ? "replaced" : "created", sha256: file.sha256))
+            Checkpoint.reached("placed \(file.path)")
+        }
+        for folder in touchedFolders.sorted() { try Self.syncFolder(folder) }
+        return placed
+    }
+}
+
+/// The files one install put in place, and the files they replaced (kept in the staging
+/// folder until the install is done), so that a failure can put the node back.
+struct Placement {
+    let staging: String
+    private var done: [(target: String, previous: String?)] = []
+
+    init(staging: String) {
+        self.staging = staging
+    }
+
+    /// Renames `source` (complete and flushed) to `target`, keeping the file it replaces.
+    mutating func put(_ source: String, at target: String) throws(BundleError) {
+        var previous: String?
+        if FileManager.default.fileExists(atPath: target) {
+            let keep = "\(staging)/previous-\(done.count)"
+            if rename(target, keep) == 0 { previous = keep }
+        }
+        do {
+            try Installer.move(source, to: target)
+        } catch {
+            if let previous { rename(previous, target) }
+            throw error
+        }
+        done.append((target, previous))
+    }
+
+    /// Puts back what was replaced and removes what was created, newest first.
+    func rollBack() {
+        for (target, previous) in done.reversed() {
+            if let previous {
+                rename(previous, target)
+            } else {
+                unlink(target)
+            }
+        }
+    }
+}
