@@ -12,12 +12,16 @@ public struct BuildError: ToolError {
         case imagesUnreadable
         /// `--strict-images`: template lines whose image could not be determined.
         case imagesUndetermined
+        /// The build would download more than `--max-download`.
+        case downloadTooLarge
+        /// The cache or the output's file system has too little free space for the build.
+        case notEnoughSpace
 
         public var errorClass: ErrorClass {
             switch self {
-            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .imagesUnreadable, .imagesUndetermined: return .input
+            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .imagesUnreadable, .imagesUndetermined, .downloadTooLarge: return .input
             case .pullFailed: return .remote
-            case .output, .cacheUnreadable: return .local
+            case .output, .cacheUnreadable, .notEnoughSpace: return .local
             case .cacheCorrupt: return .integrity
             }
         }

@@ -27,6 +27,8 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int64?
     /// The node's k0s data dir the config is rewritten for.
     public var dataDir = NodeLayout.defaultDataDir
+    /// The most a build may download (`--max-download`): a hostile registry cannot fill a disk.
+    public var maxDownload: Int64 = 100 << 30
     /// Images: found, pulled and bundled unless disabled.
     public var images = ImageOptions()
     /// Makes each worker thread's transport (libcurl unless a test scripts one).
@@ -170,7 +172,7 @@ public final class Builder {
 
         let epoch = options.sourceDateEpoch
         let metadata = BundleLayout.Metadata(
-            name: options.name ?? ((options.configPath as NSString).lastPathComponent as NSString).deletingPathExtension,
+            name: options.name ?? Self.safeFileName(((options.configPath as NSString).lastPathComponent as NSString).deletingPathExtension),
             sequence: options.sequence ?? epoch ?? Int64(Date().timeIntervalSince1970),
             created: CertificateCheck.format(Date(timeIntervalSince1970: TimeInterval(epoch ?? 0))), dataDir: node.dataDir,
             configSource: (options.configPath as NSString).lastPathComponent, configFormat: config.format.rawValue,
@@ -197,6 +199,7 @@ public final class Builder {
         let assembler = Assembler(layout: layout, manifest: manifest, manifestData: manifestData, signature: signature, blobs: blobs,
                                   memoryEntries: memoryEntries, cache: cache, options: options, progress: progress)
         let fetches = assembler.plannedFetches()
+        try checkDownload(fetches.tasks, manifest: manifest)
         let fetcher = Fetcher(tasks: fetches.tasks, cache: cache, pool: pool)
         let downloaded = try assembler.write(fetches: fetches, fetcher: fetcher)
         cache.remember(output: options.output, as: outputRecord)

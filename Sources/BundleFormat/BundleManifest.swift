@@ -153,6 +153,15 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         self.images = images
     }
 
+    /// A bundle name: 1 to 128 of `[A-Za-z0-9._-]`, not starting with a dot (it names the
+    /// images tar and appears in the record on every node).
+    public static func isValidName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        return (1...128).contains(bytes.count) && bytes.first != 0x2E && bytes.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+        }
+    }
+
     /// Whether an entry belongs to the OCI image layout (`images/…`).
     public static func isImageEntry(_ path: String) -> Bool { path.hasPrefix(imagesFolder + "/") }
 

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import BundleFormat
 import Builder
+import FileSystem
 import Foundation
 import K0sConfig
 
@@ -55,6 +56,9 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir on the nodes, for the rewritten paths.", valueName: "dir"))
     var dataDir = NodeLayout.defaultDataDir
 
+    @Option(name: .customLong("max-download"), help: ArgumentHelp("The most this build may download, e.g. 200G (default 100G).", valueName: "size"))
+    var maxDownload: String?
+
     @OptionGroup(title: "Images")
     var imageFlags: ImageFlags
 
@@ -68,6 +72,12 @@ struct Build: ParsableCommand {
         }
         if signKey != nil && unsigned { throw ValidationError("--sign-key and --unsigned contradict each other; give one.") }
         if !dataDir.hasPrefix("/") { throw ValidationError("--data-dir must be an absolute path on the node, like /var/lib/k0s.") }
+        if let maxDownload, FreeSpace.parse(maxDownload) == nil {
+            throw ValidationError("--max-download \(maxDownload) is not a size: write bytes, or a number with K, M, G or T (binary multiples).")
+        }
+        if let name, !BundleManifest.isValidName(name) {
+            throw ValidationError("--name must be 1 to 128 of A-Z a-z 0-9 . _ - (it names files on the nodes).")
+        }
     }
 
     func run() throws {
@@ -106,6 +116,7 @@ struct Build: ParsableCommand {
         options.name = name
         options.sourceDateEpoch = epoch
         options.dataDir = dataDir
+        if let limit = maxDownload.flatMap(FreeSpace.parse) { options.maxDownload = limit }
         try Output.reportingErrors(json: json) { options.images = try imageFlags.options() }
 
         let display = ProgressDisplay(quiet: json)

@@ -35,6 +35,11 @@ extension CurlTransport {
             return HTTPError(
                 .timedOut, host: host, reason: "timed out after \(received) bytes: \(message)",
                 hint: "The registry is unreachable or stalled; check the network path and proxies.")
+        case CURLE_OUT_OF_MEMORY:
+            // libcurl refuses a response header line over 100 KB (and reports it as memory).
+            return HTTPError(
+                .bodyTooLarge, host: host, reason: "\(request.method) \(request.url.path): the server sent response headers larger than allowed (\(message))",
+                hint: "This is not how a registry answers; check the host and any proxy in between.")
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             return HTTPError(
                 .invalidURL, host: host, reason: "unusable URL \(request.url.absoluteString): \(message)",

@@ -150,6 +150,12 @@ public final class CurlTransport: HTTPTransport {
                     hint: "Check free space and permissions of the destination folder.")
             }
         }
+        if context.headersTooLarge {
+            throw HTTPError(
+                .bodyTooLarge, host: host,
+                reason: "\(request.method) \(request.url.path): the server sent more than \(TransferContext.maxHeaderBytes / 1024) KiB of response headers",
+                hint: "This is not how a registry answers; check the host and any proxy in between.")
+        }
         if code != CURLE_OK {
             let message = String(cString: errorBuffer)
             throw Self.classify(

@@ -14,6 +14,10 @@ final class TransferContext {
     private var hasher = SHA256()
     private(set) var status = 0
     private(set) var headers: [(name: String, value: String)] = []
+    /// Bytes of response headers so far; past `maxHeaderBytes` the transfer is aborted.
+    private var headerBytes = 0
+    static let maxHeaderBytes = 256 << 10
+    private(set) var headersTooLarge = false
     private(set) var received: Int64 = 0
     private(set) var failure: Failure?
     private let toFile: Bool
@@ -90,8 +94,14 @@ final class TransferContext {
         hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    func header(_ line: UnsafeBufferPointer<UInt8>) {
-        guard let raw = String(bytes: line, encoding: .utf8) ?? String(bytes: line, encoding: .isoLatin1) else { return }
+    /// Takes one header line; false when the headers grew past the limit (abort the transfer).
+    func header(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        headerBytes += line.count
+        guard headerBytes <= Self.maxHeaderBytes else {
+            headersTooLarge = true
+            return false
+        }
+        guard let raw = String(bytes: line, encoding: .utf8) ?? String(bytes: line, encoding: .isoLatin1) else { return true }
         // "\r\n" is one Character in Swift, so trim by character set, not by suffix.
         let text = raw.trimmingCharacters(in: .newlines)
         if text.hasPrefix("HTTP/") {
@@ -99,12 +109,13 @@ final class TransferContext {
             headers.removeAll()
             let parts = text.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            return
+            return true
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
+        guard let colon = text.firstIndex(of: ":") else { return true }
         let name = String(text[..<colon]).trimmingCharacters(in: .whitespaces)
         let value = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
         headers.append((name, value))
+        return true
     }
 
     /// Returns the number of bytes taken; anything else makes libcurl abort the transfer.
@@ -148,8 +159,8 @@ let curlHeaderCallback: bundle_curl_data_callback = { pointer, size, count, user
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
     guard length > 0, let pointer else { return length }
-    pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+    let taken = pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
         context.header(UnsafeBufferPointer(start: $0, count: length))
     }
-    return length
+    return taken ? length : 0
 }

@@ -88,7 +88,12 @@ public final class BundleVerifier {
 
     /// Paths the installer knows how to place; anything else in a manifest is refused.
     static func checkLayout(_ manifest: BundleManifest, path: String) throws(BundleError) {
+        guard BundleManifest.isValidName(manifest.name) else {
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "name: \"\(Escaped(String(manifest.name.prefix(140))))\" is not 1 to 128 of A-Z a-z 0-9 . _ -",
+                              hint: "The bundle was not made by `bundle build`; do not install it.")
+        }
         var seen = Set<String>()
+        var folded = Set<String>()
         for file in manifest.files {
             guard isSafe(file.path), file.path == manifest.config.path || isPlaceable(file.path) else {
                 throw BundleError(.entryUnsafe, "\(path): bundle.json", reason: "lists \"\(Escaped(file.path))\", which is not a place a bundle may write (charts/NAME, certs/NAME, images/…, \(Escaped(manifest.config.path)))",
@@ -96,6 +101,10 @@ public final class BundleVerifier {
             }
             guard seen.insert(file.path).inserted else {
                 throw BundleError(.entryDuplicate, "\(path): bundle.json", reason: "lists \"\(file.path)\" twice")
+            }
+            guard folded.insert(file.path.lowercased()).inserted else {
+                throw BundleError(.entryUnsafe, "\(path): bundle.json", reason: "lists \"\(file.path)\" and another path that differs only in case (one file on a case-insensitive file system)",
+                                  hint: "The bundle was not made by `bundle build`; do not install it.")
             }
             guard file.size >= 0, file.sha256.count == 64 else {
                 throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "lists \"\(file.path)\" without a valid size and sha256")

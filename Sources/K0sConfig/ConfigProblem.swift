@@ -38,6 +38,8 @@ public struct ConfigProblem: Sendable, CustomStringConvertible, Hashable {
         case invalidChartReference, undefinedRepository, invalidRepositoryURL, unusableFile
         case pathPrefixRepository, defaultNamespace, systemTrustStore, insecure, credentialsInConfig
         case droppedForOffline
+        /// A config over the documented limits (size, documents, nesting, nodes).
+        case configTooLarge
 
         public var errorClass: ErrorClass { self == .unreadable ? .local : .input }
     }

@@ -29,7 +29,12 @@ extension K0sConfig {
         var documents: [Node] = []
         do {
             let parser = try Parser(yaml: text)
-            while let node = try parser.nextRoot() { documents.append(node) }
+            while let node = try parser.nextRoot() {
+                documents.append(node)
+                if let problem = ConfigLimits.check(node, file: file, count: documents.count) { throw ConfigError(file: file, problems: [problem]) }
+            }
+        } catch let error as ConfigError {
+            throw error
         } catch let error as YamlError {
             throw ConfigError(file: file, problems: [Self.yamlProblem(error, file: file)])
         } catch {
@@ -57,7 +62,7 @@ extension K0sConfig {
             }
         }
         guard let first = candidates.first else {
-            let found = others.isEmpty ? "nothing" : others.joined(separator: ", ")
+            let found = others.isEmpty ? "nothing" : ConfigLimits.summary(others)
             throw ConfigError(file: file, problems: [ConfigProblem(
                 .error, .notAConfig, at: ConfigLocation(file: file, line: 1, column: 1), path: "",
                 "holds no k0s ClusterConfig (k0s.k0sproject.io/v1beta1), k0sctl Cluster (k0sctl.k0sproject.io/v1beta1) or short-form config with top-level repositories and extensions.helm.charts; found \(found)")])

@@ -44,8 +44,16 @@ public struct K0sConfig {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check permissions)" : "does not exist"
             throw ConfigError(file: path, problems: [ConfigProblem(.error, .unreadable, at: nil, path: "", "\(path) \(reason)")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, problems: [ConfigProblem(.error, .unreadable, at: nil, path: "", "\(path) is not UTF-8 text")])
+        guard data.count <= ConfigLimits.bytes else {
+            throw ConfigError(file: path, problems: [ConfigProblem(.error, .configTooLarge, at: ConfigLocation(file: path, line: 1, column: 1), path: "",
+                                                                  "is \(data.count) bytes; a config may be at most \(ConfigLimits.bytes)")])
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte order mark: valid YAML, dropped
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let at = ConfigLimits.firstInvalidUTF8(bytes)
+            throw ConfigError(file: path, problems: [ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: path, line: at.line, column: at.column), path: "",
+                                                                  "is not UTF-8 text (byte 0x\(String(at.byte, radix: 16)) here); save the file as UTF-8")])
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(text: text, file: path, directory: directory)
@@ -56,8 +64,13 @@ public struct K0sConfig {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: mark.line, column: mark.column), path: "", "not valid YAML: \(what)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigProblem(.error, .duplicateKey, at: ConfigLocation(file: file, line: context.mark.line, column: context.mark.column), path: "",
+                                 "the key \(duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")) is given twice in this mapping; keep one")
+        case .reader(let problem, let offset, _, _):
+            return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: 1, column: 1), path: "", "not readable YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
         default:
-            return ConfigProblem(.error, .invalidYAML, at: nil, path: "", "not valid YAML: \(error)")
+            return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: 1, column: 1), path: "", "not valid YAML: \(error)")
         }
     }
 

@@ -220,6 +220,12 @@ public final class ChartPuller {
 
     /// The one chart layer (the legacy media type accepted, with a warning).
     func chartLayer(of manifest: Manifest, reference: ChartReference, digest: Digest) throws(RegistryError) -> (Descriptor, [String]) {
+        for layer in manifest.layers where layer.size < 0 || layer.size > client.limits.chartBytes {
+            throw RegistryError(
+                .tooLarge, registry: client.registry,
+                reason: "\(reference.untagged)@\(digest) declares a layer of \(layer.size) bytes, outside the 0 to \(client.limits.chartBytes) a chart may be",
+                hint: "Do not use this chart: the registry serves a damaged or hostile manifest. Nothing was downloaded.")
+        }
         let chartLayers = manifest.layers.filter { $0.mediaType == MediaType.helmChartContent }
         let legacyLayers = manifest.layers.filter { $0.mediaType == MediaType.legacyChartContent }
         if chartLayers.count == 1 { return (chartLayers[0], []) }
@@ -262,6 +268,12 @@ public final class ChartPuller {
     public func download(_ resolved: ResolvedChart, into directory: String) throws(RegistryError) -> PulledChart {
         let repository = resolved.reference.repository
         let chartPath = (directory as NSString).appendingPathComponent(resolved.fileName)
+        let needed = resolved.chartLayer.size + (resolved.provenanceLayer?.size ?? 0)
+        if let free = FreeSpace.available(at: directory), free.bytes < needed {
+            throw RegistryError(.localFile, registry: client.registry,
+                                reason: "\(resolved.reference.untagged) \(resolved.version) needs \(FreeSpace.describe(needed)), but \(directory) has \(FreeSpace.describe(free.bytes)) free",
+                                hint: "Free some space there, or pull into another folder with -d. Nothing was downloaded.")
+        }
         try fetchAtomically(repository: repository, descriptor: resolved.chartLayer, to: chartPath)
         var provenancePath: String?
         if let provenance = resolved.provenanceLayer {

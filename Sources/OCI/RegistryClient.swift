@@ -14,6 +14,8 @@ public final class RegistryClient {
         public var tagListPageBytes: Int64 = 8 << 20
         public var tagListPages: Int = 100
         public var tokenBytes: Int64 = 1 << 20
+        /// A chart layer (or provenance file) at most: 4 GiB, far above any real chart.
+        public var chartBytes: Int64 = 4 << 30
         public init() {}
     }
 

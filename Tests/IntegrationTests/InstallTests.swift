@@ -185,8 +185,35 @@ struct Bundles: Sendable {
         ("tampered-chart", "entryMismatch"), ("tampered-manifest", "untrustedKey"), ("unsigned", "signatureMissing"),
         ("unknown-schema", "unknownSchema"), ("too-big-for-disk", "notEnoughSpace"), ("manifest-escape", "entryUnsafe"),
         ("missing-entry", "entryMissing"), ("truncated", "notABundle"), ("garbage", "notABundle"), ("not-a-bundle", "notABundle"),
-        ("huge-sizes", "manifestInvalid"),
+        ("huge-sizes", "manifestInvalid"), ("unicode-path", "entryUnsafe"), ("case-collision", "entryUnsafe"),
+        ("duplicate-key", "manifestInvalid"), ("sequence-float", "manifestInvalid"), ("comment", "manifestInvalid"), ("unknown-key", "manifestInvalid"),
     ]
+
+    /// Terminal escape sequences in an (unverified) manifest are shown escaped by inspect.
+    @Test func inspectShowsHostileTextEscaped() throws {
+        let corpus = try Self.corpus.get()
+        let run = try env.bundle(["inspect", "\(corpus)/escape-text.tar.gz"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stdout.contains("\u{1b}") && !run.stdout.contains("\u{07}"), "raw escape sequences reached the terminal")
+        #expect(run.stdout.contains("\\u{1b}[2J"), "\(run.stdout)")
+    }
+
+    /// A file where a folder must go (or a folder where a file goes) is found before anything
+    /// is placed: the node keeps exactly what it had.
+    @Test func aTargetInTheWayIsRefusedBeforeAnythingIsPlaced() throws {
+        let root = env.scratch()
+        let charts = root + "/var/lib/k0s/charts"
+        try FileManager.default.createDirectory(atPath: charts, withIntermediateDirectories: true)
+        let listing = try env.tool(["tar", "-tzf", bundles.a]).output.split(separator: "\n").map(String.init)
+        let chart = try #require(listing.first { $0.hasPrefix("charts/") && $0.hasSuffix(".tgz") })
+        try FileManager.default.createDirectory(atPath: root + "/var/lib/k0s/" + chart, withIntermediateDirectories: true)
+        let before = tree(root)
+        let run = try install(bundles.a, root: root)
+        #expect(run.status == 1 && run.errorCode == "writeFailed", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("is not a regular file"), "\(run.stderr)")
+        #expect(tree(root).filter { $0 != "var/lib/k0s/bundle/install.lock" } == before.filter { $0 != "var/lib/k0s/bundle/install.lock" }, "\(tree(root))")
+        #expect(!FileManager.default.fileExists(atPath: root + "/etc/k0s/k0s.yaml"))
+    }
 
     /// A signed manifest whose sizes add up past Int64.max: inspect refuses it, naming the
     /// field, and does not trap.

@@ -93,7 +93,47 @@ with open(bundle, "rb") as f:
 write("truncated", None, raw=whole[: len(whole) * 6 // 10])
 write("garbage", None, raw=os.urandom(4096))
 write("not-a-bundle", [regular("README", b"hello")])
-os.unlink(os.path.join(out, "msg"))
-print("\n".join(sorted(n[:-7] for n in os.listdir(out) if n.endswith(".tar.gz"))))
 huge = json.dumps(dict(manifest, files=[dict(f, size=(2**63 - 1) // 2) for f in manifest["files"]]), indent=2, sort_keys=True).encode()
 write("huge-sizes", [regular("bundle.json", huge), regular("bundle.json.sig", sign(huge))] + rest)
+
+
+def resigned(name, text, items=None):
+    data = text.encode() if isinstance(text, str) else text
+    write(name, [regular("bundle.json", data), regular("bundle.json.sig", sign(data))] + (rest if items is None else items))
+
+
+def renamed(new_name):
+    """The first chart moved to another path, in the manifest and in the archive."""
+    old = first_chart[0].name
+    changed = dict(manifest, files=[dict(f, path=new_name) if f["path"] == old else f for f in manifest["files"]],
+                   charts=[dict(c, path=new_name) if c["path"] == old else c for c in manifest["charts"]])
+    items = [regular(new_name, d) if m.name == old else (m, d) for m, d in rest]
+    return json.dumps(changed, indent=2, sort_keys=True, ensure_ascii=False), items
+
+
+# A combining character after "x" would swallow the "/" for a check that splits Characters.
+text, items = renamed("charts/x\u0600/web-frontend-1.1.0.tgz")
+resigned("unicode-path", text, items)
+# Two entries that are one file on a case-insensitive file system.
+upper = first_chart[0].name.replace("charts/", "charts/UP-")
+lower = first_chart[0].name.replace("charts/", "charts/up-")
+both = dict(manifest, files=manifest["files"] + [
+    {"path": upper, "size": len(first_chart[1]), "sha256": [f for f in manifest["files"] if f["path"] == first_chart[0].name][0]["sha256"]},
+    {"path": lower, "size": len(first_chart[1]), "sha256": [f for f in manifest["files"] if f["path"] == first_chart[0].name][0]["sha256"]}])
+resigned("case-collision", json.dumps(both, indent=2, sort_keys=True), rest + [regular(upper, first_chart[1]), regular(lower, first_chart[1])])
+# What jq and Python read differently from a first-key-wins decoder.
+raw = manifest_bytes.decode()
+import re
+dup, n = re.subn(r'"name"\s*:\s*', '"name": "other", "name": ', raw, count=1)
+assert n == 1, "no name key in the manifest"
+resigned("duplicate-key", dup)
+flt, n = re.subn(r'"sequence"\s*:\s*\d+', '"sequence": 1.5', raw, count=1)
+assert n == 1, "no sequence key in the manifest"
+resigned("sequence-float", flt)
+resigned("comment", "// a comment\n" + raw)
+resigned("unknown-key", json.dumps(dict(manifest, surprise=True), indent=2, sort_keys=True))
+# Text that would act on a terminal: inspect must show it escaped (installable otherwise).
+escaped = dict(manifest, charts=[dict(c, reference=c["reference"] + "\u001b[2J\u001b]0;owned\u0007") for c in manifest["charts"]])
+resigned("escape-text", json.dumps(escaped, indent=2, sort_keys=True))
+os.unlink(os.path.join(out, "msg"))
+print("\n".join(sorted(n[:-7] for n in os.listdir(out) if n.endswith(".tar.gz"))))
