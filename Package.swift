@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bundle", targets: ["bundle"]),
+        // For the libFuzzer targets in Fuzz/ (scripts/libfuzz), which build against them.
+        .library(name: "BundleFormat", targets: ["BundleFormat"]),
+        .library(name: "OCI", targets: ["OCI"]),
+        .library(name: "Archive", targets: ["Archive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,11 +57,13 @@ let package = Package(
             ]),
         // Installer: bundle -> verified node state (verify, inspect, install).
         .target(name: "Installer", dependencies: ["Archive", "BundleFormat", "K0sConfig", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
+        // Pusher: bundle -> an in-network registry (charts and images, digests unchanged).
+        .target(name: "Pusher", dependencies: ["BundleFormat", "Installer", "OCI", "HTTP", "Diagnostics"]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository", "Images",
+                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository", "Images", "Pusher",
                 "Diagnostics", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -77,7 +83,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "DiagnosticsTests",
-            dependencies: ["Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands", "Images"]),
+            dependencies: ["Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands", "Images", "Pusher"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "HTTP", "Archive"]),
     ],
     swiftLanguageModes: [.v6]

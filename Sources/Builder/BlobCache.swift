@@ -159,6 +159,8 @@ public struct BlobCache: Sendable {
               contains(artifact.chart.digest, size: artifact.chart.size)
         else { return nil }
         if let prov = artifact.provenance, !contains(prov.digest, size: prov.size) { return nil }
+        // An OCI chart recorded before manifests were bundled resolves again.
+        if artifact.manifestDigest != nil, artifact.ociManifest == nil || !artifact.ociBlobs.allSatisfy({ contains($0.digest, size: $0.size) }) { return nil }
         return artifact
     }
 }

@@ -94,6 +94,10 @@ struct BundleLayout {
         return placement
     }
 
+    /// Where a chart's OCI manifest or config goes in the bundle (not placed on nodes; `push`
+    /// sends them to a mirror so that the chart keeps its digests).
+    static func ociPath(_ digest: OCI.Digest) -> String { "\(BundleManifest.ociFolder)/blobs/\(digest.algorithm)/\(digest.hex)" }
+
     /// The entries held in memory for the images: the layout marker and its index.
     func imageMemoryEntries() throws -> [String: Data] {
         guard !images.isEmpty else { return [:] }
@@ -118,6 +122,10 @@ struct BundleLayout {
                 provenancePath = path
                 files.append(.init(path: path, size: prov.size, sha256: prov.digest.hex))
                 blobs[path] = BlobEntry(descriptor: prov, owner: .chart(r.chart.digest))
+            }
+            for blob in r.ociBlobs where blobs[Self.ociPath(blob.digest)] == nil {
+                files.append(.init(path: Self.ociPath(blob.digest), size: blob.size, sha256: blob.digest.hex))
+                blobs[Self.ociPath(blob.digest)] = BlobEntry(descriptor: blob, owner: .chart(r.chart.digest))
             }
             charts.append(.init(path: chart.path, name: r.name, version: r.version, releases: chart.releases.sorted(),
                                 reference: r.reference, repository: chart.job.repository?.name,

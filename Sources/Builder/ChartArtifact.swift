@@ -15,10 +15,17 @@ struct ChartArtifact: Codable, Sendable {
     var provenance: Descriptor?
     /// The OCI manifest digest; nil for classic repositories.
     var manifestDigest: OCI.Digest?
+    /// The OCI manifest and config blobs as served (bundled under `oci/`, for push); nil for
+    /// classic repositories.
+    var ociManifest: Descriptor?
+    var ociConfig: Descriptor?
     /// Where a classic repository serves the archive; nil for OCI charts.
     var download: String?
 
     var fileName: String { "\(name)-\(version).tgz" }
+
+    /// The OCI manifest and config, where the chart came from a registry.
+    var ociBlobs: [Descriptor] { [ociManifest, ociConfig].compactMap { $0 } }
 
     init(oci resolved: ResolvedChart) {
         reference = resolved.reference.description
@@ -28,6 +35,8 @@ struct ChartArtifact: Codable, Sendable {
         chart = resolved.chartLayer
         provenance = resolved.provenanceLayer
         manifestDigest = resolved.manifestDigest
+        ociManifest = resolved.manifest
+        ociConfig = resolved.configBlob
     }
 
     init(reference: String, origin: String, name: String, version: String, chart: Descriptor, download: String? = nil) {
@@ -38,6 +47,8 @@ struct ChartArtifact: Codable, Sendable {
         self.chart = chart
         self.provenance = nil
         self.manifestDigest = nil
+        self.ociManifest = nil
+        self.ociConfig = nil
         self.download = download
     }
 }

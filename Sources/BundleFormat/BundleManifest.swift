@@ -108,6 +108,11 @@ public struct BundleManifest: Codable, Sendable, Equatable {
 
     /// The folder of the bundle's OCI image layout.
     public static let imagesFolder = "images"
+    /// The folder of the charts' OCI manifests and configs, by digest (for `push`; not placed).
+    public static let ociFolder = "oci"
+
+    /// Whether an entry holds a chart's OCI manifest or config (`oci/…`).
+    public static func isChartOCIEntry(_ path: String) -> Bool { path.hasPrefix(ociFolder + "/") }
 
     /// Which key signed it (nil for an unsigned bundle): informational, since trust comes only
     /// from the keys an installer is given.

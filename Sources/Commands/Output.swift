@@ -11,6 +11,11 @@ enum Output {
         FileHandle.standardError.write(Data("warning: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
     }
 
+    /// Progress of a command that is not a build (push): one line on stderr.
+    static func info(_ message: String) {
+        FileHandle.standardError.write(Data("\(Escaped(message, keepingLineBreaks: true))\n".utf8))
+    }
+
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("error: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
     }

@@ -84,6 +84,14 @@ extension CurlTransport {
             try set.copiedBytes(CURLOPT_COPYPOSTFIELDS, [UInt8](requestBody), "CURLOPT_COPYPOSTFIELDS")
             if request.method != "POST" { try set.string(CURLOPT_CUSTOMREQUEST, request.method, "CURLOPT_CUSTOMREQUEST") }
         }
+        if let upload = request.upload {
+            // Streamed from the file by curlReadCallback; UPLOAD would say PUT, so the method stays explicit.
+            try set.long(CURLOPT_UPLOAD, 1, "CURLOPT_UPLOAD")
+            try set.offset(CURLOPT_INFILESIZE_LARGE, upload.length, "CURLOPT_INFILESIZE_LARGE")
+            try set.string(CURLOPT_CUSTOMREQUEST, request.method, "CURLOPT_CUSTOMREQUEST")
+            try set.callback(CURLOPT_READFUNCTION, curlReadCallback, "CURLOPT_READFUNCTION")
+            try set.pointer(CURLOPT_READDATA, Unmanaged.passUnretained(context).toOpaque(), "CURLOPT_READDATA")
+        }
         for (name, value) in request.headers {
             try set.append("\(name): \(value)", to: &headerList)
         }

@@ -38,7 +38,7 @@ extension CurlTransport {
         case CURLE_OUT_OF_MEMORY:
             // libcurl refuses a response header line over 100 KB (and reports it as memory).
             return HTTPError(
-                .bodyTooLarge, host: host, reason: "\(request.method) \(request.url.path): the server sent response headers larger than allowed (\(message))",
+                .bodyTooLarge, host: host, reason: "\(request.method) \(request.url.path): the server sent response headers larger than libcurl accepts (100 KB a line; libcurl error \(code.rawValue))",
                 hint: "This is not how a registry answers; check the host and any proxy in between.")
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             return HTTPError(

@@ -118,7 +118,7 @@ public final class CurlTransport: HTTPTransport {
         let host = request.hostDescription
         let context: TransferContext
         do {
-            context = try TransferContext(body: body, attempt: attempt)
+            context = try TransferContext(body: body, attempt: attempt, upload: request.upload)
         } catch {
             throw HTTPError(
                 .localFile, host: host, reason: "cannot write \(error.path): \(error.message)",

@@ -7,8 +7,22 @@ public struct HTTPRequest: Sendable {
     /// Header fields in order. `Authorization` is dropped when a redirect leaves the origin.
     public var headers: [(name: String, value: String)]
     public var tls: TLSSettings
-    /// A small request body (manifests, token forms); blobs are never uploaded through here.
+    /// A small request body (manifests, token forms).
     public var body: Data?
+    /// A blob to upload, streamed from a file (`PUT`/`PATCH`): its path, the offset to start
+    /// at and how many bytes to send.
+    public var upload: Upload?
+
+    public struct Upload: Sendable {
+        public var path: String
+        public var offset: Int64
+        public var length: Int64
+        public init(path: String, offset: Int64 = 0, length: Int64) {
+            self.path = path
+            self.offset = offset
+            self.length = length
+        }
+    }
 
     public init(
         method: String = "GET", url: URL, headers: [(name: String, value: String)] = [],

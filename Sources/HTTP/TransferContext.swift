@@ -25,8 +25,21 @@ final class TransferContext {
     private let progress: (@Sendable (FileProgress) -> Void)?
     private var onDisk: Int64 = 0
 
-    init(body: ResponseBody, attempt: Int) throws(OpenError) {
+    /// The file an upload reads from, and how much of it is left to send.
+    private var uploadFD: Int32 = -1
+    private var uploadLeft: Int64 = 0
+
+    init(body: ResponseBody, attempt: Int, upload: HTTPRequest.Upload? = nil) throws(OpenError) {
         self.attempt = attempt
+        if let upload {
+            uploadFD = open(upload.path, O_RDONLY | O_CLOEXEC)
+            if uploadFD < 0 { throw OpenError(path: upload.path, message: String(cString: strerror(errno))) }
+            if lseek(uploadFD, off_t(upload.offset), SEEK_SET) < 0 {
+                Foundation.close(uploadFD)
+                throw OpenError(path: upload.path, message: String(cString: strerror(errno)))
+            }
+            uploadLeft = upload.length
+        }
         switch body {
         case .memory(let limit):
             self.limit = limit
@@ -48,6 +61,22 @@ final class TransferContext {
 
     deinit {
         buffer.deallocate()
+        if uploadFD >= 0 { Foundation.close(uploadFD) }
+    }
+
+    /// Fills libcurl's buffer from the upload file; 0 at the end, abort on a read error.
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        guard uploadFD >= 0, uploadLeft > 0 else { return 0 }
+        while true {
+            let n = Foundation.read(uploadFD, destination, min(capacity, Int(clamping: uploadLeft)))
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else {
+                failure = .write("reading the upload failed: \(String(cString: strerror(errno)))")
+                return Int(CURL_READFUNC_ABORT)
+            }
+            uploadLeft -= Int64(n)
+            return n
+        }
     }
 
     func close() {
@@ -152,6 +181,12 @@ let curlWriteCallback: bundle_curl_data_callback = { pointer, size, count, userd
     let length = size * count
     guard length > 0, let pointer else { return 0 }
     return context.write(UnsafeRawBufferPointer(start: pointer, count: length))
+}
+
+let curlReadCallback: bundle_curl_data_callback = { pointer, size, count, userdata in
+    guard let userdata, let pointer else { return Int(CURL_READFUNC_ABORT) }
+    let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    return context.read(into: UnsafeMutableRawPointer(pointer), capacity: size * count)
 }
 
 let curlHeaderCallback: bundle_curl_data_callback = { pointer, size, count, userdata in

@@ -100,9 +100,9 @@ public struct ChartImages: Sendable {
     static func defaultTag(_ chart: ChartFiles) -> String? {
         guard let appVersion = chart.appVersion, !appVersion.isEmpty else { return nil }
         guard !appVersion.hasPrefix("v") else { return appVersion }
-        let prefixed = chart.templates.contains { t in
-            t.text.contains("printf \"v%s\" .Chart.AppVersion") || t.text.contains("v{{ .Chart.AppVersion }}") || t.text.contains("\"v\" .Chart.AppVersion")
-        }
+        // Only the helper idiom `default (printf "v%s" .Chart.AppVersion) .Values.…tag`; a "v" in
+        // front of appVersion elsewhere (a label, another image) says nothing about the tag.
+        let prefixed = chart.templates.contains { t in t.text.contains("(printf \"v%s\" .Chart.AppVersion) .Values.") }
         return prefixed ? "v" + appVersion : appVersion
     }
 

@@ -123,12 +123,13 @@ public final class BundleVerifier {
         }
     }
 
-    /// `charts/NAME`, `certs/NAME`, `images/oci-layout`, `images/index.json`, `images/blobs/sha256/<64 hex>`.
+    /// `charts/NAME`, `certs/NAME`, `images/oci-layout`, `images/index.json`, `images/blobs/sha256/<64 hex>`,
+    /// `oci/blobs/sha256/<64 hex>`.
     static func isPlaceable(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 2, parts[0] == "charts" || parts[0] == "certs" { return true }
         if path == "images/oci-layout" || path == "images/index.json" { return true }
-        return parts.count == 4 && parts[0] == "images" && parts[1] == "blobs" && parts[2] == "sha256" && parts[3].utf8.count == 64
+        return parts.count == 4 && (parts[0] == "images" || parts[0] == "oci") && parts[1] == "blobs" && parts[2] == "sha256" && parts[3].utf8.count == 64
             && parts[3].utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 

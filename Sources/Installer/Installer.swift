@@ -98,7 +98,8 @@ public final class Installer {
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
         state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates, node.images])
 
-        let expectedFiles = manifest.files.filter { $0.path != manifest.config.path && !BundleManifest.isImageEntry($0.path) }
+        // Charts' OCI manifests (oci/) are for `push`; images become one tar (placeImages).
+        let expectedFiles = manifest.files.filter { $0.path != manifest.config.path && !BundleManifest.isImageEntry($0.path) && !BundleManifest.isChartOCIEntry($0.path) }
         if let previous, try isInPlace(expectedFiles, manifest: manifest, digest: bundle.manifestDigest, record: previous), imagesInPlace(manifest, record: previous) {
             report.status = .unchanged
             report.files = try expectedFiles.map { .init(path: rooted(try nodePath(for: $0.path, manifest: manifest)), action: "unchanged", sha256: $0.sha256) }
@@ -114,7 +115,10 @@ public final class Installer {
         }
         defer { try? FileManager.default.removeItem(atPath: staging) }  // removeStaleStaging retries what is left
         var staged: [String: String] = [:]
+        let placesImages = placesImages(manifest)
         try bundle.verifyEntries { file in
+            // Verified, not kept: what this install does not place.
+            if BundleManifest.isChartOCIEntry(file.path) || (!placesImages && BundleManifest.isImageEntry(file.path)) { return nil }
             let path = "\(staging)/\(staged.count + 1)"
             staged[file.path] = path
             return try FileSink(path: path)
@@ -160,7 +164,7 @@ public final class Installer {
         let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
         var paths: [String] = []
-        for file in manifest.files where !BundleManifest.isImageEntry(file.path) {
+        for file in manifest.files where !BundleManifest.isImageEntry(file.path) && !BundleManifest.isChartOCIEntry(file.path) {
             let nodePath = try nodePath(for: file.path, manifest: manifest)
             paths.append(nodePath)
             let target = rooted(nodePath)

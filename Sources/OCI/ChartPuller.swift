@@ -10,6 +10,10 @@ public struct ResolvedChart: Sendable {
     /// The tag the manifest was found under, when resolved by tag or version.
     public var tag: String?
     public var manifestDigest: Digest
+    /// The manifest as served (media type, digest, size) and its config blob: what a push to a
+    /// mirror sends again so that every digest stays the same.
+    public var manifest: Descriptor?
+    public var configBlob: Descriptor?
     public var chartLayer: Descriptor
     public var provenanceLayer: Descriptor?
     public var config: HelmChartConfig
@@ -78,10 +82,14 @@ public final class ChartPuller {
         if config.name != reference.chartName {
             warnings.append("\(reference.untagged): the chart inside is named \"\(config.name)\", not \"\(reference.chartName)\"")
         }
-        return ResolvedChart(
+        store?.keep(fetched.body, for: fetched.descriptor)
+        var resolved = ResolvedChart(
             reference: reference, version: config.version, tag: reference.digest == nil ? lookup : reference.tag,
             manifestDigest: fetched.digest, chartLayer: chartLayer, provenanceLayer: provenance, config: config,
             warnings: warnings)
+        resolved.manifest = fetched.descriptor
+        resolved.configBlob = manifest.config
+        return resolved
     }
 
     /// Helm's rule for OCI: a `version` that Masterminds' lenient parser reads as a version

@@ -27,9 +27,9 @@ public final class RegistryClient {
     let transport: any HTTPTransport
     let credentials: Credentials?
     /// Bearer tokens by scope, reused for every request in that scope.
-    private var tokens: [String: String] = [:]
+    var tokens: [String: String] = [:]
     /// Set once the registry asked for Basic auth, so later requests send it up front.
-    private var sendBasic = false
+    var sendBasic = false
     /// How many tokens were fetched; lets tests prove tokens are reused.
     public private(set) var tokenFetches = 0
     /// The authentication the registry asked for so far: "anonymous", "basic" or "bearer token".
@@ -213,7 +213,7 @@ public final class RegistryClient {
     }
 
     /// Answers a 401's challenge; returns its scheme name for messages.
-    private func authenticate(_ response: HTTPResponse, scope: String) throws(RegistryError) -> String {
+    func authenticate(_ response: HTTPResponse, scope: String) throws(RegistryError) -> String {
         let challenges = response.headerValues("WWW-Authenticate").compactMap(AuthChallenge.init(header:))
         if let bearer = challenges.first(where: { if case .bearer = $0 { true } else { false } }),
            case let .bearer(realm, service, challengeScope) = bearer
@@ -305,7 +305,7 @@ public final class RegistryClient {
         return (document.errors ?? []).map { ($0.code ?? "", $0.message ?? "") }
     }
 
-    private func errorDetail(_ response: HTTPResponse) -> String {
+    func errorDetail(_ response: HTTPResponse) -> String {
         let codes = errorCodes(response)
         guard !codes.isEmpty else { return "" }
         return ": " + codes.map { $0.message.isEmpty ? $0.code : "\($0.code) \($0.message)" }.joined(separator: "; ")

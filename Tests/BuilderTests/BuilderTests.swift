@@ -54,11 +54,14 @@ struct BuilderTests {
         #expect(result.manifest.charts.first?.manifestDigest == chart.manifestDigest.description)
 
         let entries = try Self.entries(folder + "/out.tar.gz")
-        #expect(entries.map(\.0) == ["bundle.json", "bundle.json.sig", "charts/app-1.2.0.tgz", "k0s.yaml"])
+        // The chart's OCI manifest and config, exactly as served, ride along under oci/ for `push`.
+        let oci = [chart.manifestDigest, OCI.Digest.sha256(of: chart.config)].map { "oci/blobs/sha256/\($0.hex)" }
+        #expect(entries.map(\.0) == ["bundle.json", "bundle.json.sig", "charts/app-1.2.0.tgz", "k0s.yaml"] + oci.sorted())
         #expect(entries.first { $0.0 == "charts/app-1.2.0.tgz" }?.1 == chart.archive)
+        #expect(entries.first { $0.0 == "oci/blobs/sha256/\(chart.manifestDigest.hex)" }?.1 == chart.manifest)
         let manifestData = try #require(entries.first?.1)
         #expect(key.publicKey.isValidSignature(try #require(entries.dropFirst().first?.1), for: manifestData))
-        let offline = String(decoding: try #require(entries.last?.1), as: UTF8.self)
+        let offline = String(decoding: try #require(entries.first { $0.0 == "k0s.yaml" }?.1), as: UTF8.self)
         #expect(offline.contains("chartname: /var/lib/k0s/charts/app-1.2.0.tgz"), "\(offline)")
         #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1)
 

@@ -7,6 +7,7 @@ import FileSystem
 import Foundation
 import HTTP
 import Images
+import Pusher
 import K0sConfig
 import OCI
 import Testing
@@ -35,7 +36,7 @@ struct ErrorCodeTableTests {
 
     static let all: [(String, String)] = codes(HTTPError.Code.self) + codes(RegistryError.Code.self) + codes(BundleError.Code.self)
         + codes(BuildError.Code.self) + codes(ConfigProblem.Code.self) + codes(ArchiveError.Code.self)
-        + codes(FileSystemError.Code.self) + codes(CommandError.Code.self) + codes(ImageError.Code.self)
+        + codes(FileSystemError.Code.self) + codes(CommandError.Code.self) + codes(ImageError.Code.self) + codes(PushError.Code.self)
 
     @Test func everyCodeIsDocumentedWithItsClass() throws {
         let rows = try Self.documented()

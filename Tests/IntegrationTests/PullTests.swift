@@ -247,6 +247,21 @@ import Testing
         expectFailure(run, folder, code: "timedOut", host: env.registry("faults"))
     }
 
+    /// A manifest declaring a 10^15-byte chart layer is refused before a byte of it is fetched.
+    @Test func anImpossibleLayerSizeIsRefusedBeforeFetching() throws {
+        let (run, folder) = try pull("faults", "hugelayer/charts/app", ["--ca-file", env.file.caFile, "--version", "1.0.0"])
+        expectFailure(run, folder, code: "tooLarge", host: env.registry("faults"), mentions: ["1000000000000000 bytes", "Nothing was downloaded"])
+    }
+
+    /// 8 MB of response headers, in one line or in many, is named for what it is.
+    @Test(arguments: ["hugeheader", "manyheaders"])
+    func hugeResponseHeadersAreRefused(mode: String) throws {
+        let (run, folder) = try pull("faults", "\(mode)/charts/app", ["--ca-file", env.file.caFile, "--version", "1.0.0"],
+                                     environment: ["BUNDLE_HTTP_ATTEMPTS": "1"])
+        expectFailure(run, folder, code: "bodyTooLarge", host: env.registry("faults"), mentions: ["response headers"])
+        #expect(!run.stderr.lowercased().contains("out of memory"), "\(run.stderr)")
+    }
+
     @Test func moreBytesThanDeclaredAreRefused() throws {
         let (run, folder) = try pull("faults", "bigger/charts/app", ["--ca-file", env.file.caFile, "--version", "1.0.0"])
         expectFailure(run, folder, code: "bodyTooLarge", host: env.registry("faults"))

@@ -42,6 +42,8 @@ struct TestEnvironment: Sendable {
         /// Test images by name (web, web11, worker, multi, dockerlist, literal, annotated, private, mtls, disabled).
         var images: [String: Image]
         var webapp: Chart
+        var mirrorCA: String
+        var registryLogs: [String: String]
 
         struct Image: Decodable {
             var digest: String
@@ -52,7 +54,7 @@ struct TestEnvironment: Sendable {
         enum CodingKeys: String, CodingKey {
             case caFile, caBundle, intermediateCA, otherCA, notPEM, caPlusExpiring, clientCert, clientKey, rogueClientCert, rogueClientKey
             case unrelatedKey, registries, chartRepositories, repoCharts, largeIndexNeedle, nginxAccessLog, username, password, tokenCountUser, tokenCountPassword, tokensIssuedDir
-            case proxy, proxyLog, cdn, charts, images
+            case proxy, proxyLog, cdn, charts, images, mirrorCA, registryLogs
         }
         enum ChartKeys: String, CodingKey { case app, signed, tampered, webapp }
 
@@ -88,6 +90,8 @@ struct TestEnvironment: Sendable {
             tampered = try charts.decode(Chart.self, forKey: .tampered)
             webapp = try charts.decode(Chart.self, forKey: .webapp)
             images = try c.decode([String: Image].self, forKey: .images)
+            mirrorCA = try c.decode(String.self, forKey: .mirrorCA)
+            registryLogs = try c.decode([String: String].self, forKey: .registryLogs)
         }
     }
 

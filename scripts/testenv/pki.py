@@ -86,6 +86,10 @@ organizationName = optional
     _issue(cwd, "rogue-client", "/O=somebody else/CN=intruder", "other-root", CLIENT_EXT)
     _key("unrelated", cwd)
 
+    # A second registry's own CA, for the mirror a bundle is pushed into.
+    _self_signed_ca(cwd, "mirror-root", "/O=in-network registry/CN=Mirror Root CA")
+    _issue(cwd, "mirror-server", "/O=in-network registry/CN=127.0.0.1", "mirror-root", SERVER_EXT)
+
     # The token service signs with RS256; the registry trusts this self-signed certificate.
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "token.key", "-out", "token.crt",
              "-days", "30", "-subj", "/CN=Bundle Test Token Issuer", cwd=cwd)
@@ -122,4 +126,7 @@ organizationName = optional
         "unrelatedKey": p("unrelated.key"),
         "tokenCert": p("token.crt"),
         "tokenKey": p("token.key"),
+        "mirrorCA": p("mirror-root.crt"),
+        "mirrorCert": p("mirror-server.crt"),
+        "mirrorKey": p("mirror-server.key"),
     }

@@ -4,6 +4,7 @@
   records how many tokens it issued per account so tests can prove token reuse.
 - FaultProxy: an HTTPS front for the real anonymous registry that misbehaves on purpose,
   chosen by the first path segment after /v2/ (truncate, truncateonce, stall, flaky, fail,
+  hugeheader, manyheaders, hugelayer,
   bigger, paged, endless, redirect), plus a "CDN" listener on another host name for redirected blobs that
   refuses requests carrying an Authorization header or a client certificate.
 - ConnectProxy: a plain HTTP CONNECT proxy that logs each tunnel, for HTTPS_PROXY tests.
@@ -171,6 +172,17 @@ class FaultProxy:
                         return self.send_body(429, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', headers={"Retry-After": "0"})
                 if mode == "fail":
                     return self.send_body(503, b'{"errors":[{"code":"UNAVAILABLE","message":"maintenance"}]}')
+                if mode in ("hugeheader", "manyheaders"):
+                    # An 8 MB response header: one line, or a thousand lines of 8 KB.
+                    self.send_response(200)
+                    if mode == "hugeheader":
+                        self.send_header("X-Junk", "a" * (8 << 20))
+                    else:
+                        for i in range(1000):
+                            self.send_header("X-Junk-%d" % i, "a" * 8192)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if mode == "redirect" and self.headers.get("Authorization") not in basic_ok:
                     return self.send_body(401, b'{"errors":[{"code":"UNAUTHORIZED"}]}',
                                           headers={"WWW-Authenticate": 'Basic realm="faults"'})
@@ -198,6 +210,13 @@ class FaultProxy:
                 status, headers, body = fetch(upstream_path, self.headers.get("Accept"))
                 content_type = headers.get("Content-Type", "application/octet-stream")
                 extra = {k: v for k, v in headers.items() if k.lower() in ("docker-content-digest", "link")}
+                if mode == "hugelayer" and "manifests" in rest and status == 200:
+                    # The manifest declares a 10^15-byte chart layer (served without its digest header).
+                    manifest = json.loads(body)
+                    for layer in manifest.get("layers", []):
+                        layer["size"] = 10 ** 15
+                    body = json.dumps(manifest).encode()
+                    extra = {}
                 if status != 200 or not is_blob:
                     return self.send_body(status, body, content_type, extra)
                 if mode == "truncate" or (mode == "truncateonce" and seen == 0):

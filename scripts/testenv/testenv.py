@@ -45,13 +45,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def registry_config(path, port, storage, tls=None, client_ca=None, auth=None):
+def registry_config(path, port, storage, tls=None, client_ca=None, auth=None, access_log=False):
     lines = [
         "version: 0.1",
         "log:",
-        "  level: error",
+        "  level: %s" % ("info" if access_log else "error"),
         "  accesslog:",
-        "    disabled: true",
+        "    disabled: %s" % ("false" if access_log else "true"),
         "storage:",
         "  filesystem:",
         "    rootdirectory: %s" % storage,
@@ -109,10 +109,11 @@ def main():
     storage = os.path.join(root, "storage")
     processes = []
 
-    def start_registry(name, tls=None, client_ca=None, auth=None):
+    def start_registry(name, tls=None, client_ca=None, auth=None, own_storage=False):
         port = free_port()
         config = os.path.join(root, "registry-%s.yml" % name)
-        registry_config(config, port, storage, tls, client_ca, auth)
+        registry_config(config, port, os.path.join(root, "storage-" + name) if own_storage else storage, tls, client_ca, auth,
+                        access_log=own_storage)
         log = open(os.path.join(root, "registry-%s.log" % name), "w")
         process = subprocess.Popen(["docker-registry", "serve", config], stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
@@ -159,9 +160,16 @@ def main():
             ("wronghost", dict(tls=(files["wronghostChain"], files["wronghostKey"]))),
             ("plain", dict()),
         ]
+        # Mirrors inside the air gap: their own storage, their own CA, access logs to count uploads.
+        mirror_tls = (files["mirrorCert"], files["mirrorKey"])
+        registries += [
+            ("mirror", dict(tls=mirror_tls, own_storage=True)),
+            ("mirrorbasic", dict(tls=mirror_tls, own_storage=True, auth=["htpasswd:", "  realm: mirror", "  path: %s" % htpasswd])),
+        ]
         for name, options in registries:
             port, process = start_registry(name, **options)
             env["registries"][name] = "127.0.0.1:%d" % port
+            env.setdefault("registryLogs", {})[name] = os.path.join(root, "registry-%s.log" % name)
             started.append((name, port, process))
         servers.TokenServer(token_port, files["serverChain"], files["serverKey"], files["tokenKey"], files["tokenCert"],
                             TOKEN_ISSUER, TOKEN_SERVICE, USERS, os.path.join(root, "tokens-issued"))

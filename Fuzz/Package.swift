@@ -1,0 +1,16 @@
+// swift-tools-version:6.0
+// libFuzzer targets (scripts/libfuzz): each an executable whose LLVMFuzzerTestOneInput feeds
+// one parser of untrusted input. Built apart from the main package, with -sanitize=fuzzer.
+import PackageDescription
+
+let package = Package(
+    name: "bundle-fuzz",
+    // scripts/libfuzz links .deps/bundle to the repository, so the identity is "bundle" in any clone.
+    dependencies: [.package(path: ".deps/bundle")],
+    targets: [
+        .executableTarget(name: "FuzzManifest", dependencies: [.product(name: "BundleFormat", package: "bundle")]),
+        .executableTarget(name: "FuzzVersion", dependencies: [.product(name: "OCI", package: "bundle")]),
+        .executableTarget(name: "FuzzTar", dependencies: [.product(name: "Archive", package: "bundle")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

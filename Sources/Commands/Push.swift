@@ -1,0 +1,63 @@
+import ArgumentParser
+import BundleFormat
+import Foundation
+import HTTP
+import K0sConfig
+import OCI
+import Pusher
+
+/// `bundle push`: seed an in-network registry from a verified bundle.
+struct Push: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a bundle, then push its charts and images into a registry (a mirror inside the air gap).",
+        discussion: """
+            The signature and every entry are verified before a byte is sent. Charts go to \
+            PREFIX/<their repository path>:<version> with the manifest, config and layers they were \
+            served with (digests unchanged); images to PREFIX/<source host>/<path> (a port's : as _) \
+            with their tag and served digest. Blobs the mirror has are skipped, blobs in another \
+            repository of the mirror are mounted: pushing the same bundle again uploads nothing. \
+            Credentials: --username with --password-stdin, BUNDLE_MIRROR_USERNAME and \
+            BUNDLE_MIRROR_PASSWORD, or a Docker/Helm config.json.
+            """)
+
+    @Argument(help: ArgumentHelp("The bundle.", valueName: "bundle"))
+    var bundle: String
+
+    @Argument(help: ArgumentHelp("The mirror: oci://HOST[:PORT][/PREFIX].", valueName: "mirror"))
+    var mirror: String
+
+    @OptionGroup(title: "Trust")
+    var trust: TrustOptions
+
+    @OptionGroup(title: "Mirror")
+    var registry: RegistryOptions
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        try Output.reportingErrors(json: json) {
+            let target = try MirrorTarget(parsing: mirror)
+            var options = PushOptions(bundle: bundle, target: target, tls: registry.tls)
+            options.plainHTTP = registry.plainHTTP
+            options.credentials = try registry.credentials() ?? Self.credentials(for: target.registry)
+            let pusher = Pusher(options: options, trusted: try trust.load()) { line in if !json { Output.info(line) } }
+            let report = try pusher.push()
+            for warning in report.warnings { Output.warn(warning) }
+            if json {
+                print(try Output.json(report))
+            } else {
+                print("Pushed \(report.pushed.count) artifact\(report.pushed.count == 1 ? "" : "s") of \(bundle) to \(report.mirror): \(report.uploaded) bytes uploaded")
+            }
+        }
+    }
+
+    /// BUNDLE_MIRROR_USERNAME/_PASSWORD, else a Docker/Helm config.json entry for the host.
+    static func credentials(for host: String) -> Credentials? {
+        let environment = ProcessInfo.processInfo.environment
+        if let user = environment["BUNDLE_MIRROR_USERNAME"], let password = environment["BUNDLE_MIRROR_PASSWORD"] {
+            return Credentials(username: user, password: password)
+        }
+        return RegistryCredentials().find(repository: nil, registry: host)?.credentials
+    }
+}

@@ -1,0 +1,145 @@
+import BundleFormat
+import Diagnostics
+import Foundation
+import HTTP
+import Installer
+import OCI
+
+public struct PushError: CodedError {
+    public enum Code: String, ErrorCodeSet {
+        /// The mirror is not `oci://HOST[:PORT][/PREFIX]`.
+        case invalidTarget
+        /// Two artifacts of the bundle would land on one repository and tag.
+        case collision
+        /// The bundle's content is not what a push needs (a chart without its OCI manifest).
+        case incompleteBundle
+
+        public var errorClass: ErrorClass { .input }
+    }
+
+    public var code: Code
+    public var subject: String
+    public var reason: String
+    public var hint: String
+
+    public init(_ code: Code, _ subject: String, reason: String, hint: String) {
+        self.code = code
+        self.subject = subject
+        self.reason = reason
+        self.hint = hint
+    }
+}
+
+/// What `bundle push` does.
+public struct PushOptions: Sendable {
+    public var bundle: String
+    public var target: MirrorTarget
+    public var tls: TLSSettings
+    public var plainHTTP = false
+    public var credentials: Credentials?
+
+    public init(bundle: String, target: MirrorTarget, tls: TLSSettings) {
+        self.bundle = bundle
+        self.target = target
+        self.tls = tls
+    }
+}
+
+/// What a push did.
+public struct PushReport: Encodable, Sendable {
+    public struct Pushed: Encodable, Sendable {
+        public var kind: String
+        public var source: String
+        /// The full reference in the mirror.
+        public var target: String
+        public var digest: String
+        /// Bytes of blobs this push uploaded for it (0 when the mirror had them all).
+        public var uploaded: Int64
+    }
+    public var bundle: String
+    public var mirror: String
+    public var verifiedBy: String?
+    public var pushed: [Pushed] = []
+    public var uploaded: Int64 = 0
+    public var warnings: [String] = []
+}
+
+/// Seeds a registry from a bundle: the signature and every entry are verified first (into a
+/// private staging folder) and only then is a byte sent; charts and images go up with the
+/// manifests and digests they were served with (see `PushPlan` for where).
+public final class Pusher {
+    let options: PushOptions
+    let trusted: [(key: VerificationKey, source: String)]
+    let log: (String) -> Void
+
+    public init(options: PushOptions, trusted: [(key: VerificationKey, source: String)], log: @escaping (String) -> Void) {
+        self.options = options
+        self.trusted = trusted
+        self.log = log
+    }
+
+    public func push() throws -> PushReport {
+        let bundle = try BundleVerifier(path: options.bundle, trusted: trusted)
+        let staging = NSTemporaryDirectory() + "bundle-push-\(getpid())-\(UUID().uuidString.prefix(8))"
+        guard mkdir(staging, 0o700) == 0 else {
+            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space in TMPDIR; nothing was sent.")
+        }
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        var staged: [String: String] = [:]
+        try bundle.verifyEntries { file in
+            let path = "\(staging)/\(staged.count + 1)"
+            staged[file.path] = path
+            return try FileSink(path: path)
+        }
+        let items = try PushItems(manifest: bundle.manifest, staged: staged, target: options.target, staging: staging).items
+        try PushPlan.collisions(items)
+
+        var report = PushReport(bundle: options.bundle, mirror: options.target.description, verifiedBy: bundle.verifiedBy)
+        let transport = try CurlTransport()
+        let client = try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
+                                        credentials: options.credentials, transport: transport)
+        var holders: [OCI.Digest: String] = [:]
+        for item in items {
+            var uploaded: Int64 = 0
+            for blob in item.blobs {
+                let mountFrom = holders[blob.descriptor.digest].flatMap { $0 == item.repository ? nil : $0 }
+                if case .uploaded(let bytes) = try client.pushBlob(repository: item.repository, descriptor: blob.descriptor, file: blob.file, mountFrom: mountFrom) {
+                    uploaded += bytes
+                }
+                holders[blob.descriptor.digest] = item.repository
+            }
+            try pushManifests(item, client: client, report: &report)
+            let target = "\(options.target.registry)/\(item.repository)" + (item.tags.first.map { ":\($0)" } ?? "@\(item.root.digest)")
+            report.pushed.append(.init(kind: item.kind.rawValue, source: item.source, target: target, digest: item.root.digest.description, uploaded: uploaded))
+            report.uploaded += uploaded
+            log("\(item.kind.rawValue) \(item.source) -> \(target) (\(uploaded > 0 ? "\(uploaded) bytes uploaded" : "nothing to upload"))")
+        }
+        return report
+    }
+
+    /// Children by digest, then the root by digest and each tag. A registry that refuses an
+    /// index whose other platforms are not in the bundle gets the bundled platform under the tag.
+    func pushManifests(_ item: PushItem, client: RegistryClient, report: inout PushReport) throws {
+        for (descriptor, data) in item.manifests.dropLast() {
+            try client.pushManifest(repository: item.repository, reference: descriptor.digest.description, mediaType: descriptor.mediaType, body: data)
+        }
+        guard let last = item.manifests.last else { return }
+        let root = last.descriptor
+        var refused = false
+        do {
+            try client.pushManifest(repository: item.repository, reference: root.digest.description, mediaType: root.mediaType, body: last.data)
+            for tag in item.tags { try client.pushManifest(repository: item.repository, reference: tag, mediaType: root.mediaType, body: last.data) }
+        } catch {
+            guard error.code == .registryFailed, item.manifests.count > 1 else { throw error }
+            refused = true
+        }
+        guard refused else { return }
+        let child = item.manifests[0]
+        let now = item.tags.isEmpty ? "pull it there by the platform's manifest \(child.descriptor.digest)"
+            : "\(item.repository):\(item.tags[0]) now names the bundled platform's manifest \(child.descriptor.digest)"
+        report.warnings.append("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms); \(now)")
+        for tag in item.tags {
+            try client.pushManifest(repository: item.repository, reference: tag, mediaType: child.descriptor.mediaType, body: child.data)
+        }
+    }
+}
