@@ -39,10 +39,30 @@ struct Install: ParsableCommand {
     @Flag(name: .customLong("no-images"), help: "Do not place the images tar (for controller-only nodes).")
     var noImages = false
 
+    @Option(help: ArgumentHelp("Use this mirror (oci://HOST[:PORT][/PREFIX], seeded with `bundle push`) instead of placing charts and images.", valueName: "mirror"))
+    var mirror: String?
+
+    @Option(name: .customLong("mirror-ca"), help: ArgumentHelp("The mirror's CA certificate (PEM), installed under the data dir for k0s and containerd.", valueName: "file"))
+    var mirrorCA: String?
+
+    @Option(name: .customLong("mirror-username"), help: ArgumentHelp("User name k0s uses for the mirror (with --mirror-password-stdin).", valueName: "user"))
+    var mirrorUsername: String?
+
+    @Flag(name: .customLong("mirror-password-stdin"), help: "Read the mirror password for k0s from standard input.")
+    var mirrorPasswordStdin = false
+
+    @Option(name: .customLong("containerd-config-version"), help: "containerd's config version for the drop-in: 3 (k0s 1.36+, containerd 2) or 2 (k0s 1.35 and earlier).")
+    var containerdConfigVersion = 3
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
+        if let mirror, let problem = MirrorTarget.problem(with: mirror) { throw ValidationError("--mirror \(mirror) \(problem).") }
+        if mirror != nil, mirrorCA == nil { throw ValidationError("--mirror needs --mirror-ca: the CA certificate k0s and containerd trust for the mirror.") }
+        if mirror == nil, mirrorCA != nil || mirrorUsername != nil || mirrorPasswordStdin { throw ValidationError("--mirror-ca, --mirror-username and --mirror-password-stdin go with --mirror.") }
+        if (mirrorUsername != nil) != mirrorPasswordStdin { throw ValidationError("--mirror-username and --mirror-password-stdin go together.") }
+        if ![2, 3].contains(containerdConfigVersion) { throw ValidationError("--containerd-config-version is 2 or 3.") }
         if !dataDir.hasPrefix("/") || !configOut.hasPrefix("/") {
             throw ValidationError("--data-dir and --config-out are absolute paths on the node (use --root to prefix them).")
         }
@@ -56,6 +76,17 @@ struct Install: ParsableCommand {
         options.dryRun = dryRun
         options.allowDowngrade = allowDowngrade
         options.placeImages = !noImages
+        if let mirror, let target = MirrorTarget(parsing: mirror), let mirrorCA {
+            var install = MirrorInstall(target: target, caFile: mirrorCA)
+            install.containerdConfigVersion = containerdConfigVersion
+            if let mirrorUsername, mirrorPasswordStdin {
+                var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+                install.username = mirrorUsername
+                install.password = password
+            }
+            options.mirror = install
+        }
         try Output.reportingErrors(json: json) {
             let installer = Installer(options: options, trusted: try trust.load()) { Output.warn($0) }
             let report = try installer.install()
@@ -70,7 +101,7 @@ struct Install: ParsableCommand {
                 print("Dry run: \(report.name) (sequence \(report.sequence)) verified; would change:")
                 for file in report.files { print("  \(file.action)  \(file.path)") }
             case .installed:
-                print("Installed \(report.name) (sequence \(report.sequence), \(report.manifestDigest)), signature by \(report.verifiedBy ?? "?")")
+                print("Installed \(report.name) (sequence \(report.sequence), \(report.manifestDigest)), signature by \(report.verifiedBy ?? "?")\(report.mirror.map { ", charts and images from \($0)" } ?? "")")
                 for file in report.files { print("  \(file.action.padding(toLength: 9, withPad: " ", startingAt: 0))  \(file.path)") }
                 if let backup = report.backup { print("  previous config kept as \(backup)") }
             }

@@ -37,7 +37,10 @@ struct Push: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors(json: json) {
-            let target = try MirrorTarget(parsing: mirror)
+            guard let target = MirrorTarget(parsing: mirror) else {
+                throw PushError(.invalidTarget, mirror, reason: MirrorTarget.problem(with: mirror) ?? "is not oci://HOST[:PORT][/PREFIX]",
+                                hint: "Write the mirror as oci://registry.corp:5000/mirror.")
+            }
             var options = PushOptions(bundle: bundle, target: target, tls: registry.tls)
             options.plainHTTP = registry.plainHTTP
             options.credentials = try registry.credentials() ?? Self.credentials(for: target.registry)

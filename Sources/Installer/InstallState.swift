@@ -16,6 +16,8 @@ struct InstalledRecord: Codable {
     var pendingRemoval: [String]
     /// sha256 of the images tar as written (nil when none was placed).
     var imagesSHA256: String?
+    /// The mirror the node uses (`oci://HOST[:PORT][/PREFIX]`), nil for a local install.
+    var mirror: String?
 }
 
 /// The installer's own state on the node, apart from what it installs: the record, the lock,

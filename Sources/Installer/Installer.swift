@@ -15,6 +15,8 @@ public struct InstallOptions: Sendable {
     public var allowDowngrade = false
     /// False with `--no-images` (controller-only nodes): the images tar is not placed.
     public var placeImages = true
+    /// `--mirror`: point k0s and containerd at a mirror instead of placing charts and images.
+    public var mirror: MirrorInstall?
 
     public init(bundle: String) {
         self.bundle = bundle
@@ -41,6 +43,8 @@ public struct InstallReport: Sendable, Encodable {
     public var backup: String?
     /// sha256 of the config written (hex), recorded so a repeat install can tell it is untouched.
     public var configSHA256: String?
+    /// The mirror the node now uses, for `--mirror`.
+    public var mirror: String?
 }
 
 /// Seeds a node from a bundle: verify first, stage privately, then move into place atomically.
@@ -97,6 +101,9 @@ public final class Installer {
         let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
         state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates, node.images])
+        if let mirror = options.mirror {
+            return try installForMirror(bundle, mirror: mirror, previous: previous, report: report)
+        }
 
         // Charts' OCI manifests (oci/) are for `push`; images become one tar (placeImages).
         let expectedFiles = manifest.files.filter { $0.path != manifest.config.path && !BundleManifest.isImageEntry($0.path) && !BundleManifest.isChartOCIEntry($0.path) }
@@ -163,6 +170,7 @@ public final class Installer {
         try bundle.verifyEntries()
         let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
+        if let mirror = options.mirror { return try dryRunForMirror(manifest, mirror: mirror, previous: previous, report: report) }
         var paths: [String] = []
         for file in manifest.files where !BundleManifest.isImageEntry(file.path) && !BundleManifest.isChartOCIEntry(file.path) {
             let nodePath = try nodePath(for: file.path, manifest: manifest)
@@ -187,7 +195,7 @@ public final class Installer {
     /// Whether this bundle is what the record says is installed, and every file and the config
     /// on the node are still exactly what that install wrote.
     func isInPlace(_ files: [BundleManifest.File], manifest: BundleManifest, digest: String, record: InstalledRecord) throws -> Bool {
-        guard record.manifestDigest == digest, record.config == options.configOut, let configSHA256 = record.configSHA256 else { return false }
+        guard record.manifestDigest == digest, record.config == options.configOut, record.mirror == nil, let configSHA256 = record.configSHA256 else { return false }
         for file in files where Self.sha256(of: rooted(try nodePath(for: file.path, manifest: manifest))) != file.sha256 { return false }
         return Self.sha256(of: rooted(options.configOut)) == configSHA256
     }
@@ -198,7 +206,7 @@ public final class Installer {
         guard let stagedConfig = staged[manifest.config.path], let data = FileManager.default.contents(atPath: stagedConfig) else {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
-        let newConfig = try NodeConfig.text(data, manifest: manifest, for: node)
+        let newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
         report.configSHA256 = Self.sha256(newConfig)
         let oldConfig = FileManager.default.contents(atPath: configTarget)
         if oldConfig == newConfig {

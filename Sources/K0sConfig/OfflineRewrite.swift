@@ -9,11 +9,31 @@ public struct OfflinePlacement: Sendable {
     public var versions: [String: String]
     /// Repository name → absolute path of its installed CA certificate on the node.
     public var caFiles: [String: String]
+    /// A repository entry to add (a mirror install points every chart at it).
+    public var mirror: MirrorRepository?
 
     public init(chartPaths: [String: String] = [:], versions: [String: String] = [:], caFiles: [String: String] = [:]) {
         self.chartPaths = chartPaths
         self.versions = versions
         self.caFiles = caFiles
+    }
+}
+
+/// The repository entry of a mirror, as k0s reads it: `url: oci://HOST[:PORT]` (no path), the
+/// installed CA, `insecure: false` written out, and credentials only where given on the node.
+public struct MirrorRepository: Sendable {
+    public var name: String
+    public var url: String
+    public var caFile: String
+    public var username: String?
+    public var password: String?
+
+    public init(name: String, url: String, caFile: String, username: String? = nil, password: String? = nil) {
+        self.name = name
+        self.url = url
+        self.caFile = caFile
+        self.username = username
+        self.password = password
     }
 }
 
@@ -49,7 +69,7 @@ extension K0sConfig {
         case .clusterConfig, .k0sctl:
             // Keep the user's own lines (and comments) where the file's shape allows; else
             // regenerate the helm section.
-            if let edited = surgical(placement, keep: kept), let parsed = try? K0sConfig.parse(text: edited, file: file, directory: directory),
+            if placement.mirror == nil, let edited = surgical(placement, keep: kept), let parsed = try? K0sConfig.parse(text: edited, file: file, directory: directory),
                isFaithful(parsed, placement: placement, keep: kept)
             {
                 output = edited
@@ -124,6 +144,15 @@ extension K0sConfig {
             }
             repositoryNodes.append(.mapping(.init(pairs, .implicit, .block)))
             kept.insert(entry.name)
+        }
+        if let mirror = placement.mirror {
+            var pairs: [(Node, Node)] = [(Self.key("name"), string(mirror.name, .plain)), (Self.key("url"), string(mirror.url, .doubleQuoted)),
+                                         (Self.key("caFile"), string(mirror.caFile, .plain)), (Self.key("insecure"), .scalar(.init("false", .implicit, .plain)))]
+            if let username = mirror.username, let password = mirror.password {
+                pairs += [(Self.key("username"), string(username, .doubleQuoted)), (Self.key("password"), string(password, .doubleQuoted))]
+            }
+            repositoryNodes.append(.mapping(.init(pairs, .implicit, .block)))
+            kept.insert(mirror.name)
         }
         return (repositoryNodes, kept)
     }

@@ -3,34 +3,6 @@ import Diagnostics
 import Foundation
 import OCI
 
-/// Where a mirror is: `oci://HOST[:PORT][/PREFIX]`.
-public struct MirrorTarget: Sendable, CustomStringConvertible {
-    public var registry: String
-    public var prefix: String
-
-    public init(parsing text: String) throws(PushError) {
-        guard text.hasPrefix("oci://") else {
-            throw PushError(.invalidTarget, text, reason: "is not oci://HOST[:PORT][/PREFIX]", hint: "Write the mirror as oci://registry.corp:5000/mirror.")
-        }
-        let rest = text.dropFirst("oci://".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard let host = rest.first, ChartReference.isValidRegistry(host) else {
-            throw PushError(.invalidTarget, text, reason: "has no usable registry host", hint: "Write the mirror as oci://registry.corp:5000/mirror.")
-        }
-        let prefix = rest.dropFirst().joined(separator: "/")
-        guard prefix.isEmpty || ChartReference.isValidRepository(prefix) else {
-            throw PushError(.invalidTarget, text, reason: "has prefix \"\(Escaped(prefix))\", which is not a repository path (lower-case letters, digits, . _ -, separated by /)",
-                            hint: "Choose another prefix.")
-        }
-        registry = host
-        self.prefix = prefix
-    }
-
-    public var description: String { "oci://\(registry)\(prefix.isEmpty ? "" : "/" + prefix)" }
-
-    /// The mirror's repository for a path: `PREFIX/path`.
-    public func repository(_ path: String) -> String { prefix.isEmpty ? path : "\(prefix)/\(path)" }
-}
-
 /// One artifact to push: its blobs (files in the verified staging folder), then its manifests,
 /// children before the root, and the tags the root gets.
 struct PushItem {
@@ -51,24 +23,11 @@ struct PushItem {
 /// `PREFIX/<source host>/<path>` (a port's `:` written `_`), with their tag and digest.
 enum PushPlan {
     static func chartRepository(_ chart: BundleManifest.Chart, target: MirrorTarget) -> String {
-        if chart.reference.hasPrefix("oci://"), let reference = try? ChartReference(parsing: chart.reference) {
-            return target.repository(reference.repository)
-        }
-        return target.repository("charts/\(chart.name)")
+        target.chartRepository(reference: chart.reference, name: chart.name)
     }
 
     static func imageRepository(_ reference: String, target: MirrorTarget) -> (repository: String, tag: String?)? {
-        // The bundle's references are normalised: domain/path[:tag][@digest].
-        var rest = Substring(reference)
-        if let at = rest.firstIndex(of: "@") { rest = rest[..<at] }
-        var tag: String?
-        if let colon = rest.lastIndex(of: ":"), !rest[rest.index(after: colon)...].contains("/") {
-            tag = String(rest[rest.index(after: colon)...])
-            rest = rest[..<colon]
-        }
-        guard let slash = rest.firstIndex(of: "/") else { return nil }
-        let domain = rest[..<slash].replacingOccurrences(of: ":", with: "_").lowercased()
-        return (target.repository("\(domain)/\(rest[rest.index(after: slash)...])"), tag)
+        target.imageRepository(reference: reference).map { ($0.repository, $0.tag) }
     }
 
     /// Two sources that would land on one repository and tag with different content.

@@ -1,0 +1,170 @@
+import BundleFormat
+import Foundation
+import K0sConfig
+
+/// How a node uses a mirror instead of local copies (`install --mirror`).
+public struct MirrorInstall: Sendable {
+    public var target: MirrorTarget
+    /// The mirror's CA certificate (PEM) on this machine, installed under the data dir.
+    public var caFile: String
+    public var username: String?
+    public var password: String?
+    /// containerd's config version for the k0s drop-in: 3 (k0s 1.36+, containerd 2) or 2.
+    public var containerdConfigVersion = 3
+
+    public init(target: MirrorTarget, caFile: String) {
+        self.target = target
+        self.caFile = caFile
+    }
+}
+
+/// Mirror mode: no chart or image file is placed; the config points every chart at the
+/// mirror through one repository entry with the installed CA, and containerd's `hosts.toml`
+/// files send pulls of every source registry of the bundle's images to the mirror.
+extension Installer {
+    static let mirrorRepositoryName = "bundle-mirror"
+    static let containerdFolder = "/etc/k0s/containerd.d"
+
+    /// The files a mirror install writes (node paths without the root) and their bytes.
+    func mirrorFiles(_ manifest: BundleManifest, mirror: MirrorInstall) throws(BundleError) -> [(path: String, data: Data)] {
+        guard let ca = FileManager.default.contents(atPath: mirror.caFile), String(decoding: ca, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw BundleError(.keyUnreadable, mirror.caFile, reason: "is not a readable PEM certificate (the mirror's CA)", hint: "Give --mirror-ca the CA certificate that signed the mirror's TLS certificate.")
+        }
+        let caPath = node.certificate("\(Self.mirrorRepositoryName).crt")
+        var files: [(path: String, data: Data)] = [(caPath, ca)]
+        let certsFolder = Self.containerdFolder + "/certs.d"
+        var hosts = Set<String>()
+        // Controller-only nodes (--no-images) pull no images: containerd is left alone.
+        guard options.placeImages else { return files }
+        for image in manifest.images ?? [] {
+            guard let place = mirror.target.imageRepository(reference: image.reference), hosts.insert(place.host).inserted else { continue }
+            let server = place.host == "docker.io" ? "https://registry-1.docker.io" : "https://\(place.host)"
+            let path = mirror.target.repository(MirrorTarget.hostFolder(place.host))
+            let text = """
+                # Written by `bundle install --mirror`: pulls of \(place.host) go to the mirror.
+                server = "\(server)"
+
+                [host."https://\(mirror.target.registry)/v2/\(path)"]
+                  capabilities = ["pull", "resolve"]
+                  ca = "\(caPath)"
+                  override_path = true
+
+                """
+            files.append(("\(certsFolder)/\(place.host)/hosts.toml", Data(text.utf8)))
+        }
+        let plugin = mirror.containerdConfigVersion == 2 ? "io.containerd.grpc.v1.cri" : "io.containerd.cri.v1.images"
+        let dropIn = """
+            # Written by `bundle install --mirror`: containerd reads registry hosts from certs.d.
+            version = \(mirror.containerdConfigVersion)
+
+            [plugins."\(plugin)".registry]
+              config_path = "\(certsFolder)"
+
+            """
+        files.append(("\(Self.containerdFolder)/bundle-mirror.toml", Data(dropIn.utf8)))
+        return files
+    }
+
+    /// The bundle's config with every chart at the mirror, through one repository entry.
+    func mirrorConfig(_ bundled: Data, manifest: BundleManifest, mirror: MirrorInstall) throws -> Data {
+        guard let text = String(data: bundled, encoding: .utf8) else {
+            throw BundleError(.manifestInvalid, manifest.config.path, reason: "is not UTF-8 text", hint: "The bundle was not made by `bundle build`; do not install it.")
+        }
+        let config = try K0sConfig.parse(text: text, file: manifest.config.path, directory: node.dataDir)
+        var placement = OfflinePlacement()
+        for chart in manifest.charts {
+            let reference = "oci://\(mirror.target.registry)/\(mirror.target.chartRepository(reference: chart.reference, name: chart.name))"
+            for release in chart.releases {
+                placement.chartPaths[release] = reference
+                placement.versions[release] = chart.version
+            }
+        }
+        placement.mirror = MirrorRepository(name: Self.mirrorRepositoryName, url: "oci://\(mirror.target.registry)",
+                                            caFile: node.certificate("\(Self.mirrorRepositoryName).crt"), username: mirror.username, password: mirror.password)
+        return Data(try config.offlineConfig(placement).text.utf8)
+    }
+}
+
+extension Installer {
+    /// A mirror install, after the signature, the lock and the sequence checks: the entries are
+    /// verified (only the config is kept), then the mirror's CA, containerd's hosts files and
+    /// drop-in, and the config are placed (all or nothing), the record last, and the files of
+    /// a previous local install removed.
+    func installForMirror(_ bundle: BundleVerifier, mirror: MirrorInstall, previous: InstalledRecord?, report: InstallReport) throws -> InstallReport {
+        var report = report
+        report.mirror = mirror.target.description
+        let manifest = bundle.manifest
+        let files = try mirrorFiles(manifest, mirror: mirror)
+        if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
+           files.allSatisfy({ Self.sha256(of: rooted($0.path)) == Self.sha256($0.data) }), let configSHA = previous.configSHA256,
+           Self.sha256(of: rooted(options.configOut)) == configSHA {
+            report.status = .unchanged
+            report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: Self.sha256($0.data)) }
+            return report
+        }
+        let staging = state.folder + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
+        guard mkdir(staging, 0o700) == 0 else {
+            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space and permissions of \(state.folder); nothing was installed.")
+        }
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        var staged: [String: String] = [:]
+        try bundle.verifyEntries { file in
+            guard file.path == manifest.config.path else { return nil }
+            staged[file.path] = "\(staging)/config"
+            return try FileSink(path: "\(staging)/config")
+        }
+        var placement = Placement(staging: staging)
+        do {
+            for (index, file) in files.enumerated() {
+                let target = rooted(file.path)
+                if Self.sha256(of: target) == Self.sha256(file.data) {
+                    report.files.append(.init(path: target, action: "unchanged", sha256: Self.sha256(file.data)))
+                    continue
+                }
+                let existed = FileManager.default.fileExists(atPath: target)
+                let source = "\(staging)/mirror-\(index)"
+                try Self.writeDurably(file.data, to: source)
+                try Self.createFolder((target as NSString).deletingLastPathComponent)
+                try placement.put(source, at: target)
+                try Self.syncFolder((target as NSString).deletingLastPathComponent)
+                report.files.append(.init(path: target, action: existed ? "replaced" : "created", sha256: Self.sha256(file.data)))
+            }
+            try placeConfig(manifest, staged: staged, report: &report)
+        } catch {
+            placement.rollBack()
+            throw error
+        }
+        let newFiles = files.map(\.path)
+        let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
+        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: newFiles,
+                                     config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete, imagesSHA256: nil,
+                                     mirror: mirror.target.description)
+        try state.write(record)
+        if !obsolete.isEmpty {
+            for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }
+            record.pendingRemoval = []
+            try state.write(record)
+        }
+        return report
+    }
+}
+
+extension Installer {
+    /// What a mirror install would change, changing nothing.
+    func dryRunForMirror(_ manifest: BundleManifest, mirror: MirrorInstall, previous: InstalledRecord?, report: InstallReport) throws -> InstallReport {
+        var report = report
+        report.mirror = mirror.target.description
+        let files = try mirrorFiles(manifest, mirror: mirror)
+        for file in files {
+            let target = rooted(file.path)
+            let same = Self.sha256(of: target) == Self.sha256(file.data)
+            report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : FileManager.default.fileExists(atPath: target) ? "would replace" : "would create",
+                                      sha256: Self.sha256(file.data)))
+        }
+        report.files.append(.init(path: rooted(options.configOut), action: "would write (charts from \(mirror.target))", sha256: nil))
+        for old in Set(previous?.files ?? []).subtracting(files.map(\.path)).sorted() {
+            report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
+        }
+        return report
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// `install --mirror`: k0s's config and containerd's hosts files point at a mirror seeded with
+/// `bundle push`; a real containerd pulls an image by its original name through them.
+@Suite struct MirrorInstallTests {
+    let env: TestEnvironment
+    let push: PushTests
+    init() throws {
+        env = try TestEnvironment.require()
+        push = try PushTests()
+    }
+
+    var anonymous: String { env.registry("anonymous") }
+    var mirror: String { env.registry("mirror") }
+
+    func install(_ bundle: String, _ folder: String, root: String, _ extra: [String] = []) throws -> Run {
+        try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--root", root, "--json"] + extra)
+    }
+
+    @Test func configAndContainerdPointAtTheMirror() throws {
+        let (folder, bundle, manifest) = try push.bundle()
+        let prefix = "m" + UUID().uuidString.prefix(8).lowercased()
+        #expect(try push.push(bundle, folder, mirror: "mirror", prefix: prefix).status == 0)
+        let root = folder + "/node"
+        let run = try install(bundle, folder, root: root, ["--mirror", "oci://\(mirror)/\(prefix)", "--mirror-ca", env.file.mirrorCA])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.json?["mirror"] as? String == "oci://\(mirror)/\(prefix)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/var/lib/k0s/charts"), "no chart is placed")
+        #expect(!FileManager.default.fileExists(atPath: root + "/var/lib/k0s/images"), "no image is placed")
+        let caPath = "/var/lib/k0s/bundle/certs/bundle-mirror.crt"
+        #expect(FileManager.default.contentsEqual(atPath: root + caPath, andPath: env.file.mirrorCA))
+
+        // k0s: every chart at the mirror with its real version, one repository entry without a path.
+        let config = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        for chart in manifest["charts"] as? [[String: Any]] ?? [] {
+            #expect(config.contains("chartname: oci://\(mirror)/\(prefix)/charts/\(chart["name"] as? String ?? "")"), "\(config)")
+        }
+        #expect(config.contains("url: \"oci://\(mirror)\"") && config.contains("caFile: \(caPath)") && config.contains("insecure: false"), "\(config)")
+        let validate = try env.tool([env.validator, root + "/etc/k0s/k0s.yaml"])
+        #expect(validate.status == 0, "k0s's schema: \(validate.output)")
+
+        // containerd: a hosts.toml per source registry, and the drop-in naming certs.d (version 3).
+        let hosts = try String(contentsOfFile: root + "/etc/k0s/containerd.d/certs.d/\(anonymous)/hosts.toml", encoding: .utf8)
+        #expect(hosts.contains("[host.\"https://\(mirror)/v2/\(prefix)/\(anonymous.replacingOccurrences(of: ":", with: "_"))\"]") && hosts.contains("override_path = true"))
+        #expect(hosts.contains("ca = \"\(caPath)\""))
+        let dropIn = try String(contentsOfFile: root + "/etc/k0s/containerd.d/bundle-mirror.toml", encoding: .utf8)
+        #expect(dropIn.contains("version = 3") && dropIn.contains("io.containerd.cri.v1.images") && dropIn.contains("config_path = \"/etc/k0s/containerd.d/certs.d\""))
+
+        // A real containerd pulls by the original name through those hosts files (the node's
+        // CA path re-rooted into this test's folder), and the mirror serves the blobs.
+        let hostsDir = folder + "/certs.d"
+        try FileManager.default.copyItem(atPath: root + "/etc/k0s/containerd.d/certs.d", toPath: hostsDir)
+        let copied = hostsDir + "/\(anonymous)/hosts.toml"
+        try hosts.replacingOccurrences(of: caPath, with: root + caPath).write(toFile: copied, atomically: true, encoding: .utf8)
+        let containerd = try Containerd(folder: folder + "/containerd")
+        defer { containerd.stop() }
+        let pulled = try containerd.ctr(["images", "pull", "--hosts-dir", hostsDir, "\(anonymous)/images/worker:2.0"])
+        #expect(pulled.status == 0, "\(pulled.output)")
+        let check = try containerd.check()
+        #expect(check["\(anonymous)/images/worker:2.0"]?.digest == env.file.images["worker"]?.digest, "\(check)")
+        #expect(try !push.logLines("mirror", containing: "GET /v2/\(prefix)/\(anonymous.replacingOccurrences(of: ":", with: "_"))/images/worker/blobs/").isEmpty,
+                "the mirror served the image's blobs")
+
+        // Again: nothing changes. Then local mode cleans up what the mirror mode placed, and back.
+        let again = try install(bundle, folder, root: root, ["--mirror", "oci://\(mirror)/\(prefix)", "--mirror-ca", env.file.mirrorCA])
+        #expect(again.json?["status"] as? String == "unchanged", "\(again.stdout)")
+        let local = try install(bundle, folder, root: root)
+        #expect(local.status == 0, "\(local.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/etc/k0s/containerd.d/bundle-mirror.toml"), "local mode removes the mirror's files")
+        #expect(FileManager.default.fileExists(atPath: root + "/var/lib/k0s/images/bundle-k0s.tar"))
+        let back = try install(bundle, folder, root: root, ["--mirror", "oci://\(mirror)/\(prefix)", "--mirror-ca", env.file.mirrorCA,
+                                                            "--containerd-config-version", "2"])
+        #expect(back.status == 0, "\(back.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/var/lib/k0s/images/bundle-k0s.tar"), "mirror mode removes the local images tar")
+        let two = try String(contentsOfFile: root + "/etc/k0s/containerd.d/bundle-mirror.toml", encoding: .utf8)
+        #expect(two.contains("version = 2") && two.contains("io.containerd.grpc.v1.cri"))
+    }
+
+    @Test func aDryRunWritesNothingAndCredentialsStayOnTheNode() throws {
+        let (folder, bundle, _) = try push.bundle()
+        let root = folder + "/dry"
+        let dry = try install(bundle, folder, root: root, ["--mirror", "oci://\(mirror)/x", "--mirror-ca", env.file.mirrorCA, "--dry-run"])
+        #expect(dry.status == 0 && dry.json?["status"] as? String == "dry-run", "\(dry.stdout)")
+        #expect((FileManager.default.enumerator(atPath: root)?.allObjects ?? []).isEmpty || !FileManager.default.fileExists(atPath: root + "/etc"))
+        let withCredentials = try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--root", folder + "/cred", "--mirror", "oci://\(mirror)/x",
+                                              "--mirror-ca", env.file.mirrorCA, "--mirror-username", "robot", "--mirror-password-stdin"], stdin: "s3cret\n")
+        #expect(withCredentials.status == 0, "\(withCredentials.stderr)")
+        let config = try String(contentsOfFile: folder + "/cred/etc/k0s/k0s.yaml", encoding: .utf8)
+        #expect(config.contains("username: \"robot\"") && config.contains("password: \"s3cret\""))
+        #expect(!withCredentials.stdout.contains("s3cret") && !withCredentials.stderr.contains("s3cret"))
+        let missingCA = try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--mirror", "oci://\(mirror)"])
+        #expect(missingCA.status == 64 && missingCA.stderr.contains("--mirror-ca"))
+    }
+}
