@@ -32,8 +32,15 @@ struct Push: ParsableCommand {
     @OptionGroup(title: "Mirror")
     var registry: RegistryOptions
 
+    @Option(help: "Artifacts pushed at once.")
+    var concurrency = 4
+
     @Flag(help: "Print the result as JSON.")
     var json = false
+
+    func validate() throws {
+        if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64.") }
+    }
 
     func run() throws {
         try Output.reportingErrors(json: json) {
@@ -43,6 +50,7 @@ struct Push: ParsableCommand {
             }
             var options = PushOptions(bundle: bundle, target: target, tls: registry.tls)
             options.plainHTTP = registry.plainHTTP
+            options.concurrency = concurrency
             options.credentials = try registry.credentials() ?? Self.credentials(for: target.registry)
             let pusher = Pusher(options: options, trusted: try trust.load()) { line in if !json { Output.info(line) } }
             let report = try pusher.push()

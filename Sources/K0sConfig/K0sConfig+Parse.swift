@@ -36,7 +36,7 @@ extension K0sConfig {
         } catch let error as ConfigError {
             throw error
         } catch let error as YamlError {
-            throw ConfigError(file: file, problems: [Self.yamlProblem(error, file: file)])
+            throw ConfigError(file: file, problems: [Self.yamlProblem(error, file: file, text: text)])
         } catch {
             throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: "", "not valid YAML: \(error)")])
         }

@@ -59,7 +59,7 @@ public struct K0sConfig {
         return try parse(text: text, file: path, directory: directory)
     }
 
-    static func yamlProblem(_ error: YamlError, file: String) -> ConfigProblem {
+    static func yamlProblem(_ error: YamlError, file: String, text: String = "") -> ConfigProblem {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
@@ -68,7 +68,12 @@ public struct K0sConfig {
             return ConfigProblem(.error, .duplicateKey, at: ConfigLocation(file: file, line: context.mark.line, column: context.mark.column), path: "",
                                  "the key \(duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")) is given twice in this mapping; keep one")
         case .reader(let problem, let offset, _, _):
-            return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: 1, column: 1), path: "", "not readable YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
+            // libyaml's reader gives a byte offset: turned into the line and column it is at.
+            var line = 1, column = 1
+            for byte in text.utf8.prefix(offset ?? 0) {
+                if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            }
+            return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: line, column: column), path: "", "not readable YAML: \(problem)")
         default:
             return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: 1, column: 1), path: "", "not valid YAML: \(error)")
         }

@@ -10,8 +10,9 @@ extension RegistryClient {
         case present, mounted, uploaded(Int64)
     }
 
-    /// Blobs above this go up in PATCH chunks of this size, then a closing PUT.
-    public static let chunkBytes: Int64 = 64 << 20
+    /// Blobs above this go up in PATCH chunks of this size, then a closing PUT (64 MiB;
+    /// `BUNDLE_PUSH_CHUNK_BYTES` lowers it, so that tests exercise chunks with small blobs).
+    public static let chunkBytes: Int64 = ProcessInfo.processInfo.environment["BUNDLE_PUSH_CHUNK_BYTES"].flatMap(Int64.init).map { max($0, 1) } ?? 64 << 20
 
     func pushScope(_ repository: String) -> String { "repository:\(repository):pull,push" }
 

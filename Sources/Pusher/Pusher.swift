@@ -37,6 +37,8 @@ public struct PushOptions: Sendable {
     public var tls: TLSSettings
     public var plainHTTP = false
     public var credentials: Credentials?
+    /// Artifacts pushed at once, each worker with its own connection.
+    public var concurrency = 4
 
     public init(bundle: String, target: MirrorTarget, tls: TLSSettings) {
         self.bundle = bundle
@@ -95,26 +97,33 @@ public final class Pusher {
         try PushPlan.collisions(items)
 
         var report = PushReport(bundle: options.bundle, mirror: options.target.description, verifiedBy: bundle.verifiedBy)
-        let transport = try CurlTransport()
-        let client = try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
-                                        credentials: options.credentials, transport: transport)
-        var holders: [OCI.Digest: String] = [:]
-        for item in items {
-            var uploaded: Int64 = 0
-            for blob in item.blobs {
-                let mountFrom = holders[blob.descriptor.digest].flatMap { $0 == item.repository ? nil : $0 }
-                if case .uploaded(let bytes) = try client.pushBlob(repository: item.repository, descriptor: blob.descriptor, file: blob.file, mountFrom: mountFrom) {
-                    uploaded += bytes
-                }
-                holders[blob.descriptor.digest] = item.repository
-            }
-            try pushManifests(item, client: client, report: &report)
-            let target = "\(options.target.registry)/\(item.repository)" + (item.tags.first.map { ":\($0)" } ?? "@\(item.root.digest)")
-            report.pushed.append(.init(kind: item.kind.rawValue, source: item.source, target: target, digest: item.root.digest.description, uploaded: uploaded))
-            report.uploaded += uploaded
-            log("\(item.kind.rawValue) \(item.source) -> \(target) (\(uploaded > 0 ? "\(uploaded) bytes uploaded" : "nothing to upload"))")
+        let results = try PushRun(items: items, workers: options.concurrency) { [self] () throws -> RegistryClient in
+            try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
+                               credentials: options.credentials, transport: try CurlTransport())
+        }.run { [self] item, client, holders in try pushItem(item, client: client, holders: holders) }
+        for (pushed, warnings) in results {
+            report.pushed.append(pushed)
+            report.uploaded += pushed.uploaded
+            report.warnings += warnings
+            log("\(pushed.kind) \(pushed.source) -> \(pushed.target) (\(pushed.uploaded > 0 ? "\(pushed.uploaded) bytes uploaded" : "nothing to upload"))")
         }
         return report
+    }
+
+    /// One item: its blobs (skipped, mounted or uploaded), then its manifests.
+    func pushItem(_ item: PushItem, client: RegistryClient, holders: Holders) throws -> (PushReport.Pushed, [String]) {
+        var uploaded: Int64 = 0
+        for blob in item.blobs {
+            let mountFrom = holders.holder(of: blob.descriptor.digest).flatMap { $0 == item.repository ? nil : $0 }
+            if case .uploaded(let bytes) = try client.pushBlob(repository: item.repository, descriptor: blob.descriptor, file: blob.file, mountFrom: mountFrom) {
+                uploaded += bytes
+            }
+            holders.record(blob.descriptor.digest, in: item.repository)
+        }
+        var report = PushReport(bundle: "", mirror: "")
+        try pushManifests(item, client: client, report: &report)
+        let target = "\(options.target.registry)/\(item.repository)" + (item.tags.first.map { ":\($0)" } ?? "@\(item.root.digest)")
+        return (.init(kind: item.kind.rawValue, source: item.source, target: target, digest: item.root.digest.description, uploaded: uploaded), report.warnings)
     }
 
     /// Children by digest, then the root by digest and each tag. A registry that refuses an

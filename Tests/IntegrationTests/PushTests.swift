@@ -39,9 +39,10 @@ import Testing
         return (folder, folder + "/b.tar.gz", manifest)
     }
 
-    func push(_ bundle: String, _ folder: String, mirror: String, prefix: String, _ extra: [String] = [], stdin: String? = nil) throws -> Run {
+    func push(_ bundle: String, _ folder: String, mirror: String, prefix: String, _ extra: [String] = [], stdin: String? = nil,
+              environment: [String: String?] = [:]) throws -> Run {
         try env.bundle(["push", bundle, "oci://\(env.registry(mirror))/\(prefix)", "--trust", folder + "/signing.pub",
-                        "--ca-file", env.file.mirrorCA, "--json"] + extra, stdin: stdin)
+                        "--ca-file", env.file.mirrorCA, "--json"] + extra, stdin: stdin, environment: environment)
     }
 
     func logLines(_ mirror: String, containing text: String) throws -> [String] {
@@ -100,5 +101,20 @@ import Testing
         #expect(try logLines("mirror", containing: "/v2/\(prefix)").isEmpty, "nothing reached the mirror")
         let badTarget = try env.bundle(["push", bundle, "https://\(env.registry("mirror"))", "--trust", folder + "/signing.pub", "--json"])
         #expect(badTarget.status == 1 && badTarget.errorCode == "invalidTarget")
+    }
+
+    /// Blobs above the chunk size go up in PATCH chunks (the size lowered here so that the test
+    /// bundle's blobs need several), one at a time, and arrive intact.
+    @Test func largeBlobsGoUpInChunks() throws {
+        let (folder, bundle, manifest) = try bundle()
+        let prefix = "c" + UUID().uuidString.prefix(8).lowercased()
+        let run = try push(bundle, folder, mirror: "mirror", prefix: prefix, ["--concurrency", "1"], environment: ["BUNDLE_PUSH_CHUNK_BYTES": "300"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try !logLines("mirror", containing: "PATCH /v2/\(prefix)/").isEmpty, "chunks were sent with PATCH")
+        let chart = (manifest["charts"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "webapp" }
+        let pull = try env.bundle(["pull", "oci://\(env.registry("mirror"))/\(prefix)/charts/webapp", "--version", "0.3.0",
+                                   "--ca-file", env.file.mirrorCA, "-d", folder + "/pulled", "--json"])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        #expect((pull.json?["chart"] as? [String: Any])?["digest"] as? String == chart?["chartDigest"] as? String)
     }
 }

@@ -37,6 +37,7 @@ struct ConfigLimitsTests {
         case "latin-1": return Array("repositories: []\nextensions: {}\n# caf".utf8) + [0xE9, 0x0A]
         case "duplicate key": return Array("repositories: []\nrepositories: []\nextensions: {}\n".utf8)
         case "tab": return Array("extensions:\n\thelm: {}\n".utf8)
+        case "control character": return Array("repositories: []\nextensions:\n  helm: \"a\u{07}b\"\n".utf8)
         default: return Array(repeating: 0x20, count: (16 << 20) + 1)
         }
     }
@@ -48,6 +49,7 @@ struct ConfigLimitsTests {
         ("latin-1", .invalidYAML, 3, "not UTF-8 text (byte 0xe9"),
         ("duplicate key", .duplicateKey, 1, "\"repositories\" is given twice"),
         ("tab", .invalidYAML, 2, "not valid YAML"),
+        ("control character", .invalidYAML, 3, "control characters are not allowed"),
         ("16 MiB", .configTooLarge, 1, "a config may be at most"),
     ])
     func refusedQuicklyWithALocation(_ name: String, _ code: ConfigProblem.Code, _ line: Int, _ text: String) {

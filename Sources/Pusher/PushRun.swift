@@ -1,0 +1,85 @@
+import Foundation
+import OCI
+import Synchronization
+
+/// Which repository of the mirror holds a blob already (so others mount it), shared by workers.
+final class Holders: Sendable {
+    private let map = Mutex<[OCI.Digest: String]>([:])
+    func holder(of digest: OCI.Digest) -> String? { map.withLock { $0[digest] } }
+    func record(_ digest: OCI.Digest, in repository: String) { map.withLock { $0[digest] = $0[digest] ?? repository } }
+}
+
+/// Pushes items on `workers` threads, each with its own client (libcurl handles are never
+/// shared); results come back in the items' order; the first failure stops what has not begun
+/// and is thrown.
+struct PushRun: @unchecked Sendable {  // items and the factory are only read
+    let items: [PushItem]
+    let workers: Int
+    let makeClient: () throws -> RegistryClient
+
+    init(items: [PushItem], workers: Int, makeClient: @escaping () throws -> RegistryClient) {
+        self.items = items
+        self.workers = max(1, min(workers, max(items.count, 1)))
+        self.makeClient = makeClient
+    }
+
+    func run<Result>(_ body: @escaping (PushItem, RegistryClient, Holders) throws -> Result) throws -> [Result] {
+        let runner = Runner(items: items, makeClient: makeClient, body: body)
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            Thread.detachNewThread {
+                runner.work()
+                group.leave()
+            }
+        }
+        group.wait()
+        return try runner.finish()
+    }
+}
+
+/// The state the workers share, every mutable field guarded by `lock`.
+private final class Runner<Result>: @unchecked Sendable {
+    let items: [PushItem]
+    let makeClient: () throws -> RegistryClient
+    let body: (PushItem, RegistryClient, Holders) throws -> Result
+    let holders = Holders()
+    private let lock = NSLock()
+    private var next = 0
+    private var results: [Int: Result] = [:]
+    private var failure: (any Error)?
+
+    init(items: [PushItem], makeClient: @escaping () throws -> RegistryClient, body: @escaping (PushItem, RegistryClient, Holders) throws -> Result) {
+        self.items = items
+        self.makeClient = makeClient
+        self.body = body
+    }
+
+    /// One worker: its own client, then items until none is left or one failed.
+    func work() {
+        do {
+            let client = try makeClient()
+            while let index = take() {
+                let result = try body(items[index], client, holders)
+                lock.withLock { results[index] = result }
+            }
+        } catch {
+            lock.withLock { if failure == nil { failure = error } }
+        }
+    }
+
+    private func take() -> Int? {
+        lock.withLock {
+            guard failure == nil, next < items.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    func finish() throws -> [Result] {
+        try lock.withLock {
+            if let failure { throw failure }
+            return items.indices.compactMap { results[$0] }
+        }
+    }
+}
