@@ -72,6 +72,17 @@ struct Build: ParsableCommand {
         }
         if signKey != nil && unsigned { throw ValidationError("--sign-key and --unsigned contradict each other; give one.") }
         if !dataDir.hasPrefix("/") { throw ValidationError("--data-dir must be an absolute path on the node, like /var/lib/k0s.") }
+        if let sequence, sequence < 0 { throw ValidationError("--sequence must be 0 or more (it only ever grows between bundles).") }
+        if config == "-" { throw ValidationError("the config must be a file: reading it from standard input is not supported (relative caFile paths need its folder).") }
+        if let output {
+            let zst = output.hasSuffix(".zst"), gz = output.hasSuffix(".gz") || output.hasSuffix(".tgz")
+            if compression == .gzip && zst || compression == .zstd && gz {
+                throw ValidationError("-o \(output) names \(zst ? "zstd" : "gzip") but --compression is \(compression.rawValue); make them agree.")
+            }
+        }
+        if let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], (Int64(text) ?? -1) < 0 {
+            throw ValidationError("SOURCE_DATE_EPOCH=\"\(text.prefix(40))\" is not a Unix time (whole seconds, 0 or more); fix or unset it.")
+        }
         if let maxDownload, FreeSpace.parse(maxDownload) == nil {
             throw ValidationError("--max-download \(maxDownload) is not a size: write bytes, or a number with K, M, G or T (binary multiples).")
         }

@@ -7,7 +7,7 @@ public struct BundleCommand: ParsableCommand {
         commandName: "bundle",
         abstract: "Make Helm charts usable in air-gapped k0s clusters: build signed bundles, install them offline.",
         version: BuilderVersion.current,
-        subcommands: [Build.self, Plan.self, ListImages.self, Pull.self, Keygen.self, Install.self, Push.self, Verify.self, Inspect.self])
+        subcommands: [Build.self, Plan.self, ListImages.self, Pull.self, Keygen.self, Install.self, Push.self, Verify.self, Inspect.self, Status.self, Uninstall.self])
 
     public init() {}
 }

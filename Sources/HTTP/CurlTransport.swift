@@ -12,7 +12,11 @@ public final class CurlTransport: HTTPTransport {
     private var validatedTLS: Set<TLSSettings> = []
     private var warnedInsecure: Set<String> = []
 
-    public init(options: TransportOptions = .fromEnvironment()) throws(HTTPError) {
+    /// `options` nil: the defaults with the environment's overrides (`fromEnvironment`).
+    public init(options: TransportOptions? = nil) throws(HTTPError) {
+        let resolved: TransportOptions
+        if let options { resolved = options } else { resolved = try TransportOptions.fromEnvironment() }
+        let options = resolved
         guard CurlGlobal.initialized else {
             throw HTTPError(.transportSetupFailed, host: "libcurl", reason: "curl_global_init failed", hint: "libcurl could not start (out of memory, or a broken TLS library); check the libcurl installation.")
         }

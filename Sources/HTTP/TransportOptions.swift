@@ -23,12 +23,21 @@ public struct TransportOptions: Sendable {
     public init() {}
 
     /// Defaults, overridden by `BUNDLE_HTTP_CONNECT_TIMEOUT`, `BUNDLE_HTTP_LOW_SPEED_TIME`
-    /// and `BUNDLE_HTTP_ATTEMPTS` where set (whole numbers).
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> TransportOptions {
+    /// and `BUNDLE_HTTP_ATTEMPTS` where set: whole numbers from 1 to 3600; anything else is
+    /// refused, naming the variable, rather than silently ignored.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(HTTPError) -> TransportOptions {
         var options = TransportOptions()
-        if let v = env["BUNDLE_HTTP_CONNECT_TIMEOUT"].flatMap(Int.init), v > 0 { options.connectTimeout = v }
-        if let v = env["BUNDLE_HTTP_LOW_SPEED_TIME"].flatMap(Int.init), v > 0 { options.lowSpeedTime = v }
-        if let v = env["BUNDLE_HTTP_ATTEMPTS"].flatMap(Int.init), v > 0 { options.maxAttempts = v }
+        func value(_ name: String) throws(HTTPError) -> Int? {
+            guard let text = env[name] else { return nil }
+            guard let number = Int(text), (1...3600).contains(number) else {
+                throw HTTPError(.transportSetupFailed, host: "environment", reason: "\(name)=\"\(text.prefix(40))\" is not a whole number from 1 to 3600",
+                                hint: "Set \(name) to a number of seconds (attempts for BUNDLE_HTTP_ATTEMPTS), or unset it.")
+            }
+            return number
+        }
+        if let v = try value("BUNDLE_HTTP_CONNECT_TIMEOUT") { options.connectTimeout = v }
+        if let v = try value("BUNDLE_HTTP_LOW_SPEED_TIME") { options.lowSpeedTime = v }
+        if let v = try value("BUNDLE_HTTP_ATTEMPTS") { options.maxAttempts = v }
         return options
     }
 }

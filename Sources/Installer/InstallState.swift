@@ -18,6 +18,14 @@ struct InstalledRecord: Codable {
     var imagesSHA256: String?
     /// The mirror the node uses (`oci://HOST[:PORT][/PREFIX]`), nil for a local install.
     var mirror: String?
+    /// When, and with which trusted key (for `status`).
+    var installedAt: String?
+    var verifiedBy: String?
+    /// sha256 of every file placed, by node path, so `status` can say whether each is intact.
+    var hashes: [String: String]?
+    /// `name version` of each chart, and each image reference.
+    var charts: [String]?
+    var images: [String]?
 }
 
 /// The installer's own state on the node, apart from what it installs: the record, the lock,

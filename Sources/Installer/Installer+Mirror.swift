@@ -139,6 +139,7 @@ extension Installer {
         var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: newFiles,
                                      config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete, imagesSHA256: nil,
                                      mirror: mirror.target.description)
+        describe(&record, bundle: bundle, placed: report.files)
         try state.write(record)
         if !obsolete.isEmpty {
             for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }

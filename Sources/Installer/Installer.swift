@@ -153,6 +153,7 @@ public final class Installer {
         var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest,
                                      files: newFiles, config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete,
                                      imagesSHA256: images?.sha256)
+        describe(&record, bundle: bundle, placed: report.files)
         try state.write(record)
         Checkpoint.reached("record")
         if !obsolete.isEmpty {
@@ -214,8 +215,11 @@ public final class Installer {
             return
         }
         try Self.createFolder((configTarget as NSString).deletingLastPathComponent)
-        if let oldConfig {
-            let backup = configTarget + ".bundle-backup"
+        // The backup is the node's own config: a config an earlier install wrote is not kept
+        // over it, so that uninstall puts back what the node had before any bundle.
+        let backup = configTarget + ".bundle-backup"
+        let wroteItBefore = oldConfig.map { Self.sha256($0) == state.read()?.configSHA256 } ?? false
+        if let oldConfig, !wroteItBefore {
             try Self.writeDurably(oldConfig, to: backup)
             report.backup = backup
             Checkpoint.reached("backup")

@@ -60,11 +60,17 @@ import Testing
 }
 
 @Suite struct TransportOptionsTests {
-    @Test func environmentOverrides() {
-        let options = TransportOptions.fromEnvironment(["BUNDLE_HTTP_LOW_SPEED_TIME": "3", "BUNDLE_HTTP_ATTEMPTS": "2", "BUNDLE_HTTP_CONNECT_TIMEOUT": "x"])
+    @Test func environmentOverrides() throws {
+        let options = try TransportOptions.fromEnvironment(["BUNDLE_HTTP_LOW_SPEED_TIME": "3", "BUNDLE_HTTP_ATTEMPTS": "2"])
         #expect(options.lowSpeedTime == 3)
         #expect(options.maxAttempts == 2)
         #expect(options.connectTimeout == TransportOptions().connectTimeout)
+    }
+
+    @Test(arguments: ["x", "0", "-1", "99999", ""])
+    func invalidValuesAreRefusedNamingTheVariable(_ value: String) {
+        let error = #expect(throws: HTTPError.self) { try TransportOptions.fromEnvironment(["BUNDLE_HTTP_CONNECT_TIMEOUT": value]) }
+        #expect(error?.reason.contains("BUNDLE_HTTP_CONNECT_TIMEOUT") == true)
     }
 
     @Test func retryDelayHonoursRetryAfterWithinTheCap() throws {

@@ -351,4 +351,29 @@ import Testing
         #expect(run.stderr.contains("tools: charts.example.com") && run.stderr.contains("host name not found"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/out.tar.gz"))
     }
+
+    /// Bad input is refused, not guessed: each with a message naming it.
+    @Test(arguments: [
+        (["--sequence", "-1"], [String: String](), "--sequence"),
+        (["--compression", "zstd", "-o", "x.tar.gz"], [:], "names gzip but --compression is zstd"),
+        (["--compression", "gzip", "-o", "x.tar.zst"], [:], "names zstd but --compression is gzip"),
+        ([], ["SOURCE_DATE_EPOCH": "yesterday"], "SOURCE_DATE_EPOCH"),
+        ([], ["SOURCE_DATE_EPOCH": "-5"], "SOURCE_DATE_EPOCH"),
+    ])
+    func badInputIsRefused(_ extra: [String], _ environment: [String: String], _ message: String) throws {
+        let folder = try workspace(config())
+        let run = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "--cache-dir", folder + "/cache"] + extra,
+                                 environment: environment.mapValues { Optional($0) })
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/x.tar.gz") && !FileManager.default.fileExists(atPath: folder + "/x.tar.zst"))
+    }
+
+    @Test func aConfigFromStandardInputAndBadHTTPSettingsAreRefused() throws {
+        let folder = try workspace(config())
+        let stdin = try env.bundle(["build", "-", "--sign-key", folder + "/signing.key"])
+        #expect(stdin.status == 64 && stdin.stderr.contains("must be a file"), "\(stdin.stderr)")
+        let http = try env.bundle(["plan", folder + "/k0s.yaml", "--json"], environment: ["BUNDLE_HTTP_ATTEMPTS": "many"])
+        #expect(http.status == 1 && http.stdout.contains("BUNDLE_HTTP_ATTEMPTS"), "\(http.stdout)\(http.stderr)")
+    }
 }

@@ -133,12 +133,12 @@ struct Bundles: Sendable {
     @Test func higherSequenceReplacesAndRemovesWhatItNoLongerCarries() throws {
         let root = env.scratch()
         #expect(try install(bundles.a, root: root).status == 0)
-        let oldConfig = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
         let run = try install(bundles.b, root: root)
         #expect(run.status == 0, "\(run.stderr)")
         let charts = tree(root + "/var/lib/k0s/charts")
         #expect(charts == ["app-1.3.0.tgz"])
-        #expect(try String(contentsOfFile: root + "/etc/k0s/k0s.yaml.bundle-backup", encoding: .utf8) == oldConfig)
+        // The backup is the node's own config; this node had none, and the first bundle's is not kept.
+        #expect(!FileManager.default.fileExists(atPath: root + "/etc/k0s/k0s.yaml.bundle-backup"))
         let removed = (run.json?["files"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "removed" }.count
         #expect(removed == 3)
     }
@@ -336,5 +336,39 @@ struct Bundles: Sendable {
             #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml")) == configB)
         }
         #expect(outcomes == ["old", "new"], "the kills should land both before and after the switch: \(outcomes)")
+    }
+
+    /// status says what the node holds and whether it is intact; uninstall removes exactly
+    /// that (a file changed since is kept) and puts the node's own config back.
+    @Test func statusAndUninstall() throws {
+        let root = env.scratch()
+        let original = "# the node's own config\napiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\n"
+        try FileManager.default.createDirectory(atPath: root + "/etc/k0s", withIntermediateDirectories: true)
+        try original.write(toFile: root + "/etc/k0s/k0s.yaml", atomically: true, encoding: .utf8)
+        #expect(try env.bundle(["status", "--root", root, "--json"]).json?["installed"] as? Bool == false)
+        #expect(try install(bundles.a, root: root).status == 0)
+        #expect(try install(bundles.b, root: root).status == 0, "a newer bundle: the backup stays the node's own config")
+
+        let status = try env.bundle(["status", "--root", root, "--json"])
+        #expect(status.status == 0 && status.json?["intact"] as? Bool == true, "\(status.stdout)")
+        let files = status.json?["files"] as? [[String: Any]] ?? []
+        #expect(!files.isEmpty && files.allSatisfy { $0["state"] as? String == "intact" })
+        #expect(!(status.json?["charts"] as? [String] ?? []).isEmpty && status.json?["verifiedBy"] as? String != nil)
+
+        let changed = try #require(files.first?["path"] as? String)
+        try "edited by hand".write(toFile: changed, atomically: true, encoding: .utf8)
+        let broken = try env.bundle(["status", "--root", root, "--json"])
+        #expect(broken.status == 1 && broken.json?["intact"] as? Bool == false)
+        #expect((broken.json?["files"] as? [[String: Any]] ?? []).contains { $0["path"] as? String == changed && $0["state"] as? String == "changed" })
+
+        let dry = try env.bundle(["uninstall", "--root", root, "--dry-run", "--json"])
+        #expect(dry.status == 0 && FileManager.default.fileExists(atPath: root + "/var/lib/k0s/bundle/installed.json"), "\(dry.stdout)")
+        let run = try env.bundle(["uninstall", "--root", root, "--json"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.json?["kept"] as? [String] == [changed])
+        #expect(try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8) == original, "the node's own config is back")
+        #expect(tree(root).filter { !$0.hasSuffix("install.lock") }.sorted() == [String(changed.dropFirst(root.count + 1)), "etc/k0s/k0s.yaml"].sorted(), "\(tree(root))")
+        let none = try env.bundle(["uninstall", "--root", root, "--json"])
+        #expect(none.status == 1 && none.errorCode == "notInstalled")
     }
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import BundleFormat
+import Diagnostics
+import Foundation
+import Installer
+
+/// Where the node's files are, for the node-side commands that need no bundle.
+struct NodeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Prefix of every path (as given to install).", valueName: "dir"))
+    var root = "/"
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir (as given to install).", valueName: "dir"))
+    var dataDir = NodeLayout.defaultDataDir
+
+    func installer(dryRun: Bool = false) -> Installer {
+        var options = InstallOptions(bundle: "")
+        options.root = URL(fileURLWithPath: root).standardizedFileURL.path
+        options.dataDir = dataDir
+        options.dryRun = dryRun
+        return Installer(options: options, trusted: []) { Output.warn($0) }
+    }
+}
+
+/// `bundle status`: what this node holds, and whether every file is still intact.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what is installed on this node: bundle, sequence, signer, when, charts, images, mirror, and whether every file is intact.")
+
+    @OptionGroup var node: NodeOptions
+
+    @Flag(help: "Print the status as JSON.")
+    var json = false
+
+    func run() throws {
+        let status = node.installer().status()
+        if json {
+            print(try Output.json(status))
+        } else if !status.installed {
+            print("No bundle is installed (no record under \(node.root == "/" ? "" : node.root)\(node.dataDir)/bundle).")
+        } else {
+            func e(_ text: String?) -> String { Escaped(text ?? "-").description }
+            print("bundle     \(e(status.name)), sequence \(status.sequence ?? 0), \(e(status.manifestDigest))")
+            print("installed  \(e(status.installedAt)), signature by \(e(status.verifiedBy))\(status.mirror.map { ", from the mirror \(e($0))" } ?? "")")
+            print("charts     \(status.charts.isEmpty ? "-" : e(status.charts.joined(separator: ", ")))")
+            print("images     \(status.images.count)")
+            for file in status.files { print("  \(file.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(e(file.path))") }
+            print(status.intact ? "Every file and the config are as installed." : "Some files changed since the install (see above), or the config did.")
+        }
+        if status.installed, !status.intact { throw ExitCode(1) }
+    }
+}
+
+/// `bundle uninstall`: remove what the installed bundle placed, put the config back.
+struct Uninstall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove exactly what the installed bundle placed and restore the config backup.",
+        discussion: "Files changed since the install are kept and named; the config is restored from CONFIG.bundle-backup, or removed if the install created it.")
+
+    @OptionGroup var node: NodeOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Say what would be removed; change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        try Output.reportingErrors(json: json) {
+            let report = try node.installer(dryRun: dryRun).uninstall()
+            if json {
+                print(try Output.json(report))
+                return
+            }
+            print("\(dryRun ? "Would uninstall" : "Uninstalled") \(Escaped(report.name)):")
+            for path in report.removed { print("  \(dryRun ? "would remove" : "removed")  \(Escaped(path))") }
+            for path in report.kept { print("  kept (changed since the install)  \(Escaped(path))") }
+            print("  config: \(report.config)")
+        }
+    }
+}
