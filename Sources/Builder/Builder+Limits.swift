@@ -5,7 +5,8 @@ import Foundation
 extension Builder {
     /// Before a byte is fetched: what this build will download must be within
     /// `--max-download`, fit in the cache's file system, and the bundle in the output's.
-    func checkDownload(_ tasks: [FetchTask], manifest: BundleManifest) throws(BuildError) {
+    /// `manifest` nil: before the bundle is laid out (chart archives fetched for image discovery).
+    func checkDownload(_ tasks: [FetchTask], manifest: BundleManifest?) throws(BuildError) {
         var download: Int64 = 0
         for task in tasks {
             let (sum, overflow) = download.addingReportingOverflow(task.descriptor.size)
@@ -19,7 +20,7 @@ extension Builder {
                              "this build would download \(FreeSpace.describe(download)), more than --max-download \(FreeSpace.describe(options.maxDownload))",
                              hint: "Raise --max-download if that much is expected (images can be large); nothing was downloaded.")
         }
-        let bundleBytes = manifest.files.reduce(Int64(0)) { $0 &+ max($1.size, 0) }
+        let bundleBytes = manifest?.files.reduce(Int64(0)) { $0 &+ max($1.size, 0) } ?? 0
         let cache = FreeSpace.available(at: self.cache.root)
         let output = FreeSpace.available(at: (options.output as NSString).deletingLastPathComponent)
         if let cache, let output, cache.device == output.device {

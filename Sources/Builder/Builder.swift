@@ -220,6 +220,7 @@ public final class Builder {
             guard let r = o.resolved, seen.insert(r.chart.digest).inserted, !cache.contains(r.chart.digest, size: r.chart.size) else { return nil }
             return FetchTask(descriptor: r.chart, artifact: r, job: o.job, cacheDir: cache.root)
         }
+        try checkDownload(missing, manifest: nil)
         let fetcher = Fetcher(tasks: missing, cache: cache, pool: pool)
         let fetchProblems = missing.indices.compactMap { fetcher.waitUntilDone($0) }
         if !fetchProblems.isEmpty { throw BuildError(fetchProblems) }

@@ -58,11 +58,22 @@ public struct MirrorTarget: Sendable, Equatable, CustomStringConvertible {
         return (repository("\(Self.hostFolder(host))/\(rest[rest.index(after: slash)...])"), host, tag)
     }
 
-    static func isHost(_ text: String) -> Bool {
+    public static func isHost(_ text: String) -> Bool {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let host = parts.first, !host.isEmpty, host.utf8.count <= 253 else { return false }
         if parts.count == 2 { guard let port = Int(parts[1]), (1...65535).contains(port) else { return false } }
-        return host.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x2D }
+        return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }
+        }
+    }
+
+    /// An image reference as `bundle build` writes them (`host[:port]/path[:tag][@sha256:hex]`):
+    /// checked again before its host becomes a folder name or text in a containerd file.
+    public static func isValidImageReference(_ text: String) -> Bool {
+        guard text.utf8.count <= 512, let slash = text.firstIndex(of: "/"), isHost(String(text[..<slash])) else { return false }
+        let rest = text[text.index(after: slash)...]
+        return !rest.isEmpty && !rest.contains("//") && !rest.split(separator: "/").contains { $0 == ".." || $0 == "." }
+            && rest.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || [0x2E, 0x5F, 0x2D, 0x2F, 0x3A, 0x40].contains($0) }
     }
 
     static func isComponent(_ text: String) -> Bool {

@@ -80,8 +80,7 @@ struct Install: ParsableCommand {
             var install = MirrorInstall(target: target, caFile: mirrorCA)
             install.containerdConfigVersion = containerdConfigVersion
             if let mirrorUsername, mirrorPasswordStdin {
-                var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+                let password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
                 install.username = mirrorUsername
                 install.password = password
             }

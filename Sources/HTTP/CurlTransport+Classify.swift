@@ -12,7 +12,8 @@ extension CurlTransport {
             return classifyServerCertificate(message: message, request: request)
         case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
             return classifyLocalFiles(code: code, message: message, tls: tls, host: host)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+        // SEND_FAIL_REWIND: a reused connection closed under an upload; the retry sends it anew.
+        case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SEND_FAIL_REWIND:
             return classifyBrokenConnection(code: code, message: message, request: request, received: received)
         case CURLE_PARTIAL_FILE:
             return HTTPError(

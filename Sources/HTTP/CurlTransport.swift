@@ -74,6 +74,7 @@ public final class CurlTransport: HTTPTransport {
             if response.status == 303 {
                 current.method = "GET"
                 current.body = nil
+                current.upload = nil
             }
             current.url = next
         }

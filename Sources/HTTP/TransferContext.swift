@@ -31,15 +31,6 @@ final class TransferContext {
 
     init(body: ResponseBody, attempt: Int, upload: HTTPRequest.Upload? = nil) throws(OpenError) {
         self.attempt = attempt
-        if let upload {
-            uploadFD = open(upload.path, O_RDONLY | O_CLOEXEC)
-            if uploadFD < 0 { throw OpenError(path: upload.path, message: String(cString: strerror(errno))) }
-            if lseek(uploadFD, off_t(upload.offset), SEEK_SET) < 0 {
-                Foundation.close(uploadFD)
-                throw OpenError(path: upload.path, message: String(cString: strerror(errno)))
-            }
-            uploadLeft = upload.length
-        }
         switch body {
         case .memory(let limit):
             self.limit = limit
@@ -53,6 +44,14 @@ final class TransferContext {
             if fd < 0 { throw OpenError(path: path, message: String(cString: strerror(errno))) }
             progress?(FileProgress(attempt: attempt, bytes: 0))
         }
+        // Every stored property is set by now, so a failure below runs deinit (which frees the
+        // buffer and closes what is open).
+        if let upload {
+            uploadFD = open(upload.path, O_RDONLY | O_CLOEXEC)
+            if uploadFD < 0 { throw OpenError(path: upload.path, message: String(cString: strerror(errno))) }
+            if lseek(uploadFD, off_t(upload.offset), SEEK_SET) < 0 { throw OpenError(path: upload.path, message: String(cString: strerror(errno))) }
+            uploadLeft = upload.length
+        }
     }
 
     /// Bytes waiting to be written: TLS hands over 16 KiB at a time, the disk gets 1 MiB.
@@ -62,6 +61,7 @@ final class TransferContext {
     deinit {
         buffer.deallocate()
         if uploadFD >= 0 { Foundation.close(uploadFD) }
+        if fd >= 0 { Foundation.close(fd) }
     }
 
     /// Fills libcurl's buffer from the upload file; 0 at the end, abort on a read error.

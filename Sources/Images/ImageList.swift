@@ -23,9 +23,9 @@ public enum ImageList {
 
     public static func parse(_ text: String, file: String) throws(ImageError) -> [FoundImage] {
         var images: [FoundImage] = []
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // By newline characters, not "\n": Swift reads a CRLF pair as one character.
+        for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             var line = Substring(raw)
-            if line.hasSuffix("\r") { line = line.dropLast() }
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             let reference = line.trimmingCharacters(in: .whitespaces)
             guard !reference.isEmpty else { continue }

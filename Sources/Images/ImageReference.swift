@@ -95,6 +95,18 @@ public struct ImageReference: Hashable, Sendable, Comparable, CustomStringConver
 
     public static func < (a: ImageReference, b: ImageReference) -> Bool { a.description < b.description }
 
+    /// The same image whether `latest` was written or assumed: only what names it counts.
+    public static func == (a: ImageReference, b: ImageReference) -> Bool {
+        a.domain == b.domain && a.path == b.path && a.tag == b.tag && a.digest == b.digest
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(domain)
+        hasher.combine(path)
+        hasher.combine(tag)
+        hasher.combine(digest)
+    }
+
     static func isValidDigest(_ text: String) -> Bool {
         guard text.hasPrefix("sha256:") else { return false }
         let hex = text.utf8.dropFirst(7)
@@ -114,7 +126,10 @@ public struct ImageReference: Hashable, Sendable, Comparable, CustomStringConver
         if parts.count == 2 {
             guard let port = Int(parts[1]), (1...65535).contains(port) else { return false }
         }
-        return host.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x2D }
+        // Labels of letters, digits and hyphens: no empty label, so no "." or ".." host.
+        return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }
+        }
     }
 
     /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`

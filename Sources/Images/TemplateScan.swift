@@ -30,7 +30,7 @@ struct TemplateScan {
     init(chart: String, templates: [(path: String, text: String)], blocks: [String: Block]) {
         let helpers = Self.helpers(in: templates)
         for template in templates {
-            let lines = template.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = template.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             let isTest = lines.contains { $0.contains("helm.sh/hook") && $0.contains("test") }
             for (number, line) in lines.enumerated() {
                 guard let value = Self.imageValue(line) else { continue }
@@ -90,7 +90,7 @@ struct TemplateScan {
         for template in templates where template.text.contains("define") {
             var current: String?
             var body = ""
-            for line in template.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in template.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
                 if let name = quotedName(after: "define", in: line) {
                     if let current { helpers[current] = body }
                     current = name
@@ -112,24 +112,37 @@ struct TemplateScan {
         return String(rest[..<end])
     }
 
-    /// The `.Values.a.b` paths `text` reads, following `include`/`template` into helpers.
+    /// The `.Values.a.b` paths `text` reads, following `include`/`template` into helpers,
+    /// each helper expanded once (`memo`), so a helper including itself a thousand times costs
+    /// one pass.
     static func valuesPaths(in text: String, helpers: [String: String], depth: Int) -> [String] {
-        var paths: [String] = []
+        var memo: [String: Set<String>] = [:]
+        return Array(paths(in: text, helpers: helpers, memo: &memo, visiting: []))
+    }
+
+    static func paths(in text: String, helpers: [String: String], memo: inout [String: Set<String>], visiting: Set<String>) -> Set<String> {
+        var paths = Set<String>()
         var rest = Substring(text)
         while let range = rest.range(of: ".Values.") {
             let tail = rest[range.upperBound...]
             let path = tail.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }
             let trimmed = path.hasSuffix(".") ? String(path.dropLast()) : String(path)
-            if !trimmed.isEmpty { paths.append(trimmed) }
+            if !trimmed.isEmpty { paths.insert(trimmed) }
             rest = tail
         }
-        guard depth < 4 else { return paths }
         for keyword in ["include", "template"] {
             var scan = Substring(text)
             while let range = scan.range(of: keyword + " \"") {
                 let tail = scan[range.upperBound...]
-                if let end = tail.firstIndex(of: "\""), let body = helpers[String(tail[..<end])] {
-                    paths += valuesPaths(in: body, helpers: helpers, depth: depth + 1)
+                if let end = tail.firstIndex(of: "\"") {
+                    let name = String(tail[..<end])
+                    if let known = memo[name] {
+                        paths.formUnion(known)
+                    } else if let body = helpers[name], !visiting.contains(name) {
+                        let found = Self.paths(in: body, helpers: helpers, memo: &memo, visiting: visiting.union([name]))
+                        memo[name] = found
+                        paths.formUnion(found)
+                    }
                 }
                 scan = tail
             }

@@ -33,19 +33,33 @@ public indirect enum Values: Sendable, Equatable {
             self = .map([])
             return
         }
-        self = Self(node: node, depth: 0)
+        var budget = Self.maxNodes
+        self = Self(node: node, depth: 0, budget: &budget)
+        guard budget >= 0 else {
+            throw ImageError(.imageListInvalid, "values", reason: "expand to more than \(Self.maxNodes) YAML nodes (aliases repeating aliases?)")
+        }
     }
 
-    init(node: Node, depth: Int) {
-        guard depth < Self.maxDepth else {
+    /// Aliases count each time they are used: what bounds an alias bomb.
+    static let maxNodes = 1_000_000
+
+    init(node: Node, depth: Int, budget: inout Int) {
+        budget -= 1
+        guard depth < Self.maxDepth, budget >= 0 else {
             self = .null
             return
         }
         switch node {
         case .mapping(let mapping):
-            self = .map(mapping.compactMap { key, value in key.string.map { (key: $0, value: Values(node: value, depth: depth + 1)) } })
+            var pairs: [(key: String, value: Values)] = []
+            for (key, value) in mapping where budget >= 0 {
+                if let name = key.string { pairs.append((key: name, value: Values(node: value, depth: depth + 1, budget: &budget))) }
+            }
+            self = .map(pairs)
         case .sequence(let sequence):
-            self = .list(sequence.map { Values(node: $0, depth: depth + 1) })
+            var items: [Values] = []
+            for item in sequence where budget >= 0 { items.append(Values(node: item, depth: depth + 1, budget: &budget)) }
+            self = .list(items)
         case .scalar(let scalar):
             if scalar.style == .plain {
                 switch scalar.string {

@@ -116,6 +116,10 @@ public final class BundleVerifier {
         for chart in manifest.charts where !seen.contains(chart.path) {
             throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "chart \(Escaped(chart.path)) is not among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
         }
+        for image in manifest.images ?? [] where !MirrorTarget.isValidImageReference(image.reference) || !image.names.allSatisfy(MirrorTarget.isValidImageReference) {
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "lists the image \"\(Escaped(String(image.reference.prefix(200))))\", which is not host[:port]/path[:tag][@digest]",
+                              hint: "The bundle was not made by `bundle build`; do not install it.")
+        }
         let hasImages = seen.contains { BundleManifest.isImageEntry($0) }
         if hasImages != (manifest.images != nil) || (hasImages && !(seen.contains("images/oci-layout") && seen.contains("images/index.json"))) {
             throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "lists an incomplete image layout (images/oci-layout, images/index.json and the images section go together)",

@@ -92,7 +92,9 @@ struct InstallState {
     /// left for the next install (it never has a final name, so nothing reads it).
     func removeStaleStaging(configOut: String, placedFolders: [String] = []) {
         for folder in placedFolders.map(rooted) {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            // Partial downloads, and files an install killed while placing had kept aside.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where name.hasPrefix(".") && (name.hasSuffix(".partial") || name.contains(".bundle-previous-")) {
                 try? DurableFile.remove(folder + "/" + name)
             }
         }

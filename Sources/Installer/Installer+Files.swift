@@ -49,12 +49,18 @@ extension Installer {
     }
 
     /// Writes beside the target, flushes, renames over it, flushes the folder (`DurableFile`).
-    static func writeDurably(_ data: Data, to target: String) throws(BundleError) {
+    static func writeDurably(_ data: Data, to target: String, mode: mode_t = 0o644) throws(BundleError) {
         do {
-            try DurableFile.write(data, to: target)
+            try DurableFile.write(data, to: target, mode: mode)
         } catch {
             throw BundleError(.writeFailed, target, reason: "cannot be written: \(error.reason)", hint: error.hint)
         }
+    }
+
+    /// The permission bits of an existing file, nil when there is none.
+    static func permissions(of path: String) -> mode_t? {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_mode & 0o777 : nil
     }
 
     static func syncFolder(_ folder: String) throws(BundleError) {

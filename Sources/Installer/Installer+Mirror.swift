@@ -27,9 +27,7 @@ extension Installer {
 
     /// The files a mirror install writes (node paths without the root) and their bytes.
     func mirrorFiles(_ manifest: BundleManifest, mirror: MirrorInstall) throws(BundleError) -> [(path: String, data: Data)] {
-        guard let ca = FileManager.default.contents(atPath: mirror.caFile), String(decoding: ca, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
-            throw BundleError(.keyUnreadable, mirror.caFile, reason: "is not a readable PEM certificate (the mirror's CA)", hint: "Give --mirror-ca the CA certificate that signed the mirror's TLS certificate.")
-        }
+        let ca = try Self.certificatesOnly(mirror.caFile)
         let caPath = node.certificate("\(Self.mirrorRepositoryName).crt")
         var files: [(path: String, data: Data)] = [(caPath, ca)]
         let certsFolder = Self.containerdFolder + "/certs.d"
@@ -95,12 +93,14 @@ extension Installer {
         report.mirror = mirror.target.description
         let manifest = bundle.manifest
         let files = try mirrorFiles(manifest, mirror: mirror)
-        if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
-           files.allSatisfy({ Self.sha256(of: rooted($0.path)) == Self.sha256($0.data) }), let configSHA = previous.configSHA256,
-           Self.sha256(of: rooted(options.configOut)) == configSHA {
-            report.status = .unchanged
-            report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: Self.sha256($0.data)) }
-            return report
+        // What an install killed while placing left aside, and targets that cannot be files.
+        let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent })
+        state.removeStaleStaging(configOut: options.configOut, placedFolders: folders.sorted())
+        for file in files {
+            var info = stat()
+            if lstat(rooted(file.path), &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+                throw BundleError(.writeFailed, rooted(file.path), reason: "exists and is not a regular file", hint: "Move it away, then install again; nothing was changed.")
+            }
         }
         let staging = state.folder + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
         guard mkdir(staging, 0o700) == 0 else {
@@ -112,6 +112,15 @@ extension Installer {
             guard file.path == manifest.config.path else { return nil }
             staged[file.path] = "\(staging)/config"
             return try FileSink(path: "\(staging)/config")
+        }
+        // The same bundle, mirror, files and config (credentials included) as last time: unchanged.
+        let wouldWrite = try FileManager.default.contents(atPath: "\(staging)/config").map { Self.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
+        if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
+           files.allSatisfy({ Self.sha256(of: rooted($0.path)) == Self.sha256($0.data) }), let configSHA = previous.configSHA256,
+           Self.sha256(of: rooted(options.configOut)) == configSHA, wouldWrite == configSHA {
+            report.status = .unchanged
+            report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: Self.sha256($0.data)) }
+            return report
         }
         var placement = Placement(staging: staging)
         do {
@@ -131,9 +140,11 @@ extension Installer {
             }
             try placeConfig(manifest, staged: staged, report: &report)
         } catch {
-            placement.rollBack()
+            let stuck = placement.rollBack()
+            if !stuck.isEmpty { log("could not put back \(stuck.joined(separator: ", ")); rename each over the file its name carries") }
             throw error
         }
+        placement.commit()
         let newFiles = files.map(\.path)
         let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
         var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: newFiles,
@@ -167,5 +178,29 @@ extension Installer {
             report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
         }
         return report
+    }
+}
+
+extension Installer {
+    /// The PEM certificate blocks of a CA file and nothing else; a private key in it is refused
+    /// (it would be copied to every node).
+    static func certificatesOnly(_ path: String) throws(BundleError) -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BundleError(.keyUnreadable, path, reason: "cannot be read (the mirror's CA)", hint: "Give --mirror-ca the CA certificate that signed the mirror's TLS certificate.")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        if text.contains("PRIVATE KEY-----") {
+            throw BundleError(.keyIsPrivate, path, reason: "holds a private key; only the CA certificate goes to the nodes", hint: "Give --mirror-ca a file with the CA certificate alone.")
+        }
+        var blocks: [String] = []
+        var rest = Substring(text)
+        while let begin = rest.range(of: "-----BEGIN CERTIFICATE-----"), let end = rest[begin.upperBound...].range(of: "-----END CERTIFICATE-----") {
+            blocks.append(String(rest[begin.lowerBound..<end.upperBound]))
+            rest = rest[end.upperBound...]
+        }
+        guard !blocks.isEmpty else {
+            throw BundleError(.keyUnreadable, path, reason: "holds no PEM certificate (the mirror's CA)", hint: "Give --mirror-ca the CA certificate that signed the mirror's TLS certificate.")
+        }
+        return Data((blocks.joined(separator: "\n") + "\n").utf8)
     }
 }

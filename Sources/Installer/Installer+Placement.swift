@@ -72,8 +72,9 @@ extension Installer {
     }
 }
 
-/// The files one install put in place, and the files they replaced (kept in the staging
-/// folder until the install is done), so that a failure can put the node back.
+/// The files one install put in place, and the files they replaced (kept aside beside each
+/// target, under a hidden name in the same folder, until the install is done), so that a
+/// failure can put the node back. A file that cannot be kept aside is never overwritten.
 struct Placement {
     let staging: String
     private var done: [(target: String, previous: String?)] = []
@@ -85,9 +86,18 @@ struct Placement {
     /// Renames `source` (complete and flushed) to `target`, keeping the file it replaces.
     mutating func put(_ source: String, at target: String) throws(BundleError) {
         var previous: String?
-        if FileManager.default.fileExists(atPath: target) {
-            let keep = "\(staging)/previous-\(done.count)"
-            if rename(target, keep) == 0 { previous = keep }
+        var info = stat()
+        if lstat(target, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                throw BundleError(.writeFailed, target, reason: "exists and is not a regular file", hint: "Move it away, then install again; nothing of it was changed.")
+            }
+            let folder = (target as NSString).deletingLastPathComponent, name = (target as NSString).lastPathComponent
+            let keep = "\(folder)/.\(name).bundle-previous-\(getpid())"
+            guard rename(target, keep) == 0 else {
+                throw BundleError(.writeFailed, target, reason: "cannot be kept aside before it is replaced: \(String(cString: strerror(errno)))",
+                                  hint: "Check permissions of \(folder); it was not changed.")
+            }
+            previous = keep
         }
         do {
             try Installer.move(source, to: target)
@@ -98,14 +108,23 @@ struct Placement {
         done.append((target, previous))
     }
 
-    /// Puts back what was replaced and removes what was created, newest first.
-    func rollBack() {
+    /// The install is done: the replaced files kept aside go.
+    func commit() {
+        for (_, previous) in done { if let previous { unlink(previous) } }
+    }
+
+    /// Puts back what was replaced and removes what was created, newest first; returns the
+    /// files that could not be put back (they are left aside, under their hidden names).
+    @discardableResult
+    func rollBack() -> [String] {
+        var failed: [String] = []
         for (target, previous) in done.reversed() {
             if let previous {
-                rename(previous, target)
+                if rename(previous, target) != 0 { failed.append(previous) }
             } else {
                 unlink(target)
             }
         }
+        return failed
     }
 }

@@ -143,9 +143,11 @@ public final class Installer {
             if let images { report.files.append(images.placed) }
             try placeConfig(manifest, staged: staged, report: &report)
         } catch {
-            placement.rollBack()
+            let stuck = placement.rollBack()
+            if !stuck.isEmpty { log("could not put back \(stuck.joined(separator: ", ")); rename each over the file its name carries") }
             throw error
         }
+        placement.commit()
 
         // (5) The record, last; (6) files the new bundle no longer carries.
         let newFiles = try expectedFiles.map { try nodePath(for: $0.path, manifest: manifest) } + (images != nil ? [imageArchivePath(manifest)] : [])
@@ -219,12 +221,16 @@ public final class Installer {
         // over it, so that uninstall puts back what the node had before any bundle.
         let backup = configTarget + ".bundle-backup"
         let wroteItBefore = oldConfig.map { Self.sha256($0) == state.read()?.configSHA256 } ?? false
+        // The node's config keeps its permissions; one holding the mirror's password is 0600.
+        let existingMode = Self.permissions(of: configTarget)
+        var mode = existingMode ?? 0o644
+        if options.mirror?.password != nil { mode &= 0o600 }
         if let oldConfig, !wroteItBefore {
-            try Self.writeDurably(oldConfig, to: backup)
+            try Self.writeDurably(oldConfig, to: backup, mode: existingMode ?? 0o600)
             report.backup = backup
             Checkpoint.reached("backup")
         }
-        try Self.writeDurably(newConfig, to: configTarget)
+        try Self.writeDurably(newConfig, to: configTarget, mode: mode)
         report.files.append(.init(path: configTarget, action: oldConfig == nil ? "created" : "replaced", sha256: nil))
         Checkpoint.reached("config")
     }

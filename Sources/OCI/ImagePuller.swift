@@ -36,10 +36,11 @@ public final class ImagePuller {
             try checkManifestType(root.mediaType, shown: shown)
             let (blobs, platform) = try imageBlobs(manifest, repository: repository, shown: shown)
             let available = platform.map { [$0.description] } ?? []
-            if let platform, !platforms.takes(platform) {
+            // Every platform asked for must be served: a node of a missing one would have no image.
+            if let platform, !platforms.all, let missing = platforms.platforms.first(where: { !$0.accepts(platform) }) {
                 throw RegistryError(.unsupported, registry: client.registry,
-                                    reason: "image \(shown) is for \(platform) only, not \(platforms)",
-                                    hint: "Use an image built for \(platforms), or pass --platform \(platform) if the nodes are \(platform).")
+                                    reason: "image \(shown) is for \(platform) only, not \(missing)",
+                                    hint: "Use an image built for \(platforms), or build only for --platform \(platform) if the nodes are \(platform).")
             }
             return ResolvedImage(root: root.descriptor, available: available, selected: available, manifests: [], blobs: blobs)
         case .index(let index):
@@ -57,9 +58,10 @@ public final class ImagePuller {
         let entries = index.manifests.filter { $0.annotations?[Self.attestationKey] == nil }
         let available = entries.compactMap { $0.platform?.description }
         let chosen = entries.filter { entry in entry.platform.map(platforms.takes) ?? false }
-        guard !chosen.isEmpty else {
+        let missing = platforms.all ? [] : platforms.platforms.filter { wanted in !entries.contains { $0.platform.map(wanted.accepts) ?? false } }
+        guard !chosen.isEmpty, missing.isEmpty else {
             throw RegistryError(.unsupported, registry: client.registry,
-                                reason: "image \(shown) has no manifest for \(platforms); it has \(available.isEmpty ? "no platforms listed" : available.joined(separator: ", "))",
+                                reason: "image \(shown) has no manifest for \(missing.isEmpty ? platforms.description : missing.map(\.description).joined(separator: ", ")); it has \(available.isEmpty ? "no platforms listed" : available.joined(separator: ", "))",
                                 hint: "Pass --platform with one of those (repeatable, or all), or use an image built for \(platforms).")
         }
         var manifests: [Descriptor] = []

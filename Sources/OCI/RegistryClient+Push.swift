@@ -104,7 +104,7 @@ extension RegistryClient {
         guard response.status == 201 || response.status == 200 else {
             let detail = errorDetail(response)
             if detail.contains("MANIFEST_BLOB_UNKNOWN") || detail.lowercased().contains("blob unknown") {
-                throw RegistryError(.registryFailed, registry: registry,
+                throw RegistryError(.partialIndexRefused, registry: registry,
                                     reason: "\(repository):\(reference) was refused because it names manifests the registry does not have\(detail)",
                                     hint: "The bundle holds only the chosen platforms of this index; this registry refuses partial indexes. The platform manifests were pushed by digest.")
             }
@@ -118,7 +118,7 @@ extension RegistryClient {
               let location = URL(string: text, relativeTo: baseURL)?.absoluteURL else {
             throw failure(response, what: "an upload session for \(repository)", repository: repository)
         }
-        guard location.hostAndPort == baseURL.hostAndPort, location.scheme == baseURL.scheme else {
+        guard location.origin == baseURL.origin else {
             throw RegistryError(.badResponse, registry: registry, reason: "the upload session for \(repository) points to another origin (\(location.hostAndPort))",
                                 hint: "Credentials are not sent elsewhere; push to the registry's own address.")
         }

@@ -21,6 +21,8 @@ public struct RegistryError: ToolError {
         case tooManyTagPages
         case versionMismatch
         case registryFailed
+        /// A registry refused an index whose child manifests it does not have (a partial index).
+        case partialIndexRefused
         case localFile
 
         public var errorClass: ErrorClass {

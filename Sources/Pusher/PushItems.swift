@@ -95,7 +95,7 @@ struct PushItems {
             for child in index.manifests {
                 guard let file = blobFile(BundleManifest.imagesFolder, child.digest) else { continue }
                 let data = try read(file)
-                single.append((Descriptor(mediaType: child.mediaType, digest: child.digest, size: child.size), data))
+                single.append((child, data))  // the entry as the index has it, platform included
             }
         }
         for (descriptor, data) in single {

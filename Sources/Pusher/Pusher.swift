@@ -134,21 +134,35 @@ public final class Pusher {
         }
         guard let last = item.manifests.last else { return }
         let root = last.descriptor
-        var refused = false
         do {
             try client.pushManifest(repository: item.repository, reference: root.digest.description, mediaType: root.mediaType, body: last.data)
             for tag in item.tags { try client.pushManifest(repository: item.repository, reference: tag, mediaType: root.mediaType, body: last.data) }
+            return
         } catch {
-            guard error.code == .registryFailed, item.manifests.count > 1 else { throw error }
-            refused = true
+            // Only the refusal of a partial index is worked around; anything else stops the push.
+            guard error.code == .partialIndexRefused, item.manifests.count > 1 else { throw error }
+            if item.tags.isEmpty {
+                report.warnings.append("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms), "
+                                       + "so pods that pin that digest cannot pull it from this mirror; its platform manifests were pushed by digest. "
+                                       + "Build with --platform all, or use a registry that stores partial indexes (Harbor, Zot)")
+                return
+            }
         }
-        guard refused else { return }
-        let child = item.manifests[0]
-        let now = item.tags.isEmpty ? "pull it there by the platform's manifest \(child.descriptor.digest)"
-            : "\(item.repository):\(item.tags[0]) now names the bundled platform's manifest \(child.descriptor.digest)"
-        report.warnings.append("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms); \(now)")
+        let children = Array(item.manifests.dropLast())
+        var tagged = children[0]
+        if children.count > 1 {
+            // Several bundled platforms: an index of just those, so no platform is dropped.
+            let index = Index(schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: children.map(\.descriptor))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(index)
+            tagged = (Descriptor(mediaType: MediaType.imageIndex, digest: Digest.sha256(of: data), size: Int64(data.count)), data)
+            try client.pushManifest(repository: item.repository, reference: tagged.descriptor.digest.description, mediaType: MediaType.imageIndex, body: data)
+        }
         for tag in item.tags {
-            try client.pushManifest(repository: item.repository, reference: tag, mediaType: child.descriptor.mediaType, body: child.data)
+            try client.pushManifest(repository: item.repository, reference: tag, mediaType: tagged.descriptor.mediaType, body: tagged.data)
         }
+        report.warnings.append("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms); "
+                               + "\(item.repository):\(item.tags[0]) names \(children.count > 1 ? "an index of the bundled platforms" : "the bundled platform's manifest") \(tagged.descriptor.digest) instead")
     }
 }

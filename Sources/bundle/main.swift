@@ -1,3 +1,3 @@
 import Commands
 
-BundleCommand.main()
+BundleCommand.runWithVersion()

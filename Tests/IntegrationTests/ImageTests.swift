@@ -156,6 +156,10 @@ import Testing
                                             "--cache-dir", folder + "/cache", "--json", "--platform", "linux/s390x"], environment: environment)
         #expect(wrongPlatform.status == 1)
         #expect(wrongPlatform.stdout.contains("linux/amd64, linux/arm64"), "names the platforms the index has: \(wrongPlatform.stdout)")
+        // Every platform asked for must be there: an amd64-only image fails a build for amd64 and arm64.
+        let both = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/both.tar.gz",
+                                   "--cache-dir", folder + "/cache", "--json", "--platform", "linux/amd64", "--platform", "linux/arm64"], environment: environment)
+        #expect(both.status == 1 && both.stdout.contains("only, not linux/arm64"), "\(both.stdout)")
 
         let all = try env.bundle(["build", folder + "/k0s.yaml", "--sign-key", folder + "/signing.key", "-o", folder + "/all.tar.gz",
                                   "--cache-dir", folder + "/cache", "--json", "--platform", "all", "--no-images"], environment: environment)

@@ -88,6 +88,19 @@ import Testing
         #expect(withCredentials.status == 0, "\(withCredentials.stderr)")
         let config = try String(contentsOfFile: folder + "/cred/etc/k0s/k0s.yaml", encoding: .utf8)
         #expect(config.contains("username: \"robot\"") && config.contains("password: \"s3cret\""))
+        let mode = (try FileManager.default.attributesOfItem(atPath: folder + "/cred/etc/k0s/k0s.yaml")[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600, "a config holding the mirror's password is readable by root only")
+        // A rotated password is written, not reported unchanged.
+        let rotated = try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--root", folder + "/cred", "--mirror", "oci://\(mirror)/x",
+                                      "--mirror-ca", env.file.mirrorCA, "--mirror-username", "robot", "--mirror-password-stdin", "--json"], stdin: "n3w\r\n")
+        #expect(rotated.json?["status"] as? String == "installed", "\(rotated.stdout)")
+        #expect(try String(contentsOfFile: folder + "/cred/etc/k0s/k0s.yaml", encoding: .utf8).contains("password: \"n3w\""))
+        // A CA file with a private key in it is refused: the key would go to every node.
+        let keyed = folder + "/keyed.pem"
+        try (String(contentsOfFile: env.file.mirrorCA, encoding: .utf8) + "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n").write(toFile: keyed, atomically: true, encoding: .utf8)
+        let refused = try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--root", folder + "/keyed", "--mirror", "oci://\(mirror)/x",
+                                      "--mirror-ca", keyed, "--json"])
+        #expect(refused.status == 1 && refused.errorCode == "keyIsPrivate", "\(refused.stdout)")
         #expect(!withCredentials.stdout.contains("s3cret") && !withCredentials.stderr.contains("s3cret"))
         let missingCA = try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--mirror", "oci://\(mirror)"])
         #expect(missingCA.status == 64 && missingCA.stderr.contains("--mirror-ca"))
