@@ -148,8 +148,10 @@ public final class Builder {
         let (jobs, jobProblems, notes) = Resolver.jobs(for: config)
         var warnings = config.problems.filter { $0.severity == .warning }.map(\.located) + notes
         if !jobProblems.isEmpty { throw BuildError(jobProblems) }
-        if jobs.isEmpty {
-            throw BuildError(.config, options.configPath, "lists no charts to pull (oci:// or REPOSITORY/CHART), so there is nothing to bundle")
+        // A config whose charts are all local files still makes a bundle (the config, for the
+        // nodes), as `plan` accepts it; a config with no chart at all does not.
+        if config.charts.isEmpty {
+            throw BuildError(.config, options.configPath, "lists no charts (spec.extensions.helm.charts), so there is nothing to bundle")
         }
         try cache.prepare()
 

@@ -24,8 +24,8 @@ struct Install: ParsableCommand {
     @Option(help: ArgumentHelp("Prefix for every path written (for tests and image builds).", valueName: "dir"))
     var root = "/"
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir: charts go to DIR/charts, certificates to DIR/bundle/certs, images to DIR/images/bundle-NAME.tar.", valueName: "dir"))
-    var dataDir = NodeLayout.defaultDataDir
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir: charts go to DIR/charts, certificates to DIR/bundle/certs, images to DIR/images/bundle-NAME.tar (default: the one the bundle was built for, see build --data-dir).", valueName: "dir"))
+    var dataDir: String?
 
     @Option(name: .customLong("config-out"), help: ArgumentHelp("Where the k0s config goes.", valueName: "file"))
     var configOut = "/etc/k0s/k0s.yaml"
@@ -63,7 +63,7 @@ struct Install: ParsableCommand {
         if mirror == nil, mirrorCA != nil || mirrorUsername != nil || mirrorPasswordStdin { throw ValidationError("--mirror-ca, --mirror-username and --mirror-password-stdin go with --mirror.") }
         if (mirrorUsername != nil) != mirrorPasswordStdin { throw ValidationError("--mirror-username and --mirror-password-stdin go together.") }
         if ![2, 3].contains(containerdConfigVersion) { throw ValidationError("--containerd-config-version is 2 or 3.") }
-        if !dataDir.hasPrefix("/") || !configOut.hasPrefix("/") {
+        if !(dataDir ?? "/").hasPrefix("/") || !configOut.hasPrefix("/") {
             throw ValidationError("--data-dir and --config-out are absolute paths on the node (use --root to prefix them).")
         }
     }
@@ -71,7 +71,7 @@ struct Install: ParsableCommand {
     func run() throws {
         var options = InstallOptions(bundle: bundle)
         options.root = URL(fileURLWithPath: root).standardizedFileURL.path
-        options.dataDir = dataDir
+        if let dataDir { options.dataDir = dataDir } else { options.dataDirFromBundle = true }
         options.configOut = configOut
         options.dryRun = dryRun
         options.allowDowngrade = allowDowngrade

@@ -10,6 +10,8 @@ public struct InstallOptions: Sendable {
     /// Prefix of every path written ("/" on a real node; a folder for tests and image builds).
     public var root = "/"
     public var dataDir = NodeLayout.defaultDataDir
+    /// No `--data-dir` given: the data dir the bundle was built for (`build --data-dir`).
+    public var dataDirFromBundle = false
     public var configOut = "/etc/k0s/k0s.yaml"
     public var dryRun = false
     public var allowDowngrade = false
@@ -62,6 +64,13 @@ public final class Installer {
     let log: (String) -> Void
 
     public init(options: InstallOptions, trusted: [(key: VerificationKey, source: String)], log: @escaping (String) -> Void) {
+        var options = options
+        // The bundle's own data dir, read (not trusted yet: only a path prefix, checked to be
+        // absolute) before the verifier runs again in install().
+        if options.dataDirFromBundle, let manifest = try? BundleVerifier(path: options.bundle, trusted: nil).manifest,
+           manifest.dataDir.hasPrefix("/"), !manifest.dataDir.split(separator: "/").contains("..") {
+            options.dataDir = manifest.dataDir
+        }
         self.options = options
         self.trusted = trusted
         self.log = log

@@ -165,7 +165,12 @@ extension K0sConfig {
         for (entry, node) in zip(charts, chartList) {
             guard case .mapping(let mapping) = node else { continue }
             guard let path = placement.chartPaths[entry.name] else {
-                chartNodes.append(node)
+                // Not placed (a local file): kept, with the namespace a ClusterConfig requires.
+                if entry.namespace == nil {
+                    chartNodes.append(.mapping(.init(Array(mapping) + [(key("namespace"), string("default", .plain))], .implicit, .block)))
+                } else {
+                    chartNodes.append(node)
+                }
                 continue
             }
             var pairs: [(Node, Node)] = []

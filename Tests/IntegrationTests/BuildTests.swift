@@ -376,4 +376,28 @@ import Testing
         let http = try env.bundle(["plan", folder + "/k0s.yaml", "--json"], environment: ["BUNDLE_HTTP_ATTEMPTS": "many"])
         #expect(http.status == 1 && http.stdout.contains("BUNDLE_HTTP_ATTEMPTS"), "\(http.stdout)\(http.stderr)")
     }
+
+    /// plan and build agree: a short form whose only chart is a local file without a namespace
+    /// builds (a bundle of the config), and the config it carries passes k0s's schema.
+    @Test func planAndBuildAgreeOnALocalFileChart() throws {
+        let folder = try workspace("repositories: []\nextensions:\n  helm:\n    charts:\n      - name: local\n        chartname: /opt/charts/x-1.0.0.tgz\n        version: 1.0.0\n")
+        #expect(try env.bundle(["plan", folder + "/k0s.yaml"]).status == 0)
+        let run = try build(folder)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try env.tool(["tar", "-xzf", folder + "/out.tar.gz", "-C", folder, "k0s.yaml"]).status == 0)
+        let validate = try env.tool([env.validator, folder + "/k0s.yaml"])
+        #expect(validate.status == 0, "\(validate.output)")
+    }
+
+    /// build --data-dir is recorded; install uses it unless --data-dir is given.
+    @Test func installUsesTheDataDirTheBundleWasBuiltFor() throws {
+        let folder = try workspace(config())
+        #expect(try build(folder, ["--data-dir", "/opt/k0s"]).status == 0)
+        let root = env.scratch()
+        let run = try env.bundle(["install", folder + "/out.tar.gz", "--trust", folder + "/signing.pub", "--root", root, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root + "/opt/k0s/charts") && !FileManager.default.fileExists(atPath: root + "/var/lib/k0s/charts"))
+        let config = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        #expect(config.contains("/opt/k0s/charts/"), "\(config)")
+    }
 }
