@@ -51,7 +51,12 @@ struct Push: ParsableCommand {
             var options = PushOptions(bundle: bundle, target: target, tls: registry.tls)
             options.plainHTTP = registry.plainHTTP
             options.concurrency = concurrency
-            options.credentials = try registry.credentials() ?? Self.credentials(for: target.registry)
+            if let given = try registry.credentials() {
+                options.credentials = given
+                options.credentialSource = "--username"
+            } else if let found = Self.credentials(for: target.registry) {
+                (options.credentials, options.credentialSource) = (found.credentials, found.source)
+            }
             let pusher = Pusher(options: options, trusted: try trust.load()) { line in if !json { Output.info(line) } }
             let report = try pusher.push()
             for warning in report.warnings { Output.warn(warning) }
@@ -64,11 +69,11 @@ struct Push: ParsableCommand {
     }
 
     /// BUNDLE_MIRROR_USERNAME/_PASSWORD, else a Docker/Helm config.json entry for the host.
-    static func credentials(for host: String) -> Credentials? {
+    static func credentials(for host: String) -> (credentials: Credentials, source: String)? {
         let environment = ProcessInfo.processInfo.environment
         if let user = environment["BUNDLE_MIRROR_USERNAME"], let password = environment["BUNDLE_MIRROR_PASSWORD"] {
-            return Credentials(username: user, password: password)
+            return (Credentials(username: user, password: password), "BUNDLE_MIRROR_USERNAME/_PASSWORD")
         }
-        return RegistryCredentials().find(repository: nil, registry: host)?.credentials
+        return RegistryCredentials().find(repository: nil, registry: host).map { ($0.credentials, $0.source) }
     }
 }

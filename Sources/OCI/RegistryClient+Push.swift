@@ -48,8 +48,8 @@ extension RegistryClient {
             }
             throw RegistryError(response.status == 401 ? .credentialsRejected : .accessDenied, registry: registry,
                                 reason: "pushing to \(repository) was refused (HTTP \(response.status))\(detail)",
-                                hint: credentials == nil ? "Give credentials with push access (--username, --password-stdin)."
-                                    : "User \"\(credentials!.username)\" needs push access to \(repository).")
+                                hint: credentials.map { "User \"\($0.username)\" (from \(credentialSource ?? "the command line")) needs push access to \(repository)." }
+                                    ?? "Give credentials with push access (--username with --password-stdin, or BUNDLE_MIRROR_USERNAME and BUNDLE_MIRROR_PASSWORD).")
         }
         return response
     }

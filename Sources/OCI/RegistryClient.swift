@@ -32,6 +32,8 @@ public final class RegistryClient {
     var sendBasic = false
     /// How many tokens were fetched; lets tests prove tokens are reused.
     public private(set) var tokenFetches = 0
+    /// Where the credentials came from, for messages ("BUNDLE_MIRROR_USERNAME", a config.json).
+    public var credentialSource: String?
     /// The authentication the registry asked for so far: "anonymous", "basic" or "bearer token".
     public private(set) var authScheme = "anonymous"
 

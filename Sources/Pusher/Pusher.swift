@@ -37,6 +37,8 @@ public struct PushOptions: Sendable {
     public var tls: TLSSettings
     public var plainHTTP = false
     public var credentials: Credentials?
+    /// Where they came from, for messages.
+    public var credentialSource: String?
     /// Artifacts pushed at once, each worker with its own connection.
     public var concurrency = 4
 
@@ -98,8 +100,10 @@ public final class Pusher {
 
         var report = PushReport(bundle: options.bundle, mirror: options.target.description, verifiedBy: bundle.verifiedBy)
         let results = try PushRun(items: items, workers: options.concurrency) { [self] () throws -> RegistryClient in
-            try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
-                               credentials: options.credentials, transport: try CurlTransport())
+            let client = try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
+                                            credentials: options.credentials, transport: try CurlTransport())
+            client.credentialSource = options.credentialSource
+            return client
         }.run { [self] item, client, holders in try pushItem(item, client: client, holders: holders) }
         for (pushed, warnings) in results {
             report.pushed.append(pushed)
