@@ -30,6 +30,9 @@ struct Install: ParsableCommand {
     @Option(name: .customLong("config-out"), help: ArgumentHelp("Where the k0s config goes.", valueName: "file"))
     var configOut = "/etc/k0s/k0s.yaml"
 
+    @Option(name: .customLong("config-mode"), help: "merge: keep the node's config and replace only spec.extensions.helm (default); replace: write the bundle's config whole.")
+    var configMode: InstallOptions.ConfigMode = .merge
+
     @Flag(name: .customLong("dry-run"), help: "Verify and say what would change; change nothing.")
     var dryRun = false
 
@@ -76,6 +79,7 @@ struct Install: ParsableCommand {
         options.dryRun = dryRun
         options.allowDowngrade = allowDowngrade
         options.placeImages = !noImages
+        options.configMode = configMode
         if let mirror, let target = MirrorTarget(parsing: mirror), let mirrorCA {
             var install = MirrorInstall(target: target, caFile: mirrorCA)
             install.containerdConfigVersion = containerdConfigVersion
@@ -107,3 +111,5 @@ struct Install: ParsableCommand {
         }
     }
 }
+
+extension InstallOptions.ConfigMode: ExpressibleByArgument {}

@@ -19,6 +19,11 @@ public struct InstallOptions: Sendable {
     public var placeImages = true
     /// `--mirror`: point k0s and containerd at a mirror instead of placing charts and images.
     public var mirror: MirrorInstall?
+    /// merge (default): an existing node config keeps everything but spec.extensions.helm;
+    /// replace: the bundle's config is written whole.
+    public var configMode: ConfigMode = .merge
+
+    public enum ConfigMode: String, Sendable, CaseIterable { case merge, replace }
 
     public init(bundle: String) {
         self.bundle = bundle
@@ -108,8 +113,7 @@ public final class Installer {
         defer { lock.release() }
         try state.finishPendingRemovals()
         let previous = state.read()
-        try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
-        state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates, node.images])
+        try prepare(manifest, digest: bundle.manifestDigest, previous: previous)
         if let mirror = options.mirror {
             return try installForMirror(bundle, mirror: mirror, previous: previous, report: report)
         }
@@ -218,9 +222,13 @@ public final class Installer {
         guard let stagedConfig = staged[manifest.config.path], let data = FileManager.default.contents(atPath: stagedConfig) else {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
-        let newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
-        report.configSHA256 = Self.sha256(newConfig)
+        var newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
         let oldConfig = FileManager.default.contents(atPath: configTarget)
+        if options.configMode == .merge, let oldConfig {
+            newConfig = Data(try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: configTarget,
+                                                   bundled: String(decoding: newConfig, as: UTF8.self)).utf8)
+        }
+        report.configSHA256 = Self.sha256(newConfig)
         if oldConfig == newConfig {
             report.files.append(.init(path: configTarget, action: "unchanged", sha256: nil))
             return
@@ -242,6 +250,20 @@ public final class Installer {
         try Self.writeDurably(newConfig, to: configTarget, mode: mode)
         report.files.append(.init(path: configTarget, action: oldConfig == nil ? "created" : "replaced", sha256: nil))
         Checkpoint.reached("config")
+    }
+
+    /// Under the lock, before anything is placed: no downgrade, no leftovers of a killed
+    /// install, and a node config the merge can take.
+    func prepare(_ manifest: BundleManifest, digest: String, previous: InstalledRecord?) throws {
+        try checkSequence(manifest, digest: digest, previous: previous)
+        state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates, node.images])
+        try checkNodeConfig()
+    }
+
+    /// A node config the merge cannot take is refused before anything is placed.
+    func checkNodeConfig() throws(ConfigError) {
+        guard options.configMode == .merge, let own = FileManager.default.contents(atPath: rooted(options.configOut)) else { return }
+        if let refusal = ConfigMerge.refusal(node: String(decoding: own, as: UTF8.self), file: rooted(options.configOut)) { throw refusal }
     }
 
     func checkSequence(_ manifest: BundleManifest, digest: String, previous: InstalledRecord?) throws(BundleError) {

@@ -371,4 +371,49 @@ struct Bundles: Sendable {
         let none = try env.bundle(["uninstall", "--root", root, "--json"])
         #expect(none.status == 1 && none.errorCode == "notInstalled")
     }
+
+    /// The node's config is the node's: only spec.extensions.helm is replaced, every other
+    /// byte kept (comments included); a config that is not a ClusterConfig is refused;
+    /// --config-mode replace writes the bundle's whole.
+    @Test func theNodesConfigKeepsEverythingButHelm() throws {
+        let root = env.scratch()
+        let own = """
+            # hand-tuned on this node
+            apiVersion: k0s.k0sproject.io/v1beta1
+            kind: ClusterConfig
+            metadata:
+              name: edge-7   # keep me
+            spec:
+              api:
+                address: 10.0.0.7
+              extensions:
+                helm:
+                  charts: []
+              network:
+                provider: calico
+
+            """
+        try FileManager.default.createDirectory(atPath: root + "/etc/k0s", withIntermediateDirectories: true)
+        try own.write(toFile: root + "/etc/k0s/k0s.yaml", atomically: true, encoding: .utf8)
+        let run = try install(bundles.a, root: root)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let merged = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        for line in ["# hand-tuned on this node", "  name: edge-7   # keep me", "    address: 10.0.0.7", "  network:", "    provider: calico"] {
+            #expect(merged.contains(line + "\n"), "kept: \(line)\n\(merged)")
+        }
+        #expect(merged.contains("chartname: /var/lib/k0s/charts/"), "\(merged)")
+        #expect(try env.tool([env.validator, root + "/etc/k0s/k0s.yaml"]).status == 0)
+        #expect(try install(bundles.a, root: root).json?["status"] as? String == "unchanged")
+
+        let other = env.scratch()
+        try FileManager.default.createDirectory(atPath: other + "/etc/k0s", withIntermediateDirectories: true)
+        try "apiVersion: v1\nkind: ConfigMap\n".write(toFile: other + "/etc/k0s/k0s.yaml", atomically: true, encoding: .utf8)
+        let refused = try install(bundles.a, root: other)
+        #expect(refused.status == 1 && refused.errorCode == "notAConfig", "\(refused.stdout)")
+        #expect(refused.stderr.contains("--config-mode replace"))
+        #expect(!FileManager.default.fileExists(atPath: other + "/var/lib/k0s/charts"), "nothing was placed")
+        let replaced = try install(bundles.a, root: other, ["--config-mode", "replace"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try String(contentsOfFile: other + "/etc/k0s/k0s.yaml", encoding: .utf8).contains("kind: ClusterConfig"))
+    }
 }

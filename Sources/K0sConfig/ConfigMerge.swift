@@ -1,0 +1,104 @@
+import Foundation
+import Yams
+
+/// The node's own config kept, with only its `spec.extensions.helm` taken from the bundle's:
+/// every other line (comments, the API address, the network) stays byte for byte, in the
+/// file's own line endings.
+public enum ConfigMerge {
+    /// Whether `node` can take a merge, asked before anything is placed: the same refusal the
+    /// merge would give, else nil.
+    public static func refusal(node: String, file: String) -> ConfigError? {
+        let minimal = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n      charts: []\n"
+        do {
+            _ = try merge(node: node, file: file, bundled: minimal)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// `node`: the node's config text; `bundled`: the config the install would write whole.
+    public static func merge(node: String, file: String, bundled: String) throws(ConfigError) -> String {
+        func refuse(_ message: String) -> ConfigError {
+            ConfigError(file: file, problems: [ConfigProblem(.error, .notAConfig, at: ConfigLocation(file: file, line: 1, column: 1), path: "", message)])
+        }
+        let nodeRoot: Node
+        do {
+            guard let root = try Yams.compose(yaml: node), case .mapping(let mapping) = root,
+                  mapping["apiVersion"]?.string?.hasPrefix("k0s.k0sproject.io/") == true, mapping["kind"]?.string == "ClusterConfig" else {
+                throw refuse("is not a k0s ClusterConfig (apiVersion k0s.k0sproject.io/…, kind ClusterConfig), so its helm section cannot be replaced; "
+                             + "pass --config-mode replace to write the bundle's config whole")
+            }
+            nodeRoot = root
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw refuse("is not valid YAML (\(error)); pass --config-mode replace to write the bundle's config whole")
+        }
+        let bundledConfig = try K0sConfig.parse(text: bundled, file: file + " (bundle)", directory: "/")
+        let helmText: String
+        do {
+            helmText = try Yams.serialize(node: .mapping(.init(Array(bundledConfig.helm), .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
+        } catch {
+            throw refuse("the bundle's helm section cannot be written: \(error)")
+        }
+        var lines = ConfigLines(node)
+        var text = lines.lines
+        let endsWithNewline = text.last == ""
+        // The deepest of spec → extensions → helm the node has, in block style.
+        var path: [(key: Node, value: Node)] = []
+        var current = nodeRoot
+        for name in ["spec", "extensions", "helm"] {
+            guard case .mapping(let mapping) = current, let pair = mapping.first(where: { $0.key.string == name }) else { break }
+            guard pair.key.mark != nil else { break }
+            path.append((pair.key, pair.value))
+            current = pair.value
+            if case .mapping(let inner) = pair.value, inner.style == .flow {
+                throw refuse("writes \(["spec", "extensions", "helm"].prefix(path.count).joined(separator: ".")) in flow style ({…}); pass --config-mode replace")
+            }
+        }
+        let missing = ["spec", "extensions", "helm"].dropFirst(path.count)
+        if let helm = path.count == 3 ? path[2] : nil, let mark = helm.key.mark {
+            replaceBlock(&text, keyLine: mark.line - 1, keyIndent: mark.column - 1, with: helmText)
+        } else {
+            let (insertAt, indent) = path.last.flatMap { $0.key.mark }.map { (blockEnd(text, keyLine: $0.line - 1, keyIndent: $0.column - 1) + 1, $0.column - 1 + 2) }
+                ?? (text.count, 0)
+            var block: [String] = []
+            for (depth, name) in missing.enumerated() { block.append(String(repeating: " ", count: indent + 2 * depth) + name + ":") }
+            let body = OfflineIndent.indent(helmText, by: indent + 2 * missing.count)
+            block += body.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            while insertAt == text.count, let last = text.last, last.trimmingCharacters(in: .whitespaces).isEmpty, !text.isEmpty { text.removeLast() }
+            text.insert(contentsOf: block, at: min(insertAt, text.count))
+        }
+        if endsWithNewline, text.last != "" { text.append("") }
+        lines.lines = text
+        return lines.joined()
+    }
+
+    /// The last line of a key's block: following lines indented deeper (blank lines inside).
+    static func blockEnd(_ lines: [String], keyLine: Int, keyIndent: Int) -> Int {
+        var last = keyLine, index = keyLine + 1
+        while index < lines.count {
+            let line = lines[index]
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { index += 1; continue }
+            if line.prefix(while: { $0 == " " }).count <= keyIndent { break }
+            last = index
+            index += 1
+        }
+        return last
+    }
+
+    static func replaceBlock(_ lines: inout [String], keyLine: Int, keyIndent: Int, with serialized: String) {
+        let last = blockEnd(lines, keyLine: keyLine, keyIndent: keyIndent)
+        let head = String(repeating: " ", count: keyIndent) + "helm:"
+        let block = OfflineIndent.indent(serialized, by: keyIndent + 2).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        lines.replaceSubrange(keyLine...last, with: [head] + block)
+    }
+}
+
+/// Indenting serialized YAML (shared with the offline rewrite).
+enum OfflineIndent {
+    static func indent(_ text: String, by count: Int) -> String {
+        K0sConfig.indent(text, by: count)
+    }
+}
