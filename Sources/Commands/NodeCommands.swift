@@ -78,3 +78,44 @@ struct Uninstall: ParsableCommand {
         }
     }
 }
+
+/// `bundle diff OLD NEW`: what changed between two bundles.
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what changed between two bundles: charts and images added, removed and changed, and the config as a unified diff.",
+        discussion: "Neither bundle is trusted (as with inspect); exit status 0 when they hold the same, 1 when they differ.")
+
+    @Argument(help: ArgumentHelp("The older bundle.", valueName: "old"))
+    var old: String
+
+    @Argument(help: ArgumentHelp("The newer bundle.", valueName: "new"))
+    var new: String
+
+    @Flag(help: "Print the differences as JSON.")
+    var json = false
+
+    func run() throws {
+        var result: BundleDiff?
+        try Output.reportingErrors(json: json) { result = try BundleDiff(old: old, new: new) }
+        guard let diff = result else { return }
+        if json {
+            print(try Output.json(diff))
+        } else {
+            func show(_ title: String, _ section: BundleDiff.Section) {
+                guard !section.isEmpty else { return }
+                print(title)
+                for c in section.added { print("  + \(Escaped(c.name))  \(Escaped(c.to ?? ""))") }
+                for c in section.removed { print("  - \(Escaped(c.name))  \(Escaped(c.from ?? ""))") }
+                for c in section.changed { print("  ~ \(Escaped(c.name))  \(Escaped(c.from ?? "")) -> \(Escaped(c.to ?? ""))") }
+            }
+            show("charts", diff.charts)
+            show("images", diff.images)
+            if !diff.config.isEmpty {
+                print("config")
+                for line in diff.config { print("  \(Escaped(line))") }
+            }
+            if diff.charts.isEmpty, diff.images.isEmpty, diff.config.isEmpty { print("The bundles hold the same charts, images and config.") }
+        }
+        if !diff.charts.isEmpty || !diff.images.isEmpty || !diff.config.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -416,4 +416,20 @@ struct Bundles: Sendable {
         #expect(replaced.status == 0, "\(replaced.stderr)")
         #expect(try String(contentsOfFile: other + "/etc/k0s/k0s.yaml", encoding: .utf8).contains("kind: ClusterConfig"))
     }
+
+    /// diff: charts added, removed and changed with versions and digests; the config as a unified diff.
+    @Test func diffShowsWhatChangedBetweenTwoBundles() throws {
+        let same = try env.bundle(["diff", bundles.a, bundles.a])
+        #expect(same.status == 0 && same.stdout.contains("hold the same"), "\(same.stdout)\(same.stderr)")
+        let run = try env.bundle(["diff", bundles.a, bundles.b, "--json"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        let charts = run.json?["charts"] as? [String: Any] ?? [:]
+        let changes = ((charts["added"] as? [[String: Any]] ?? []) + (charts["removed"] as? [[String: Any]] ?? []) + (charts["changed"] as? [[String: Any]] ?? []))
+        #expect(!changes.isEmpty, "\(run.stdout)")
+        #expect(changes.contains { (($0["to"] as? String) ?? "").hasPrefix("1.3.0 sha256:") }, "\(changes)")
+        let config = run.json?["config"] as? [String] ?? []
+        #expect(config.first?.hasPrefix("--- ") == true && config.contains { $0.hasPrefix("@@ -") } && config.contains { $0.hasPrefix("+") && $0.contains("1.3.0") }, "\(config)")
+        let text = try env.bundle(["diff", bundles.a, bundles.b])
+        #expect(text.stdout.contains("charts") && text.stdout.contains("config"), "\(text.stdout)")
+    }
 }
