@@ -324,6 +324,11 @@ public final class RegistryClient {
             return RegistryError(
                 .versionNotFound, registry: registry, reason: "\(what) not found\(errorDetail(response))",
                 hint: "Check the version or digest.")
+        case 400 where baseURL.scheme == "http" && String(decoding: response.body.prefix(4096), as: UTF8.self).contains("HTTPS server"):
+            // Go's TLS servers (the distribution registry, Harbor, Zot) answer plain HTTP so.
+            return RegistryError(
+                .registryFailed, registry: registry, reason: "\(registry) speaks TLS on this port, and the request was plain HTTP",
+                hint: "Drop --plain-http (and give --ca-file if its certificate comes from a private CA).")
         default:
             return RegistryError(
                 .registryFailed, registry: registry, reason: "\(what): HTTP \(response.status)\(errorDetail(response))",

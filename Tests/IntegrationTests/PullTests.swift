@@ -84,6 +84,11 @@ import Testing
         #expect(run.stderr.contains("warning: TLS verification is disabled for \(env.registry("anonymous"))"))
     }
 
+    @Test func plainHTTPAgainstATLSPortSaysSo() throws {
+        let (run, folder) = try pull("anonymous", "charts/app", ["--plain-http", "--version", "1.0.0"])
+        expectFailure(run, folder, code: "registryFailed", host: env.registry("anonymous"), mentions: ["speaks TLS on this port", "Drop --plain-http"])
+    }
+
     @Test func plainHTTPOnlyWhenAsked() throws {
         let (run, folder) = try pull("plain", "charts/app", ["--plain-http"])
         try expectPulled(run, folder, version: "1.10.1")
