@@ -91,8 +91,10 @@ struct Install: ParsableCommand {
             options.mirror = install
         }
         try Output.reportingErrors(json: json) {
-            let installer = Installer(options: options, trusted: try trust.load()) { Output.warn($0) }
-            let report = try installer.install()
+            let warnings = Warnings()
+            let installer = Installer(options: options, trusted: try trust.load()) { warnings.warn($0) }
+            var report = try installer.install()
+            report.warnings = warnings.all
             if json {
                 print(try Output.json(report))
                 return

@@ -3,6 +3,20 @@ import Builder
 import Diagnostics
 import Foundation
 
+/// Warnings a command printed, kept for its `--json` output's `warnings[]`.
+final class Warnings: @unchecked Sendable {  // appended under `lock`
+    private let lock = NSLock()
+    private var list: [String] = []
+
+    /// Prints the warning (stderr) and keeps it.
+    func warn(_ message: String) {
+        Output.warn(message)
+        lock.withLock { list.append(message) }
+    }
+
+    var all: [String] { lock.withLock { list } }
+}
+
 /// Printing for commands: results to stdout, warnings and errors to stderr.
 enum Output {
     /// Messages carry text from bundles, registries, charts and configs: it is escaped on its

@@ -52,6 +52,8 @@ public struct InstallReport: Sendable, Encodable {
     public var configSHA256: String?
     /// The mirror the node now uses, for `--mirror`.
     public var mirror: String?
+    /// What was printed as warnings.
+    public var warnings: [String] = []
 }
 
 /// Seeds a node from a bundle: verify first, stage privately, then move into place atomically.
