@@ -43,7 +43,7 @@ let package = Package(
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
         .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         // Images: finding a release's images (values, templates, annotations, lists), image references.
-        .target(name: "Images", dependencies: ["Archive", "Diagnostics", "Yams"]),
+        .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Diagnostics", "OCI", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures.
         .target(name: "BundleFormat", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.

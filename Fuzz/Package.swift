@@ -8,9 +8,10 @@ let package = Package(
     // scripts/libfuzz links .deps/bundle to the repository, so the identity is "bundle" in any clone.
     dependencies: [.package(path: ".deps/bundle")],
     targets: [
-        .executableTarget(name: "FuzzManifest", dependencies: [.product(name: "BundleFormat", package: "bundle")]),
-        .executableTarget(name: "FuzzVersion", dependencies: [.product(name: "OCI", package: "bundle")]),
-        .executableTarget(name: "FuzzTar", dependencies: [.product(name: "Archive", package: "bundle")]),
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "FuzzManifest", dependencies: ["FuzzDriver", .product(name: "BundleFormat", package: "bundle")]),
+        .executableTarget(name: "FuzzVersion", dependencies: ["FuzzDriver", .product(name: "OCI", package: "bundle")]),
+        .executableTarget(name: "FuzzTar", dependencies: ["FuzzDriver", .product(name: "Archive", package: "bundle")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -203,7 +203,7 @@ extension Assembler {
             written += 1
             let r = chart.resolved
             let how = fetches.alreadyHere.contains(path) ? "cached" : "downloaded"
-            assembler.progress("[\(written)/\(assembler.layout.order.count)] \(chart.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(Builder.bytes(r.chart.size)), \(how))")
+            assembler.progress("[\(written)/\(assembler.layout.order.count)] \(chart.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(FreeSpace.describe(r.chart.size)), \(how))")
         }
     }
 }

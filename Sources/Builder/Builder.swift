@@ -227,7 +227,7 @@ public final class Builder {
         let fetchProblems = missing.indices.compactMap { fetcher.waitUntilDone($0) }
         if !fetchProblems.isEmpty { throw BuildError(fetchProblems) }
 
-        let stage = ImageStage(options: options.images, cache: cache, offline: options.offline, progress: progress)
+        let stage = ImageStage(options: options.images, cache: cache, offline: options.offline)
         let discovery = stage.discover(outcomes, config: config)
         if !discovery.problems.isEmpty { throw BuildError(discovery.problems) }
         warnings += ImageStage.warnings(discovery)
@@ -324,13 +324,6 @@ public final class Builder {
 
     static func safeFileName(_ name: String) -> String {
         String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" })
-    }
-
-    static func bytes(_ count: Int64) -> String {
-        if count < 1024 { return "\(count) B" }
-        if count < 1 << 20 { return String(format: "%.1f KiB", Double(count) / 1024) }
-        if count < 1 << 30 { return String(format: "%.1f MiB", Double(count) / 1_048_576) }
-        return String(format: "%.2f GiB", Double(count) / 1_073_741_824)
     }
 }
 

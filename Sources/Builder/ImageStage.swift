@@ -12,7 +12,6 @@ struct ImageStage {
     let options: ImageOptions
     let cache: BlobCache
     let offline: Bool
-    let progress: @Sendable (String) -> Void
 
     /// What was found, per release, before resolving.
     struct Discovery {
@@ -26,6 +25,7 @@ struct ImageStage {
     func discover(_ outcomes: [Builder.PullOutcome], config: K0sConfig) -> Discovery {
         var discovery = Discovery()
         var byReference: [ImageReference: Int] = [:]
+        let credentials = RegistryCredentials()
         func add(_ image: FoundImage, release: String?) {
             if let index = byReference[image.reference] {
                 for source in image.sources where !discovery.jobs[index].sources.contains(source) { discovery.jobs[index].sources.append(source) }
@@ -34,7 +34,7 @@ struct ImageStage {
             }
             byReference[image.reference] = discovery.jobs.count
             let repository = ImageSource.repository(for: image.reference, in: config)
-            let found = RegistryCredentials().find(repository: repository, registry: image.reference.domain)
+            let found = credentials.find(repository: repository, registry: image.reference.domain)
             discovery.jobs.append(ImageJob(reference: image.reference, sources: image.sources, releases: release.map { [$0] } ?? [],
                                            repository: repository, credentials: found?.credentials))
         }

@@ -49,7 +49,7 @@ extension Planner {
                 plan.problems.append(BuildError.Problem(wrapping: error, subject: job.chart.name).report)
             }
         }
-        let stage = ImageStage(options: options, cache: cache, offline: false, progress: { _ in })
+        let stage = ImageStage(options: options, cache: cache, offline: false)
         let discovery = stage.discover(outcomes, config: config)
         plan.problems += discovery.problems.map { $0.report }
         for job in discovery.jobs where job.reference.isFloating {

@@ -1,4 +1,6 @@
+import BundleFormat
 import Foundation
+import OCI
 
 /// A container image reference, normalised as containerd and Docker normalise it:
 /// `redis` is `docker.io/library/redis:latest`, `ghcr.io/x/y@sha256:…` keeps its digest and
@@ -107,47 +109,12 @@ public struct ImageReference: Hashable, Sendable, Comparable, CustomStringConver
         hasher.combine(digest)
     }
 
-    static func isValidDigest(_ text: String) -> Bool {
-        guard text.hasPrefix("sha256:") else { return false }
-        let hex = text.utf8.dropFirst(7)
-        return hex.count == 64 && hex.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
+    /// sha256 only: the digest a registry is asked for and a bundle verifies by.
+    static func isValidDigest(_ text: String) -> Bool { Digest(text)?.algorithm == "sha256" }
 
-    static func isValidTag(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, bytes.count <= 128 else { return false }
-        func word(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
-        return word(first) && bytes.dropFirst().allSatisfy { word($0) || $0 == 0x2E || $0 == 0x2D }
-    }
+    static func isValidTag(_ text: String) -> Bool { ChartPuller.isValidTag(text) }
 
-    static func isValidDomain(_ text: String) -> Bool {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let host = parts.first, !host.isEmpty, host.utf8.count <= 253 else { return false }
-        if parts.count == 2 {
-            guard let port = Int(parts[1]), (1...65535).contains(port) else { return false }
-        }
-        // Labels of letters, digits and hyphens: no empty label, so no "." or ".." host.
-        return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            !label.isEmpty && label.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }
-        }
-    }
+    static func isValidDomain(_ text: String) -> Bool { MirrorTarget.isHost(text) }
 
-    /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`
-    static func isValidComponent(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        func alnum(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) }
-        guard let first = bytes.first, let last = bytes.last, alnum(first), alnum(last) else { return false }
-        var i = 0
-        while i < bytes.count {
-            if alnum(bytes[i]) { i += 1; continue }
-            var j = i
-            while j < bytes.count, !alnum(bytes[j]) { j += 1 }
-            let separator = bytes[i..<j]
-            let ok = separator.elementsEqual([0x2E]) || separator.elementsEqual([0x5F]) || separator.elementsEqual([0x5F, 0x5F])
-                || separator.allSatisfy { $0 == 0x2D }
-            guard ok else { return false }
-            i = j
-        }
-        return true
-    }
+    static func isValidComponent(_ text: String) -> Bool { !text.contains("/") && ChartReference.isValidRepository(text) }
 }

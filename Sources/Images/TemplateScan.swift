@@ -49,7 +49,7 @@ struct TemplateScan {
                     }
                     continue
                 }
-                let read = Self.valuesPaths(in: String(line), helpers: helpers, depth: 0)
+                let read = Self.valuesPaths(in: String(line), helpers: helpers)
                 let kinds = Set(blocks.compactMap { path, kind in
                     read.contains { $0 == path || $0.hasPrefix(path + ".") || path.hasPrefix($0 + ".") } ? kind : nil
                 })
@@ -115,7 +115,7 @@ struct TemplateScan {
     /// The `.Values.a.b` paths `text` reads, following `include`/`template` into helpers,
     /// each helper expanded once (`memo`), so a helper including itself a thousand times costs
     /// one pass.
-    static func valuesPaths(in text: String, helpers: [String: String], depth: Int) -> [String] {
+    static func valuesPaths(in text: String, helpers: [String: String]) -> [String] {
         var memo: [String: Set<String>] = [:]
         return Array(paths(in: text, helpers: helpers, memo: &memo, visiting: []))
     }

@@ -53,12 +53,9 @@ public struct BundleDiff: Encodable, Sendable {
     static func read(_ path: String) throws -> (BundleManifest, [String]) {
         let bundle = try BundleVerifier(path: path, trusted: nil)
         let work = NSTemporaryDirectory() + "bundle-diff-\(getpid())-\(UUID().uuidString.prefix(8))"
-        guard mkdir(work, 0o700) == 0 else {
-            throw BundleError(.writeFailed, work, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check TMPDIR.")
-        }
         defer { try? FileManager.default.removeItem(atPath: work) }
-        try bundle.verifyEntries { file in file.path == bundle.manifest.config.path ? try FileSink(path: work + "/config") : nil }
-        let text = String(decoding: FileManager.default.contents(atPath: work + "/config") ?? Data(), as: UTF8.self)
+        let staged = try bundle.stage(into: work) { $0.path == bundle.manifest.config.path }
+        let text = String(decoding: staged[bundle.manifest.config.path].flatMap { FileManager.default.contents(atPath: $0) } ?? Data(), as: UTF8.self)
         return (bundle.manifest, text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
     }
 

@@ -151,6 +151,26 @@ public final class BundleVerifier {
         }
     }
 
+    /// Verifies every entry into `folder`, created private (0700), keeping as files the entries
+    /// `keep` selects (the others are only checked); returns entry → file. The caller removes
+    /// the folder.
+    public func stage(into folder: String, keeping keep: (BundleManifest.File) -> Bool = { _ in true }) throws -> [String: String] {
+        guard mkdir(folder, 0o700) == 0 else {
+            throw BundleError(.writeFailed, folder, reason: "cannot be created: \(String(cString: strerror(errno)))",
+                              hint: "Check free space and permissions of \((folder as NSString).deletingLastPathComponent); nothing was written.")
+        }
+        var staged: [String: String] = [:]
+        try withoutActuallyEscaping(keep) { keep in
+            try verifyEntries { file in
+                guard keep(file) else { return nil }
+                let path = "\(folder)/\(staged.count + 1)"
+                staged[file.path] = path
+                return try FileSink(path: path)
+            }
+        }
+        return staged
+    }
+
     /// Streams every remaining entry through the checks; `open` gives, per listed file, where to
     /// write its bytes (nil: only verify). Returns the number of entries verified.
     @discardableResult

@@ -103,18 +103,10 @@ extension Installer {
             }
         }
         let staging = state.folder + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
-        guard mkdir(staging, 0o700) == 0 else {
-            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space and permissions of \(state.folder); nothing was installed.")
-        }
         defer { try? FileManager.default.removeItem(atPath: staging) }
-        var staged: [String: String] = [:]
-        try bundle.verifyEntries { file in
-            guard file.path == manifest.config.path else { return nil }
-            staged[file.path] = "\(staging)/config"
-            return try FileSink(path: "\(staging)/config")
-        }
+        let staged = try bundle.stage(into: staging) { $0.path == manifest.config.path }
         // The same bundle, mirror, files and config (credentials included) as last time: unchanged.
-        let wouldWrite = try FileManager.default.contents(atPath: "\(staging)/config").map { Self.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
+        let wouldWrite = try staged[manifest.config.path].flatMap { FileManager.default.contents(atPath: $0) }.map { Self.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
         if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
            files.allSatisfy({ Self.sha256(of: rooted($0.path)) == Self.sha256($0.data) }), let configSHA = previous.configSHA256,
            Self.sha256(of: rooted(options.configOut)) == configSHA, wouldWrite == configSHA {
@@ -140,8 +132,7 @@ extension Installer {
             }
             try placeConfig(manifest, staged: staged, report: &report)
         } catch {
-            let stuck = placement.rollBack()
-            if !stuck.isEmpty { log("could not put back \(stuck.joined(separator: ", ")); rename each over the file its name carries") }
+            placement.undo(log: log)
             throw error
         }
         placement.commit()

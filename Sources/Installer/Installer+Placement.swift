@@ -113,9 +113,14 @@ struct Placement {
         for (_, previous) in done { if let previous { unlink(previous) } }
     }
 
+    /// After a failure: everything put back, and what could not be said in `log`.
+    func undo(log: (String) -> Void) {
+        let stuck = rollBack()
+        if !stuck.isEmpty { log("could not put back \(stuck.joined(separator: ", ")); rename each over the file its name carries") }
+    }
+
     /// Puts back what was replaced and removes what was created, newest first; returns the
     /// files that could not be put back (they are left aside, under their hidden names).
-    @discardableResult
     func rollBack() -> [String] {
         var failed: [String] = []
         for (target, previous) in done.reversed() {

@@ -66,18 +66,11 @@ public struct InstallReport: Sendable, Encodable {
 /// over it; (5) the record written last, naming files of the previous bundle to remove;
 /// (6) those removed and the record rewritten. A later run finishes any of this.
 public final class Installer {
-    public let options: InstallOptions
+    public private(set) var options: InstallOptions
     let trusted: [(key: VerificationKey, source: String)]
     let log: (String) -> Void
 
     public init(options: InstallOptions, trusted: [(key: VerificationKey, source: String)], log: @escaping (String) -> Void) {
-        var options = options
-        // The bundle's own data dir, read (not trusted yet: only a path prefix, checked to be
-        // absolute) before the verifier runs again in install().
-        if options.dataDirFromBundle, let manifest = try? BundleVerifier(path: options.bundle, trusted: nil).manifest,
-           manifest.dataDir.hasPrefix("/"), !manifest.dataDir.split(separator: "/").contains("..") {
-            options.dataDir = manifest.dataDir
-        }
         self.options = options
         self.trusted = trusted
         self.log = log
@@ -90,6 +83,13 @@ public final class Installer {
 
     var node: NodeLayout { NodeLayout(dataDir: options.dataDir) }
     var state: InstallState { InstallState(folder: rooted(node.state), rooted: rooted) }
+
+    /// The entries placed as files of their own: charts and certificates. The config goes to
+    /// `--config-out`, images become one tar (`placeImages`), charts' OCI manifests (`oci/`)
+    /// are for `push`.
+    static func placedFiles(_ manifest: BundleManifest) -> [BundleManifest.File] {
+        manifest.files.filter { $0.path != manifest.config.path && !BundleManifest.isImageEntry($0.path) && !BundleManifest.isChartOCIEntry($0.path) }
+    }
 
     /// Where an entry goes on the node (without the root prefix).
     func nodePath(for entry: String, manifest: BundleManifest) throws(BundleError) -> String {
@@ -105,6 +105,10 @@ public final class Installer {
         // (1) Nothing is written before the signature and the manifest hold.
         let bundle = try BundleVerifier(path: options.bundle, trusted: trusted)
         let manifest = bundle.manifest
+        // No --data-dir: the one the bundle was built for, when it is an absolute path.
+        if options.dataDirFromBundle, manifest.dataDir.hasPrefix("/"), !manifest.dataDir.split(separator: "/").contains("..") {
+            options.dataDir = NodeLayout(dataDir: manifest.dataDir).dataDir
+        }
         var report = InstallReport(
             status: options.dryRun ? .dryRun : .installed, bundle: options.bundle, name: manifest.name, sequence: manifest.sequence,
             manifestDigest: bundle.manifestDigest, verifiedBy: bundle.verifiedBy, files: [], config: rooted(options.configOut), backup: nil)
@@ -120,8 +124,7 @@ public final class Installer {
             return try installForMirror(bundle, mirror: mirror, previous: previous, report: report)
         }
 
-        // Charts' OCI manifests (oci/) are for `push`; images become one tar (placeImages).
-        let expectedFiles = manifest.files.filter { $0.path != manifest.config.path && !BundleManifest.isImageEntry($0.path) && !BundleManifest.isChartOCIEntry($0.path) }
+        let expectedFiles = Self.placedFiles(manifest)
         if let previous, try isInPlace(expectedFiles, manifest: manifest, digest: bundle.manifestDigest, record: previous), imagesInPlace(manifest, record: previous) {
             report.status = .unchanged
             report.files = try expectedFiles.map { .init(path: rooted(try nodePath(for: $0.path, manifest: manifest)), action: "unchanged", sha256: $0.sha256) }
@@ -132,18 +135,11 @@ public final class Installer {
 
         // (2) Stage every entry privately, verified.
         let staging = state.folder + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
-        guard mkdir(staging, 0o700) == 0 else {
-            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space and permissions of \(state.folder); nothing was installed.")
-        }
         defer { try? FileManager.default.removeItem(atPath: staging) }  // removeStaleStaging retries what is left
-        var staged: [String: String] = [:]
         let placesImages = placesImages(manifest)
-        try bundle.verifyEntries { file in
-            // Verified, not kept: what this install does not place.
-            if BundleManifest.isChartOCIEntry(file.path) || (!placesImages && BundleManifest.isImageEntry(file.path)) { return nil }
-            let path = "\(staging)/\(staged.count + 1)"
-            staged[file.path] = path
-            return try FileSink(path: path)
+        // Verified, not kept: what this install does not place.
+        let staged = try bundle.stage(into: staging) { file in
+            !BundleManifest.isChartOCIEntry(file.path) && (placesImages || !BundleManifest.isImageEntry(file.path))
         }
         Checkpoint.reached("staged")
 
@@ -158,8 +154,7 @@ public final class Installer {
             if let images { report.files.append(images.placed) }
             try placeConfig(manifest, staged: staged, report: &report)
         } catch {
-            let stuck = placement.rollBack()
-            if !stuck.isEmpty { log("could not put back \(stuck.joined(separator: ", ")); rename each over the file its name carries") }
+            placement.undo(log: log)
             throw error
         }
         placement.commit()
@@ -190,7 +185,7 @@ public final class Installer {
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
         if let mirror = options.mirror { return try dryRunForMirror(manifest, mirror: mirror, previous: previous, report: report) }
         var paths: [String] = []
-        for file in manifest.files where !BundleManifest.isImageEntry(file.path) && !BundleManifest.isChartOCIEntry(file.path) {
+        for file in Self.placedFiles(manifest) + manifest.files.filter({ $0.path == manifest.config.path }) {
             let nodePath = try nodePath(for: file.path, manifest: manifest)
             paths.append(nodePath)
             let target = rooted(nodePath)

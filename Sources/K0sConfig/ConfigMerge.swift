@@ -65,7 +65,7 @@ public enum ConfigMerge {
                 ?? (text.count, 0)
             var block: [String] = []
             for (depth, name) in missing.enumerated() { block.append(String(repeating: " ", count: indent + 2 * depth) + name + ":") }
-            let body = OfflineIndent.indent(helmText, by: indent + 2 * missing.count)
+            let body = K0sConfig.indent(helmText, by: indent + 2 * missing.count)
             block += body.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
             while insertAt == text.count, let last = text.last, last.trimmingCharacters(in: .whitespaces).isEmpty, !text.isEmpty { text.removeLast() }
             text.insert(contentsOf: block, at: min(insertAt, text.count))
@@ -75,7 +75,9 @@ public enum ConfigMerge {
         return lines.joined()
     }
 
-    /// The last line of a key's block: following lines indented deeper (blank lines inside).
+    /// The last line of a key's block: following lines indented deeper than the key (blank
+    /// lines inside included, trailing blank lines left where they are). The offline rewrite's
+    /// splice uses it too.
     static func blockEnd(_ lines: [String], keyLine: Int, keyIndent: Int) -> Int {
         var last = keyLine, index = keyLine + 1
         while index < lines.count {
@@ -88,17 +90,15 @@ public enum ConfigMerge {
         return last
     }
 
+    /// Replaces a key's block with `serialized`, indented under it; the key's own text up to
+    /// its colon is kept as written.
     static func replaceBlock(_ lines: inout [String], keyLine: Int, keyIndent: Int, with serialized: String) {
         let last = blockEnd(lines, keyLine: keyLine, keyIndent: keyIndent)
-        let head = String(repeating: " ", count: keyIndent) + "helm:"
-        let block = OfflineIndent.indent(serialized, by: keyIndent + 2).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let scalars = Array(lines[keyLine].unicodeScalars)
+        var colon = keyIndent
+        while colon < scalars.count, scalars[colon] != ":" { colon += 1 }
+        let head = String(String.UnicodeScalarView(scalars[..<min(colon + 1, scalars.count)]))
+        let block = K0sConfig.indent(serialized, by: keyIndent + 2).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         lines.replaceSubrange(keyLine...last, with: [head] + block)
-    }
-}
-
-/// Indenting serialized YAML (shared with the offline rewrite).
-enum OfflineIndent {
-    static func indent(_ text: String, by count: Int) -> String {
-        K0sConfig.indent(text, by: count)
     }
 }

@@ -307,27 +307,7 @@ extension K0sConfig {
         guard keyLine < lines.count else {
             throw ConfigError(file: file, problems: [ConfigProblem(.error, .noHelmSection, at: nil, path: helmPath, "internal error: helm key out of range")])
         }
-        // The block: following lines indented deeper than the key (blank lines inside included,
-        // trailing blank lines left where they are).
-        var last = keyLine
-        var index = keyLine + 1
-        while index < lines.count {
-            let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { index += 1; continue }
-            let indent = line.prefix { $0 == " " }.count
-            if indent <= keyIndent { break }
-            last = index
-            index += 1
-        }
-        let keyText = lines[keyLine]
-        let scalars = Array(keyText.unicodeScalars)
-        var colon = keyIndent
-        while colon < scalars.count, scalars[colon] != ":" { colon += 1 }
-        let head = String(String.UnicodeScalarView(scalars[..<min(colon + 1, scalars.count)]))
-        let block = Self.indent(serialized, by: keyIndent + 2)
-        let replacement = [head] + block.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        lines.replaceSubrange(keyLine...last, with: replacement)
+        ConfigMerge.replaceBlock(&lines, keyLine: keyLine, keyIndent: keyIndent, with: serialized)
         split.lines = lines
         return split.joined()
     }

@@ -21,19 +21,7 @@ extension RegistryClient {
                      body: Data? = nil, upload: HTTPRequest.Upload? = nil) throws(RegistryError) -> HTTPResponse {
         let scope = pushScope(repository)
         func attempt() throws(RegistryError) -> HTTPResponse {
-            var all = headers
-            if let token = tokens[scope] {
-                all.append(("Authorization", "Bearer \(token)"))
-            } else if sendBasic, let credentials {
-                all.append(("Authorization", credentials.basicAuthorization))
-            }
-            var request = HTTPRequest(method: method, url: url, headers: all, tls: tls, body: body)
-            request.upload = upload
-            do {
-                return try transport.send(request, body: .memory(limit: 1 << 20))
-            } catch {
-                throw RegistryError(HTTPFailure: error, registry: registry)
-            }
+            try send(url, scope: scope, accept: nil, body: .memory(limit: 1 << 20), method: method, headers: headers, requestBody: body, upload: upload)
         }
         var response = try attempt()
         if response.status == 401 {
@@ -128,7 +116,8 @@ extension RegistryClient {
     func url(_ base: URL, adding query: String) throws(RegistryError) -> URL {
         let separator = base.absoluteString.contains("?") ? "&" : "?"
         guard let url = URL(string: base.absoluteString + separator + query) else {
-            throw RegistryError(.badResponse, registry: registry, reason: "an unusable upload location \(base.absoluteString)", hint: "")
+            throw RegistryError(.badResponse, registry: registry, reason: "gave an upload location that cannot be used: \(base.absoluteString)",
+                                hint: "The registry's upload API answers oddly; check that this is the registry's own address, or report it to its operators.")
         }
         return url
     }

@@ -27,9 +27,9 @@ public final class RegistryClient {
     let transport: any HTTPTransport
     let credentials: Credentials?
     /// Bearer tokens by scope, reused for every request in that scope.
-    var tokens: [String: String] = [:]
+    private var tokens: [String: String] = [:]
     /// Set once the registry asked for Basic auth, so later requests send it up front.
-    var sendBasic = false
+    private var sendBasic = false
     /// How many tokens were fetched; lets tests prove tokens are reused.
     public private(set) var tokenFetches = 0
     /// Where the credentials came from, for messages ("BUNDLE_MIRROR_USERNAME", a config.json).
@@ -168,8 +168,11 @@ public final class RegistryClient {
         return url
     }
 
-    private func send(_ url: URL, scope: String, accept: String?, body: ResponseBody) throws(RegistryError) -> HTTPResponse {
-        var headers: [(name: String, value: String)] = []
+    /// One request with the scope's token (or Basic credentials once asked for); pushes give
+    /// a method, headers and a request body or an upload.
+    func send(_ url: URL, scope: String, accept: String?, body: ResponseBody, method: String = "GET",
+              headers extra: [(name: String, value: String)] = [], requestBody: Data? = nil, upload: HTTPRequest.Upload? = nil) throws(RegistryError) -> HTTPResponse {
+        var headers = extra
         if let accept { headers.append(("Accept", accept)) }
         if let token = tokens[scope] {
             headers.append(("Authorization", "Bearer \(token)"))
@@ -177,7 +180,9 @@ public final class RegistryClient {
             headers.append(("Authorization", credentials.basicAuthorization))
         }
         do {
-            return try transport.send(HTTPRequest(url: url, headers: headers, tls: tls), body: body)
+            var request = HTTPRequest(method: method, url: url, headers: headers, tls: tls, body: requestBody)
+            request.upload = upload
+            return try transport.send(request, body: body)
         } catch {
             throw RegistryError(HTTPFailure: error, registry: registry)
         }

@@ -34,7 +34,7 @@ struct PushItems {
     /// A chart as `helm push` lays it out: its manifest and config as the registry served them
     /// (from `oci/`), or, for a chart from a classic repository, a manifest made here.
     func chart(_ chart: BundleManifest.Chart, manifest: BundleManifest, target: MirrorTarget) throws -> PushItem {
-        let repository = PushPlan.chartRepository(chart, target: target)
+        let repository = target.chartRepository(reference: chart.reference, name: chart.name)
         let tag = ChartPuller.tag(fromVersion: chart.version)
         let layerFile = try file(chart.path)
         guard let chartDigest = Digest(chart.chartDigest) else {
@@ -81,7 +81,7 @@ struct PushItems {
 
     /// An image with its served root; an index takes along only the children in the bundle.
     func image(_ image: BundleManifest.Image, target: MirrorTarget) throws -> PushItem {
-        guard let (repository, tag) = PushPlan.imageRepository(image.reference, target: target), let rootDigest = Digest(image.digest),
+        guard let (repository, _, tag) = target.imageRepository(reference: image.reference), let rootDigest = Digest(image.digest),
               let rootFile = blobFile(BundleManifest.imagesFolder, rootDigest) else {
             throw PushError(.incompleteBundle, image.reference, reason: "is listed without its manifest in images/", hint: "Build the bundle again.")
         }

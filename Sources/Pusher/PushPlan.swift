@@ -18,18 +18,8 @@ struct PushItem {
     var root: Descriptor
 }
 
-/// The mapping from a bundle to a mirror, documented in the README: charts at
-/// `PREFIX/<their repository path>` tagged with their version (`+` as `_`), images at
-/// `PREFIX/<source host>/<path>` (a port's `:` written `_`), with their tag and digest.
+/// What a push must refuse before it sends anything (where things go is `MirrorTarget`'s).
 enum PushPlan {
-    static func chartRepository(_ chart: BundleManifest.Chart, target: MirrorTarget) -> String {
-        target.chartRepository(reference: chart.reference, name: chart.name)
-    }
-
-    static func imageRepository(_ reference: String, target: MirrorTarget) -> (repository: String, tag: String?)? {
-        target.imageRepository(reference: reference).map { ($0.repository, $0.tag) }
-    }
-
     /// Two sources that would land on one repository and tag with different content.
     static func collisions(_ items: [PushItem]) throws(PushError) {
         var seen: [String: PushItem] = [:]

@@ -85,16 +85,8 @@ public final class Pusher {
     public func push() throws -> PushReport {
         let bundle = try BundleVerifier(path: options.bundle, trusted: trusted)
         let staging = NSTemporaryDirectory() + "bundle-push-\(getpid())-\(UUID().uuidString.prefix(8))"
-        guard mkdir(staging, 0o700) == 0 else {
-            throw BundleError(.writeFailed, staging, reason: "cannot be created: \(String(cString: strerror(errno)))", hint: "Check free space in TMPDIR; nothing was sent.")
-        }
         defer { try? FileManager.default.removeItem(atPath: staging) }
-        var staged: [String: String] = [:]
-        try bundle.verifyEntries { file in
-            let path = "\(staging)/\(staged.count + 1)"
-            staged[file.path] = path
-            return try FileSink(path: path)
-        }
+        let staged = try bundle.stage(into: staging)
         let items = try PushItems(manifest: bundle.manifest, staged: staged, target: options.target, staging: staging).items
         try PushPlan.collisions(items)
 
@@ -124,32 +116,32 @@ public final class Pusher {
             }
             holders.record(blob.descriptor.digest, in: item.repository)
         }
-        var report = PushReport(bundle: "", mirror: "")
-        try pushManifests(item, client: client, report: &report)
+        let warning = try pushManifests(item, client: client)
         let target = "\(options.target.registry)/\(item.repository)" + (item.tags.first.map { ":\($0)" } ?? "@\(item.root.digest)")
-        return (.init(kind: item.kind.rawValue, source: item.source, target: target, digest: item.root.digest.description, uploaded: uploaded), report.warnings)
+        return (.init(kind: item.kind.rawValue, source: item.source, target: target, digest: item.root.digest.description, uploaded: uploaded),
+                warning.map { [$0] } ?? [])
     }
 
     /// Children by digest, then the root by digest and each tag. A registry that refuses an
-    /// index whose other platforms are not in the bundle gets the bundled platform under the tag.
-    func pushManifests(_ item: PushItem, client: RegistryClient, report: inout PushReport) throws {
+    /// index whose other platforms are not in the bundle gets, under the tag, the bundled
+    /// platform's manifest (or an index of the bundled platforms); returns the warning saying so.
+    func pushManifests(_ item: PushItem, client: RegistryClient) throws -> String? {
         for (descriptor, data) in item.manifests.dropLast() {
             try client.pushManifest(repository: item.repository, reference: descriptor.digest.description, mediaType: descriptor.mediaType, body: data)
         }
-        guard let last = item.manifests.last else { return }
+        guard let last = item.manifests.last else { return nil }
         let root = last.descriptor
         do {
             try client.pushManifest(repository: item.repository, reference: root.digest.description, mediaType: root.mediaType, body: last.data)
             for tag in item.tags { try client.pushManifest(repository: item.repository, reference: tag, mediaType: root.mediaType, body: last.data) }
-            return
+            return nil
         } catch {
             // Only the refusal of a partial index is worked around; anything else stops the push.
             guard error.code == .partialIndexRefused, item.manifests.count > 1 else { throw error }
             if item.tags.isEmpty {
-                report.warnings.append("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms), "
-                                       + "so pods that pin that digest cannot pull it from this mirror; its platform manifests were pushed by digest. "
-                                       + "Build with --platform all, or use a registry that stores partial indexes (Harbor, Zot)")
-                return
+                return "\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms), "
+                    + "so pods that pin that digest cannot pull it from this mirror; its platform manifests were pushed by digest. "
+                    + "Build with --platform all, or use a registry that stores partial indexes (Harbor, Zot)"
             }
         }
         let children = Array(item.manifests.dropLast())
@@ -166,7 +158,7 @@ public final class Pusher {
         for tag in item.tags {
             try client.pushManifest(repository: item.repository, reference: tag, mediaType: tagged.descriptor.mediaType, body: tagged.data)
         }
-        report.warnings.append("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms); "
-                               + "\(item.repository):\(item.tags[0]) names \(children.count > 1 ? "an index of the bundled platforms" : "the bundled platform's manifest") \(tagged.descriptor.digest) instead")
+        return "\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms); "
+            + "\(item.repository):\(item.tags[0]) names \(children.count > 1 ? "an index of the bundled platforms" : "the bundled platform's manifest") \(tagged.descriptor.digest) instead"
     }
 }

@@ -1,5 +1,6 @@
 import BundleFormat
 import Foundation
+import FuzzDriver
 
 /// bundle.json's strict reader: any bytes must give a manifest or a BundleError, never a trap;
 /// a manifest it accepts must encode and read back equal.
@@ -12,14 +13,7 @@ public func fuzzManifest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's entry point as `FuzzManifest_main`; it hands over to libFuzzer.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
 @_cdecl("FuzzManifest_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzer(&count, &arguments) { data, size in fuzzManifest(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzzManifest(data, size) }
 }

@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import FuzzDriver
 
 /// The tar reader (gzip, zstd or plain) over any bytes: entries and data, or an ArchiveError.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,14 +14,7 @@ public func fuzzTar(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's entry point as `FuzzTar_main`; it hands over to libFuzzer.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
 @_cdecl("FuzzTar_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzer(&count, &arguments) { data, size in fuzzTar(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzzTar(data, size) }
 }

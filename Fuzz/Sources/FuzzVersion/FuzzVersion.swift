@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import OCI
 
 /// Helm's version rules: any text parses or is refused, and a parsed version compares with
@@ -17,14 +18,7 @@ public func fuzzVersion(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's entry point as `FuzzVersion_main`; it hands over to libFuzzer.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
 @_cdecl("FuzzVersion_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzer(&count, &arguments) { data, size in fuzzVersion(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzzVersion(data, size) }
 }
