@@ -156,7 +156,7 @@ public final class Builder {
         try cache.prepare()
 
         // One pool of workers (each with its transport and clients) resolves, then fetches.
-        let pool = WorkerPool(workers: min(options.concurrency, max(jobs.count, 1)), makeTransport: options.makeTransport)
+        let pool = try WorkerPool(workers: min(options.concurrency, max(jobs.count, 1)), makeTransport: options.makeTransport)
         defer { pool.shutdown() }
         let outcomes = Resolver(cache: cache, offline: options.offline, progress: progress).resolve(jobs, on: pool)
         let problems = outcomes.compactMap(\.problem)

@@ -14,22 +14,22 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
     private var queue: [Work] = []
     private var head = 0
     private var stopping = false
-    private var running = 0
+    /// Joined by `shutdown`, so that no worker outlives the build (see `TransportThread`).
+    private var threads: [TransportThread] = []
 
-    init(workers: Int, makeTransport: @escaping TransportFactory) {
-        running = max(1, workers)
-        for _ in 0..<running {
-            Thread.detachNewThread { [self] in
-                serve(makeTransport)
-                // The worker's transport is gone by now: `shutdown` returns only after every
-                // libcurl handle is cleaned up, never racing the process's exit (OpenSSL's
-                // exit handlers freeing what a late curl_easy_cleanup frees too).
-                condition.withLock {
-                    running -= 1
-                    condition.broadcast()
-                }
+    /// Starts the workers (threads named `name`); fewer when the system refuses threads, an
+    /// error when it refuses all.
+    init(workers: Int, name: String = "bundle-worker", makeTransport: @escaping TransportFactory) throws(HTTPError) {
+        var refusal: HTTPError?
+        for _ in 0..<max(1, workers) {
+            do throws(HTTPError) {
+                threads.append(try TransportThread.start(name: name) { [self] in serve(makeTransport) })
+            } catch {
+                refusal = error
+                break
             }
         }
+        if threads.isEmpty, let refusal { throw refusal }
     }
 
     /// One worker's life: its transport and clients, then work until the pool stops. The
@@ -65,12 +65,15 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
         }
     }
 
-    /// Drops work not yet started and waits for the workers to finish what they are doing.
+    /// Drops work not yet started and waits until every worker has ended: its transport
+    /// cleaned up and its thread gone, never racing the process's exit.
     func shutdown() {
-        let dropped: [Work] = condition.withLock {
+        condition.withLock {
             stopping = true
             condition.broadcast()
-            while running > 0 { condition.wait() }
+        }
+        for thread in threads { thread.join() }
+        let dropped: [Work] = condition.withLock {
             defer { queue = []; head = 0 }
             return Array(queue[head...])
         }

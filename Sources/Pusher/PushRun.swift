@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import OCI
 import Synchronization
 
@@ -25,15 +26,19 @@ struct PushRun: @unchecked Sendable {  // items and the factory are only read
 
     func run<Result>(_ body: @escaping (PushItem, RegistryClient, Holders) throws -> Result) throws -> [Result] {
         let runner = Runner(items: items, makeClient: makeClient, body: body)
-        let group = DispatchGroup()
+        // Joined, not detached: no worker outlives the push (see `TransportThread`).
+        var threads: [TransportThread] = []
+        var refusal: (any Error)?
         for _ in 0..<workers {
-            group.enter()
-            Thread.detachNewThread {
-                runner.work()
-                group.leave()
+            do {
+                threads.append(try TransportThread.start(name: "bundle-push") { runner.work() })
+            } catch {
+                refusal = error
+                break
             }
         }
-        group.wait()
+        for thread in threads { thread.join() }
+        if threads.isEmpty, let refusal { throw refusal }
         return try runner.finish()
     }
 }

@@ -161,14 +161,26 @@ struct RepositoryChartBuildTests {
 
 /// The worker pool never leaves anyone waiting: work it will not run hears that it was cancelled.
 struct WorkerPoolTests {
-    @Test func workAfterShutdownIsCancelledNotLost() {
+    @Test func workAfterShutdownIsCancelledNotLost() throws {
         let server = ScriptedServer()
-        let pool = WorkerPool(workers: 2, makeTransport: server.factory)
+        let pool = try WorkerPool(workers: 2, name: "pool-cancel", makeTransport: server.factory)
         let doubled = pool.map([1, 2, 3]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) != nil ? item * 2 : 0 }
         #expect(doubled == [2, 4, 6])
+        #expect(Self.threads(named: "pool-cancel") == 2)
         pool.shutdown()
+        // Every worker thread is gone (joined), not merely idle: a thread still ending while the
+        // process exits races OpenSSL's exit handlers and corrupts the heap.
+        #expect(Self.threads(named: "pool-cancel") == 0)
         let cancelled = pool.map([1, 2]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) == nil ? 0 : item }
         #expect(cancelled == [0, 0], "work after shutdown runs at once, told it was cancelled")
+    }
+
+    /// Threads of this process with that name, as the kernel lists them.
+    static func threads(named name: String) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.filter { task in
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines) == name
+        }.count
     }
 
     @Test func aServerThatRefusesHEADStillBuilds() throws {
