@@ -1,5 +1,6 @@
 import ArgumentParser
 import BundleFormat
+import Diagnostics
 import Foundation
 import Installer
 
@@ -105,6 +106,10 @@ struct Install: ParsableCommand {
             case .dryRun:
                 print("Dry run: \(report.name) (sequence \(report.sequence)) verified; would change:")
                 for file in report.files { print("  \(file.action)  \(file.path)") }
+                if let diff = report.configDiff, !diff.isEmpty {
+                    print("Config change:")
+                    for line in diff { print(Escaped(line)) }
+                }
             case .installed:
                 print("Installed \(report.name) (sequence \(report.sequence), \(report.manifestDigest)), signature by \(report.verifiedBy ?? "?")\(report.mirror.map { ", charts and images from \($0)" } ?? "")")
                 for file in report.files { print("  \(file.action.padding(toLength: 9, withPad: " ", startingAt: 0))  \(file.path)") }

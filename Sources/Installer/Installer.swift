@@ -52,6 +52,9 @@ public struct InstallReport: Sendable, Encodable {
     public var configSHA256: String?
     /// The mirror the node now uses, for `--mirror`.
     public var mirror: String?
+    /// A dry run's change to the config as a unified diff, one line per element; empty when
+    /// the config would stay as it is.
+    public var configDiff: [String]?
     /// What was printed as warnings.
     public var warnings: [String] = []
 }
@@ -176,35 +179,6 @@ public final class Installer {
         return report
     }
 
-    /// Verifies everything and says what an install would change, changing nothing.
-    func dryRun(_ bundle: BundleVerifier, report: InstallReport) throws -> InstallReport {
-        var report = report
-        let manifest = bundle.manifest
-        try bundle.verifyEntries()
-        let previous = state.read()
-        try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
-        if let mirror = options.mirror { return try dryRunForMirror(manifest, mirror: mirror, previous: previous, report: report) }
-        var paths: [String] = []
-        for file in Self.placedFiles(manifest) + manifest.files.filter({ $0.path == manifest.config.path }) {
-            let nodePath = try nodePath(for: file.path, manifest: manifest)
-            paths.append(nodePath)
-            let target = rooted(nodePath)
-            let same = file.path == manifest.config.path ? false : Self.sha256(of: target) == file.sha256
-            let exists = FileManager.default.fileExists(atPath: target)
-            report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : exists ? "would replace" : "would create", sha256: file.sha256))
-        }
-        if placesImages(manifest) {
-            let target = rooted(imageArchivePath(manifest))
-            paths.append(imageArchivePath(manifest))
-            let exists = FileManager.default.fileExists(atPath: target)
-            report.files.append(.init(path: target, action: exists ? "would replace (if changed)" : "would create", sha256: nil))
-        }
-        for old in Set(previous?.files ?? []).subtracting(paths) {
-            report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
-        }
-        return report
-    }
-
     /// Whether this bundle is what the record says is installed, and every file and the config
     /// on the node are still exactly what that install wrote.
     func isInPlace(_ files: [BundleManifest.File], manifest: BundleManifest, digest: String, record: InstalledRecord) throws -> Bool {
@@ -213,18 +187,25 @@ public final class Installer {
         return Self.sha256(of: rooted(options.configOut)) == configSHA256
     }
 
+    /// The config the node gets from the bundle's `data`, and the one it has now: the bundle's
+    /// (pointed at the mirror, for --mirror) merged into the node's own unless --config-mode replace.
+    func configChange(_ data: Data, manifest: BundleManifest) throws -> (new: Data, old: Data?) {
+        var newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
+        let oldConfig = FileManager.default.contents(atPath: rooted(options.configOut))
+        if options.configMode == .merge, let oldConfig {
+            newConfig = Data(try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: rooted(options.configOut),
+                                                   bundled: String(decoding: newConfig, as: UTF8.self)).utf8)
+        }
+        return (newConfig, oldConfig)
+    }
+
     /// The config: a backup of the previous one, then the new one renamed over it.
     func placeConfig(_ manifest: BundleManifest, staged: [String: String], report: inout InstallReport) throws {
         let configTarget = rooted(options.configOut)
         guard let stagedConfig = staged[manifest.config.path], let data = FileManager.default.contents(atPath: stagedConfig) else {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
-        var newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
-        let oldConfig = FileManager.default.contents(atPath: configTarget)
-        if options.configMode == .merge, let oldConfig {
-            newConfig = Data(try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: configTarget,
-                                                   bundled: String(decoding: newConfig, as: UTF8.self)).utf8)
-        }
+        let (newConfig, oldConfig) = try configChange(data, manifest: manifest)
         report.configSHA256 = Self.sha256(newConfig)
         if oldConfig == newConfig {
             report.files.append(.init(path: configTarget, action: "unchanged", sha256: nil))

@@ -395,6 +395,15 @@ struct Bundles: Sendable {
             """
         try FileManager.default.createDirectory(atPath: root + "/etc/k0s", withIntermediateDirectories: true)
         try own.write(toFile: root + "/etc/k0s/k0s.yaml", atomically: true, encoding: .utf8)
+        // --dry-run shows the change as a unified diff: the helm section goes, the rest is context.
+        let dry = try install(bundles.a, root: root, ["--dry-run"])
+        let diff = dry.json?["configDiff"] as? [String] ?? []
+        #expect(dry.status == 0 && diff.first == "--- \(root)/etc/k0s/k0s.yaml", "\(dry.stdout)\(dry.stderr)")
+        #expect(diff.contains("-      charts: []") && diff.contains { $0.hasPrefix("+") && $0.contains("chartname: /var/lib/k0s/charts/") }, "\(diff)")
+        #expect(!diff.contains { $0.hasPrefix("-") && $0.contains("provider: calico") }, "\(diff)")
+        #expect(try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8) == own, "a dry run changes nothing")
+        let text = try env.bundle(["install", bundles.a, "--trust", bundles.key, "--root", root, "--dry-run"])
+        #expect(text.stdout.contains("Config change:") && text.stdout.contains("@@"), "\(text.stdout)")
         let run = try install(bundles.a, root: root)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let merged = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
@@ -404,6 +413,8 @@ struct Bundles: Sendable {
         #expect(merged.contains("chartname: /var/lib/k0s/charts/"), "\(merged)")
         #expect(try env.tool([env.validator, root + "/etc/k0s/k0s.yaml"]).status == 0)
         #expect(try install(bundles.a, root: root).json?["status"] as? String == "unchanged")
+        let again = try install(bundles.a, root: root, ["--dry-run"])
+        #expect(again.json?["configDiff"] as? [String] == [], "installed already: no change to show \(again.stdout)")
 
         let other = env.scratch()
         try FileManager.default.createDirectory(atPath: other + "/etc/k0s", withIntermediateDirectories: true)

@@ -1,0 +1,58 @@
+import BundleFormat
+import Foundation
+
+extension Installer {
+    /// Verifies everything and says what an install would change, changing nothing: every
+    /// file's action, and the config's change as a unified diff.
+    func dryRun(_ bundle: BundleVerifier, report: InstallReport) throws -> InstallReport {
+        var report = report
+        let manifest = bundle.manifest
+        // Every entry is verified; only the config is kept, privately, to show its change.
+        let work = NSTemporaryDirectory() + "bundle-dry-run-\(getpid())-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let staged = try bundle.stage(into: work) { $0.path == manifest.config.path }
+        let previous = state.read()
+        try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
+        try checkNodeConfig()
+        let configDiff = try dryRunConfigDiff(staged[manifest.config.path], manifest: manifest)
+        report.configDiff = configDiff
+        if let mirror = options.mirror { return try dryRunForMirror(manifest, mirror: mirror, previous: previous, report: report) }
+        var paths: [String] = []
+        for file in Self.placedFiles(manifest) + manifest.files.filter({ $0.path == manifest.config.path }) {
+            let nodePath = try nodePath(for: file.path, manifest: manifest)
+            paths.append(nodePath)
+            let target = rooted(nodePath)
+            let isConfig = file.path == manifest.config.path
+            let same = isConfig ? configDiff.isEmpty : Self.sha256(of: target) == file.sha256
+            let exists = FileManager.default.fileExists(atPath: target)
+            report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : exists ? "would replace" : "would create", sha256: isConfig ? nil : file.sha256))
+        }
+        if placesImages(manifest) {
+            let target = rooted(imageArchivePath(manifest))
+            paths.append(imageArchivePath(manifest))
+            let exists = FileManager.default.fileExists(atPath: target)
+            report.files.append(.init(path: target, action: exists ? "would replace (if changed)" : "would create", sha256: nil))
+        }
+        for old in Set(previous?.files ?? []).subtracting(paths).sorted() {
+            report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
+        }
+        return report
+    }
+
+    /// The config's change as `diff -u` shows it: the node's config now against what the
+    /// install would write (merged, or whole with --config-mode replace).
+    private func dryRunConfigDiff(_ stagedConfig: String?, manifest: BundleManifest) throws -> [String] {
+        guard let stagedConfig, let data = FileManager.default.contents(atPath: stagedConfig) else {
+            throw BundleError(.writeFailed, manifest.config.path, reason: "the verified config cannot be read back", hint: "Check free space in \(NSTemporaryDirectory()); nothing was changed.")
+        }
+        let (new, old) = try configChange(data, manifest: manifest)
+        let target = rooted(options.configOut)
+        func lines(_ data: Data?) -> [String] {
+            guard let data, !data.isEmpty else { return [] }
+            var all = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if all.last == "" { all.removeLast() }
+            return all
+        }
+        return BundleDiff.unifiedDiff(lines(old), lines(new), from: old == nil ? "/dev/null" : target, to: "\(target) (after install)")
+    }
+}
