@@ -90,7 +90,7 @@ public final class Builder {
         var chart: ChartEntry
         var source: Source
         var repository: RepositoryEntry?
-        var credentials: Credentials?
+        var credentials: RegistryCredentials.Found?
 
         /// The key under which the cache records how this request resolved.
         var resolutionKey: String {

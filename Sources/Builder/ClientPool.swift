@@ -29,21 +29,23 @@ final class ClientPool {
         try registry(reference.registry, repository: job.repository, credentials: job.credentials)
     }
 
-    func registry(_ registry: String, repository: RepositoryEntry?, credentials: Credentials?) throws(RegistryError) -> RegistryClient {
+    func registry(_ registry: String, repository: RepositoryEntry?, credentials: RegistryCredentials.Found?) throws(RegistryError) -> RegistryClient {
         let key = "\(registry)|\(repository?.name ?? "")"
         if let existing = registries[key] { return existing }
         let client = try RegistryClient(
             registry: registry, plainHTTP: repository?.plainHTTP ?? false,
             tls: repository?.tls ?? TLSSettings(source: "no repository entry for \(registry)"),
-            credentials: credentials, transport: transport)
+            credentials: credentials?.credentials, transport: transport)
+        client.credentialHelp = RegistryCredentials.help(repository: repository, registry: registry, source: credentials?.source)
         registries[key] = client
         return client
     }
 
     /// The client for a classic repository entry.
-    func chartRepository(_ repository: RepositoryEntry, credentials: Credentials?, cacheDir: String) throws(RegistryError) -> ChartRepositoryClient {
+    func chartRepository(_ repository: RepositoryEntry, credentials: RegistryCredentials.Found?, cacheDir: String) throws(RegistryError) -> ChartRepositoryClient {
         if let existing = repositories[repository.url] { return existing }
-        let client = try ChartRepositoryClient(url: repository.url, tls: repository.tls, credentials: credentials, transport: transport, cacheDir: cacheDir)
+        let client = try ChartRepositoryClient(url: repository.url, tls: repository.tls, credentials: credentials?.credentials, transport: transport, cacheDir: cacheDir)
+        client.credentialHelp = RegistryCredentials.help(repository: repository, registry: client.host, source: credentials?.source)
         repositories[repository.url] = client
         return client
     }

@@ -24,7 +24,7 @@ struct ImageJob: Sendable {
     var sources: [String]
     var releases: [String]
     var repository: RepositoryEntry?
-    var credentials: Credentials?
+    var credentials: RegistryCredentials.Found?
 
     var subject: String { reference.description }
     var origin: String { reference.name }

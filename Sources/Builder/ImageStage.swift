@@ -36,7 +36,7 @@ struct ImageStage {
             let repository = ImageSource.repository(for: image.reference, in: config)
             let found = credentials.find(repository: repository, registry: image.reference.domain)
             discovery.jobs.append(ImageJob(reference: image.reference, sources: image.sources, releases: release.map { [$0] } ?? [],
-                                           repository: repository, credentials: found?.credentials))
+                                           repository: repository, credentials: found))
         }
         for outcome in outcomes {
             guard let resolved = outcome.resolved else { continue }

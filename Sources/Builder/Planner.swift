@@ -72,6 +72,11 @@ public final class Planner {
                 row.problems += problems.map(Self.report)
                 return row
             }
+            if let half = credentials.halfSet(for: repository) {
+                row.problems.append(BuildError.Problem(code: .config, subject: chart.name, message: half,
+                                                       hint: "Export both variables for \(repository.name), or unset the one that is set.").report)
+                return row
+            }
         }
         do {
             let source: any ArtifactSource = job.source.isRepository ? RepositoryChartSource(fetchWhenUnsized: false) : job.artifactSource

@@ -27,6 +27,10 @@ struct Resolver: Sendable {
             guard let (job, _) = job(for: chart, in: config, credentials: credentials) else { continue }
             if let repository = job.repository {
                 problems += config.fileProblems(for: repository).map { BuildError.Problem(code: .certificate, subject: chart.name, message: $0.located) }
+                if let half = credentials.halfSet(for: repository) {
+                    problems.append(BuildError.Problem(code: .config, subject: chart.name, message: half,
+                                                       hint: "Export both variables for \(repository.name), or unset the one that is set."))
+                }
             }
             jobs.append(job)
         }
@@ -40,12 +44,12 @@ struct Resolver: Sendable {
         case .oci(let reference, let repositoryName):
             let repository = config.repository(named: repositoryName)
             let found = credentials.find(repository: repository, registry: reference.registry)
-            return (Builder.PullJob(chart: chart, source: .oci(reference), repository: repository, credentials: found?.credentials), found?.source ?? "")
+            return (Builder.PullJob(chart: chart, source: .oci(reference), repository: repository, credentials: found), found?.source ?? "")
         case .repository(let name, let chartName):
             guard let repository = config.repository(named: name) else { return nil }
             let found = credentials.find(repository: repository, registry: URL(string: repository.url)?.hostAndPort ?? repository.url)
             return (Builder.PullJob(chart: chart, source: .repository(url: repository.url, chart: chartName), repository: repository,
-                                    credentials: found?.credentials), found?.source ?? "")
+                                    credentials: found), found?.source ?? "")
         case .localFile:
             return nil
         }

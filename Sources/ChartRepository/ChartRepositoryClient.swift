@@ -32,6 +32,8 @@ public final class ChartRepositoryClient {
     /// The largest index and archive accepted.
     public var indexLimit: Int64 = 512 << 20
     public var archiveLimit: Int64 = 2 << 30
+    /// What a 401 tells the user to do: the command's way of taking credentials.
+    public var credentialHelp: CredentialHelp
     private var indexFile: String?
 
     public init(url: String, tls: TLSSettings, credentials: Credentials?, transport: any HTTPTransport, cacheDir: String) throws(RegistryError) {
@@ -45,9 +47,10 @@ public final class ChartRepositoryClient {
         self.credentials = credentials
         self.transport = transport
         self.cacheDir = cacheDir
+        self.credentialHelp = .flags(registry: base.hostAndPort)
     }
 
-    var host: String { base.hostAndPort }
+    public var host: String { base.hostAndPort }
 
     private func headers(for target: URL) -> [(name: String, value: String)] {
         guard target.origin == base.origin, let credentials else { return [] }
@@ -75,9 +78,10 @@ public final class ChartRepositoryClient {
         switch response.status {
         case 401:
             guard let credentials else {
-                return RegistryError(.credentialsRequired, registry: host, reason: "\(what) needs credentials (HTTP 401)", hint: "Give username and password in the repository entry or BUNDLE_REPO_<NAME>_USERNAME/_PASSWORD (--username/--password-stdin for pull).")
+                return RegistryError(.credentialsRequired, registry: host, reason: "\(what) needs credentials (HTTP 401)", hint: credentialHelp.required)
             }
-            return RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected the credentials of user \"\(credentials.username)\" for \(what)", hint: "Check the user name and password.")
+            return RegistryError(.credentialsRejected, registry: host, reason: "the repository rejected the credentials of user \"\(credentials.username)\" for \(what)",
+                                 hint: credentialHelp.rejected(user: credentials.username))
         // nginx (and others) finish the handshake and answer 400 when the client certificate is missing or bad.
         case 400 where String(decoding: response.body, as: UTF8.self).contains("No required SSL certificate"):
             var error = RegistryError(.credentialsRequired, registry: host, reason: "the repository demands a client certificate and none was given (from \(tls.source))",

@@ -3,6 +3,7 @@ import Builder
 import ChartRepository
 import Foundation
 import HTTP
+import K0sConfig
 import OCI
 
 /// `bundle pull`: download one chart from an OCI registry, verified, like `helm pull`.
@@ -41,9 +42,11 @@ struct Pull: ParsableCommand {
             }
             let chart = try ChartReference(parsing: reference)
             let transport = try CurlTransport()
+            let found = try credentials(for: chart.registry)
             let client = try RegistryClient(
                 registry: chart.registry, plainHTTP: registry.plainHTTP, tls: registry.tls,
-                credentials: try registry.credentials(), transport: transport)
+                credentials: found?.credentials, transport: transport)
+            client.credentialHelp = .flags(registry: chart.registry, source: found?.source)
             let puller = ChartPuller(client: client)
             let resolved = try puller.resolve(chart, version: version)
             resolved.warnings.forEach(Output.warn)
@@ -76,6 +79,13 @@ extension Pull {
         }
     }
 
+    /// --username with --password-stdin, else what `docker login` or `helm registry login`
+    /// stored for the host (a credential helper, or config.json), as plan and build read them.
+    func credentials(for host: String) throws -> RegistryCredentials.Found? {
+        if let given = try registry.credentials() { return .init(credentials: given, source: "--username") }
+        return RegistryCredentials().find(repository: nil, registry: host)
+    }
+
     /// `--repo`: the chart from a classic repository, checked against the index's digest.
     func pullFromRepository(_ repo: String) throws {
         guard !reference.contains("/") else {
@@ -83,7 +93,10 @@ extension Pull {
         }
         var tls = registry.tls
         tls.source = "command-line flags"
-        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: try registry.credentials(), transport: try CurlTransport(), cacheDir: BlobCache.defaultRoot())
+        let host = URL(string: repo)?.hostAndPort ?? repo
+        let login = try credentials(for: host)
+        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: login?.credentials, transport: try CurlTransport(), cacheDir: BlobCache.defaultRoot())
+        client.credentialHelp = .flags(registry: host, source: login?.source)
         let found = try client.resolve(chart: reference, version: version)
         found.warnings.forEach(Output.warn)
         try createDestination(source: repo)

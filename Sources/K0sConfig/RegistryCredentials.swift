@@ -13,6 +13,11 @@ public struct RegistryCredentials {
         public var credentials: Credentials
         /// For messages and the plan: "environment BUNDLE_REPO_PRIVATE_*", "config", "~/.docker/config.json".
         public var source: String
+
+        public init(credentials: Credentials, source: String) {
+            self.credentials = credentials
+            self.source = source
+        }
     }
 
     let environment: [String: String]
@@ -28,6 +33,31 @@ public struct RegistryCredentials {
         "BUNDLE_REPO_" + String(repositoryName.uppercased().unicodeScalars.map { scalar in
             (("A"..."Z").contains(Character(scalar)) || ("0"..."9").contains(Character(scalar))) ? Character(scalar) : "_"
         })
+    }
+
+    /// What a 401 or 403 from `registry` tells the user of a config-driven command (plan,
+    /// build, images): the variables and the repository entry that give credentials, or
+    /// `docker login`; and where the credentials in use came from.
+    public static func help(repository: RepositoryEntry?, registry: String, source: String?) -> CredentialHelp {
+        guard let repository else {
+            return CredentialHelp(give: "a repository entry for \(registry) (then BUNDLE_REPO_<NAME>_USERNAME and _PASSWORD, or its username and password), or `docker login \(registry)`",
+                                  source: source)
+        }
+        let prefix = variablePrefix(for: repository.name)
+        return CredentialHelp(give: "\(prefix)_USERNAME and \(prefix)_PASSWORD, username and password in the repository entry \"\(repository.name)\" (\(repository.origin)), or `docker login \(registry)`",
+                              source: source)
+    }
+
+    /// One of a repository entry's two variables set without the other: a mistake (a typo, or a
+    /// secret missing in the pipeline) that would otherwise fall through to other sources.
+    public func halfSet(for repository: RepositoryEntry) -> String? {
+        let prefix = Self.variablePrefix(for: repository.name)
+        let user = environment["\(prefix)_USERNAME"], password = environment["\(prefix)_PASSWORD"]
+        switch (user, password) {
+        case (.some, nil): return "\(prefix)_USERNAME is set but \(prefix)_PASSWORD is not (repository \"\(repository.name)\"); set both, or neither"
+        case (nil, .some): return "\(prefix)_PASSWORD is set but \(prefix)_USERNAME is not (repository \"\(repository.name)\"); set both, or neither"
+        default: return nil
+        }
     }
 
     public func find(repository: RepositoryEntry?, registry: String) -> Found? {

@@ -36,8 +36,8 @@ extension RegistryClient {
             }
             throw RegistryError(response.status == 401 ? .credentialsRejected : .accessDenied, registry: registry,
                                 reason: "pushing to \(repository) was refused (HTTP \(response.status))\(detail)",
-                                hint: credentials.map { "User \"\($0.username)\" (from \(credentialSource ?? "the command line")) needs push access to \(repository)." }
-                                    ?? "Give credentials with push access (--username with --password-stdin, or BUNDLE_MIRROR_USERNAME and BUNDLE_MIRROR_PASSWORD).")
+                                hint: credentials.map { "User \"\($0.username)\"\(credentialHelp.source.map { " (from \($0))" } ?? "") needs push access to \(repository)." }
+                                    ?? "Give credentials with push access: \(credentialHelp.give).")
         }
         return response
     }

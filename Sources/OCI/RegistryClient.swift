@@ -32,8 +32,9 @@ public final class RegistryClient {
     private var sendBasic = false
     /// How many tokens were fetched; lets tests prove tokens are reused.
     public private(set) var tokenFetches = 0
-    /// Where the credentials came from, for messages ("BUNDLE_MIRROR_USERNAME", a config.json).
-    public var credentialSource: String?
+    /// How the command that made this client takes credentials, and where the ones in use came
+    /// from: what 401 and 403 errors tell the user to do.
+    public var credentialHelp: CredentialHelp
     /// The authentication the registry asked for so far: "anonymous", "basic" or "bearer token".
     public private(set) var authScheme = "anonymous"
 
@@ -48,6 +49,7 @@ public final class RegistryClient {
         self.baseURL = url
         self.tls = tls
         self.credentials = credentials
+        self.credentialHelp = .flags(registry: registry)
         self.transport = transport
         self.limits = limits
     }
@@ -200,12 +202,12 @@ public final class RegistryClient {
                     throw RegistryError(
                         .credentialsRequired, registry: registry,
                         reason: "\(repository) needs credentials (\(challenged) authentication; anonymous access was refused)",
-                        hint: "Give --username and --password-stdin, or username and password in the repository entry.")
+                        hint: credentialHelp.required)
                 }
                 throw RegistryError(
                     .credentialsRejected, registry: registry,
                     reason: "the registry rejected the credentials of user \"\(credentials!.username)\" for \(repository)",
-                    hint: "Check the user name and password; the password is read from standard input with --password-stdin.")
+                    hint: credentialHelp.rejected(user: credentials?.username ?? ""))
             }
         }
         if response.status == 403 {
@@ -213,7 +215,7 @@ public final class RegistryClient {
                 .accessDenied, registry: registry,
                 reason: "access to \(repository) denied (HTTP 403)\(errorDetail(response))",
                 hint: credentials == nil
-                    ? "Give credentials with pull access (--username, --password-stdin)."
+                    ? credentialHelp.withPullAccess
                     : "User \"\(credentials!.username)\" lacks pull access to \(repository); ask the registry's administrators.")
         }
         return response
@@ -234,7 +236,7 @@ public final class RegistryClient {
                 throw RegistryError(
                     .credentialsRequired, registry: registry,
                     reason: "the registry requires Basic authentication and no credentials were given",
-                    hint: "Give --username and --password-stdin, or username and password in the repository entry.")
+                    hint: credentialHelp.required)
             }
             sendBasic = true
             authScheme = "basic"
@@ -280,12 +282,12 @@ public final class RegistryClient {
                 throw RegistryError(
                     .credentialsRejected, registry: registry,
                     reason: "the token service \(url.hostAndPort) rejected the credentials of user \"\(credentials.username)\"",
-                    hint: "Check the user name and password; the password is read from standard input with --password-stdin.")
+                    hint: credentialHelp.rejected(user: credentials.username))
             }
             throw RegistryError(
                 .credentialsRequired, registry: registry,
                 reason: "the token service \(url.hostAndPort) refuses anonymous access",
-                hint: "Give --username and --password-stdin, or username and password in the repository entry.")
+                hint: credentialHelp.required)
         }
         struct TokenResponse: Decodable { var token: String?; var access_token: String? }
         guard response.status == 200,

@@ -94,7 +94,8 @@ public final class Pusher {
         let results = try PushRun(items: items, workers: options.concurrency) { [self] () throws -> RegistryClient in
             let client = try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
                                             credentials: options.credentials, transport: try CurlTransport())
-            client.credentialSource = options.credentialSource
+            client.credentialHelp = CredentialHelp(give: "--username with --password-stdin, or BUNDLE_MIRROR_USERNAME and BUNDLE_MIRROR_PASSWORD",
+                                                   source: options.credentialSource)
             return client
         }.run { [self] item, client, holders in try pushItem(item, client: client, holders: holders) }
         for (pushed, warnings) in results {

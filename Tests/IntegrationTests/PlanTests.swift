@@ -22,6 +22,42 @@ import Testing
         charts.first { $0["release"] as? String == release } ?? [:]
     }
 
+    /// Config-driven commands name their own ways to give credentials: the repository entry's
+    /// BUNDLE_REPO_<NAME>_* variables; one of the two set without the other is an error.
+    @Test func credentialHintsNameTheRepositorysVariables() throws {
+        let config = """
+            apiVersion: k0s.k0sproject.io/v1beta1
+            kind: ClusterConfig
+            spec:
+              extensions:
+                helm:
+                  repositories:
+                    - name: my-basic
+                      url: oci://\(env.registry("basic"))
+                      caFile: ca.crt
+                  charts:
+                    - name: basic-app
+                      chartname: oci://\(env.registry("basic"))/charts/app
+                      namespace: apps
+
+            """
+        let home = env.scratch()
+        let (none, noneCharts) = try plan(config, environment: ["HOME": home, "DOCKER_CONFIG": nil])
+        let refusal = (row(noneCharts, "basic-app")["problems"] as? [[String: Any]])?.first ?? [:]
+        #expect(none.status == 1 && refusal["code"] as? String == "credentialsRequired", "\(none.stdout)")
+        let hint = refusal["hint"] as? String ?? ""
+        #expect(hint.contains("BUNDLE_REPO_MY_BASIC_USERNAME") && hint.contains("repository entry \"my-basic\"") && !hint.contains("--password-stdin"), "\(hint)")
+
+        let (half, halfCharts) = try plan(config, environment: ["HOME": home, "BUNDLE_REPO_MY_BASIC_USERNAME": env.file.username])
+        let message = ((row(halfCharts, "basic-app")["problems"] as? [[String: Any]])?.first?["message"] as? String) ?? ""
+        #expect(half.status == 1 && message.contains("BUNDLE_REPO_MY_BASIC_PASSWORD is not"), "\(half.stdout)")
+
+        let (wrong, wrongCharts) = try plan(config, environment: ["HOME": home, "BUNDLE_REPO_MY_BASIC_USERNAME": env.file.username, "BUNDLE_REPO_MY_BASIC_PASSWORD": "nope"])
+        let rejected = (row(wrongCharts, "basic-app")["problems"] as? [[String: Any]])?.first ?? [:]
+        #expect(wrong.status == 1 && rejected["code"] as? String == "credentialsRejected", "\(wrong.stdout)")
+        #expect((rejected["hint"] as? String ?? "").contains("from environment BUNDLE_REPO_MY_BASIC_USERNAME"), "\(rejected)")
+    }
+
     @Test func resolvesEveryKindOfRegistry() throws {
         let (run, charts) = try plan("""
             apiVersion: k0s.k0sproject.io/v1beta1

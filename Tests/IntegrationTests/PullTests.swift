@@ -131,6 +131,26 @@ import Testing
         expectFailure(run, folder, code: "credentialsRequired", host: env.registry("basic"), mentions: ["--username"])
     }
 
+    /// Without flags, pull takes what `docker login` stored, as plan and build do; the hint of a
+    /// refusal names pull's own ways (its flags, docker login), not a config's variables.
+    @Test func credentialsFromDockerLoginAndHintsOfPull() throws {
+        let home = env.scratch()
+        let (anonymous, folder) = try pull("basic", "charts/app", ["--ca-file", env.file.caFile], environment: ["HOME": home, "DOCKER_CONFIG": nil])
+        expectFailure(anonymous, folder, code: "credentialsRequired", host: env.registry("basic"), mentions: ["--password-stdin", "docker login \(env.registry("basic"))"])
+        #expect(!anonymous.stdout.contains("BUNDLE_REPO_") && !anonymous.stderr.contains("BUNDLE_REPO_"), "\(anonymous.stderr)")
+
+        try FileManager.default.createDirectory(atPath: home + "/.docker", withIntermediateDirectories: true)
+        let auth = Data("\(env.file.username):\(env.file.password)".utf8).base64EncodedString()
+        try "{\"auths\": {\"\(env.registry("basic"))\": {\"auth\": \"\(auth)\"}}}".write(toFile: home + "/.docker/config.json", atomically: true, encoding: .utf8)
+        let (run, pulled) = try pull("basic", "charts/app", ["--ca-file", env.file.caFile], environment: ["HOME": home, "DOCKER_CONFIG": nil])
+        try expectPulled(run, pulled, version: "1.10.1")
+
+        let wrong = Data("\(env.file.username):not-it".utf8).base64EncodedString()
+        try "{\"auths\": {\"\(env.registry("basic"))\": {\"auth\": \"\(wrong)\"}}}".write(toFile: home + "/.docker/config.json", atomically: true, encoding: .utf8)
+        let (rejected, other) = try pull("basic", "charts/app", ["--ca-file", env.file.caFile], environment: ["HOME": home, "DOCKER_CONFIG": nil])
+        expectFailure(rejected, other, code: "credentialsRejected", host: env.registry("basic"), mentions: [home + "/.docker/config.json"])
+    }
+
     @Test func basicAuthWithWrongPassword() throws {
         let (run, folder) = try pull("basic", "charts/app", ["--ca-file", env.file.caFile, "--username", env.file.username, "--password-stdin"], stdin: "not-the-password")
         expectFailure(run, folder, code: "credentialsRejected", host: env.registry("basic"), mentions: ["\"\(env.file.username)\""])
