@@ -152,7 +152,7 @@ extension Assembler {
             }
             if let task, streaming {
                 // Fetched by this build: copied in as it downloads.
-                switch try fetcher.stream(task, into: writer, as: path, cachePath: source) {
+                switch try fetcher.stream(task, into: writer, as: path, cachePath: source, copied: transferReport(blob, subject: subject)) {
                 case .problem(let problem):
                     problems.append(problem.about(subject))
                     return true
@@ -197,6 +197,13 @@ extension Assembler {
                 throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed",
                                  hint: "Build again to fetch it anew.")
             }
+        }
+
+        /// Where the bytes of a large blob are reported, if anyone listens.
+        func transferReport(_ blob: BundleLayout.BlobEntry, subject: String) -> ((Int64) -> Void)? {
+            guard let listener = assembler.options.transferProgress, blob.descriptor.size >= TransferProgress.threshold else { return nil }
+            let total = blob.descriptor.size
+            return { bytes in listener(TransferProgress(subject: subject, bytes: bytes, total: total)) }
         }
 
         mutating func report(_ chart: BundleLayout.Bundled, path: String) {

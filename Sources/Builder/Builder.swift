@@ -33,12 +33,25 @@ public struct BuildOptions: Sendable {
     public var images = ImageOptions()
     /// Makes each worker thread's transport (libcurl unless a test scripts one).
     public var makeTransport: TransportFactory = Transports.curl
+    /// Byte counts of large blobs (from `TransferProgress.threshold` bytes) while they are
+    /// downloaded and copied into the bundle, for a progress bar.
+    public var transferProgress: (@Sendable (TransferProgress) -> Void)?
 
     public init(configPath: String, output: String, cacheDir: String) {
         self.configPath = configPath
         self.output = output
         self.cacheDir = cacheDir
     }
+}
+
+/// How far one large blob is: downloaded and copied into the bundle as it arrives.
+public struct TransferProgress: Sendable {
+    /// Blobs smaller than this are not reported (they pass in well under a second).
+    public static let threshold: Int64 = 8 << 20
+    /// The release or image, and the entry: "web: 127.0.0.1:5000/images/web:1.0".
+    public var subject: String
+    public var bytes: Int64
+    public var total: Int64
 }
 
 /// One chart release as the build saw it.

@@ -83,9 +83,10 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
     }
 
     /// Copies task `index`'s blob into `writer` as entry `entry`, following the download as it
-    /// arrives. The transport verifies the digest of what it writes; the bytes copied here are
+    /// arrives (`copied` hears the bytes copied so far). The transport verifies the digest of what it writes; the bytes copied here are
     /// those same bytes as long as they all come from one transfer attempt, which is checked.
-    func stream(_ index: Int, into writer: ArchiveWriter, as entry: String, cachePath: String) throws -> StreamResult {
+    func stream(_ index: Int, into writer: ArchiveWriter, as entry: String, cachePath: String,
+                copied: ((Int64) -> Void)? = nil) throws -> StreamResult {
         let descriptor = tasks[index].descriptor
         var follower = BlobFollower(cachePath: cachePath, size: descriptor.size)
         defer { follower.close() }
@@ -106,6 +107,7 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
                 if let problem = waitUntilDone(index) { return .problem(problem) }
                 return .problem(BuildError.Problem(code: .cacheUnreadable, subject: entry, message: failure))
             }
+            copied?(follower.offset)
             if complete { break }
         }
         if let attempt, wait(index, until: { _ in true }).attempt != attempt { return .retried }

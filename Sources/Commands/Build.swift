@@ -131,6 +131,7 @@ struct Build: ParsableCommand {
         try Output.reportingErrors(json: json) { options.images = try imageFlags.options() }
 
         let display = ProgressDisplay(quiet: json)
+        options.transferProgress = { display.transfer($0) }
         let builder = Builder(options: options) { display.report($0) }
         var built: BuildResult?
         try Output.reportingErrors(json: json) {

@@ -1,3 +1,4 @@
+import Builder
 import Diagnostics
 import Foundation
 import Synchronization
@@ -21,8 +22,7 @@ final class ProgressDisplay: Sendable {
         let isProgress = line.hasPrefix("[")
         showing.withLock { showing in
             if live && isProgress {
-                let width = 120
-                let text = line.count > width ? String(line.prefix(width - 1)) + "…" : line
+                let text = TransferLine.fit(line, TerminalWidth.current() - 1)
                 FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
                 showing = true
             } else {
@@ -31,6 +31,36 @@ final class ProgressDisplay: Sendable {
             }
         }
     }
+
+    /// A large transfer's bytes: a bar with rate and time left, on a terminal only (a log gets
+    /// the line saying the chart or image is in), at most ten times a second.
+    func transfer(_ progress: TransferProgress) {
+        guard live, !quiet else { return }
+        let now = Date()
+        let line: String? = transfers.withLock { state in
+            if state.subject != progress.subject || progress.bytes < state.bytes {
+                state = TransferState(subject: progress.subject, started: now, shown: .distantPast, bytes: 0)
+            }
+            state.bytes = progress.bytes
+            guard now.timeIntervalSince(state.shown) >= 0.1 || progress.bytes == progress.total else { return nil }
+            state.shown = now
+            return TransferLine.render(subject: Escaped(progress.subject).description, bytes: progress.bytes, total: progress.total,
+                                       seconds: now.timeIntervalSince(state.started), width: TerminalWidth.current())
+        }
+        guard let line else { return }
+        showing.withLock { showing in
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            showing = true
+        }
+    }
+
+    private struct TransferState {
+        var subject: String
+        var started: Date
+        var shown: Date
+        var bytes: Int64
+    }
+    private let transfers = Mutex(TransferState(subject: "", started: .distantPast, shown: .distantPast, bytes: 0))
 
     /// Ends the status line so that what follows starts on a fresh line.
     func finish() {
