@@ -91,6 +91,9 @@ struct Build: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         func keyFile(_ path: String, named what: String) throws -> SigningKey {

@@ -15,6 +15,9 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print bundle.json as JSON, with the manifest digest.")
     var json = false
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         try Output.reportingErrors(json: json) {
             try show(try BundleVerifier(path: bundle, trusted: nil))

@@ -72,6 +72,9 @@ struct Install: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         var options = InstallOptions(bundle: bundle)
         options.root = URL(fileURLWithPath: root).standardizedFileURL.path

@@ -22,6 +22,9 @@ struct Keygen: ParsableCommand {
     @Flag(help: "Replace existing files.")
     var force = false
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         try Output.reportingErrors(json: false) {
             let keyPath = out + ".key", pubPath = out + ".pub"

@@ -31,6 +31,9 @@ struct ListImages: ParsableCommand {
         if imageFlags.noImages { throw ValidationError("--no-images leaves nothing to list.") }
     }
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         var found: ImagePlan?
         var chartProblems: [String] = []

@@ -31,6 +31,9 @@ struct Status: ParsableCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         let status = node.installer().status()
         if json {
@@ -64,6 +67,9 @@ struct Uninstall: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         try Output.reportingErrors(json: json) {
             let report = try node.installer(dryRun: dryRun).uninstall()
@@ -93,6 +99,9 @@ struct Diff: ParsableCommand {
 
     @Flag(help: "Print the differences as JSON.")
     var json = false
+
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
 
     func run() throws {
         var result: BundleDiff?

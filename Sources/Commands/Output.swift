@@ -22,11 +22,13 @@ enum Output {
     /// Messages carry text from bundles, registries, charts and configs: it is escaped on its
     /// way to the terminal (line breaks kept), so an escape sequence cannot act there.
     static func warn(_ message: String) {
+        guard Log.shows(.normal) else { return }
         FileHandle.standardError.write(Data("warning: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
     }
 
     /// Progress of a command that is not a build (push): one line on stderr.
     static func info(_ message: String) {
+        guard Log.shows(.normal) else { return }
         FileHandle.standardError.write(Data("\(Escaped(message, keepingLineBreaks: true))\n".utf8))
     }
 

@@ -26,6 +26,9 @@ struct Plan: ParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         let loaded: K0sConfig
         do {

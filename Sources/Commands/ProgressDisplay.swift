@@ -11,7 +11,7 @@ final class ProgressDisplay: Sendable {
     private let showing = Mutex(false)
 
     init(quiet: Bool) {
-        self.quiet = quiet
+        self.quiet = quiet || !Log.shows(.normal)
         self.live = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 

@@ -34,6 +34,9 @@ struct Pull: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         try Output.reportingErrors(json: json) {
             if let repo {
@@ -41,7 +44,8 @@ struct Pull: ParsableCommand {
                 return
             }
             let chart = try ChartReference(parsing: reference)
-            let transport = try CurlTransport()
+            let transportWarnings = Warnings()
+            let transport = try CurlTransport(options: transportOptions(transportWarnings))
             let found = try credentials(for: chart.registry)
             let client = try RegistryClient(
                 registry: chart.registry, plainHTTP: registry.plainHTTP, tls: registry.tls,
@@ -53,7 +57,9 @@ struct Pull: ParsableCommand {
             try createDestination(source: chart.registry)
             let pulled = try puller.download(resolved, into: destination)
             if json {
-                print(try Output.json(PullReport(pulled)))
+                var report = PullReport(pulled)
+                report.warnings = transportWarnings.all + report.warnings
+                print(try Output.json(report))
             } else {
                 print("Pulled \(chart.untagged):\(resolved.version)")
                 print("  manifest    \(resolved.manifestDigest)")
@@ -68,6 +74,14 @@ struct Pull: ParsableCommand {
 }
 
 extension Pull {
+    /// The environment's transport settings, with the transport's warnings (insecure TLS,
+    /// retries) printed and kept for `--json`.
+    func transportOptions(_ warnings: Warnings) throws(HTTPError) -> TransportOptions {
+        var options = try TransportOptions.fromEnvironment()
+        options.warn = { warnings.warn($0) }
+        return options
+    }
+
     /// The -d folder, created if missing; the error names it and the source being pulled from.
     func createDestination(source: String) throws(RegistryError) {
         do {
@@ -95,7 +109,7 @@ extension Pull {
         tls.source = "command-line flags"
         let host = URL(string: repo)?.hostAndPort ?? repo
         let login = try credentials(for: host)
-        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: login?.credentials, transport: try CurlTransport(), cacheDir: BlobCache.defaultRoot())
+        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: login?.credentials, transport: try CurlTransport(options: transportOptions(Warnings())), cacheDir: BlobCache.defaultRoot())
         client.credentialHelp = .flags(registry: host, source: login?.source)
         let found = try client.resolve(chart: reference, version: version)
         found.warnings.forEach(Output.warn)

@@ -42,6 +42,9 @@ struct Push: ParsableCommand {
         if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64.") }
     }
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         try Output.reportingErrors(json: json) {
             guard let target = MirrorTarget(parsing: mirror) else {

@@ -17,6 +17,9 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup(title: "Output")
+    var logging: LoggingOptions
+
     func run() throws {
         try Output.reportingErrors(json: json, ok: false) {
             let verifier = try BundleVerifier(path: bundle, trusted: try trust.load())

@@ -146,11 +146,14 @@ extension CurlTransport {
                 .tlsFailed, host: host, reason: "TLS handshake failed: \(message)",
                 hint: "Check that \(host) speaks HTTPS on this port (use --plain-http only for a plain-HTTP registry).")
         }
-        return HTTPError(
+        let withoutCertificate = tls.certFile == nil && request.url.scheme == "https"
+        var error = HTTPError(
             .connectionFailed, host: host,
             reason: "connection broken after \(received) bytes: \(message)",
-            hint: tls.certFile == nil && request.url.scheme == "https"
+            hint: withoutCertificate
                 ? "Retry; if it persists, check the registry and any proxy in between. A registry that requires a client certificate also drops connections without one (--cert-file, --key-file)."
                 : "Retry; if it persists, check the registry and any proxy in between.")
+        error.brokenBeforeAnswer = withoutCertificate && received == 0
+        return error
     }
 }

@@ -88,7 +88,7 @@ public final class CurlTransport: HTTPTransport {
         var attempt = 1
         while true {
             do {
-                let response = try perform(request, body: body, attempt: attempt)
+                let response = try performLogged(request, body: body, attempt: attempt)
                 let transient = response.status == 429 || [500, 502, 503, 504].contains(response.status)
                 guard transient, attempt < options.maxAttempts else { return response }
                 let delay = retryDelay(attempt: attempt, retryAfter: response.header("Retry-After"))
@@ -96,11 +96,30 @@ public final class CurlTransport: HTTPTransport {
                 Thread.sleep(forTimeInterval: delay)
             } catch {
                 guard Self.isTransient(error.code), attempt < options.maxAttempts else { throw error }
+                if attempt == 1 && error.brokenBeforeAnswer {
+                    // Most likely a registry refusing the missing client certificate, its alert
+                    // lost to the reset: asked again at once, it says so. No warning for that.
+                    attempt += 1
+                    continue
+                }
                 let delay = retryDelay(attempt: attempt, retryAfter: nil)
                 options.warn("\(error.host): \(error.reason); retrying in \(String(format: "%.1f", delay))s (attempt \(attempt + 1) of \(options.maxAttempts))")
                 Thread.sleep(forTimeInterval: delay)
             }
             attempt += 1
+        }
+    }
+
+    /// One attempt, as `--verbose` and `--debug` show it.
+    private func performLogged(_ request: HTTPRequest, body: ResponseBody, attempt: Int) throws(HTTPError) -> HTTPResponse {
+        logRequest(request, attempt: attempt)
+        do throws(HTTPError) {
+            let response = try perform(request, body: body, attempt: attempt)
+            logResponse(request, response)
+            return response
+        } catch {
+            logFailure(request, error)
+            throw error
         }
     }
 

@@ -44,6 +44,9 @@ public struct HTTPError: CodedError {
     public var hint: String
     public var fileID: String
     public var line: Int
+    /// A TLS connection without a client certificate broke before any byte of an answer: what a
+    /// registry that requires one often does before its "certificate required" alert arrives.
+    var brokenBeforeAnswer = false
 
     public init(
         _ code: Code, host: String, reason: String, hint: String,

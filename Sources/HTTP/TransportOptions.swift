@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Timeouts, retry and redirect limits of the transport.
@@ -17,7 +18,8 @@ public struct TransportOptions: Sendable {
     public var userAgent: String = "bundle/0.1 (+libcurl)"
     /// Receives warnings (insecure TLS, retries); the command layer prints them to stderr.
     public var warn: @Sendable (String) -> Void = { message in
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        guard Log.shows(.normal) else { return }
+        FileHandle.standardError.write(Data("warning: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
     }
 
     public init() {}
