@@ -41,6 +41,25 @@ import Testing
                                 + environment + [binary] + arguments)
     }
 
+    /// Beside the binary: its compressed form, completions, the man page, and checksums that hold.
+    @Test func theReleaseFolderIsComplete() throws {
+        let release = try releaseBinary()
+        let folder = (release as NSString).deletingLastPathComponent
+        let name = (release as NSString).lastPathComponent
+        for file in ["SHA256SUMS", "LIBRARIES.txt", name + ".xz", "completions/bundle.bash", "completions/_bundle", "completions/bundle.fish", "man/bundle.1"] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: folder + "/" + file)[.size] as? Int) ?? 0
+            #expect(size > 0, "\(file) is missing or empty in \(folder)")
+        }
+        let sums = try env.tool(["sh", "-c", "cd \"$1\" && sha256sum -c SHA256SUMS", "sh", folder])
+        #expect(sums.status == 0 && sums.output.contains("\(name).xz: OK"), "\(sums.output)")
+        let same = try env.tool(["sh", "-c", "xz -dc \"$1.xz\" | cmp - \"$1\"", "sh", release])
+        #expect(same.status == 0, "the .xz is not the binary: \(same.output)")
+        let man = try String(contentsOfFile: folder + "/man/bundle.1", encoding: .utf8)
+        #expect(man.contains("push") && man.contains("install"), "the man page lacks the subcommands")
+        let completion = try String(contentsOfFile: folder + "/completions/bundle.bash", encoding: .utf8)
+        #expect(completion.contains("--trust") && completion.contains("--verbose"))
+    }
+
     @Test func runsWithoutTheToolchain() throws {
         let release = try releaseBinary()
         let libraries = try toolchainLibraries()
@@ -59,6 +78,9 @@ import Testing
 
         let version = try hidden(binary, ["--version"], libraries: libraries)
         #expect(version.status == 0 && version.output.hasPrefix("bundle "), "\(version.output)")
+        // The commit it was built from: 12 hex digits, "-dirty" when the tree had changes.
+        let commit = version.output.split(separator: "(commit ").last.map { String($0.prefix { $0 != ")" && $0 != "-" }) } ?? ""
+        #expect(commit.count == 12 && commit.allSatisfy(\.isHexDigit), "\(version.output)")
 
         // The main job, end to end: a key, a build from the private-CA registry, verify, install.
         #expect(try hidden(binary, ["keygen", "--out", folder + "/signing"], libraries: libraries).status == 0)
