@@ -235,7 +235,7 @@ public final class RegistryClient {
             guard credentials != nil else {
                 throw RegistryError(
                     .credentialsRequired, registry: registry,
-                    reason: "the registry requires Basic authentication and no credentials were given",
+                    reason: "the registry requires Basic authentication for \(Self.repository(ofScope: scope)) and no credentials were given",
                     hint: credentialHelp.required)
             }
             sendBasic = true
@@ -247,6 +247,13 @@ public final class RegistryClient {
             .unsupported, registry: registry,
             reason: "the registry asks for authentication this tool does not speak (\(offered.isEmpty ? "no WWW-Authenticate header" : offered))",
             hint: "Registries that use Basic or Bearer-token authentication are supported.")
+    }
+
+    /// The repository a token scope is for: `team/app` of `repository:team/app:pull,push`.
+    static func repository(ofScope scope: String) -> String {
+        guard scope.hasPrefix("repository:"), let actions = scope.lastIndex(of: ":") else { return scope }
+        let name = scope[scope.index(scope.startIndex, offsetBy: "repository:".count)..<actions]
+        return name.isEmpty ? scope : String(name)
     }
 
     /// Fetches a Bearer token from the realm, with Basic credentials when we have them.
@@ -286,7 +293,7 @@ public final class RegistryClient {
             }
             throw RegistryError(
                 .credentialsRequired, registry: registry,
-                reason: "the token service \(url.hostAndPort) refuses anonymous access",
+                reason: "the token service \(url.hostAndPort) refuses anonymous access to \(scopes.map(Self.repository(ofScope:)).joined(separator: ", "))",
                 hint: credentialHelp.required)
         }
         struct TokenResponse: Decodable { var token: String?; var access_token: String? }

@@ -52,6 +52,27 @@ struct InstallerTests {
         #expect(try Self.install(bundle, key: key, root: root, dataDir: "/opt/k0s").status == .unchanged)
     }
 
+    /// A failure after some files are placed (here the config, whose folder is a file) puts
+    /// the node back as it was: the replaced chart restored, nothing created left, no record.
+    @Test func aFailureWhilePlacingRollsBackWhatWasPlaced() throws {
+        let (bundle, key, _) = try Self.built()
+        let root = try scratchFolder()
+        let chart = root + "/var/lib/k0s/charts/app-1.2.0.tgz"
+        try FileManager.default.createDirectory(atPath: root + "/var/lib/k0s/charts", withIntermediateDirectories: true)
+        try Data("the node's own bytes".utf8).write(to: URL(fileURLWithPath: chart))
+        try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: root + "/etc/k0s", contents: Data("a file where a folder should be".utf8))
+        var options = InstallOptions(bundle: bundle)
+        options.root = root
+        #expect(throws: (any Error).self) { try Installer(options: options, trusted: [(key.publicKey, "test.pub")]) { _ in }.install() }
+        #expect(FileManager.default.contents(atPath: chart) == Data("the node's own bytes".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/k0s/charts") == ["app-1.2.0.tgz"])
+        #expect(try InstallState(folder: root + "/var/lib/k0s/bundle", rooted: { root + $0 }).read() == nil)
+        // The same install, the obstacle gone, completes.
+        try FileManager.default.removeItem(atPath: root + "/etc/k0s")
+        #expect(try Installer(options: options, trusted: [(key.publicKey, "test.pub")]) { _ in }.install().status == .installed)
+    }
+
     @Test func anUntrustedKeyWritesNothing() throws {
         let (bundle, _, _) = try Self.built()
         let root = try scratchFolder()

@@ -59,6 +59,9 @@ import Testing
         #expect(pushed.filter { $0["kind"] as? String == "chart" }.count == 2 && pushed.filter { $0["kind"] as? String == "image" }.count == 8, "\(pushed)")
         #expect(pushed.contains { $0["target"] as? String == "\(env.registry("mirror"))/\(prefix)/charts/webapp:0.3.0" })
         #expect(pushed.contains { $0["target"] as? String == "\(env.registry("mirror"))/\(prefix)/\(anonymous.replacingOccurrences(of: ":", with: "_"))/images/worker:2.0" })
+        // The CNCF registry refuses an index whose other platforms are not there: said, not hidden.
+        let warnings = run.json?["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("refuses the partial index") && $0.contains("names the bundled platform's manifest") }, "\(warnings)")
 
         // Every chart pulls back from the mirror, by its mirror reference and the mirror's CA, with the same digests.
         for chart in manifest["charts"] as? [[String: Any]] ?? [] {
@@ -86,9 +89,34 @@ import Testing
         let prefix = "b" + UUID().uuidString.prefix(8).lowercased()
         let refused = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix)
         #expect(refused.status == 1 && refused.errorCode == "credentialsRequired", "\(refused.stdout)")
+        #expect(refused.stderr.contains("for \(prefix)/") && refused.stderr.contains("BUNDLE_MIRROR_USERNAME"), "the refusal names the repository and the variables: \(refused.stderr)")
         let run = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix, ["--username", env.file.username, "--password-stdin"], stdin: env.file.password)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(!run.stdout.contains(env.file.password) && !run.stderr.contains(env.file.password), "the password never appears")
+        let fromEnvironment = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix + "e",
+                                       environment: ["BUNDLE_MIRROR_USERNAME": env.file.username, "BUNDLE_MIRROR_PASSWORD": env.file.password])
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.stdout)\(fromEnvironment.stderr)")
+    }
+
+    /// One entry's bytes changed after signing: refused before a byte reaches the mirror.
+    @Test func anAlteredBundleSendsNothing() throws {
+        let (folder, bundle, _) = try bundle()
+        let script = """
+            import io, sys, tarfile
+            done = False
+            with tarfile.open(sys.argv[1]) as src, tarfile.open(sys.argv[2], "w:gz") as dst:
+                for member in src.getmembers():
+                    data = src.extractfile(member).read() if member.isfile() else None
+                    if data and not done and member.name.startswith("charts/"):
+                        data, done = data[:-1] + bytes([data[-1] ^ 1]), True
+                    dst.addfile(member, io.BytesIO(data) if data is not None else None)
+            sys.exit(0 if done else 3)
+            """
+        #expect(try env.tool(["python3", "-c", script, bundle, folder + "/altered.tar.gz"]).status == 0)
+        let prefix = "t" + UUID().uuidString.prefix(8).lowercased()
+        let run = try push(folder + "/altered.tar.gz", folder, mirror: "mirror", prefix: prefix)
+        #expect(run.status == 1 && run.errorCode == "entryMismatch", "\(run.stdout)\(run.stderr)")
+        #expect(try logLines("mirror", containing: "/v2/\(prefix)").isEmpty, "nothing reached the mirror")
     }
 
     @Test func anUntrustedBundleSendsNothing() throws {

@@ -64,3 +64,24 @@ import Testing
         }
     }
 }
+
+/// Usage errors show the subcommand's own usage; `pull --help` has one `--version`, the chart's.
+@Suite struct UsageTests {
+    let env: TestEnvironment
+    init() throws { env = try TestEnvironment.require() }
+
+    @Test(arguments: [["pull"], ["install", "b.tar.gz"], ["push", "b.tar.gz"], ["build", "--no-such-flag", "k0s.yaml"]])
+    func usageErrorsShowTheSubcommandsUsage(_ arguments: [String]) throws {
+        let run = try env.bundle(arguments)
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("Usage: bundle \(arguments[0]) ") && run.stderr.contains("'bundle \(arguments[0]) --help'"), "\(run.stderr)")
+    }
+
+    @Test func pullHelpListsOneVersionAndTheToolsIsOnTheRoot() throws {
+        let help = try env.bundle(["pull", "--help"])
+        let options = help.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--version") }
+        #expect(options.count == 1 && options[0].contains("<version>"), "\(help.stdout)")
+        let root = try env.bundle(["--version"])
+        #expect(root.status == 0 && root.stdout.hasPrefix("bundle ") && root.stdout.contains("(commit "), "\(root.stdout)")
+    }
+}
