@@ -12,6 +12,7 @@ let package = Package(
         .executableTarget(name: "FuzzManifest", dependencies: ["FuzzDriver", .product(name: "BundleFormat", package: "bundle")]),
         .executableTarget(name: "FuzzVersion", dependencies: ["FuzzDriver", .product(name: "OCI", package: "bundle")]),
         .executableTarget(name: "FuzzTar", dependencies: ["FuzzDriver", .product(name: "Archive", package: "bundle")]),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "K0sConfig", package: "bundle")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -52,6 +52,12 @@ public struct TransferProgress: Sendable {
     public var subject: String
     public var bytes: Int64
     public var total: Int64
+
+    public init(subject: String, bytes: Int64, total: Int64) {
+        self.subject = subject
+        self.bytes = bytes
+        self.total = total
+    }
 }
 
 /// One chart release as the build saw it.

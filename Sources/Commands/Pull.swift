@@ -55,7 +55,7 @@ struct Pull: ParsableCommand {
             let resolved = try puller.resolve(chart, version: version)
             resolved.warnings.forEach(Output.warn)
             try createDestination(source: chart.registry)
-            let pulled = try puller.download(resolved, into: destination)
+            let pulled = try download(resolved, with: puller, subject: "\(chart.untagged):\(resolved.version)")
             if json {
                 var report = PullReport(pulled)
                 report.warnings = transportWarnings.all + report.warnings
@@ -74,6 +74,17 @@ struct Pull: ParsableCommand {
 }
 
 extension Pull {
+    /// The chart into the destination; a large one shows a progress bar on a terminal (not
+    /// with --json or --quiet).
+    func download(_ resolved: ResolvedChart, with puller: ChartPuller, subject: String) throws(RegistryError) -> PulledChart {
+        let display = ProgressDisplay(quiet: json)
+        defer { display.finish() }
+        guard resolved.chartLayer.size >= TransferProgress.threshold else { return try puller.download(resolved, into: destination) }
+        return try puller.download(resolved, into: destination) { bytes, total in
+            display.transfer(TransferProgress(subject: subject, bytes: bytes, total: total))
+        }
+    }
+
     /// The environment's transport settings, with the transport's warnings (insecure TLS,
     /// retries) printed and kept for `--json`.
     func transportOptions(_ warnings: Warnings) throws(HTTPError) -> TransportOptions {

@@ -273,7 +273,9 @@ public final class ChartPuller {
     /// Downloads the chart (and its provenance, when present) into `directory` as
     /// `NAME-VERSION.tgz`: streamed to a temporary file, verified, flushed, then renamed, so
     /// a final name never holds unverified or partial bytes.
-    public func download(_ resolved: ResolvedChart, into directory: String) throws(RegistryError) -> PulledChart {
+    /// `progress` hears the chart archive's bytes on disk and its size, as they arrive.
+    public func download(_ resolved: ResolvedChart, into directory: String,
+                         progress: (@Sendable (_ bytes: Int64, _ total: Int64) -> Void)? = nil) throws(RegistryError) -> PulledChart {
         let repository = resolved.reference.repository
         let chartPath = (directory as NSString).appendingPathComponent(resolved.fileName)
         let needed = resolved.chartLayer.size + (resolved.provenanceLayer?.size ?? 0)
@@ -282,7 +284,9 @@ public final class ChartPuller {
                                 reason: "\(resolved.reference.untagged) \(resolved.version) needs \(FreeSpace.describe(needed)), but \(directory) has \(FreeSpace.describe(free.bytes)) free",
                                 hint: "Free some space there, or pull into another folder with -d. Nothing was downloaded.")
         }
-        try fetchAtomically(repository: repository, descriptor: resolved.chartLayer, to: chartPath)
+        let total = resolved.chartLayer.size
+        try fetchAtomically(repository: repository, descriptor: resolved.chartLayer, to: chartPath,
+                            progress: progress.map { report in { @Sendable (file: FileProgress) in report(file.bytes, total) } })
         var provenancePath: String?
         if let provenance = resolved.provenanceLayer {
             let path = chartPath + ".prov"
@@ -292,9 +296,10 @@ public final class ChartPuller {
         return PulledChart(resolved: resolved, chartPath: chartPath, provenancePath: provenancePath)
     }
 
-    private func fetchAtomically(repository: String, descriptor: Descriptor, to path: String) throws(RegistryError) {
+    private func fetchAtomically(repository: String, descriptor: Descriptor, to path: String,
+                                 progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) {
         try Self.writeAtomically(to: path, registry: client.registry) { temporary throws(RegistryError) in
-            try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary)
+            try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary, progress: progress)
         }
     }
 

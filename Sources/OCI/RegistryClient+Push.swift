@@ -28,12 +28,17 @@ extension RegistryClient {
             _ = try authenticate(response, scope: scope)
             response = try attempt()
         }
-        if response.status == 401 || response.status == 403 {
+        // Harbor answers a push into a project that does not exist with 404 (or 401/403 where
+        // the project is hidden from this user), naming the project.
+        if [401, 403, 404].contains(response.status), method != "HEAD" {
             let detail = errorDetail(response)
             if detail.lowercased().contains("project") && detail.lowercased().contains("not") {
                 throw RegistryError(.repositoryNotFound, registry: registry, reason: "\(repository): the project does not exist\(detail)",
                                     hint: "Create the project (the first path segment) in the registry, or push under another --prefix.")
             }
+        }
+        if response.status == 401 || response.status == 403 {
+            let detail = errorDetail(response)
             throw RegistryError(response.status == 401 ? .credentialsRejected : .accessDenied, registry: registry,
                                 reason: "pushing to \(repository) was refused (HTTP \(response.status))\(detail)",
                                 hint: credentials.map { "User \"\($0.username)\"\(credentialHelp.source.map { " (from \($0))" } ?? "") needs push access to \(repository)." }
