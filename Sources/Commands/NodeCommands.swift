@@ -12,12 +12,12 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir (as given to install).", valueName: "dir"))
     var dataDir = NodeLayout.defaultDataDir
 
-    func installer(dryRun: Bool = false) -> Installer {
+    func installer(dryRun: Bool = false, warnings: Warnings = Warnings()) -> Installer {
         var options = InstallOptions(bundle: "")
         options.root = URL(fileURLWithPath: root).standardizedFileURL.path
         options.dataDir = dataDir
         options.dryRun = dryRun
-        return Installer(options: options, trusted: []) { Output.warn($0) }
+        return Installer(options: options, trusted: []) { warnings.warn($0) }
     }
 }
 
@@ -35,9 +35,10 @@ struct Status: ParsableCommand {
     var logging: LoggingOptions
 
     func run() throws {
-        let status = node.installer().status()
+        let warnings = Warnings()
+        let status = node.installer(warnings: warnings).status()
         if json {
-            print(try Output.json(status))
+            print(try Output.json(WithWarnings(result: status, warnings: warnings.all)))
         } else if !status.installed {
             print("No bundle is installed (no record under \(node.root == "/" ? "" : node.root)\(node.dataDir)/bundle).")
         } else {
@@ -72,9 +73,10 @@ struct Uninstall: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors(json: json) {
-            let report = try node.installer(dryRun: dryRun).uninstall()
+            let warnings = Warnings()
+            let report = try node.installer(dryRun: dryRun, warnings: warnings).uninstall()
             if json {
-                print(try Output.json(report))
+                print(try Output.json(WithWarnings(result: report, warnings: warnings.all)))
                 return
             }
             print("\(dryRun ? "Would uninstall" : "Uninstalled") \(Escaped(report.name)):")

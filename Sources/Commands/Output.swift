@@ -17,6 +17,20 @@ final class Warnings: @unchecked Sendable {  // appended under `lock`
     var all: [String] { lock.withLock { list } }
 }
 
+/// A command's JSON result with the warnings it printed, as `warnings[]` beside its own keys.
+struct WithWarnings<Result: Encodable>: Encodable {
+    var result: Result
+    var warnings: [String]
+
+    private enum Keys: String, CodingKey { case warnings }
+
+    func encode(to encoder: any Encoder) throws {
+        try result.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(warnings, forKey: .warnings)
+    }
+}
+
 /// Printing for commands: results to stdout, warnings and errors to stderr.
 enum Output {
     /// Messages carry text from bundles, registries, charts and configs: it is escaped on its
