@@ -131,6 +131,18 @@ struct ChartImagesTests {
         #expect(!Self.found(on).contains { $0.contains("memcached") })
     }
 
+    /// `helm.sh/images` in either form charts use (a list of {name, image}, or of plain
+    /// references); an annotation that is not a list is said to be skipped, not ignored.
+    @Test func helmImagesAnnotation() throws {
+        let mapped = try Self.chart(chartExtra: "annotations:\n  helm.sh/images: |\n    - name: api\n      image: registry.corp:5000/team/api:3.1\n")
+        #expect(Self.found(try ChartImages(chart: mapped, releaseValues: nil)) == ["registry.corp:5000/team/api:3.1"])
+        let plain = try Self.chart(chartExtra: "annotations:\n  helm.sh/images: |\n    - quay.io/org/worker:1.0\n")
+        #expect(Self.found(try ChartImages(chart: plain, releaseValues: nil)) == ["quay.io/org/worker:1.0"])
+        let broken = try ChartImages(chart: Self.chart(chartExtra: "annotations:\n  helm.sh/images: \"quay.io/org/worker:1.0\"\n"), releaseValues: nil)
+        #expect(Self.found(broken).isEmpty)
+        #expect(broken.skipped.contains { $0.contains("annotation helm.sh/images: not a YAML list") }, "\(broken.skipped)")
+    }
+
     @Test func hostileTextIsEscapedAndBounded() throws {
         let templates = ["x.yaml": "image: {{ .Values.nothing }}\u{1b}[2J\n"]
         let images = try ChartImages(chart: Self.chart(templates: templates), releaseValues: nil)

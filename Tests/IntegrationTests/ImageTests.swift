@@ -200,6 +200,10 @@ import Testing
         let lines = list.stdout.split(separator: "\n").map(String.init)
         #expect(Set(lines) == Set(expected.keys).subtracting(["\(anonymous)/images/web:1.0"]), "\(lines)")
         #expect(list.stderr.contains("deployment.yaml:8"))
+        // An image without a fixed tag is listed, with the warning its pods need IfNotPresent.
+        let floating = try env.bundle(["images", folder + "/k0s.yaml", "--image", "\(anonymous)/images/worker", "--json"], environment: environment)
+        let warnings = floating.json?["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("images/worker:latest has no fixed tag") && $0.contains("imagePullPolicy: IfNotPresent") }, "\(floating.stdout)")
 
         // The list feeds a build back, as `k0s airgap list-images` output does.
         try (["# from bundle images"] + lines).joined(separator: "\n").write(toFile: folder + "/images.txt", atomically: true, encoding: .utf8)
