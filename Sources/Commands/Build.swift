@@ -201,6 +201,6 @@ struct BuildReport: Encodable {
         certificates = result.manifest.certificates.map(\.path)
         images = result.manifest.images ?? []
         imagesSkipped = result.imagesSkipped
-        warnings = result.warnings
+        warnings = Warnings.including(result.warnings)
     }
 }

@@ -8,13 +8,20 @@ final class Warnings: @unchecked Sendable {  // appended under `lock`
     private let lock = NSLock()
     private var list: [String] = []
 
-    /// Prints the warning (stderr) and keeps it.
+    /// Prints the warning (stderr, once) and keeps it.
     func warn(_ message: String) {
-        Output.warn(message)
+        Log.warning(message)
         lock.withLock { list.append(message) }
     }
 
-    var all: [String] { lock.withLock { list } }
+    /// This command's warnings, then those its transports raised (TLS verification off, retries).
+    var all: [String] { Warnings.including(lock.withLock { list }) }
+
+    /// `own`, then every other warning raised in this process, each once.
+    static func including(_ own: [String]) -> [String] {
+        var seen = Set(own)
+        return own + Log.raisedWarnings.filter { seen.insert($0).inserted }
+    }
 }
 
 /// A command's JSON result with the warnings it printed, as `warnings[]` beside its own keys.

@@ -40,7 +40,7 @@ struct Plan: ParsableCommand {
         }
         let transport: CurlTransport
         do { transport = try CurlTransport() } catch { try Output.fail(error, json: json, ok: false) }
-        if !json {
+        if !json, Log.shows(.normal) {
             for problem in loaded.problems where problem.severity != .error {
                 FileHandle.standardError.write(Data("\(Escaped(problem.description, keepingLineBreaks: true))\n".utf8))
             }

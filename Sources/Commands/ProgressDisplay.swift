@@ -12,7 +12,8 @@ final class ProgressDisplay: Sendable {
 
     init(quiet: Bool) {
         self.quiet = quiet || !Log.shows(.normal)
-        self.live = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        // --verbose and --debug write lines of their own: no status line rewritten in place among them.
+        self.live = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb" && !Log.shows(.verbose)
     }
 
     func report(_ raw: String) {

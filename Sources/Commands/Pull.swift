@@ -127,9 +127,12 @@ extension Pull {
         try createDestination(source: repo)
         let (path, size) = try client.download(found, into: destination)
         if json {
-            struct Report: Encodable { var repository: String; var name: String; var version: String; var url: String; var chart: PullReport.File }
+            struct Report: Encodable {
+                var repository: String, name: String, version: String, url: String, chart: PullReport.File, warnings: [String]
+            }
             print(try Output.json(Report(repository: repo, name: found.entry.name, version: found.entry.version, url: found.url.absoluteString,
-                                         chart: .init(path: path, digest: found.digest.description, size: size, mediaType: "application/tar+gzip"))))
+                                         chart: .init(path: path, digest: found.digest.description, size: size, mediaType: "application/tar+gzip"),
+                                         warnings: Warnings.including(found.warnings))))
         } else {
             print("Pulled \(found.entry.name) \(found.entry.version) from \(repo)")
             print("  chart       \(found.digest) (\(size) bytes, as the index says)")

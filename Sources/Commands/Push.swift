@@ -61,8 +61,9 @@ struct Push: ParsableCommand {
                 (options.credentials, options.credentialSource) = (found.credentials, found.source)
             }
             let pusher = Pusher(options: options, trusted: try trust.load()) { line in if !json { Output.info(line) } }
-            let report = try pusher.push()
+            var report = try pusher.push()
             for warning in report.warnings { Output.warn(warning) }
+            report.warnings = Warnings.including(report.warnings)
             if json {
                 print(try Output.json(report))
             } else {

@@ -44,11 +44,45 @@ public enum Log {
         FileHandle.standardError.write(Data("\(Escaped(line, keepingLineBreaks: true))\n".utf8))
     }
 
+    private static let raised = Mutex<(seen: Set<String>, list: [String])>(([], []))
+
+    /// A warning: printed once on stderr ("warning: TEXT", unless `--quiet`) and kept for the
+    /// command's `--json` (`raisedWarnings`). The same text raised again (by another worker's
+    /// transport, say) is neither printed nor kept twice.
+    public static func warning(_ message: String) {
+        let new = raised.withLock { state in
+            guard state.seen.insert(message).inserted else { return false }
+            state.list.append(message)
+            return true
+        }
+        if new, shows(.normal) { write("warning: \(message)") }
+    }
+
+    /// Every warning raised so far, in order.
+    public static var raisedWarnings: [String] { raised.withLock { $0.list } }
+
     /// Header names whose values are secrets: shown as "(redacted, N bytes)".
     public static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-registry-auth"]
 
-    /// `name: value`, with the value of a secret header left out.
+    /// `name: value`, with the value of a secret header left out, and a redirect's query values
+    /// too (a signed storage URL is a credential until it expires).
     public static func header(_ name: String, _ value: String) -> String {
-        secretHeaders.contains(name.lowercased()) ? "\(name): (redacted, \(value.utf8.count) bytes)" : "\(name): \(value)"
+        if secretHeaders.contains(name.lowercased()) { return "\(name): (redacted, \(value.utf8.count) bytes)" }
+        return name.lowercased() == "location" ? "\(name): \(redactingQuery(value))" : "\(name): \(value)"
+    }
+
+    /// Query parameters of the registry API itself, whose values are shown.
+    static let plainQueryKeys: Set<String> = ["service", "scope", "n", "last", "digest", "mount", "from", "account"]
+
+    /// `url` with the value of every query parameter but the registry API's own replaced by
+    /// "(redacted)": S3, GCS and Azure signed URLs carry their signature there.
+    public static func redactingQuery(_ url: String) -> String {
+        guard let mark = url.firstIndex(of: "?") else { return url }
+        let query = url[url.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
+            guard let equals = item.firstIndex(of: "=") else { return String(item) }
+            let key = item[..<equals]
+            return plainQueryKeys.contains(key.lowercased()) ? String(item) : "\(key)=(redacted)"
+        }
+        return String(url[...mark]) + query.joined(separator: "&")
     }
 }

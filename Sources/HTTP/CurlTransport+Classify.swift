@@ -3,7 +3,8 @@ import Foundation
 
 extension CurlTransport {
     /// Maps a libcurl failure to a code and a message that says what to do.
-    static func classify(code: CURLcode, message: String, request: HTTPRequest, received: Int64) -> HTTPError {
+    /// `answered`: a status line arrived before the failure.
+    static func classify(code: CURLcode, message: String, request: HTTPRequest, received: Int64, answered: Bool = false) -> HTTPError {
         let host = request.hostDescription
         let tls = request.tls
         let lower = message.lowercased()
@@ -14,7 +15,7 @@ extension CurlTransport {
             return classifyLocalFiles(code: code, message: message, tls: tls, host: host)
         // SEND_FAIL_REWIND: a reused connection closed under an upload; the retry sends it anew.
         case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SEND_FAIL_REWIND:
-            return classifyBrokenConnection(code: code, message: message, request: request, received: received)
+            return classifyBrokenConnection(code: code, message: message, request: request, received: received, answered: answered)
         case CURLE_PARTIAL_FILE:
             return HTTPError(
                 .truncated, host: host,
@@ -111,7 +112,7 @@ extension CurlTransport {
 
     /// The connection broke during or after the handshake: often a client certificate the
     /// registry wants or refuses, else a TLS or network failure.
-    static func classifyBrokenConnection(code: CURLcode, message: String, request: HTTPRequest, received: Int64) -> HTTPError {
+    static func classifyBrokenConnection(code: CURLcode, message: String, request: HTTPRequest, received: Int64, answered: Bool = false) -> HTTPError {
         let host = request.hostDescription
         let tls = request.tls
         let lower = message.lowercased()
@@ -153,7 +154,7 @@ extension CurlTransport {
             hint: withoutCertificate
                 ? "Retry; if it persists, check the registry and any proxy in between. A registry that requires a client certificate also drops connections without one (--cert-file, --key-file)."
                 : "Retry; if it persists, check the registry and any proxy in between.")
-        error.brokenBeforeAnswer = withoutCertificate && received == 0
+        error.brokenBeforeAnswer = withoutCertificate && received == 0 && !answered
         return error
     }
 }

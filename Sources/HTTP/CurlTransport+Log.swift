@@ -33,13 +33,14 @@ extension CurlTransport {
         return tls.trustDescription + (tls.certFile.map { ", client certificate \($0)" } ?? "")
     }
 
-    /// The URL without user information.
+    /// The URL without user information, and query values other than the registry API's
+    /// own redacted (a signed storage URL is a credential until it expires).
     static func shown(_ url: URL) -> String {
         guard url.user != nil || url.password != nil, var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
-            return url.absoluteString
+            return Log.redactingQuery(url.absoluteString)
         }
         parts.user = nil
         parts.password = nil
-        return parts.string ?? url.absoluteString
+        return Log.redactingQuery(parts.string ?? url.absoluteString)
     }
 }

@@ -184,7 +184,7 @@ public final class CurlTransport: HTTPTransport {
             let message = String(cString: errorBuffer)
             throw Self.classify(
                 code: code, message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message,
-                request: request, received: context.received)
+                request: request, received: context.received, answered: context.status != 0)
         }
         var status = 0
         // Should libcurl not say, the status line the header callback saw is used instead.

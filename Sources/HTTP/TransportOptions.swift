@@ -17,10 +17,7 @@ public struct TransportOptions: Sendable {
     public var maxRedirects: Int = 10
     public var userAgent: String = "bundle/0.1 (+libcurl)"
     /// Receives warnings (insecure TLS, retries); the command layer prints them to stderr.
-    public var warn: @Sendable (String) -> Void = { message in
-        guard Log.shows(.normal) else { return }
-        FileHandle.standardError.write(Data("warning: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
-    }
+    public var warn: @Sendable (String) -> Void = { Log.warning($0) }
 
     public init() {}
 

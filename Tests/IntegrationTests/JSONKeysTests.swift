@@ -21,7 +21,7 @@ import Testing
         var table: [String: Set<String>] = [:]
         for line in readme.split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count >= 2, cells[0].hasPrefix("`"), !cells[0].contains(" ") else { continue }
+            guard cells.count >= 2, cells[0].hasPrefix("`") else { continue }
             var depth = 0, outer = ""
             for character in cells[1] {
                 if character == "{" || character == "(" { depth += 1 } else if character == "}" || character == ")" { depth -= 1 } else if depth == 0 { outer.append(character) }
@@ -50,6 +50,9 @@ import Testing
         let folder = bundles.folder
         let anonymous = env.registry("anonymous")
         expectDocumented("pull", try env.bundle(["pull", "oci://\(anonymous)/charts/app", "--ca-file", env.file.caFile, "-d", env.scratch(), "--json"]), table)
+        let repository = env.file.chartRepositories["anonymous"] ?? "missing-repository"
+        expectDocumented("pull --repo", try env.bundle(["pull", "web", "--repo", repository, "--ca-file", env.file.caFile, "-d", env.scratch(), "--json"],
+                                                       environment: ["BUNDLE_CACHE_DIR": env.scratch()]), table)
         expectDocumented("plan", try env.bundle(["plan", folder + "/a.yaml", "--json"]), table)
         expectDocumented("images", try env.bundle(["images", folder + "/a.yaml", "--json"]), table)
         expectDocumented("build", try env.bundle(["build", folder + "/a.yaml", "--sign-key", bundles.privateKey, "-o", env.scratch() + "/x.tar.gz",
@@ -59,6 +62,8 @@ import Testing
         expectDocumented("install", try env.bundle(["install", bundles.a, "--trust", bundles.key, "--root", root, "--json"]), table)
         expectDocumented("status", try env.bundle(["status", "--root", root, "--json"]), table)
         expectDocumented("uninstall", try env.bundle(["uninstall", "--root", root, "--json"]), table)
+        expectDocumented("push", try env.bundle(["push", bundles.a, "oci://\(env.registry("mirror"))/keys\(UUID().uuidString.prefix(8).lowercased())",
+                                                 "--trust", bundles.key, "--ca-file", env.file.mirrorCA, "--json"]), table)
         let diff = try env.bundle(["diff", bundles.a, bundles.b, "--json"])
         #expect(diff.status == 1, "the bundles differ: \(diff.stderr)")
         expectDocumented("diff", diff, table, warns: false)

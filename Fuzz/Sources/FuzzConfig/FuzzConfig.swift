@@ -4,7 +4,8 @@ import K0sConfig
 
 /// A k0s config as `plan` and `build` read it (bytes from a file: size limit, BOM, UTF-8, YAML
 /// limits, k0s's rules), then rewritten for offline use with every chart placed: any bytes
-/// must give a config or a ConfigError, never a trap, and a config it accepts must rewrite.
+/// must give a config or a ConfigError, never a trap; the rewrite of a config it accepts must
+/// give a config or a ConfigError too.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let path = ConfigFile.path
