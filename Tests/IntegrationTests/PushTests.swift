@@ -102,6 +102,13 @@ import Testing
         let fromEnvironment = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix + "e",
                                        environment: ["BUNDLE_MIRROR_USERNAME": env.file.username, "BUNDLE_MIRROR_PASSWORD": env.file.password])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment.stdout)\(fromEnvironment.stderr)")
+        // A `docker login` of the mirror's host is used as pull uses it.
+        let home = env.scratch()
+        try FileManager.default.createDirectory(atPath: home + "/.docker", withIntermediateDirectories: true)
+        let auth = Data("\(env.file.username):\(env.file.password)".utf8).base64EncodedString()
+        try "{\"auths\": {\"\(env.registry("mirrorbasic"))\": {\"auth\": \"\(auth)\"}}}".write(toFile: home + "/.docker/config.json", atomically: true, encoding: .utf8)
+        let fromLogin = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix + "d", environment: ["HOME": home, "DOCKER_CONFIG": nil])
+        #expect(fromLogin.status == 0, "\(fromLogin.stdout)\(fromLogin.stderr)")
     }
 
     /// One entry's bytes changed after signing: refused before a byte reaches the mirror.
