@@ -55,7 +55,7 @@ struct Pull: ParsableCommand {
             let resolved = try puller.resolve(chart, version: version)
             resolved.warnings.forEach(Output.warn)
             try createDestination(source: chart.registry)
-            let pulled = try download(resolved, with: puller, subject: "\(chart.untagged):\(resolved.version)")
+            let pulled = try download(resolved, with: puller, subject: "\(resolved.config.name) \(resolved.version)")
             if json {
                 var report = PullReport(pulled)
                 report.warnings = transportWarnings.all + report.warnings

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import BundleFormat
 import Foundation
 import HTTP
@@ -60,7 +61,14 @@ struct Push: ParsableCommand {
             } else if let found = Self.credentials(for: target.registry) {
                 (options.credentials, options.credentialSource) = (found.credentials, found.source)
             }
-            let pusher = Pusher(options: options, trusted: try trust.load()) { line in if !json { Output.info(line) } }
+            // One line per artifact; on a terminal a bar over all the bytes still to settle.
+            let display = ProgressDisplay(quiet: json)
+            let subject = "push to \(target.registry)"
+            options.progress = { done, total in
+                if total >= TransferProgress.threshold { display.transfer(TransferProgress(subject: subject, bytes: done, total: total)) }
+            }
+            let pusher = Pusher(options: options, trusted: try trust.load()) { display.report($0) }
+            defer { display.finish() }
             var report = try pusher.push()
             for warning in report.warnings { Output.warn(warning) }
             report.warnings = Warnings.including(report.warnings)

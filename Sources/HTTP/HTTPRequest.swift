@@ -17,10 +17,13 @@ public struct HTTPRequest: Sendable {
         public var path: String
         public var offset: Int64
         public var length: Int64
-        public init(path: String, offset: Int64 = 0, length: Int64) {
+        /// Hears each run of bytes handed to libcurl (a retried upload is heard again).
+        public var progress: (@Sendable (Int64) -> Void)?
+        public init(path: String, offset: Int64 = 0, length: Int64, progress: (@Sendable (Int64) -> Void)? = nil) {
             self.path = path
             self.offset = offset
             self.length = length
+            self.progress = progress
         }
     }
 

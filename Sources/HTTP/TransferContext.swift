@@ -28,6 +28,7 @@ final class TransferContext {
     /// The file an upload reads from, and how much of it is left to send.
     private var uploadFD: Int32 = -1
     private var uploadLeft: Int64 = 0
+    private var uploadProgress: (@Sendable (Int64) -> Void)?
 
     init(body: ResponseBody, attempt: Int, upload: HTTPRequest.Upload? = nil) throws(OpenError) {
         self.attempt = attempt
@@ -51,6 +52,7 @@ final class TransferContext {
             if uploadFD < 0 { throw OpenError(path: upload.path, message: String(cString: strerror(errno))) }
             if lseek(uploadFD, off_t(upload.offset), SEEK_SET) < 0 { throw OpenError(path: upload.path, message: String(cString: strerror(errno))) }
             uploadLeft = upload.length
+            uploadProgress = upload.progress
         }
     }
 
@@ -75,6 +77,7 @@ final class TransferContext {
                 return Int(CURL_READFUNC_ABORT)
             }
             uploadLeft -= Int64(n)
+            if n > 0 { uploadProgress?(Int64(n)) }
             return n
         }
     }

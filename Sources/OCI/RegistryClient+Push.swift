@@ -57,7 +57,9 @@ extension RegistryClient {
 
     /// Sends one blob unless the repository has it: mounted from `mountFrom` (another repository
     /// of this registry that has it), else uploaded from `file`.
-    public func pushBlob(repository: String, descriptor: Descriptor, file: String, mountFrom: String?) throws(RegistryError) -> BlobPush {
+    /// `sent` hears the bytes of the file as they go up.
+    public func pushBlob(repository: String, descriptor: Descriptor, file: String, mountFrom: String?,
+                         sent: (@Sendable (Int64) -> Void)? = nil) throws(RegistryError) -> BlobPush {
         if try hasBlob(repository: repository, digest: descriptor.digest) { return .present }
         var location: URL
         if let mountFrom {
@@ -76,14 +78,14 @@ extension RegistryClient {
                 let length = min(Self.chunkBytes, descriptor.size - offset)
                 let response = try pushRequest("PATCH", location, repository: repository, headers: [
                     ("Content-Type", "application/octet-stream"), ("Content-Range", "\(offset)-\(offset + length - 1)")],
-                    upload: HTTPRequest.Upload(path: file, offset: offset, length: length))
+                    upload: HTTPRequest.Upload(path: file, offset: offset, length: length, progress: sent))
                 location = try uploadLocation(response, repository: repository)
                 offset += length
             }
         }
         let final = try url(location, adding: "digest=\(descriptor.digest)")
         let response = try pushRequest("PUT", final, repository: repository, headers: [("Content-Type", "application/octet-stream")],
-                                       upload: HTTPRequest.Upload(path: file, offset: offset, length: descriptor.size - offset))
+                                       upload: HTTPRequest.Upload(path: file, offset: offset, length: descriptor.size - offset, progress: sent))
         guard response.status == 201 || response.status == 204 else {
             throw failure(response, what: "the upload of \(descriptor.digest) to \(repository)", repository: repository)
         }

@@ -88,3 +88,47 @@ private final class Runner<Result>: @unchecked Sendable {
         }
     }
 }
+
+/// How far a push is, for its progress bar: every distinct blob's bytes count once, when sent
+/// or when the mirror turns out to have it (a retried upload may count some bytes twice; the
+/// display is capped at the total).
+final class PushTally: Sendable {
+    let total: Int64
+    let report: (@Sendable (Int64, Int64) -> Void)?
+    private let state = Mutex<(done: Int64, settled: Set<OCI.Digest>)>((0, []))
+
+    init(items: [PushItem], report: (@Sendable (Int64, Int64) -> Void)?) {
+        var seen = Set<OCI.Digest>()
+        var total: Int64 = 0
+        for item in items {
+            for blob in item.blobs where seen.insert(blob.descriptor.digest).inserted {
+                total += blob.descriptor.size
+            }
+        }
+        self.total = total
+        self.report = report
+    }
+
+    var reporting: Bool { report != nil }
+
+    func add(_ bytes: Int64) {
+        guard let report else { return }
+        let done = state.withLock { state in
+            state.done += bytes
+            return state.done
+        }
+        report(min(done, total), total)
+    }
+
+    /// A blob is done: what was not counted as it went up (found, mounted) counts now.
+    func settled(_ descriptor: Descriptor, sent: RegistryClient.BlobPush) {
+        guard let report else { return }
+        let done: Int64 = state.withLock { state in
+            guard state.settled.insert(descriptor.digest).inserted else { return state.done }
+            if case .uploaded = sent { return state.done }
+            state.done += descriptor.size
+            return state.done
+        }
+        report(min(done, total), total)
+    }
+}

@@ -41,6 +41,9 @@ public struct PushOptions: Sendable {
     public var credentialSource: String?
     /// Artifacts pushed at once, each worker with its own connection.
     public var concurrency = 4
+    /// The blob bytes settled so far (sent, or found in the mirror) and their total, for a
+    /// progress bar; heard from every worker.
+    public var progress: (@Sendable (_ done: Int64, _ total: Int64) -> Void)?
 
     public init(bundle: String, target: MirrorTarget, tls: TLSSettings) {
         self.bundle = bundle
@@ -91,13 +94,14 @@ public final class Pusher {
         try PushPlan.collisions(items)
 
         var report = PushReport(bundle: options.bundle, mirror: options.target.description, verifiedBy: bundle.verifiedBy)
+        let tally = PushTally(items: items, report: options.progress)
         let results = try PushRun(items: items, workers: options.concurrency) { [self] () throws -> RegistryClient in
             let client = try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
                                             credentials: options.credentials, transport: try CurlTransport())
             client.credentialHelp = CredentialHelp(give: "--username with --password-stdin, or BUNDLE_MIRROR_USERNAME and BUNDLE_MIRROR_PASSWORD",
                                                    source: options.credentialSource)
             return client
-        }.run { [self] item, client, holders in try pushItem(item, client: client, holders: holders) }
+        }.run { [self] item, client, holders in try pushItem(item, client: client, holders: holders, tally: tally) }
         for (pushed, warnings) in results {
             report.pushed.append(pushed)
             report.uploaded += pushed.uploaded
@@ -108,13 +112,15 @@ public final class Pusher {
     }
 
     /// One item: its blobs (skipped, mounted or uploaded), then its manifests.
-    func pushItem(_ item: PushItem, client: RegistryClient, holders: Holders) throws -> (PushReport.Pushed, [String]) {
+    func pushItem(_ item: PushItem, client: RegistryClient, holders: Holders, tally: PushTally) throws -> (PushReport.Pushed, [String]) {
         var uploaded: Int64 = 0
         for blob in item.blobs {
             let mountFrom = holders.holder(of: blob.descriptor.digest).flatMap { $0 == item.repository ? nil : $0 }
-            if case .uploaded(let bytes) = try client.pushBlob(repository: item.repository, descriptor: blob.descriptor, file: blob.file, mountFrom: mountFrom) {
-                uploaded += bytes
-            }
+            var sent: (@Sendable (Int64) -> Void)?
+            if tally.reporting { sent = { tally.add($0) } }
+            let outcome = try client.pushBlob(repository: item.repository, descriptor: blob.descriptor, file: blob.file, mountFrom: mountFrom, sent: sent)
+            if case .uploaded(let bytes) = outcome { uploaded += bytes }
+            tally.settled(blob.descriptor, sent: outcome)
             holders.record(blob.descriptor.digest, in: item.repository)
         }
         let warning = try pushManifests(item, client: client)

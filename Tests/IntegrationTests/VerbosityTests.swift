@@ -85,3 +85,35 @@ import Testing
         #expect(root.status == 0 && root.stdout.hasPrefix("bundle ") && root.stdout.contains("(commit "), "\(root.stdout)")
     }
 }
+
+/// On a terminal, a large transfer shows one line rewritten in place, fitted to the terminal's
+/// width: never wrapped into stacked lines, whatever the width.
+@Suite struct ProgressLineTests {
+    let env: TestEnvironment
+    init() throws { env = try TestEnvironment.require() }
+
+    /// Runs `bundle ARGUMENTS` on a pseudo-terminal of `columns` columns (util-linux `script`).
+    func onTerminal(_ arguments: [String], columns: Int) throws -> (status: Int32, output: String) {
+        let command = (["stty", "cols", "\(columns)", ";", env.executable] + arguments.map { "'\($0)'" }).joined(separator: " ")
+        return try env.tool(["script", "-qefc", command, "/dev/null"])
+    }
+
+    @Test(arguments: [30, 60, 120]) func aLargePullFitsTheTerminal(_ columns: Int) throws {
+        let run = try onTerminal(["pull", "oci://\(env.registry("anonymous"))/charts/large", "--ca-file", env.file.caFile, "-d", env.scratch()], columns: columns)
+        #expect(run.status == 0, "\(run.output)")
+        // Each rewrite is "\r\e[K" and the line; what precedes the final result is progress.
+        let updates = run.output.components(separatedBy: "\r\u{1B}[K").dropFirst().map { $0.components(separatedBy: "\r\n")[0] }
+        #expect(!updates.isEmpty && updates.contains { $0.contains("10.0/10.0 MB") }, "no progress line: \(run.output.debugDescription)")
+        for update in updates {
+            #expect(update.count <= columns - 1 && !update.contains("\n"), "\(update.count) columns at width \(columns): \(update)")
+        }
+        #expect(run.output.contains("Pulled oci://\(env.registry("anonymous"))/charts/large:1.0.0"))
+    }
+
+    @Test func noBarWithoutATerminalOrWithJSON() throws {
+        let plain = try env.bundle(["pull", "oci://\(env.registry("anonymous"))/charts/large", "--ca-file", env.file.caFile, "-d", env.scratch()])
+        #expect(plain.status == 0 && !plain.stderr.contains("\u{1B}[K") && !plain.stderr.contains("MB/s"), "\(plain.stderr)")
+        let json = try onTerminal(["pull", "oci://\(env.registry("anonymous"))/charts/large", "--ca-file", env.file.caFile, "-d", env.scratch(), "--json"], columns: 80)
+        #expect(json.status == 0 && !json.output.contains("\u{1B}[K"), "\(json.output)")
+    }
+}

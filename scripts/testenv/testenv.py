@@ -231,6 +231,8 @@ def main():
         charts["mislabeled"] = registry.push_chart("charts/mislabeled", "mislabeled", "9.9.9", config_version="1.0.0")
         charts["tampered"] = registry.push_chart("charts/tampered", "tampered", "0.1.0")
         charts["private"] = registry.push_chart("private/app", "app", "1.0.0")
+        # Large enough (10 MB) for a progress bar.
+        charts["large"] = registry.push_chart("charts/large", "large", "1.0.0", big_file_bytes=10 * 1000 * 1000)
         redis = [{"name": "redis", "version": "17.x", "repository": "https://charts.bitnami.com/bitnami"},
                  {"name": "common", "version": "2.x", "repository": "https://charts.bitnami.com/bitnami"}]
         charts["needsDeps"] = registry.push_chart("charts/needs-deps", "needs-deps", "0.1.0", dependencies=redis)
