@@ -166,13 +166,24 @@ struct WorkerPoolTests {
         let pool = try WorkerPool(workers: 2, name: "pool-cancel", makeTransport: server.factory)
         let doubled = pool.map([1, 2, 3]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) != nil ? item * 2 : 0 }
         #expect(doubled == [2, 4, 6])
-        #expect(Self.threads(named: "pool-cancel") == 2)
+        // Each worker names itself as it starts; one may have done all the work before the
+        // other got that far, so wait (bounded) for both names.
+        #expect(Self.eventually { Self.threads(named: "pool-cancel") == 2 }, "\(Self.threads(named: "pool-cancel")) workers named")
         pool.shutdown()
         // Every worker thread is gone (joined), not merely idle: a thread still ending while the
         // process exits races OpenSSL's exit handlers and corrupts the heap.
         #expect(Self.threads(named: "pool-cancel") == 0)
         let cancelled = pool.map([1, 2]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) == nil ? 0 : item }
         #expect(cancelled == [0, 0], "work after shutdown runs at once, told it was cancelled")
+    }
+
+    /// Whether `condition` holds within 10 s (polled every 10 ms).
+    static func eventually(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<1000 {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
     }
 
     /// Threads of this process with that name, as the kernel lists them.
