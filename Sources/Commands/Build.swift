@@ -134,7 +134,7 @@ struct Build: ParsableCommand {
         try Output.reportingErrors(json: json) { options.images = try imageFlags.options() }
 
         let display = ProgressDisplay(quiet: json)
-        options.transferProgress = { display.transfer($0) }
+        if display.showsTransfers { options.transferProgress = { display.transfer($0) } }
         let builder = Builder(options: options) { display.report($0) }
         var built: BuildResult?
         try Output.reportingErrors(json: json) {
@@ -201,6 +201,6 @@ struct BuildReport: Encodable {
         certificates = result.manifest.certificates.map(\.path)
         images = result.manifest.images ?? []
         imagesSkipped = result.imagesSkipped
-        warnings = Warnings.including(result.warnings)
+        warnings = Output.warnings(including: result.warnings)
     }
 }

@@ -95,10 +95,9 @@ struct Install: ParsableCommand {
             options.mirror = install
         }
         try Output.reportingErrors(json: json) {
-            let warnings = Warnings()
-            let installer = Installer(options: options, trusted: try trust.load()) { warnings.warn($0) }
+            let installer = Installer(options: options, trusted: try trust.load()) { Output.warn($0) }
             var report = try installer.install()
-            report.warnings = warnings.all
+            report.warnings = Output.warnings()
             if json {
                 print(try Output.json(report))
                 return

@@ -37,12 +37,9 @@ struct ListImages: ParsableCommand {
     func run() throws {
         var found: ImagePlan?
         var chartProblems: [String] = []
-        let warnings = Warnings()
         try Output.reportingErrors(json: json) {
             let loaded = try K0sConfig.load(path: config)
-            var transportOptions = try TransportOptions.fromEnvironment()
-            transportOptions.warn = { warnings.warn($0) }
-            let planner = Planner(config: loaded, transport: try CurlTransport(options: transportOptions), warn: { warnings.warn($0) })
+            let planner = Planner(config: loaded, transport: try CurlTransport(), warn: Output.warn)
             for chart in loaded.charts {
                 let row = planner.plan(chart)
                 chartProblems += row.problems.map { "\(row.release): \($0.message)" }
@@ -52,7 +49,7 @@ struct ListImages: ParsableCommand {
         guard let plan = found else { return }
         for problem in chartProblems { Output.error(problem) }
         if json {
-            print(try Output.json(WithWarnings(result: ImagesReport(ok: chartProblems.isEmpty && plan.problems.isEmpty, plan: plan), warnings: warnings.all)))
+            print(try Output.json(WithWarnings(result: ImagesReport(ok: chartProblems.isEmpty && plan.problems.isEmpty, plan: plan), warnings: Output.warnings())))
         } else {
             for image in plan.images { print(image.reference) }
             if !plan.undetermined.isEmpty {

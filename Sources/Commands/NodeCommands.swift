@@ -12,12 +12,12 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir (as given to install).", valueName: "dir"))
     var dataDir = NodeLayout.defaultDataDir
 
-    func installer(dryRun: Bool = false, warnings: Warnings = Warnings()) -> Installer {
+    func installer(dryRun: Bool = false) -> Installer {
         var options = InstallOptions(bundle: "")
         options.root = URL(fileURLWithPath: root).standardizedFileURL.path
         options.dataDir = dataDir
         options.dryRun = dryRun
-        return Installer(options: options, trusted: []) { warnings.warn($0) }
+        return Installer(options: options, trusted: []) { Output.warn($0) }
     }
 }
 
@@ -35,10 +35,9 @@ struct Status: ParsableCommand {
     var logging: LoggingOptions
 
     func run() throws {
-        let warnings = Warnings()
-        let status = node.installer(warnings: warnings).status()
+        let status = node.installer().status()
         if json {
-            print(try Output.json(WithWarnings(result: status, warnings: warnings.all)))
+            print(try Output.json(WithWarnings(result: status, warnings: Output.warnings())))
         } else if !status.installed {
             print("No bundle is installed (no record under \(node.root == "/" ? "" : node.root)\(node.dataDir)/bundle).")
         } else {
@@ -73,10 +72,9 @@ struct Uninstall: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors(json: json) {
-            let warnings = Warnings()
-            let report = try node.installer(dryRun: dryRun, warnings: warnings).uninstall()
+            let report = try node.installer(dryRun: dryRun).uninstall()
             if json {
-                print(try Output.json(WithWarnings(result: report, warnings: warnings.all)))
+                print(try Output.json(WithWarnings(result: report, warnings: Output.warnings())))
                 return
             }
             print("\(dryRun ? "Would uninstall" : "Uninstalled") \(Escaped(report.name)):")

@@ -3,27 +3,6 @@ import Builder
 import Diagnostics
 import Foundation
 
-/// Warnings a command printed, kept for its `--json` output's `warnings[]`.
-final class Warnings: @unchecked Sendable {  // appended under `lock`
-    private let lock = NSLock()
-    private var list: [String] = []
-
-    /// Prints the warning (stderr, once) and keeps it.
-    func warn(_ message: String) {
-        Log.warning(message)
-        lock.withLock { list.append(message) }
-    }
-
-    /// This command's warnings, then those its transports raised (TLS verification off, retries).
-    var all: [String] { Warnings.including(lock.withLock { list }) }
-
-    /// `own`, then every other warning raised in this process, each once.
-    static func including(_ own: [String]) -> [String] {
-        var seen = Set(own)
-        return own + Log.raisedWarnings.filter { seen.insert($0).inserted }
-    }
-}
-
 /// A command's JSON result with the warnings it printed, as `warnings[]` beside its own keys.
 struct WithWarnings<Result: Encodable>: Encodable {
     var result: Result
@@ -40,17 +19,19 @@ struct WithWarnings<Result: Encodable>: Encodable {
 
 /// Printing for commands: results to stdout, warnings and errors to stderr.
 enum Output {
-    /// Messages carry text from bundles, registries, charts and configs: it is escaped on its
-    /// way to the terminal (line breaks kept), so an escape sequence cannot act there.
+    /// The one way a warning goes out: printed once (unless `--quiet`) and kept for `--json`
+    /// (`Log.warning`, which escapes it: messages carry text from bundles, registries, charts
+    /// and configs, and an escape sequence must not act on the terminal).
     static func warn(_ message: String) {
-        guard Log.shows(.normal) else { return }
-        FileHandle.standardError.write(Data("warning: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
+        Log.warning(message)
     }
 
-    /// Progress of a command that is not a build (push): one line on stderr.
-    static func info(_ message: String) {
-        guard Log.shows(.normal) else { return }
-        FileHandle.standardError.write(Data("\(Escaped(message, keepingLineBreaks: true))\n".utf8))
+    /// The warnings for a command's `--json`: `own` (a result's own list), then every other
+    /// warning raised in this process (the command's, its transports': TLS verification off,
+    /// retries), each once.
+    static func warnings(including own: [String] = []) -> [String] {
+        var seen = Set(own)
+        return own + Log.raisedWarnings.filter { seen.insert($0).inserted }
     }
 
     static func error(_ message: String) {

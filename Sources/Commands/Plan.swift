@@ -47,15 +47,14 @@ struct Plan: ParsableCommand {
         }
         var imageOptions = ImageOptions()
         try Output.reportingErrors(json: json) { imageOptions = try imageFlags.options() }
-        let warnings = Warnings()
-        let planner = Planner(config: loaded, transport: transport, warn: warnings.warn)
+        let planner = Planner(config: loaded, transport: transport, warn: Output.warn)
         let rows = loaded.charts.map { planner.plan($0) }
         let images = imageOptions.enabled ? planner.planImages(imageOptions, resolve: true) : nil
         let imagesFailed = images.map { !$0.problems.isEmpty || $0.images.contains { !$0.problems.isEmpty } } ?? false
         if json {
             var report = PlanReport(config: config, format: loaded.format.rawValue, problems: loaded.problems, charts: rows)
             report.images = images
-            report.warnings = warnings.all + loaded.problems.filter { $0.severity == .warning }.map(\.located)
+            report.warnings = Output.warnings() + loaded.problems.filter { $0.severity == .warning }.map(\.located)
             if imagesFailed {
                 report.ok = false
                 report.error = report.error ?? images?.problems.first ?? images?.images.lazy.compactMap(\.problems.first).first

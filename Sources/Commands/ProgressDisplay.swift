@@ -33,10 +33,14 @@ final class ProgressDisplay: Sendable {
         }
     }
 
+    /// Whether `transfer` shows anything: a terminal, and neither --json, --quiet nor --verbose.
+    /// Callers leave their byte counting off otherwise.
+    var showsTransfers: Bool { live && !quiet }
+
     /// A large transfer's bytes: a bar with rate and time left, on a terminal only (a log gets
     /// the line saying the chart or image is in), at most ten times a second.
     func transfer(_ progress: TransferProgress) {
-        guard live, !quiet else { return }
+        guard showsTransfers else { return }
         let now = Date()
         let line: String? = transfers.withLock { state in
             if state.subject != progress.subject || progress.bytes < state.bytes {

@@ -44,8 +44,7 @@ struct Pull: ParsableCommand {
                 return
             }
             let chart = try ChartReference(parsing: reference)
-            let transportWarnings = Warnings()
-            let transport = try CurlTransport(options: transportOptions(transportWarnings))
+            let transport = try CurlTransport()
             let found = try credentials(for: chart.registry)
             let client = try RegistryClient(
                 registry: chart.registry, plainHTTP: registry.plainHTTP, tls: registry.tls,
@@ -58,7 +57,7 @@ struct Pull: ParsableCommand {
             let pulled = try download(resolved, with: puller, subject: "\(resolved.config.name) \(resolved.version)")
             if json {
                 var report = PullReport(pulled)
-                report.warnings = transportWarnings.all + report.warnings
+                report.warnings = Output.warnings(including: report.warnings)
                 print(try Output.json(report))
             } else {
                 print("Pulled \(chart.untagged):\(resolved.version)")
@@ -79,18 +78,10 @@ extension Pull {
     func download(_ resolved: ResolvedChart, with puller: ChartPuller, subject: String) throws(RegistryError) -> PulledChart {
         let display = ProgressDisplay(quiet: json)
         defer { display.finish() }
-        guard resolved.chartLayer.size >= TransferProgress.threshold else { return try puller.download(resolved, into: destination) }
+        guard display.showsTransfers, resolved.chartLayer.size >= TransferProgress.threshold else { return try puller.download(resolved, into: destination) }
         return try puller.download(resolved, into: destination) { bytes, total in
             display.transfer(TransferProgress(subject: subject, bytes: bytes, total: total))
         }
-    }
-
-    /// The environment's transport settings, with the transport's warnings (insecure TLS,
-    /// retries) printed and kept for `--json`.
-    func transportOptions(_ warnings: Warnings) throws(HTTPError) -> TransportOptions {
-        var options = try TransportOptions.fromEnvironment()
-        options.warn = { warnings.warn($0) }
-        return options
     }
 
     /// The -d folder, created if missing; the error names it and the source being pulled from.
@@ -120,7 +111,7 @@ extension Pull {
         tls.source = "command-line flags"
         let host = URL(string: repo)?.hostAndPort ?? repo
         let login = try credentials(for: host)
-        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: login?.credentials, transport: try CurlTransport(options: transportOptions(Warnings())), cacheDir: BlobCache.defaultRoot())
+        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: login?.credentials, transport: try CurlTransport(), cacheDir: BlobCache.defaultRoot())
         client.credentialHelp = .flags(registry: host, source: login?.source)
         let found = try client.resolve(chart: reference, version: version)
         found.warnings.forEach(Output.warn)
@@ -132,7 +123,7 @@ extension Pull {
             }
             print(try Output.json(Report(repository: repo, name: found.entry.name, version: found.entry.version, url: found.url.absoluteString,
                                          chart: .init(path: path, digest: found.digest.description, size: size, mediaType: "application/tar+gzip"),
-                                         warnings: Warnings.including(found.warnings))))
+                                         warnings: Output.warnings(including: found.warnings))))
         } else {
             print("Pulled \(found.entry.name) \(found.entry.version) from \(repo)")
             print("  chart       \(found.digest) (\(size) bytes, as the index says)")

@@ -64,14 +64,16 @@ struct Push: ParsableCommand {
             // One line per artifact; on a terminal a bar over all the bytes still to settle.
             let display = ProgressDisplay(quiet: json)
             let subject = "push to \(target.registry)"
-            options.progress = { done, total in
-                if total >= TransferProgress.threshold { display.transfer(TransferProgress(subject: subject, bytes: done, total: total)) }
+            if display.showsTransfers {
+                options.progress = { done, total in
+                    if total >= TransferProgress.threshold { display.transfer(TransferProgress(subject: subject, bytes: done, total: total)) }
+                }
             }
             let pusher = Pusher(options: options, trusted: try trust.load()) { display.report($0) }
             defer { display.finish() }
             var report = try pusher.push()
             for warning in report.warnings { Output.warn(warning) }
-            report.warnings = Warnings.including(report.warnings)
+            report.warnings = Output.warnings(including: report.warnings)
             if json {
                 print(try Output.json(report))
             } else {
