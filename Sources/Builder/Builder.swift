@@ -14,7 +14,7 @@ public struct BuildOptions: Sendable {
     public var compression: ArchiveWriter.Compression = .gzip
     /// The compressor's level; nil for the tool's default (see `defaultLevel`).
     public var level: Int?
-    /// Charts pulled at once.
+    /// Downloads at once: charts, then image manifests, then blobs.
     public var concurrency = 4
     public var cacheDir: String
     /// Resolve and fetch from the cache only.
@@ -221,6 +221,7 @@ public final class Builder {
                                   memoryEntries: memoryEntries, cache: cache, options: options, progress: progress)
         let fetches = assembler.plannedFetches()
         try checkDownload(fetches.tasks, manifest: manifest)
+        pool.grow(to: min(options.concurrency, fetches.tasks.count))
         let fetcher = Fetcher(tasks: fetches.tasks, cache: cache, pool: pool)
         let downloaded = try assembler.write(fetches: fetches, fetcher: fetcher)
         cache.remember(output: options.output, as: outputRecord)
@@ -251,6 +252,7 @@ public final class Builder {
         if !discovery.problems.isEmpty { throw BuildError(discovery.problems) }
         warnings += ImageStage.warnings(discovery)
         if !discovery.jobs.isEmpty { progress("resolving \(discovery.jobs.count) image(s) for \(options.images.platforms)") }
+        pool.grow(to: min(options.concurrency, discovery.jobs.count))
         let resolved = stage.resolve(discovery.jobs, on: pool)
         let problems = resolved.compactMap(\.problem)
         if !problems.isEmpty { throw BuildError(problems) }

@@ -17,19 +17,35 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
     /// Joined by `shutdown`, so that no worker outlives the build (see `TransportThread`).
     private var threads: [TransportThread] = []
 
+    private let name: String
+    private let makeTransport: TransportFactory
+
     /// Starts the workers (threads named `name`); fewer when the system refuses threads, an
     /// error when it refuses all.
     init(workers: Int, name: String = "bundle-worker", makeTransport: @escaping TransportFactory) throws(HTTPError) {
-        var refusal: HTTPError?
-        for _ in 0..<max(1, workers) {
+        self.name = name
+        self.makeTransport = makeTransport
+        if let refusal = start(max(1, workers)), threads.isEmpty { throw refusal }
+    }
+
+    /// Adds workers until there are `workers` (a stage with more parallel work than the one
+    /// before it: one chart may run twenty images); fewer when the system refuses threads.
+    func grow(to workers: Int) {
+        let count = condition.withLock { stopping ? workers : threads.count }
+        if workers > count { _ = start(workers - count) }
+    }
+
+    /// Starts `count` more workers; returns why the system refused one, if it did.
+    private func start(_ count: Int) -> HTTPError? {
+        for _ in 0..<count {
             do throws(HTTPError) {
-                threads.append(try TransportThread.start(name: name) { [self] in serve(makeTransport) })
+                let thread = try TransportThread.start(name: name) { [self, makeTransport] in serve(makeTransport) }
+                condition.withLock { threads.append(thread) }
             } catch {
-                refusal = error
-                break
+                return error
             }
         }
-        if threads.isEmpty, let refusal { throw refusal }
+        return nil
     }
 
     /// One worker's life: its transport and clients, then work until the pool stops. The
@@ -72,7 +88,7 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
             stopping = true
             condition.broadcast()
         }
-        for thread in threads { thread.join() }
+        for thread in condition.withLock({ threads }) { thread.join() }
         let dropped: [Work] = condition.withLock {
             defer { queue = []; head = 0 }
             return Array(queue[head...])

@@ -38,7 +38,7 @@ struct Build: ParsableCommand {
     @Option(help: ArgumentHelp("Compression level (gzip 0-9, zstd 1-19). Default: gzip 0 (charts are compressed already), zstd's default.", valueName: "n"))
     var level: Int?
 
-    @Option(help: "Charts pulled at once.")
+    @Option(help: "Downloads at once (charts, image manifests and blobs).")
     var concurrency = 4
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Blob cache (default: $BUNDLE_CACHE_DIR, $XDG_CACHE_HOME/bundle or ~/.cache/bundle).", valueName: "dir"))

@@ -212,3 +212,33 @@ struct WorkerPoolTests {
         #expect(server.count("/stable/charts/app-1.2.0.tgz") == 1, "fetched once, while resolving")
     }
 }
+
+/// A pool sized for one chart grows for the images that chart runs.
+struct WorkerPoolGrowthTests {
+    @Test func growAddsWorkersAndNeverShrinks() throws {
+        let server = ScriptedServer()
+        let pool = try WorkerPool(workers: 1, name: "pool-grow", makeTransport: server.factory)
+        defer { pool.shutdown() }
+        pool.grow(to: 3)
+        pool.grow(to: 2)
+        // Three pieces of work that each wait for all three to have started: only three
+        // workers at once can finish them.
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        for _ in 0..<3 {
+            done.enter()
+            pool.submit { _ in
+                started.signal()
+                release.wait()
+                done.leave()
+            }
+        }
+        var running = 0
+        for _ in 0..<3 where started.wait(timeout: .now() + 10) == .success { running += 1 }
+        for _ in 0..<3 { release.signal() }
+        #expect(running == 3, "\(running) pieces of work ran at once")
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(WorkerPoolTests.threads(named: "pool-grow") == 3)
+    }
+}
