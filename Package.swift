@@ -34,9 +34,9 @@ let package = Package(
         // HTTP: the only module that touches libcurl.
         .target(
             name: "HTTP",
-            dependencies: ["CCurl", "Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CCurl", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // Archive: the only module that touches libarchive.
-        .target(name: "Archive", dependencies: ["CArchive", "Diagnostics"]),
+        .target(name: "Archive", dependencies: ["CArchive", "Diagnostics", "FileSystem"]),
         // OCI: references, auth, manifests, blobs, tags, Helm media types and version rules.
         .target(
             name: "OCI",

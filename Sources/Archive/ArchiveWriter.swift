@@ -1,4 +1,5 @@
 import CArchive
+import FileSystem
 import Foundation
 
 /// Writes a reproducible tar archive (gzip or zstd): entries in the order given, regular
@@ -15,6 +16,11 @@ public final class ArchiveWriter {
     private let path: String
     private let mtime: Int64
     private var closed = false
+    /// The archive file (libarchive writes to it but does not close it).
+    private var descriptor: Int32 = -1
+    /// The archive goes to disk while it is written (`ArchiveWriter` users flush it at the end),
+    /// and leaves memory once there: nothing reads it back.
+    private var writeBehind: WriteBehind?
 
     /// Opens `path` for writing (created or truncated).
     /// `compression`: nil for a plain tar (what containerd imports). `level`: the compressor's
@@ -41,9 +47,18 @@ public final class ArchiveWriter {
         // padding the last one, so the output is the same bytes, just written faster.
         if status == ARCHIVE_OK { status = archive_write_set_bytes_per_block(handle, 1 << 20) }
         if status == ARCHIVE_OK { status = archive_write_set_bytes_in_last_block(handle, 1) }
-        if status == ARCHIVE_OK { status = archive_write_open_filename(handle, path) }
         // On failure deinit frees the handle (all stored properties are set by now).
         guard status == ARCHIVE_OK else {
+            closed = true
+            throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot set up the writer: \(Self.message(handle))")
+        }
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            closed = true
+            throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot open for writing: \(String(cString: strerror(errno)))")
+        }
+        writeBehind = WriteBehind(descriptor: descriptor, dropsFlushed: true)
+        guard archive_write_open_fd(handle, descriptor) == ARCHIVE_OK else {
             closed = true
             throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot open for writing: \(Self.message(handle))")
         }
@@ -52,6 +67,7 @@ public final class ArchiveWriter {
     deinit {
         if !closed { archive_write_close(handle) }
         archive_write_free(handle)
+        if descriptor >= 0 { Foundation.close(descriptor) }
     }
 
     /// Adds a regular file whose content is `data`.
@@ -81,6 +97,7 @@ public final class ArchiveWriter {
             guard archive_write_data(handle, buffer.baseAddress, n) == n else {
                 throw ArchiveError(.archiveWriteFailed, archive: path, entry: entry, reason: "write failed: \(Self.message(handle))")
             }
+            writeBehind?.wrote(n)
             remaining -= Int64(n)
         }
     }
@@ -97,6 +114,7 @@ public final class ArchiveWriter {
         guard archive_write_data(handle, chunk.baseAddress, chunk.count) == chunk.count else {
             throw ArchiveError(.archiveWriteFailed, archive: path, entry: current, reason: "write failed: \(Self.message(handle))")
         }
+        writeBehind?.wrote(chunk.count)
     }
 
     private var current: String?
@@ -119,8 +137,15 @@ public final class ArchiveWriter {
     /// Finishes the archive (padding, compression trailer) and closes the file.
     public func close() throws(ArchiveError) {
         closed = true
-        guard archive_write_close(handle) == ARCHIVE_OK else {
+        let status = archive_write_close(handle)
+        writeBehind?.finish()
+        let closedFile = Foundation.close(descriptor) == 0
+        descriptor = -1
+        guard status == ARCHIVE_OK else {
             throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot finish writing: \(Self.message(handle))")
+        }
+        guard closedFile else {
+            throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot finish writing: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -1,4 +1,5 @@
 import Archive
+import FileSystem
 import Foundation
 import HTTP
 import OCI
@@ -23,13 +24,24 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
     private let condition = NSCondition()
     private var states: [Task]
 
-    /// Queues every task on `pool`, in order.
+    /// Queues every task on `pool`: large blobs first, largest first, then the rest in order.
     init(tasks: [Builder.FetchTask], cache: BlobCache, pool: WorkerPool) {
         self.tasks = tasks
         self.states = tasks.map { _ in Task() }
-        for index in tasks.indices {
+        for index in Self.order(tasks.map(\.descriptor.size)) {
             pool.submit { [self] clients in fetch(index, cache: cache, clients: clients) }
         }
+    }
+
+    /// Blobs of at least this size start first: the largest one's single stream is the
+    /// longest part of a build, and the small ones fit in beside it on the other workers.
+    static let large: Int64 = 32 << 20
+
+    /// The order to fetch blobs of these sizes in (indices): large ones first, largest first,
+    /// then the others as given (the archive's order, in which the writer needs them).
+    static func order(_ sizes: [Int64]) -> [Int] {
+        let large = sizes.indices.filter { sizes[$0] >= Self.large }.sorted { sizes[$0] > sizes[$1] }
+        return large + sizes.indices.filter { sizes[$0] < Self.large }
     }
 
     /// One task, on a worker with its clients: the blob from its source into the cache.
@@ -131,6 +143,8 @@ struct BlobFollower {
     let cachePath: String
     let size: Int64
     private(set) var offset: Int64 = 0
+    /// Up to where the page cache was told the bytes are no longer needed.
+    private var released: Int64 = 0
     private var fd: Int32 = -1
     private var openedCache = false
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -166,8 +180,18 @@ struct BlobFollower {
             guard n > 0 else { break }
             try writer.write(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
             offset += Int64(n)
+            releaseCopied()
         }
         return nil
+    }
+
+    /// Every `WriteBehind.defaultStep` bytes: what is copied leaves the page cache once flushed (the
+    /// download's write-behind flushes it), so the download's next pages reuse that memory
+    /// (see `WriteBehind`). Pages not yet flushed stay; the blob stays complete on disk.
+    private mutating func releaseCopied() {
+        guard offset - released >= WriteBehind.defaultStep else { return }
+        released = offset - WriteBehind.defaultStep
+        _ = posix_fadvise(fd, 0, off_t(released), POSIX_FADV_DONTNEED)
     }
 
     /// A second descriptor onto the bytes read, which stays valid when the file is renamed.

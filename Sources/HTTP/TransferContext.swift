@@ -1,5 +1,6 @@
 import CCurl
 import Crypto
+import FileSystem
 import Foundation
 
 /// State of one transfer, reached from libcurl's callbacks through an unretained pointer.
@@ -11,6 +12,7 @@ final class TransferContext {
     private var fd: Int32 = -1
     private var memory = Data()
     private var errorBody = Data()
+    /// The digest of a body kept in memory; a file body's is `bodyHasher`'s.
     private var hasher = SHA256()
     private(set) var status = 0
     private(set) var headers: [(name: String, value: String)] = []
@@ -24,6 +26,8 @@ final class TransferContext {
     private let attempt: Int
     private let progress: (@Sendable (FileProgress) -> Void)?
     private var onDisk: Int64 = 0
+    /// The body file goes to disk while it arrives (it is flushed once verified).
+    private var writeBehind: WriteBehind?
 
     /// The file an upload reads from, and how much of it is left to send.
     private var uploadFD: Int32 = -1
@@ -43,6 +47,9 @@ final class TransferContext {
             self.progress = progress
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             if fd < 0 { throw OpenError(path: path, message: String(cString: strerror(errno))) }
+            writeBehind = WriteBehind(descriptor: fd)
+            bodyHasher = BodyHasher(bufferSize: Self.bufferSize)
+            buffer = bodyHasher?.first
             progress?(FileProgress(attempt: attempt, bytes: 0))
         }
         // Every stored property is set by now, so a failure below runs deinit (which frees the
@@ -57,11 +64,12 @@ final class TransferContext {
     }
 
     /// Bytes waiting to be written: TLS hands over 16 KiB at a time, the disk gets 1 MiB.
-    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    static let bufferSize = 1 << 20
+    private var buffer: UnsafeMutableRawBufferPointer?
     private var buffered = 0
+    private var bodyHasher: BodyHasher?
 
     deinit {
-        buffer.deallocate()
         if uploadFD >= 0 { Foundation.close(uploadFD) }
         if fd >= 0 { Foundation.close(fd) }
     }
@@ -83,6 +91,7 @@ final class TransferContext {
     }
 
     func close() {
+        writeBehind?.finish()
         if fd >= 0 {
             Foundation.close(fd)
             fd = -1
@@ -92,14 +101,17 @@ final class TransferContext {
     /// Writes out what is buffered; false (with `failure` set) if the disk refused.
     @discardableResult
     func flush() -> Bool {
-        guard toFile, buffered > 0 else { return true }
+        guard let current = buffer, let bodyHasher, buffered > 0 else { return true }
         defer { buffered = 0 }
-        return writeOut(UnsafeRawBufferPointer(start: buffer.baseAddress, count: buffered))
+        guard writeOut(UnsafeRawBufferPointer(rebasing: current[..<buffered])) else { return false }
+        buffer = bodyHasher.take(current, count: buffered)
+        return true
     }
 
     /// Tells the listener how much is on disk now.
     private func report(_ count: Int) {
         onDisk += Int64(count)
+        writeBehind?.wrote(count)
         progress?(FileProgress(attempt: attempt, bytes: onDisk))
     }
 
@@ -123,7 +135,8 @@ final class TransferContext {
     var bodyData: Data { (200..<300).contains(status) ? memory : errorBody }
 
     func digestHex() -> String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        if let bodyHasher { return bodyHasher.finalize() }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// Takes one header line; false when the headers grew past the limit (abort the transfer).
@@ -161,16 +174,19 @@ final class TransferContext {
             failure = .tooLarge(limit)
             return 0
         }
-        hasher.update(bufferPointer: bytes)
         if toFile {
-            if buffered + bytes.count > buffer.count, !flush() { return 0 }
-            if bytes.count > buffer.count {
-                guard writeOut(bytes) else { return 0 }
-            } else {
-                UnsafeMutableRawBufferPointer(rebasing: buffer[buffered..<buffered + bytes.count]).copyMemory(from: bytes)
-                buffered += bytes.count
+            // Through the staging buffers, which are written out, then hashed (`flush`).
+            var rest = bytes
+            while !rest.isEmpty {
+                if buffered == Self.bufferSize, !flush() { return 0 }
+                guard let current = buffer else { return 0 }
+                let n = min(rest.count, Self.bufferSize - buffered)
+                UnsafeMutableRawBufferPointer(rebasing: current[buffered..<buffered + n]).copyMemory(from: UnsafeRawBufferPointer(rebasing: rest[..<n]))
+                buffered += n
+                rest = UnsafeRawBufferPointer(rebasing: rest[n...])
             }
         } else {
+            hasher.update(bufferPointer: bytes)
             memory.append(contentsOf: bytes)
         }
         received += Int64(bytes.count)

@@ -213,7 +213,7 @@ struct WorkerPoolTests {
     }
 }
 
-/// A pool sized for one chart grows for the images that chart runs.
+/// A pool sized for one chart grows for the images that chart runs; large blobs go first.
 struct WorkerPoolGrowthTests {
     @Test func growAddsWorkersAndNeverShrinks() throws {
         let server = ScriptedServer()
@@ -240,5 +240,12 @@ struct WorkerPoolGrowthTests {
         #expect(running == 3, "\(running) pieces of work ran at once")
         #expect(done.wait(timeout: .now() + 10) == .success)
         #expect(WorkerPoolTests.threads(named: "pool-grow") == 3)
+    }
+
+    @Test func largeBlobsAreFetchedFirst() {
+        let mib: Int64 = 1 << 20
+        #expect(Fetcher.order([1, 64 * mib, 5, 100 * mib, 2, 32 * mib]) == [3, 1, 5, 0, 2, 4])
+        #expect(Fetcher.order([3, 2, 1]) == [0, 1, 2], "small blobs keep the archive's order")
+        #expect(Fetcher.order([]) == [])
     }
 }
