@@ -18,14 +18,15 @@ public final class ArchiveWriter {
     private var closed = false
     /// The archive file (libarchive writes to it but does not close it).
     private var descriptor: Int32 = -1
-    /// The archive goes to disk while it is written (`ArchiveWriter` users flush it at the end),
-    /// and leaves memory once there: nothing reads it back.
+    /// The archive goes to disk while it is written (`ArchiveWriter` users flush it at the end).
     private var writeBehind: WriteBehind?
 
     /// Opens `path` for writing (created or truncated).
     /// `compression`: nil for a plain tar (what containerd imports). `level`: the compressor's
     /// level (gzip 0-9, zstd 1-19); nil for the library's default.
-    public init(path: String, compression: Compression?, mtime: Int64, level: Int? = nil) throws(ArchiveError) {
+    /// `dropsFlushed`: the archive leaves memory once flushed, for one nobody reads back soon
+    /// (see `WriteBehind`).
+    public init(path: String, compression: Compression?, mtime: Int64, level: Int? = nil, dropsFlushed: Bool = false) throws(ArchiveError) {
         bundle_archive_use_utf8_locale()
         guard let handle = archive_write_new() else { throw ArchiveError(.archiveWriteFailed, archive: path, reason: "libarchive could not allocate a writer") }
         self.handle = handle
@@ -57,7 +58,7 @@ public final class ArchiveWriter {
             closed = true
             throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot open for writing: \(String(cString: strerror(errno)))")
         }
-        writeBehind = WriteBehind(descriptor: descriptor, dropsFlushed: true)
+        writeBehind = WriteBehind(descriptor: descriptor, dropsFlushed: dropsFlushed)
         guard archive_write_open_fd(handle, descriptor) == ARCHIVE_OK else {
             closed = true
             throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot open for writing: \(Self.message(handle))")
@@ -138,7 +139,7 @@ public final class ArchiveWriter {
     public func close() throws(ArchiveError) {
         closed = true
         let status = archive_write_close(handle)
-        writeBehind?.finish()
+        let flushFailure = writeBehind?.finish()
         let closedFile = Foundation.close(descriptor) == 0
         descriptor = -1
         guard status == ARCHIVE_OK else {
@@ -146,6 +147,9 @@ public final class ArchiveWriter {
         }
         guard closedFile else {
             throw ArchiveError(.archiveWriteFailed, archive: path, reason: "cannot finish writing: \(String(cString: strerror(errno)))")
+        }
+        if let flushFailure {
+            throw ArchiveError(.archiveWriteFailed, archive: path, reason: "flushing to disk failed: \(flushFailure)")
         }
     }
 

@@ -111,7 +111,7 @@ extension Assembler {
             written = 0
             let options = assembler.options
             let writer = try ArchiveWriter(path: temporary, compression: options.compression, mtime: options.sourceDateEpoch ?? 0,
-                                           level: options.level ?? Builder.defaultLevel(options.compression))
+                                           level: options.level ?? Builder.defaultLevel(options.compression), dropsFlushed: true)
             try writer.add(BundleManifest.manifestPath, data: assembler.manifestData)
             if let signature = assembler.signature { try writer.add(BundleManifest.signaturePath, data: signature) }
             for file in assembler.manifest.files {

@@ -6,6 +6,8 @@ import Foundation
 /// data not yet flushed takes to reach the host's disk (0.5 s for 500 MB here), and nothing
 /// else starts that: flushing as the data arrives leaves the final flush almost nothing to do.
 /// Only the timing changes: the writer's own final flush is still what makes the file durable.
+/// A flush that fails is reported by `finish()`: the kernel tells a write-back error to one
+/// flush only, so the writer's own final flush might not see it again.
 ///
 /// With `dropsFlushed`, for a file nobody reads back soon (the bundle a build writes), the
 /// flushed part also leaves the page cache, so the next pages written reuse that memory. On
@@ -53,11 +55,14 @@ public final class WriteBehind {
     /// How many flushes the thread has made so far.
     public var flushes: Int { flusher.flushes }
 
-    /// Waits for a flush under way and ends the thread; call before the final flush.
-    public func finish() {
+    /// Waits for a flush under way and ends the thread; call before the final flush. Returns
+    /// why a flush failed (`strerror`), if one did: the file's data may not be on disk.
+    @discardableResult
+    public func finish() -> String? {
         flusher.stop()
         thread?.join()
         thread = nil
+        return flusher.failure
     }
 
     /// What the thread shares with the writer.
@@ -70,8 +75,10 @@ public final class WriteBehind {
         private var upTo: Int64 = 0
         private var stopping = false
         private var made = 0
+        private var failed: String?
 
         var flushes: Int { condition.withLock { made } }
+        var failure: String? { condition.withLock { failed } }
 
         init(descriptor: Int32, dropsFlushed: Bool) {
             self.descriptor = descriptor
@@ -107,8 +114,13 @@ public final class WriteBehind {
                 guard let end else { return }
                 // A hint: a failure here shows again, and is reported, in the writer's own flush.
                 let flushed = fdatasync(descriptor) == 0
-                condition.withLock { made += 1 }
-                guard flushed, dropsFlushed else { continue }
+                let reason = flushed ? nil : String(cString: strerror(errno))
+                condition.withLock {
+                    made += 1
+                    if failed == nil { failed = reason }
+                }
+                // Pages whose write-back failed may be clean but not on disk: keep them all.
+                guard flushed, dropsFlushed, failure == nil else { continue }
                 // Clean pages only leave (dirty ones stay); the last megabytes are kept, as a
                 // writer's buffer may not have reached the file yet and a page it would
                 // complete should not need reading back.

@@ -159,7 +159,7 @@ public final class CurlTransport: HTTPTransport {
         try configure(options, for: request, context: context, headerList: &headerList)
 
         let code = withExtendedLifetime(context) { curl_easy_perform(handle) }
-        context.flush()
+        context.finishBody()
 
         if let failure = context.failure {
             switch failure {

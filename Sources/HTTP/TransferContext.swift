@@ -90,6 +90,13 @@ final class TransferContext {
         }
     }
 
+    /// At the end of the transfer: writes out what is buffered and waits for the write-behind,
+    /// whose failed flush fails the transfer (the final flush would not hear of it again).
+    func finishBody() {
+        guard flush(), let writeBehind else { return }
+        if let reason = writeBehind.finish(), failure == nil { failure = .write("flushing to disk failed: \(reason)") }
+    }
+
     func close() {
         writeBehind?.finish()
         if fd >= 0 {
