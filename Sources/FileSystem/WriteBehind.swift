@@ -112,7 +112,7 @@ public final class WriteBehind {
                     return stopping ? nil : upTo
                 }
                 guard let end else { return }
-                // A hint: a failure here shows again, and is reported, in the writer's own flush.
+                // The kernel reports a write-back error to one flush only: keep it for `finish()`.
                 let flushed = fdatasync(descriptor) == 0
                 let reason = flushed ? nil : String(cString: strerror(errno))
                 condition.withLock {

@@ -21,8 +21,9 @@ final class BodyHasher {
     private var inline = SHA256()
     private var seen: Int64 = 0
     private var thread: BackgroundThread?
-    /// True once the thread could not be started: everything is hashed inline.
-    private var alone = false
+    /// Whether the threshold was passed and a thread asked for (if the system refused one,
+    /// everything is hashed inline).
+    private var pastThreshold = false
     /// Whether a thread of its own hashed (part of) the body.
     private(set) var threaded = false
     private var digest: String?
@@ -48,7 +49,7 @@ final class BodyHasher {
     /// next (waiting while every other buffer is still being hashed).
     func take(_ buffer: UnsafeMutableRawBufferPointer, count: Int) -> UnsafeMutableRawBufferPointer {
         seen += Int64(count)
-        if thread == nil, !alone, digest == nil, seen >= threshold { startThread() }
+        if !pastThreshold, seen >= threshold { startThread() }
         guard thread != nil else {
             inline.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             return buffer
@@ -64,7 +65,7 @@ final class BodyHasher {
             shared.stop()
             thread.join()
             self.thread = nil
-            state = shared.finalState
+            state = shared.sha
         }
         let hex = state.finalize().map { String(format: "%02x", $0) }.joined()
         digest = hex
@@ -72,6 +73,7 @@ final class BodyHasher {
     }
 
     private func startThread() {
+        pastThreshold = true
         shared.sha = inline
         for _ in 1..<Self.buffers {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
@@ -80,22 +82,17 @@ final class BodyHasher {
         }
         thread = try? BackgroundThread.start(name: "bundle-hash") { [shared] in shared.run() }
         threaded = thread != nil
-        if thread == nil {
-            alone = true
-            shared.free.removeAll()
-        }
+        if thread == nil { shared.free.removeAll() }
     }
 
     /// What the thread shares with the transfer.
-    private final class Shared: @unchecked Sendable {  // every field is guarded by `condition` once the thread runs
+    private final class Shared: @unchecked Sendable {  // `waiting`, `free`, `stopping` are guarded by `condition`; `sha` is the thread's alone while it runs
         let condition = NSCondition()
+        /// Set before the thread starts, read after it is joined.
         var sha = SHA256()
         var waiting: [(buffer: UnsafeMutableRawBufferPointer, count: Int)] = []
         var free: [UnsafeMutableRawBufferPointer] = []
         var stopping = false
-
-        /// The hash once the thread has ended.
-        var finalState: SHA256 { condition.withLock { sha } }
 
         /// Queues a written buffer for hashing and hands back a free one.
         func exchange(_ buffer: UnsafeMutableRawBufferPointer, count: Int) -> UnsafeMutableRawBufferPointer {
@@ -123,10 +120,8 @@ final class BodyHasher {
                 }
                 guard let next else { return }
                 // The buffer is the transfer's again only once it is in `free`.
-                var state = condition.withLock { sha }
-                state.update(bufferPointer: UnsafeRawBufferPointer(rebasing: next.buffer[..<next.count]))
+                sha.update(bufferPointer: UnsafeRawBufferPointer(rebasing: next.buffer[..<next.count]))
                 condition.withLock {
-                    sha = state
                     free.append(next.buffer)
                     condition.broadcast()
                 }

@@ -169,9 +169,11 @@ public final class CurlTransport: HTTPTransport {
                     reason: "\(request.method) \(request.url.path) sent more than the \(limit) bytes expected",
                     hint: "The registry sent more data than its manifest declares; the content is not trusted. Report it to the registry's operators.")
             case .write(let message):
+                var destination = ""
+                if case .file(let path, _, _) = body { destination = " to \(path)" }
                 throw HTTPError(
-                    .localFile, host: host, reason: "writing the download failed: \(message)",
-                    hint: "Check free space and permissions of the destination folder.")
+                    .localFile, host: host, reason: "writing the download\(destination) failed: \(message)",
+                    hint: "Check free space, permissions and the health of the disk holding the destination folder.")
             }
         }
         if context.headersTooLarge {

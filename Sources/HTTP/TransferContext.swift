@@ -22,7 +22,6 @@ final class TransferContext {
     private(set) var headersTooLarge = false
     private(set) var received: Int64 = 0
     private(set) var failure: Failure?
-    private let toFile: Bool
     private let attempt: Int
     private let progress: (@Sendable (FileProgress) -> Void)?
     private var onDisk: Int64 = 0
@@ -39,11 +38,9 @@ final class TransferContext {
         switch body {
         case .memory(let limit):
             self.limit = limit
-            toFile = false
             progress = nil
         case .file(let path, let limit, let progress):
             self.limit = limit
-            toFile = true
             self.progress = progress
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             if fd < 0 { throw OpenError(path: path, message: String(cString: strerror(errno))) }
@@ -52,8 +49,8 @@ final class TransferContext {
             buffer = bodyHasher?.first
             progress?(FileProgress(attempt: attempt, bytes: 0))
         }
-        // Every stored property is set by now, so a failure below runs deinit (which frees the
-        // buffer and closes what is open).
+        // Every stored property is set by now, so a failure below runs deinit (which closes
+        // what is open; the staging buffers are the hasher's).
         if let upload {
             uploadFD = open(upload.path, O_RDONLY | O_CLOEXEC)
             if uploadFD < 0 { throw OpenError(path: upload.path, message: String(cString: strerror(errno))) }
@@ -67,6 +64,7 @@ final class TransferContext {
     static let bufferSize = 1 << 20
     private var buffer: UnsafeMutableRawBufferPointer?
     private var buffered = 0
+    /// Set for a file body (and only then): it hashes the staging buffers once written out.
     private var bodyHasher: BodyHasher?
 
     deinit {
@@ -181,7 +179,7 @@ final class TransferContext {
             failure = .tooLarge(limit)
             return 0
         }
-        if toFile {
+        if bodyHasher != nil {
             // Through the staging buffers, which are written out, then hashed (`flush`).
             var rest = bytes
             while !rest.isEmpty {

@@ -49,6 +49,8 @@ struct WriteBehindTests {
         do {
             let behind = try #require(WriteBehind(descriptor: fd, step: 1))
             behind.wrote(1)
+            // The thread has run (and named itself) before its writer goes without finish().
+            for _ in 0..<1000 where behind.flushes == 0 { usleep(10_000) }
         }
         #expect(Self.threads(named: "bundle-flush") == 0)
     }
