@@ -118,10 +118,10 @@ struct Build: ParsableCommand {
 
         let epoch = environment["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }
         let base = name ?? ((config as NSString).lastPathComponent as NSString).deletingPathExtension
-        var options = BuildOptions(
-            configPath: config,
-            output: output ?? "\(base).bundle.tar.\(compression == .gzip ? "gz" : "zst")",
-            cacheDir: cacheDir ?? BlobCache.defaultRoot())
+        var target = output ?? "\(base).bundle.tar.\(compression == .gzip ? "gz" : "zst")"
+        // Before any download: only a regular file (or a link to one) is ever replaced.
+        try Output.reportingErrors(json: json) { target = try OutputPath.prepare(target, option: "-o", missingFolder: .create) }
+        var options = BuildOptions(configPath: config, output: target, cacheDir: cacheDir ?? BlobCache.defaultRoot())
         options.compression = compression
         options.level = level
         options.concurrency = concurrency

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Builder
 
@@ -16,6 +17,9 @@ public struct BundleCommand: ParsableCommand {
     /// arguments, so that `--version` stays the chart's in `pull` (a root flag would be parsed
     /// after the subcommand too).
     public static func runWithVersion() {
+        // A write to a pipe whose reader has gone (a credential helper that exited, `| head`)
+        // must be an EPIPE error the tool reports, never a silent death by signal.
+        signal(SIGPIPE, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--version"] || arguments == ["version"] {
             print("bundle \(BuilderVersion.current) (commit \(BuildInfo.commit))")

@@ -27,25 +27,18 @@ struct Keygen: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors(json: false) {
-            let keyPath = out + ".key", pubPath = out + ".pub"
-            for path in [keyPath, pubPath] where FileManager.default.fileExists(atPath: path) && !force {
+            // A missing folder is refused (as ssh-keygen -f does), and so is anything but a regular file.
+            let keyPath = try OutputPath.prepare(out + ".key", option: "--out")
+            let pubPath = try OutputPath.prepare(out + ".pub", option: "--out")
+            for path in [out + ".key", out + ".pub"] where FileManager.default.fileExists(atPath: path) && !force {
                 throw CommandError(code: .keyExists, subject: path, reason: "exists; refusing to overwrite a key", hint: "Choose another --out, or pass --force.")
             }
             let key = SigningKey.generate(algorithm)
-            let directory = (keyPath as NSString).deletingLastPathComponent
-            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-                do {
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                } catch {
-                    throw FileSystemError(.writeFailed, "create folder", path: directory, errorNumber: 0, reason: "cannot be created: \(error.localizedDescription)",
-                                          hint: "Choose a writable folder for --out.")
-                }
-            }
             // The private key is created with mode 0600 from the start, never readable by others.
             try DurableFile.write(Array(key.pem.utf8), to: keyPath, mode: 0o600)
             try DurableFile.write(Array(key.publicKey.pem.utf8), to: pubPath, mode: 0o644)
-            print("private key  \(keyPath)  (keep secret; bundle build --sign-key)")
-            print("public key   \(pubPath)  (for the nodes; bundle install --trust)")
+            print("private key  \(out).key  (keep secret; bundle build --sign-key)")
+            print("public key   \(out).pub  (for the nodes; bundle install --trust)")
             print("key id       \(key.publicKey.keyID)")
         }
     }

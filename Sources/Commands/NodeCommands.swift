@@ -47,7 +47,15 @@ struct Status: ParsableCommand {
             print("charts     \(status.charts.isEmpty ? "-" : e(status.charts.joined(separator: ", ")))")
             print("images     \(status.images.count)")
             for file in status.files { print("  \(file.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(e(file.path))") }
-            print(status.intact ? "Every file and the config are as installed." : "Some files changed since the install (see above), or the config did.")
+            print("config     \(e(status.configState)): \(e(status.config))\(status.configBackup.map { " (the node's own config before the install: \(Escaped($0)))" } ?? "")")
+            let changedFiles = status.files.filter { $0.state != "intact" }.count
+            if status.intact {
+                print("Every file and the config are as installed.")
+            } else {
+                let said = [changedFiles > 0 ? "\(changedFiles) file\(changedFiles == 1 ? "" : "s") changed since the install (see above)" : nil,
+                            status.configState != "intact" ? "the config is \(e(status.configState)) since the install" : nil].compactMap { $0 }.joined(separator: "; ")
+                print(said.prefix(1).uppercased() + said.dropFirst() + ".")
+            }
         }
         if status.installed, !status.intact { throw ExitCode(1) }
     }
@@ -81,6 +89,15 @@ struct Uninstall: ParsableCommand {
             for path in report.removed { print("  \(dryRun ? "would remove" : "removed")  \(Escaped(path))") }
             for path in report.kept { print("  kept (changed since the install)  \(Escaped(path))") }
             print("  config: \(report.config)")
+            if !report.configNamesRemoved.isEmpty {
+                print("  The kept config still names \(report.configNamesRemoved.count) removed chart file\(report.configNamesRemoved.count == 1 ? "" : "s"): \(report.configNamesRemoved.map { Escaped($0).description }.joined(separator: ", ")); k0s fails on \(report.configNamesRemoved.count == 1 ? "it" : "them") until the config is restored or edited.")
+            }
+            if let backup = report.configBackup {
+                let config = String(backup.dropLast(".bundle-backup".count))
+                print("  The node's own config from before the install is \(Escaped(backup)); restore it with: mv \(Escaped(backup)) \(Escaped(config))")
+            } else if !report.configNamesRemoved.isEmpty {
+                print("  Edit the config to remove those charts.")
+            }
         }
     }
 }
@@ -89,7 +106,7 @@ struct Uninstall: ParsableCommand {
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what changed between two bundles: charts and images added, removed and changed, and the config as a unified diff.",
-        discussion: "Neither bundle is trusted (as with inspect); exit status 0 when they hold the same, 1 when they differ.")
+        discussion: "Neither bundle is trusted (as with inspect). Exit status as diff(1): 0 when they hold the same, 1 when they differ, 2 when either cannot be read.")
 
     @Argument(help: ArgumentHelp("The older bundle.", valueName: "old"))
     var old: String
@@ -105,7 +122,8 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         var result: BundleDiff?
-        try Output.reportingErrors(json: json) { result = try BundleDiff(old: old, new: new) }
+        // As diff(1): 0 the same, 1 different, 2 anything else.
+        try Output.reportingErrors(json: json, exitStatus: 2) { result = try BundleDiff(old: old, new: new) }
         guard let diff = result else { return }
         if json {
             print(try Output.json(diff))

@@ -35,7 +35,7 @@ enum Output {
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(Escaped(message, keepingLineBreaks: true))\n".utf8))
+        Log.toStandardError("error: \(Escaped(message, keepingLineBreaks: true))\n")
     }
 
     /// JSON with sorted keys and unescaped slashes, so output is stable and readable.
@@ -57,20 +57,22 @@ enum Output {
     /// Runs `body`, reporting any error the tool raises the one way every command does: the
     /// message on stderr, with `json` the error object on stdout, and the exit status of the
     /// error's class. Usage errors (ArgumentParser's) pass through to the parser.
-    static func reportingErrors(json: Bool, ok: Bool? = nil, _ body: () throws -> Void) throws {
+    /// `exitStatus` replaces the class's status for commands that follow diff(1) (`diff`,
+    /// `status`: 1 means "differs", so a failure is 2).
+    static func reportingErrors(json: Bool, ok: Bool? = nil, exitStatus: Int32? = nil, _ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as any ToolError {
-            try fail(error, json: json, ok: ok)
+            try fail(error, json: json, ok: ok, exitStatus: exitStatus)
         }
     }
 
-    /// Reports `error` and exits with its class's status.
-    static func fail(_ error: any ToolError, json: Bool, ok: Bool? = nil) throws -> Never {
+    /// Reports `error` and exits with its class's status (or `exitStatus`).
+    static func fail(_ error: any ToolError, json: Bool, ok: Bool? = nil, exitStatus: Int32? = nil) throws -> Never {
         self.error(error.message)
         let problems = (error as? BuildError).flatMap { $0.problems.count > 1 ? $0.problems.map(\.report) : nil }
         if json { print(try Output.json(Failure(error: error.report, ok: ok, problems: problems))) }
-        throw ExitCode(error.errorClass.exitStatus)
+        throw ExitCode(exitStatus ?? error.errorClass.exitStatus)
     }
 }
 

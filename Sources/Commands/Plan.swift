@@ -42,7 +42,7 @@ struct Plan: ParsableCommand {
         do { transport = try CurlTransport() } catch { try Output.fail(error, json: json, ok: false) }
         if !json, Log.shows(.normal) {
             for problem in loaded.problems where problem.severity != .error {
-                FileHandle.standardError.write(Data("\(Escaped(problem.description, keepingLineBreaks: true))\n".utf8))
+                Log.toStandardError("\(Escaped(problem.description, keepingLineBreaks: true))\n")
             }
         }
         var imageOptions = ImageOptions()

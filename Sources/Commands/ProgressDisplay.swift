@@ -24,10 +24,10 @@ final class ProgressDisplay: Sendable {
         showing.withLock { showing in
             if live && isProgress {
                 let text = TransferLine.fit(line, TerminalWidth.current() - 1)
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+                Log.toStandardError("\r\u{1B}[K\(text)")
                 showing = true
             } else {
-                FileHandle.standardError.write(Data(((showing ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+                Log.toStandardError(((showing ? "\r\u{1B}[K" : "") + line + "\n"))
                 showing = false
             }
         }
@@ -54,7 +54,7 @@ final class ProgressDisplay: Sendable {
         }
         guard let line else { return }
         showing.withLock { showing in
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            Log.toStandardError("\r\u{1B}[K\(line)")
             showing = true
         }
     }
@@ -70,7 +70,7 @@ final class ProgressDisplay: Sendable {
     /// Ends the status line so that what follows starts on a fresh line.
     func finish() {
         showing.withLock { showing in
-            if showing { FileHandle.standardError.write(Data("\n".utf8)) }
+            if showing { Log.toStandardError("\n") }
             showing = false
         }
     }

@@ -41,7 +41,13 @@ public enum Log {
     }
 
     private static func write(_ line: String) {
-        FileHandle.standardError.write(Data("\(Escaped(line, keepingLineBreaks: true))\n".utf8))
+        toStandardError("\(Escaped(line, keepingLineBreaks: true))\n")
+    }
+
+    /// The one way text reaches stderr: a reader that has gone (`2>&1 | head`) makes the write
+    /// fail with EPIPE (SIGPIPE is ignored), which is dropped, never a trap.
+    public static func toStandardError(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
     }
 
     private static let raised = Mutex<(seen: Set<String>, list: [String])>(([], []))

@@ -9,8 +9,17 @@ public struct FileSystemError: CodedError {
         case writeFailed
         /// A file cannot be removed.
         case removeFailed
+        /// A path the user named for output is a device, FIFO, socket or folder (or a link to one).
+        case notARegularFile
+        /// The folder of a path the user named for output does not exist.
+        case folderMissing
 
-        public var errorClass: ErrorClass { .local }
+        public var errorClass: ErrorClass {
+            switch self {
+            case .writeFailed, .removeFailed: .local
+            case .notARegularFile, .folderMissing: .input
+            }
+        }
     }
 
     public var code: Code

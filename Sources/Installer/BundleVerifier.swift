@@ -32,12 +32,16 @@ public final class BundleVerifier {
         do {
             reader = try ArchiveReader(path: path)
         } catch {
+            // A gzip or zstd file that libarchive cannot read is a bundle cut short or damaged
+            // in transit (integrity), not the wrong kind of file (input).
+            if Self.isCompressed(path) { throw Self.damaged(path, error.reason) }
             throw BundleError(.notABundle, path, reason: FileManager.default.fileExists(atPath: path) ? "is not a bundle (\(error.reason))" : "does not exist",
                               hint: "Give the .tar.gz (or .tar.zst) that `bundle build` wrote.")
         }
         self.reader = reader
         let first: ArchiveReader.Entry?
         do { first = try reader.next() } catch {
+            if Self.isCompressed(path) { throw Self.damaged(path, error.reason) }
             throw BundleError(.notABundle, path, reason: "is not a bundle: \(error.reason)", hint: "Give the archive that `bundle build` wrote; it may be damaged or truncated.")
         }
         guard let first, first.path == BundleManifest.manifestPath, first.kind == .regular else {
@@ -46,7 +50,7 @@ public final class BundleVerifier {
         }
         let data: Data
         do { data = try reader.readAll(limit: Self.manifestLimit) } catch {
-            throw BundleError(.notABundle, "\(path): bundle.json", reason: "cannot be read: \(error)", hint: "The bundle is damaged or truncated; copy it again.")
+            throw Self.damaged("\(path): bundle.json", "cannot be read: \(error)")
         }
         manifestData = data
         manifestDigest = "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
@@ -262,5 +266,21 @@ public final class FileSink {
 
     func finish() throws {
         guard fsync(fd) == 0 else { throw BundleError(.writeFailed, path, reason: "fsync failed: \(String(cString: strerror(errno)))", hint: "Check the disk; nothing was installed.") }
+    }
+}
+
+extension BundleVerifier {
+    /// Whether the file starts as gzip or zstd does: what `bundle build` writes.
+    static func isCompressed(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        return head.starts(with: [0x1F, 0x8B]) || head.starts(with: [0x28, 0xB5, 0x2F, 0xFD])
+    }
+
+    /// A bundle that was cut short or damaged on its way: nothing of it is trusted.
+    static func damaged(_ subject: String, _ reason: String) -> BundleError {
+        BundleError(.archiveFailed, subject, reason: "is damaged or truncated (\(reason))",
+                    hint: "Copy it again from where it was built; compare its sha256 with the source's (sha256sum)")
     }
 }

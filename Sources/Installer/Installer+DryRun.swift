@@ -1,4 +1,5 @@
 import BundleFormat
+import FileSystem
 import Foundation
 
 extension Installer {
@@ -13,6 +14,7 @@ extension Installer {
         let staged = try bundle.stage(into: work) { $0.path == manifest.config.path }
         let previous = state.read()
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
+        _ = try OutputPath.prepare(rooted(options.configOut), option: "--config-out", missingFolder: .ignore, root: options.root)
         try checkNodeConfig()
         let configDiff = try dryRunConfigDiff(staged[manifest.config.path], manifest: manifest)
         report.configDiff = configDiff
@@ -46,7 +48,7 @@ extension Installer {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the verified config cannot be read back", hint: "Check free space in \(NSTemporaryDirectory()); nothing was changed.")
         }
         let (new, old) = try configChange(data, manifest: manifest)
-        let target = rooted(options.configOut)
+        let target = configFile(options.configOut)
         func lines(_ data: Data?) -> [String] {
             guard let data, !data.isEmpty else { return [] }
             var all = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

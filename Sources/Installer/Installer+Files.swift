@@ -29,6 +29,12 @@ extension Installer {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The node's config file at `nodePath` under the root: the final target when it is a link
+    /// (`/etc/k0s/k0s.yaml` often is one), which is what gets replaced, the link kept.
+    func configFile(_ nodePath: String) -> String {
+        (try? OutputPath.prepare(rooted(nodePath), option: "--config-out", missingFolder: .ignore, root: options.root)) ?? rooted(nodePath)
+    }
+
     static func createFolder(_ folder: String) throws(BundleError) {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

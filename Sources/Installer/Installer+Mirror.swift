@@ -109,7 +109,7 @@ extension Installer {
         let wouldWrite = try staged[manifest.config.path].flatMap { FileManager.default.contents(atPath: $0) }.map { Self.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
         if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
            files.allSatisfy({ Self.sha256(of: rooted($0.path)) == Self.sha256($0.data) }), let configSHA = previous.configSHA256,
-           Self.sha256(of: rooted(options.configOut)) == configSHA, wouldWrite == configSHA {
+           Self.sha256(of: configFile(options.configOut)) == configSHA, wouldWrite == configSHA {
             report.status = .unchanged
             report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: Self.sha256($0.data)) }
             return report
@@ -164,7 +164,7 @@ extension Installer {
             report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : FileManager.default.fileExists(atPath: target) ? "would replace" : "would create",
                                       sha256: Self.sha256(file.data)))
         }
-        report.files.append(.init(path: rooted(options.configOut), action: "would write (charts from \(mirror.target))", sha256: nil))
+        report.files.append(.init(path: configFile(options.configOut), action: "would write (charts from \(mirror.target))", sha256: nil))
         for old in Set(previous?.files ?? []).subtracting(files.map(\.path)).sorted() {
             report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
         }

@@ -17,6 +17,10 @@ public struct NodeStatus: Encodable, Sendable {
     public var verifiedBy: String?
     public var mirror: String?
     public var config: String?
+    /// The config's state: intact (as the install wrote it), changed (edited since), or missing.
+    public var configState: String?
+    /// The node's own config from before the first install (`CONFIG.bundle-backup`), when kept.
+    public var configBackup: String?
     public var charts: [String]
     public var images: [String]
     public var files: [FileState]
@@ -32,6 +36,11 @@ public struct UninstallReport: Encodable, Sendable {
     public var kept: [String]
     /// "restored from <backup>", "removed", "kept (changed since the install)" or "none".
     public var config: String
+    /// The backup of the node's own config, when the config was kept (changed since the install).
+    public var configBackup: String?
+    /// Removed chart files that a kept config still names: k0s will fail on them until the
+    /// config is restored or edited.
+    public var configNamesRemoved: [String] = []
     public var dryRun: Bool
 }
 
@@ -59,23 +68,26 @@ extension Installer {
             guard let expected = record.hashes?[path] else { return .init(path: rooted(path), state: actual == nil ? "missing" : "unknown") }
             return .init(path: rooted(path), state: actual == nil ? "missing" : actual == expected ? "intact" : "changed")
         }
-        let configIntact = record.configSHA256.map { Self.sha256(of: rooted(record.config)) == $0 } ?? false
+        let configPath = configFile(record.config)
+        let actual = Self.sha256(of: configPath)
+        let configState = actual == nil ? "missing" : actual == record.configSHA256 ? "intact" : "changed"
+        let backup = configPath + ".bundle-backup"
         return NodeStatus(installed: true, name: record.name, sequence: record.sequence, manifestDigest: record.manifestDigest,
-                          installedAt: record.installedAt, verifiedBy: record.verifiedBy, mirror: record.mirror, config: rooted(record.config),
+                          installedAt: record.installedAt, verifiedBy: record.verifiedBy, mirror: record.mirror, config: configPath,
+                          configState: configState, configBackup: FileManager.default.fileExists(atPath: backup) ? backup : nil,
                           charts: record.charts ?? [], images: record.images ?? [], files: files,
-                          intact: configIntact && files.allSatisfy { $0.state == "intact" })
+                          intact: configState == "intact" && files.allSatisfy { $0.state == "intact" })
     }
 
     /// Removes exactly what the installed bundle placed (files changed since are kept and
     /// named), puts back the config backup (or removes the config it wrote), then the record.
     public func uninstall() throws -> UninstallReport {
+        // Nothing installed is said as such, not as a folder that cannot be created.
+        guard state.read() != nil else { throw notInstalled() }
         try state.create()
         let lock = try InstallLock(path: state.folder + "/install.lock")
         defer { lock.release() }
-        guard let record = state.read() else {
-            throw BundleError(.notInstalled, state.recordPath, reason: "holds no installed bundle, so there is nothing to uninstall",
-                              hint: "Check --root and --data-dir; `bundle status` shows what a node holds.")
-        }
+        guard let record = state.read() else { throw notInstalled() }
         var report = UninstallReport(name: record.name, removed: [], kept: [], config: "none", dryRun: options.dryRun)
         var removable: [String] = []
         for path in record.files {
@@ -87,7 +99,7 @@ extension Installer {
                 removable.append(path)
             }
         }
-        let configPath = rooted(record.config), backup = configPath + ".bundle-backup"
+        let configPath = configFile(record.config), backup = configPath + ".bundle-backup"
         let configIntact = record.configSHA256.map { Self.sha256(of: configPath) == $0 } ?? false
         if options.dryRun {
             report.removed = removable.map(rooted)
@@ -97,6 +109,9 @@ extension Installer {
         report.removed = try state.remove(removable).map(rooted)
         if !configIntact {
             report.config = "kept (changed since the install)"
+            report.configBackup = FileManager.default.fileExists(atPath: backup) ? backup : nil
+            let text = FileManager.default.contents(atPath: configPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            report.configNamesRemoved = removable.filter { text.contains($0) }
         } else if FileManager.default.fileExists(atPath: backup) {
             try Self.move(backup, to: configPath)
             try Self.syncFolder((configPath as NSString).deletingLastPathComponent)
@@ -111,5 +126,10 @@ extension Installer {
             throw BundleError(.writeFailed, state.recordPath, reason: "cannot be removed: \(error.reason)", hint: error.hint)
         }
         return report
+    }
+
+    func notInstalled() -> BundleError {
+        BundleError(.notInstalled, state.recordPath, reason: "holds no installed bundle, so there is nothing to uninstall",
+                    hint: "Check --root and --data-dir; `bundle status` shows what a node holds.")
     }
 }

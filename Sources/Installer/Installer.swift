@@ -184,16 +184,16 @@ public final class Installer {
     func isInPlace(_ files: [BundleManifest.File], manifest: BundleManifest, digest: String, record: InstalledRecord) throws -> Bool {
         guard record.manifestDigest == digest, record.config == options.configOut, record.mirror == nil, let configSHA256 = record.configSHA256 else { return false }
         for file in files where Self.sha256(of: rooted(try nodePath(for: file.path, manifest: manifest))) != file.sha256 { return false }
-        return Self.sha256(of: rooted(options.configOut)) == configSHA256
+        return Self.sha256(of: configFile(options.configOut)) == configSHA256
     }
 
     /// The config the node gets from the bundle's `data`, and the one it has now: the bundle's
     /// (pointed at the mirror, for --mirror) merged into the node's own unless --config-mode replace.
     func configChange(_ data: Data, manifest: BundleManifest) throws -> (new: Data, old: Data?) {
         var newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
-        let oldConfig = FileManager.default.contents(atPath: rooted(options.configOut))
+        let oldConfig = FileManager.default.contents(atPath: configFile(options.configOut))
         if options.configMode == .merge, let oldConfig {
-            newConfig = Data(try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: rooted(options.configOut),
+            newConfig = Data(try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: configFile(options.configOut),
                                                    bundled: String(decoding: newConfig, as: UTF8.self)).utf8)
         }
         return (newConfig, oldConfig)
@@ -201,7 +201,7 @@ public final class Installer {
 
     /// The config: a backup of the previous one, then the new one renamed over it.
     func placeConfig(_ manifest: BundleManifest, staged: [String: String], report: inout InstallReport) throws {
-        let configTarget = rooted(options.configOut)
+        let configTarget = configFile(options.configOut)
         guard let stagedConfig = staged[manifest.config.path], let data = FileManager.default.contents(atPath: stagedConfig) else {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
@@ -235,13 +235,14 @@ public final class Installer {
     func prepare(_ manifest: BundleManifest, digest: String, previous: InstalledRecord?) throws {
         try checkSequence(manifest, digest: digest, previous: previous)
         state.removeStaleStaging(configOut: options.configOut, placedFolders: [node.charts, node.certificates, node.images])
+        _ = try OutputPath.prepare(rooted(options.configOut), option: "--config-out", missingFolder: .ignore, root: options.root)
         try checkNodeConfig()
     }
 
     /// A node config the merge cannot take is refused before anything is placed.
     func checkNodeConfig() throws(ConfigError) {
-        guard options.configMode == .merge, let own = FileManager.default.contents(atPath: rooted(options.configOut)) else { return }
-        if let refusal = ConfigMerge.refusal(node: String(decoding: own, as: UTF8.self), file: rooted(options.configOut)) { throw refusal }
+        guard options.configMode == .merge, let own = FileManager.default.contents(atPath: configFile(options.configOut)) else { return }
+        if let refusal = ConfigMerge.refusal(node: String(decoding: own, as: UTF8.self), file: configFile(options.configOut)) { throw refusal }
     }
 
     func checkSequence(_ manifest: BundleManifest, digest: String, previous: InstalledRecord?) throws(BundleError) {

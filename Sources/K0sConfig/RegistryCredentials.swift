@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import OCI
 
@@ -96,7 +97,7 @@ public struct RegistryCredentials {
         else { return nil }
         let helpers = root["credHelpers"] as? [String: String] ?? [:]
         if let helper = helpers[registry] ?? helpers[registry.lowercased()] ?? (root["credsStore"] as? String),
-           let credentials = Self.helperCredentials(helper, registry: registry, environment: environment)
+           let credentials = Self.helperCredentials(helper, registry: registry, config: path, environment: environment)
         {
             return credentials
         }
@@ -121,29 +122,62 @@ public struct RegistryCredentials {
     }
 
     /// Asks `docker-credential-<helper> get` (found on PATH) for `registry`'s credentials, as
-    /// docker does; nil when the helper is missing, fails, knows nothing, or takes over 30 s.
-    static func helperCredentials(_ helper: String, registry: String, environment: [String: String]) -> Credentials? {
-        guard helper.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else { return nil }
+    /// docker does; nil when the helper knows nothing. A helper that is missing, fails, or takes
+    /// over 30 s is a warning that names it and what it printed; the command goes on without
+    /// its credentials (and a refusal's hint names it, through `source`).
+    static func helperCredentials(_ helper: String, registry: String, config: String, environment: [String: String]) -> Credentials? {
+        let name = "docker-credential-\(helper)"
+        guard helper.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), !helper.isEmpty else {
+            Log.warning("\(config) names the credential helper \"\(helper.prefix(60))\", which is not a helper name; going on without credentials for \(registry)")
+            return nil
+        }
+        guard let executable = executable(name, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+            Log.warning("\(config) names the credential helper \(name) for \(registry), which is not on PATH; going on without credentials (install the helper, or remove it from \(config))")
+            return nil
+        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["docker-credential-\(helper)", "get"]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["get"]
         process.environment = environment
-        let input = Pipe(), output = Pipe()
+        let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        input.fileHandleForWriting.write(Data("\(registry)\n".utf8))
+        process.standardError = errors
+        do { try process.run() } catch {
+            Log.warning("credential helper \(executable) (named in \(config)) cannot be started: \(error.localizedDescription); going on without credentials for \(registry)")
+            return nil
+        }
+        // A helper that exits before reading its input makes this write fail with EPIPE (SIGPIPE
+        // is ignored process-wide): that is the helper's failure, reported from its exit below.
+        try? input.fileHandleForWriting.write(contentsOf: Data("\(registry)\n".utf8))
         try? input.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning, Date() < deadline { usleep(10_000) }
         if process.isRunning {
             process.terminate()
+            Log.warning("credential helper \(executable) (named in \(config)) gave no answer for \(registry) in 30 s; going on without credentials")
             return nil
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().prefix(400), as: UTF8.self) + String(decoding: data.prefix(400), as: UTF8.self)
+        let printed = said.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
         struct Answer: Decodable { var Username: String; var Secret: String }
-        guard process.terminationStatus == 0, let answer = try? JSONDecoder().decode(Answer.self, from: data), !answer.Secret.isEmpty else { return nil }
+        guard process.terminationStatus == 0 else {
+            // Docker's helpers say this when they simply hold nothing for the registry.
+            if printed.lowercased().contains("credentials not found") { return nil }
+            Log.warning("credential helper \(executable) (named in \(config)) failed for \(registry) with exit status \(process.terminationStatus)\(printed.isEmpty ? "" : ": \(printed)"); going on without credentials")
+            return nil
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: data), !answer.Secret.isEmpty else { return nil }
         return Credentials(username: answer.Username, password: answer.Secret)
+    }
+
+    /// The first executable file called `name` in the folders of `path` (a PATH value).
+    static func executable(_ name: String, path: String) -> String? {
+        for folder in path.split(separator: ":") where !folder.isEmpty {
+            let candidate = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
     }
 }

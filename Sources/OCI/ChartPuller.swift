@@ -310,7 +310,9 @@ public final class ChartPuller {
         to path: String, registry: String, _ download: (String) throws(RegistryError) -> Result
     ) throws(RegistryError) -> Result {
         do {
-            return try DurableFile.write(to: path, download)
+            // Only a regular file (or a link to one) is ever replaced, and that before the download.
+            let target = try OutputPath.prepare(path, option: "-d")
+            return try DurableFile.write(to: target, download)
         } catch let error as RegistryError {
             throw error
         } catch let error as FileSystemError {

@@ -37,10 +37,22 @@ extension RegistryClient {
                                     hint: "Create the project (the first path segment) in the registry, or push under another --prefix.")
             }
         }
-        if response.status == 401 || response.status == 403 {
+        // 401: the credentials were rejected (or none were given); 403: they were accepted, but
+        // this user may not push here.
+        if response.status == 401 {
             let detail = errorDetail(response)
-            throw RegistryError(response.status == 401 ? .credentialsRejected : .accessDenied, registry: registry,
-                                reason: "pushing to \(repository) was refused (HTTP \(response.status))\(detail)",
+            if let credentials {
+                throw RegistryError(.credentialsRejected, registry: registry,
+                                    reason: "pushing to \(repository) was refused (HTTP 401): the registry rejected the credentials of user \"\(credentials.username)\"\(detail)",
+                                    hint: credentialHelp.rejected(user: credentials.username))
+            }
+            throw RegistryError(.credentialsRequired, registry: registry, reason: "pushing to \(repository) needs credentials (HTTP 401)\(detail)",
+                                hint: "Give credentials with push access: \(credentialHelp.give).")
+        }
+        if response.status == 403 {
+            let detail = errorDetail(response)
+            throw RegistryError(.accessDenied, registry: registry,
+                                reason: "pushing to \(repository) was refused (HTTP 403)\(detail)",
                                 hint: credentials.map { "User \"\($0.username)\"\(credentialHelp.source.map { " (from \($0))" } ?? "") needs push access to \(repository)." }
                                     ?? "Give credentials with push access: \(credentialHelp.give).")
         }
