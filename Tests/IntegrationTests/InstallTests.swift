@@ -184,7 +184,7 @@ struct Bundles: Sendable {
         ("device", "entryUnsafe"), ("chart-as-symlink", "entryUnsafe"), ("unlisted", "entryUnlisted"), ("duplicate", "entryDuplicate"),
         ("tampered-chart", "entryMismatch"), ("tampered-manifest", "untrustedKey"), ("unsigned", "signatureMissing"),
         ("unknown-schema", "unknownSchema"), ("too-big-for-disk", "notEnoughSpace"), ("manifest-escape", "entryUnsafe"),
-        ("missing-entry", "entryMissing"), ("truncated", "notABundle"), ("garbage", "notABundle"), ("not-a-bundle", "notABundle"),
+        ("missing-entry", "entryMissing"), ("truncated", "archiveFailed"), ("garbage", "notABundle"), ("not-a-bundle", "notABundle"),
         ("huge-sizes", "manifestInvalid"), ("unicode-path", "entryUnsafe"), ("case-collision", "entryUnsafe"),
         ("duplicate-key", "manifestInvalid"), ("sequence-float", "manifestInvalid"), ("comment", "manifestInvalid"), ("unknown-key", "manifestInvalid"),
     ]

@@ -96,6 +96,10 @@ import Testing
         let refused = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix)
         #expect(refused.status == 1 && refused.errorCode == "credentialsRequired", "\(refused.stdout)")
         #expect(refused.stderr.contains("for \(prefix)/") && refused.stderr.contains("BUNDLE_MIRROR_USERNAME"), "the refusal names the repository and the variables: \(refused.stderr)")
+        // A wrong password is a rejection of the credentials (401), not a lack of push access (403).
+        let wrong = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix, ["--username", env.file.username, "--password-stdin"], stdin: "wrong-password")
+        #expect(wrong.status == 1 && wrong.errorCode == "credentialsRejected", "\(wrong.stdout)")
+        #expect(!wrong.stderr.contains("needs push access") && wrong.stderr.contains("Check the password"), "\(wrong.stderr)")
         let run = try push(bundle, folder, mirror: "mirrorbasic", prefix: prefix, ["--username", env.file.username, "--password-stdin"], stdin: env.file.password)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(!run.stdout.contains(env.file.password) && !run.stderr.contains(env.file.password), "the password never appears")
