@@ -199,6 +199,10 @@ public final class Builder {
             configSource: (options.configPath as NSString).lastPathComponent, configFormat: config.format.rawValue,
             signer: signingKey.map { .init(algorithm: $0.algorithm.rawValue, keyID: $0.publicKey.keyID) })
         let (manifest, blobs) = layout.manifest(metadata, certificates: certificates.entries, memoryEntries: memoryEntries)
+        // The installer's own rule, checked before signing: a signed bundle is never one that install refuses.
+        do { try EntryRules.check(manifest, source: options.output) } catch {
+            throw BuildError(.unsupportedChart, error.subject, error.reason, hint: "This bundle would be refused by `bundle install`; nothing was written. Report this with the config that caused it.")
+        }
         let manifestData = try manifest.encoded()
         let signature = try signingKey?.sign(manifestData)
 

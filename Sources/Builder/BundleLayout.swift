@@ -71,7 +71,7 @@ struct BundleLayout {
             guard let resolved = bundled[digest]?.resolved else { continue }
             var path = "charts/\(resolved.fileName)"
             if usedPaths.contains(path) {
-                path = "charts/\(resolved.name)-\(resolved.version)-\(digest.hex.prefix(12)).tgz"
+                path = "charts/" + EntryRules.fileName(from: "\(resolved.name)-\(resolved.version)-\(digest.hex.prefix(12))") + ".tgz"
             }
             usedPaths.insert(path)
             bundled[digest]?.path = path

@@ -1,3 +1,4 @@
+import BundleFormat
 import Foundation
 import OCI
 
@@ -22,7 +23,8 @@ struct ChartArtifact: Codable, Sendable {
     /// Where a classic repository serves the archive; nil for OCI charts.
     var download: String?
 
-    var fileName: String { "\(name)-\(version).tgz" }
+    /// The archive's entry name: the chart's name and version, made safe (`EntryRules`).
+    var fileName: String { EntryRules.fileName(from: "\(name)-\(version)") + ".tgz" }
 
     /// The OCI manifest and config, where the chart came from a registry.
     var ociBlobs: [Descriptor] { [ociManifest, ociConfig].compactMap { $0 } }

@@ -9,12 +9,14 @@ public struct BundleError: CodedError {
         case notABundle, unknownSchema, manifestInvalid
         case entryUnlisted, entryDuplicate, entryUnsafe, entryMismatch, entryMissing, entryTooLarge
         case archiveFailed, writeFailed, notEnoughSpace, downgrade, locked
+        /// A bundle of another name is installed (`--replace-bundle` replaces it).
+        case otherBundleInstalled
         /// `uninstall` on a node with no installed bundle.
         case notInstalled
 
         public var errorClass: ErrorClass {
             switch self {
-            case .keyUnreadable, .keyUnsupported, .keyIsPublic, .keyIsPrivate, .notABundle, .unknownSchema, .downgrade, .notInstalled: return .input
+            case .keyUnreadable, .keyUnsupported, .keyIsPublic, .keyIsPrivate, .notABundle, .unknownSchema, .downgrade, .otherBundleInstalled, .notInstalled: return .input
             case .writeFailed, .notEnoughSpace, .locked: return .local
             default: return .integrity
             }

@@ -13,7 +13,8 @@ struct Install: ParsableCommand {
             staging folder, then moved into place atomically; the previous config is kept as \
             CONFIG.bundle-backup; a record in DATA-DIR/bundle/installed.json is written last. \
             Installing the same bundle again changes nothing. A bundle with a lower sequence than \
-            the installed one is refused unless --allow-downgrade.
+            the installed one is refused unless --allow-downgrade; a bundle of another name than \
+            the installed one unless --replace-bundle.
             """)
 
     @Argument(help: ArgumentHelp("The bundle.", valueName: "bundle"))
@@ -39,6 +40,12 @@ struct Install: ParsableCommand {
 
     @Flag(name: .customLong("allow-downgrade"), help: "Install even if the bundle's sequence is not higher than the installed one.")
     var allowDowngrade = false
+
+    @Flag(name: .customLong("replace-bundle"), help: "Install even if a bundle of another name is installed: it replaces that bundle, removing what it placed and this one does not.")
+    var replaceBundle = false
+
+    @Flag(name: .customLong("prune-charts"), help: "With --config-mode merge: drop the node's own chart and repository entries that the bundle does not name (kept by default; each is listed).")
+    var pruneCharts = false
 
     @Flag(name: .customLong("no-images"), help: "Do not place the images tar (for controller-only nodes).")
     var noImages = false
@@ -82,6 +89,8 @@ struct Install: ParsableCommand {
         options.configOut = configOut
         options.dryRun = dryRun
         options.allowDowngrade = allowDowngrade
+        options.replaceBundle = replaceBundle
+        options.pruneCharts = pruneCharts
         options.placeImages = !noImages
         options.configMode = configMode
         if let mirror, let target = MirrorTarget(parsing: mirror), let mirrorCA {
@@ -102,6 +111,7 @@ struct Install: ParsableCommand {
                 print(try Output.json(report))
                 return
             }
+            Self.printMerge(report, dryRun: report.status == .dryRun)
             switch report.status {
             case .unchanged:
                 print("\(report.name) (sequence \(report.sequence)) is already installed; nothing changed.")
@@ -118,6 +128,17 @@ struct Install: ParsableCommand {
                 if let backup = report.backup { print("  previous config kept as \(backup)") }
             }
         }
+    }
+}
+
+extension Install {
+    /// What the merge did to the node's own entries: each kept, replaced and pruned one.
+    static func printMerge(_ report: InstallReport, dryRun: Bool) {
+        let would = dryRun ? "would be " : ""
+        for entry in report.configReplaced { print("config: \(Escaped(entry)) \(would)replaced by the bundle's") }
+        for entry in report.configKept { print("config: \(Escaped(entry)) of the node \(would)kept (the bundle does not name it; --prune-charts drops it)") }
+        for entry in report.configPruned { print("config: \(Escaped(entry)) of the node \(would)dropped (--prune-charts)") }
+        for entry in report.configRetired { print("config: \(Escaped(entry)) of the previous bundle \(would)dropped (this bundle no longer carries it)") }
     }
 }
 

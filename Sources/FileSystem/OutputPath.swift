@@ -27,7 +27,7 @@ public enum OutputPath {
         for _ in 0..<40 {
             var info = stat()
             guard lstat(current, &info) == 0 else {
-                guard errno == ENOENT else { throw FileSystemError(.writeFailed, "lstat", path: current) }
+                guard errno == ENOENT || errno == ENOTDIR else { throw FileSystemError(.writeFailed, "lstat", path: current) }
                 try checkFolder(of: current, named: path, option: option, missingFolder: missingFolder)
                 return current
             }
@@ -92,6 +92,7 @@ public enum OutputPath {
     }
 
     static func checkFolder(of path: String, named original: String, option: String, missingFolder: MissingFolder) throws(FileSystemError) {
+        if missingFolder == .ignore { return }
         let folder = DurableFile.split(path).folder
         var info = stat()
         if stat(folder, &info) == 0 {

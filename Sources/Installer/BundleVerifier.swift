@@ -84,76 +84,11 @@ public final class BundleVerifier {
         }
         self.verifiedBy = verifiedBy
         manifest = try BundleManifest.decode(data, source: path)
-        try Self.checkLayout(manifest, path: path)
+        try EntryRules.check(manifest, source: path)
         self.pending = pendingEntry
     }
 
     private var pending: ArchiveReader.Entry?
-
-    /// Paths the installer knows how to place; anything else in a manifest is refused.
-    static func checkLayout(_ manifest: BundleManifest, path: String) throws(BundleError) {
-        guard BundleManifest.isValidName(manifest.name) else {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "name: \"\(Escaped(String(manifest.name.prefix(140))))\" is not 1 to 128 of A-Z a-z 0-9 . _ -",
-                              hint: "The bundle was not made by `bundle build`; do not install it.")
-        }
-        var seen = Set<String>()
-        var folded = Set<String>()
-        for file in manifest.files {
-            guard isSafe(file.path), file.path == manifest.config.path || isPlaceable(file.path) else {
-                throw BundleError(.entryUnsafe, "\(path): bundle.json", reason: "lists \"\(Escaped(file.path))\", which is not a place a bundle may write (charts/NAME, certs/NAME, images/…, \(Escaped(manifest.config.path)))",
-                                  hint: "The bundle was not made by `bundle build`; do not install it.")
-            }
-            guard seen.insert(file.path).inserted else {
-                throw BundleError(.entryDuplicate, "\(path): bundle.json", reason: "lists \"\(file.path)\" twice")
-            }
-            guard folded.insert(file.path.lowercased()).inserted else {
-                throw BundleError(.entryUnsafe, "\(path): bundle.json", reason: "lists \"\(file.path)\" and another path that differs only in case (one file on a case-insensitive file system)",
-                                  hint: "The bundle was not made by `bundle build`; do not install it.")
-            }
-            guard file.size >= 0, file.sha256.count == 64 else {
-                throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "lists \"\(file.path)\" without a valid size and sha256")
-            }
-        }
-        guard seen.contains(manifest.config.path) else {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "does not list its config \(Escaped(manifest.config.path)) among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
-        }
-        for chart in manifest.charts where !seen.contains(chart.path) {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "chart \(Escaped(chart.path)) is not among the files", hint: "The bundle was not made by `bundle build`; do not install it.")
-        }
-        for image in manifest.images ?? [] where !MirrorTarget.isValidImageReference(image.reference) || !image.names.allSatisfy(MirrorTarget.isValidImageReference) {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "lists the image \"\(Escaped(String(image.reference.prefix(200))))\", which is not host[:port]/path[:tag][@digest]",
-                              hint: "The bundle was not made by `bundle build`; do not install it.")
-        }
-        let hasImages = seen.contains { BundleManifest.isImageEntry($0) }
-        if hasImages != (manifest.images != nil) || (hasImages && !(seen.contains("images/oci-layout") && seen.contains("images/index.json"))) {
-            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "lists an incomplete image layout (images/oci-layout, images/index.json and the images section go together)",
-                              hint: "The bundle was not made by `bundle build`; do not install it.")
-        }
-    }
-
-    /// `charts/NAME`, `certs/NAME`, `images/oci-layout`, `images/index.json`, `images/blobs/sha256/<64 hex>`,
-    /// `oci/blobs/sha256/<64 hex>`.
-    static func isPlaceable(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count == 2, parts[0] == "charts" || parts[0] == "certs" { return true }
-        if path == "images/oci-layout" || path == "images/index.json" { return true }
-        return parts.count == 4 && (parts[0] == "images" || parts[0] == "oci") && parts[1] == "blobs" && parts[2] == "sha256" && parts[3].utf8.count == 64
-            && parts[3].utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
-
-    /// A relative path of plain components, judged on its bytes before anything else: split on
-    /// `/` only, no empty, `.` or `..` component, no leading dot, and only the safe set
-    /// `[A-Za-z0-9._+-]` (every name `bundle build` writes), at most 255 bytes.
-    static func isSafe(_ path: String) -> Bool {
-        let bytes = Array(path.utf8)
-        guard !bytes.isEmpty, bytes.count <= 255 else { return false }
-        func safe(_ c: UInt8) -> Bool {
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2B || c == 0x2D
-        }
-        return bytes.split(separator: 0x2F, omittingEmptySubsequences: false).allSatisfy { part in
-            !part.isEmpty && part.first != 0x2E && part.allSatisfy(safe)
-        }
-    }
 
     /// Verifies every entry into `folder`, created private (0700), keeping as files the entries
     /// `keep` selects (the others are only checked); returns entry → file. The caller removes
@@ -198,7 +133,7 @@ public final class BundleVerifier {
                 let kind = ["directory", "symlink", "hardlink", "device or other special file"][[ArchiveReader.Entry.Kind.directory, .symlink, .hardlink, .other].firstIndex(of: entry.kind) ?? 3]
                 throw BundleError(.entryUnsafe, name, reason: "is a \(kind)\(entry.linkTarget.map { " to \($0)" } ?? ""); bundles hold regular files only", hint: "Do not install this bundle.")
             }
-            guard Self.isSafe(entry.path) else {
+            guard EntryRules.isSafePath(entry.path) else {
                 throw BundleError(.entryUnsafe, name, reason: "has an unsafe path (absolute, .., or hidden)", hint: "Do not install this bundle.")
             }
             guard let file = listed[entry.path] else {

@@ -26,6 +26,9 @@ struct InstalledRecord: Codable {
     /// `name version` of each chart, and each image reference.
     var charts: [String]?
     var images: [String]?
+    /// The release names this install wrote into the config's charts, so that the next merge
+    /// tells them from the node's own entries.
+    var releases: [String]?
 }
 
 /// The installer's own state on the node, apart from what it installs: the record, the lock,

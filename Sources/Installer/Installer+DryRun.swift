@@ -16,7 +16,7 @@ extension Installer {
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
         _ = try OutputPath.prepare(rooted(options.configOut), option: "--config-out", missingFolder: .ignore, root: options.root)
         try checkNodeConfig()
-        let configDiff = try dryRunConfigDiff(staged[manifest.config.path], manifest: manifest)
+        let configDiff = try dryRunConfigDiff(staged[manifest.config.path], manifest: manifest, report: &report)
         report.configDiff = configDiff
         if let mirror = options.mirror { return try dryRunForMirror(manifest, mirror: mirror, previous: previous, report: report) }
         var paths: [String] = []
@@ -43,11 +43,11 @@ extension Installer {
 
     /// The config's change as `diff -u` shows it: the node's config now against what the
     /// install would write (merged, or whole with --config-mode replace).
-    private func dryRunConfigDiff(_ stagedConfig: String?, manifest: BundleManifest) throws -> [String] {
+    private func dryRunConfigDiff(_ stagedConfig: String?, manifest: BundleManifest, report: inout InstallReport) throws -> [String] {
         guard let stagedConfig, let data = FileManager.default.contents(atPath: stagedConfig) else {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the verified config cannot be read back", hint: "Check free space in \(NSTemporaryDirectory()); nothing was changed.")
         }
-        let (new, old) = try configChange(data, manifest: manifest)
+        let (new, old) = try configChange(data, manifest: manifest, report: &report)
         let target = configFile(options.configOut)
         func lines(_ data: Data?) -> [String] {
             guard let data, !data.isEmpty else { return [] }

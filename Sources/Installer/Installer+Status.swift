@@ -50,6 +50,7 @@ extension Installer {
         record.installedAt = ISO8601DateFormatter().string(from: Date())
         record.verifiedBy = bundle.verifiedBy
         record.charts = bundle.manifest.charts.map { "\($0.name) \($0.version)" }
+        record.releases = bundle.manifest.charts.flatMap(\.releases).sorted()
         record.images = bundle.manifest.images?.map(\.reference)
         var hashes: [String: String] = [:]
         for file in placed {

@@ -15,6 +15,11 @@ public struct InstallOptions: Sendable {
     public var configOut = "/etc/k0s/k0s.yaml"
     public var dryRun = false
     public var allowDowngrade = false
+    /// `--replace-bundle`: a bundle of another name may replace the installed one.
+    public var replaceBundle = false
+    /// `--prune-charts`: a merge drops the node's chart and repository entries the bundle does
+    /// not name (kept by default: k0s uninstalls a release whose entry disappears).
+    public var pruneCharts = false
     /// False with `--no-images` (controller-only nodes): the images tar is not placed.
     public var placeImages = true
     /// `--mirror`: point k0s and containerd at a mirror instead of placing charts and images.
@@ -55,6 +60,13 @@ public struct InstallReport: Sendable, Encodable {
     /// A dry run's change to the config as a unified diff, one line per element; empty when
     /// the config would stay as it is.
     public var configDiff: [String]?
+    /// The node's own config entries the merge kept (the bundle does not name them), replaced
+    /// (the bundle names them) and pruned (`--prune-charts`): `chart NAME`, `repository NAME`.
+    public var configKept: [String] = []
+    public var configReplaced: [String] = []
+    public var configPruned: [String] = []
+    /// Chart entries of the previous bundle that this one no longer carries: dropped.
+    public var configRetired: [String] = []
     /// What was printed as warnings.
     public var warnings: [String] = []
 }
@@ -188,15 +200,29 @@ public final class Installer {
     }
 
     /// The config the node gets from the bundle's `data`, and the one it has now: the bundle's
-    /// (pointed at the mirror, for --mirror) merged into the node's own unless --config-mode replace.
-    func configChange(_ data: Data, manifest: BundleManifest) throws -> (new: Data, old: Data?) {
+    /// (pointed at the mirror, for --mirror) merged into the node's own unless --config-mode
+    /// replace. What the merge kept, replaced and pruned of the node's entries goes to `report`.
+    func configChange(_ data: Data, manifest: BundleManifest, report: inout InstallReport) throws -> (new: Data, old: Data?) {
         var newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
         let oldConfig = FileManager.default.contents(atPath: configFile(options.configOut))
         if options.configMode == .merge, let oldConfig {
-            newConfig = Data(try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: configFile(options.configOut),
-                                                   bundled: String(decoding: newConfig, as: UTF8.self)).utf8)
+            let merged = try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: configFile(options.configOut),
+                                               bundled: String(decoding: newConfig, as: UTF8.self), pruneCharts: options.pruneCharts,
+                                               installed: installedEntries())
+            newConfig = Data(merged.text.utf8)
+            report.configKept = merged.kept
+            report.configReplaced = merged.replaced
+            report.configPruned = merged.pruned
+            report.configRetired = merged.retired
         }
         return (newConfig, oldConfig)
+    }
+
+    /// What the installed bundle wrote into the config's charts: its release names, and its
+    /// chart files (records written before releases were recorded have only those).
+    func installedEntries() -> Set<String> {
+        guard let record = state.read() else { return [] }
+        return Set((record.releases ?? []) + record.files)
     }
 
     /// The config: a backup of the previous one, then the new one renamed over it.
@@ -205,7 +231,7 @@ public final class Installer {
         guard let stagedConfig = staged[manifest.config.path], let data = FileManager.default.contents(atPath: stagedConfig) else {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
-        let (newConfig, oldConfig) = try configChange(data, manifest: manifest)
+        let (newConfig, oldConfig) = try configChange(data, manifest: manifest, report: &report)
         report.configSHA256 = Self.sha256(newConfig)
         if oldConfig == newConfig {
             report.files.append(.init(path: configTarget, action: "unchanged", sha256: nil))
@@ -246,7 +272,20 @@ public final class Installer {
     }
 
     func checkSequence(_ manifest: BundleManifest, digest: String, previous: InstalledRecord?) throws(BundleError) {
-        guard let previous, previous.manifestDigest != digest, !options.allowDowngrade else { return }
+        guard let previous, previous.manifestDigest != digest else { return }
+        // Another bundle's sequence says nothing about this one's: replacing it is its own decision.
+        if previous.name != manifest.name {
+            let removes = Set(previous.files).subtracting(newNodeFiles(manifest)).sorted()
+            let what = "replaces bundle \"\(previous.name)\" (sequence \(previous.sequence)) with bundle \"\(manifest.name)\" (sequence \(manifest.sequence))"
+            guard options.replaceBundle else {
+                throw BundleError(.otherBundleInstalled, options.bundle,
+                                  reason: "\(what)\(removes.isEmpty ? "" : ", which removes \(removes.map { rooted($0) }.joined(separator: ", "))")",
+                                  hint: "Pass --replace-bundle if the node should now hold \"\(manifest.name)\" instead; nothing was written")
+            }
+            log("this install \(what)\(removes.isEmpty ? "" : "; it removes \(removes.count) file\(removes.count == 1 ? "" : "s") of \"\(previous.name)\"")")
+            return
+        }
+        guard !options.allowDowngrade else { return }
         if manifest.sequence < previous.sequence {
             throw BundleError(.downgrade, options.bundle, reason: "has sequence \(manifest.sequence), older than the installed bundle \"\(previous.name)\" (sequence \(previous.sequence))",
                               hint: "A signed old bundle must not roll a node back silently; pass --allow-downgrade if that is what you want.")
@@ -255,6 +294,12 @@ public final class Installer {
             throw BundleError(.downgrade, options.bundle, reason: "has the same sequence (\(manifest.sequence)) as the installed bundle \"\(previous.name)\" but different content",
                               hint: "Build with a higher --sequence (or SOURCE_DATE_EPOCH), or pass --allow-downgrade to replace it anyway.")
         }
+    }
+
+    /// The node paths a local install of `manifest` places (for what a replacement removes).
+    func newNodeFiles(_ manifest: BundleManifest) -> [String] {
+        let files = Self.placedFiles(manifest).compactMap { try? nodePath(for: $0.path, manifest: manifest) }
+        return files + (placesImages(manifest) && options.mirror == nil ? [imageArchivePath(manifest)] : [])
     }
 
     func checkSpace(_ manifest: BundleManifest) throws(BundleError) {

@@ -5,12 +5,25 @@ import Yams
 /// every other line (comments, the API address, the network) stays byte for byte, in the
 /// file's own line endings.
 public enum ConfigMerge {
+    /// A merge's text and what it did to the node's own chart and repository entries.
+    public struct Result: Sendable, Equatable {
+        public var text: String
+        /// Node entries the bundle does not name, kept (`chart NAME`, `repository NAME`).
+        public var kept: [String] = []
+        /// Node entries the bundle names, replaced by the bundle's.
+        public var replaced: [String] = []
+        /// Node entries the bundle does not name, dropped with `--prune-charts`.
+        public var pruned: [String] = []
+        /// Chart entries an earlier install wrote that this bundle no longer carries: dropped.
+        public var retired: [String] = []
+    }
+
     /// Whether `node` can take a merge, asked before anything is placed: the same refusal the
     /// merge would give, else nil.
     public static func refusal(node: String, file: String) -> ConfigError? {
         let minimal = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: k0s\nspec:\n  extensions:\n    helm:\n      charts: []\n"
         do {
-            _ = try merge(node: node, file: file, bundled: minimal)
+            _ = try merge(node: node, file: file, bundled: minimal, pruneCharts: false)
             return nil
         } catch {
             return error
@@ -18,7 +31,11 @@ public enum ConfigMerge {
     }
 
     /// `node`: the node's config text; `bundled`: the config the install would write whole.
-    public static func merge(node: String, file: String, bundled: String) throws(ConfigError) -> String {
+    /// Chart and repository entries of the node's helm section that the bundle does not name
+    /// are kept (k0s would uninstall a release whose entry disappears), unless `pruneCharts`.
+    /// `installed`: chart entries (by name, or by chart path) an earlier install wrote, which
+    /// are the previous bundle's, not the node's own.
+    public static func merge(node: String, file: String, bundled: String, pruneCharts: Bool, installed: Set<String> = []) throws(ConfigError) -> Result {
         func refuse(_ message: String) -> ConfigError {
             ConfigError(file: file, problems: [ConfigProblem(.error, .notAConfig, at: ConfigLocation(file: file, line: 1, column: 1), path: "", message)])
         }
@@ -36,9 +53,11 @@ public enum ConfigMerge {
             throw refuse("is not valid YAML (\(error)); pass --config-mode replace to write the bundle's config whole")
         }
         let bundledConfig = try K0sConfig.parse(text: bundled, file: file + " (bundle)", directory: "/")
+        var result = Result(text: "")
+        let helm = combined(bundle: bundledConfig.helm, node: nodeHelm(nodeRoot), pruneCharts: pruneCharts, installed: installed, result: &result)
         let helmText: String
         do {
-            helmText = try Yams.serialize(node: .mapping(.init(Array(bundledConfig.helm), .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
+            helmText = try Yams.serialize(node: .mapping(.init(helm.map { ($0.key, $0.value) }, .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
         } catch {
             throw refuse("the bundle's helm section cannot be written: \(error)")
         }
@@ -72,7 +91,48 @@ public enum ConfigMerge {
         }
         if endsWithNewline, text.last != "" { text.append("") }
         lines.lines = text
-        return lines.joined()
+        result.text = lines.joined()
+        return result
+    }
+
+    /// The node's `spec.extensions.helm` mapping, when it has one.
+    static func nodeHelm(_ root: Node) -> Node.Mapping? {
+        var current = root
+        for name in ["spec", "extensions", "helm"] {
+            guard case .mapping(let mapping) = current, let value = mapping[name] else { return nil }
+            current = value
+        }
+        if case .mapping(let helm) = current { return helm }
+        return nil
+    }
+
+    /// The bundle's helm section, with the node's `charts` and `repositories` entries that it
+    /// does not name (by `name`) appended, or dropped with `pruneCharts`.
+    static func combined(bundle: Node.Mapping, node: Node.Mapping?, pruneCharts: Bool, installed: Set<String>, result: inout Result) -> [(key: Node, value: Node)] {
+        var pairs: [(key: Node, value: Node)] = Array(bundle)
+        for (key, what) in [("charts", "chart"), ("repositories", "repository")] {
+            guard case .sequence(let own)? = node?[key] else { continue }
+            let index = pairs.firstIndex { $0.key.string == key }
+            var entries: [Node] = { if let index, case .sequence(let list) = pairs[index].value { return Array(list) } else { return [] } }()
+            let named = Set(entries.compactMap { $0.mapping?["name"]?.string })
+            for entry in own {
+                let name = entry.mapping?["name"]?.string ?? "(unnamed)"
+                let chartname = entry.mapping?["chartname"]?.string ?? ""
+                if named.contains(name) {
+                    result.replaced.append("\(what) \(name)")
+                } else if key == "charts", installed.contains(name) || installed.contains(chartname) {
+                    result.retired.append("\(what) \(name)")
+                } else if pruneCharts {
+                    result.pruned.append("\(what) \(name)")
+                } else {
+                    result.kept.append("\(what) \(name)")
+                    entries.append(entry)
+                }
+            }
+            let value = Node.sequence(.init(entries, .implicit, .block))
+            if let index { pairs[index].value = value } else if !entries.isEmpty { pairs.append((Node(key), value)) }
+        }
+        return pairs
     }
 
     /// The last line of a key's block: following lines indented deeper than the key (blank

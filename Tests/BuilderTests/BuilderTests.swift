@@ -249,3 +249,18 @@ struct WorkerPoolGrowthTests {
         #expect(Fetcher.order([]) == [])
     }
 }
+
+extension BuilderTests {
+    /// A Chart.yaml name with a character the installer refuses in an entry name (a space)
+    /// gets a safe entry name from the one rule both sides use, so the signed bundle installs.
+    @Test func aChartNameWithASpaceGetsAnEntryNameTheInstallerAccepts() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "my chart", version: "1.0.0")
+        chart.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.0.0")])])
+        let result = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: SigningKey.generate(.ed25519))
+        #expect(result.manifest.charts.map(\.path) == ["charts/my_chart-1.0.0.tgz"])
+        try EntryRules.check(result.manifest, source: folder + "/out.tar.gz")
+        #expect(try Self.entries(folder + "/out.tar.gz").map(\.0).contains("charts/my_chart-1.0.0.tgz"))
+    }
+}

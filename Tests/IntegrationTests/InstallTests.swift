@@ -1,12 +1,15 @@
 import Foundation
 import Testing
 
-/// Two bundles built from the real registry: A (sequence 100: app 1.2.5 and signed 0.1.0)
-/// and B (sequence 200: app 1.3.0 only), signed by one key; plus a second key for rotation.
+/// Bundles built from the real registry: A (sequence 100: app 1.2.5 and signed 0.1.0)
+/// and B (sequence 200: app 1.3.0 only) of one bundle "node", and C (A's charts as the bundle
+/// "other"), signed by one key; plus a second key for rotation.
 struct Bundles: Sendable {
     let folder: String
     var a: String { folder + "/a.tar.gz" }
     var b: String { folder + "/b.tar.gz" }
+    /// Bundle A's content under another name, sequence 300.
+    var c: String { folder + "/c.tar.gz" }
     var key: String { folder + "/signing.pub" }
     var otherKey: String { folder + "/other.pub" }
     var privateKey: String { folder + "/signing.key" }
@@ -37,9 +40,10 @@ struct Bundles: Sendable {
             for out in [folder + "/signing", folder + "/other"] {
                 guard try env.bundle(["keygen", "--out", out]).status == 0 else { throw TestEnvironment.SetupError(description: "keygen failed") }
             }
-            for (name, sequence) in [("a", "100"), ("b", "200")] {
-                let run = try env.bundle(["build", "\(folder)/\(name).yaml", "--sign-key", folder + "/signing.key", "-o", "\(folder)/\(name).tar.gz",
-                                          "--sequence", sequence, "--cache-dir", folder + "/cache"])
+            // A and B are two versions of one bundle ("node"); C is another bundle ("other").
+            for (name, config, bundleName, sequence) in [("a", "a", "node", "100"), ("b", "b", "node", "200"), ("c", "a", "other", "300")] {
+                let run = try env.bundle(["build", "\(folder)/\(config).yaml", "--sign-key", folder + "/signing.key", "-o", "\(folder)/\(name).tar.gz",
+                                          "--sequence", sequence, "--name", bundleName, "--cache-dir", folder + "/cache"])
                 guard run.status == 0 else { throw TestEnvironment.SetupError(description: "building bundle \(name) failed: \(run.stderr)") }
             }
             return .success(Bundles(folder: folder))
@@ -155,6 +159,23 @@ struct Bundles: Sendable {
         let allowed = try install(bundles.a, root: root, ["--allow-downgrade"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(tree(root + "/var/lib/k0s/charts") == ["app-1.2.5.tgz", "signed-0.1.0.tgz", "signed-0.1.0.tgz.prov"])
+    }
+
+    /// A bundle of another name is not an upgrade or a downgrade of the installed one.
+    @Test func anotherBundleNeedsReplaceBundle() throws {
+        let root = env.scratch()
+        #expect(try install(bundles.b, root: root).status == 0)
+        let before = tree(root)
+        let refused = try install(bundles.c, root: root)
+        #expect(refused.status == 1 && refused.errorCode == "otherBundleInstalled", "\(refused.stdout)")
+        #expect(refused.stderr.contains("replaces bundle \"node\" (sequence 200) with bundle \"other\"") && refused.stderr.contains("--replace-bundle"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("removes \(root)/var/lib/k0s/charts/app-1.3.0.tgz"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("--allow-downgrade"), "\(refused.stderr)")
+        #expect(tree(root) == before)
+        let replaced = try install(bundles.c, root: root, ["--replace-bundle"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(tree(root + "/var/lib/k0s/charts") == ["app-1.2.5.tgz", "signed-0.1.0.tgz", "signed-0.1.0.tgz.prov"])
+        #expect((replaced.json?["warnings"] as? [String] ?? []).contains { $0.contains("replaces bundle \"node\"") }, "\(replaced.stdout)")
     }
 
     @Test func dataDirAndConfigOutMoveEverything() throws {
