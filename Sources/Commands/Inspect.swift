@@ -15,13 +15,30 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print bundle.json as JSON, with the manifest digest.")
     var json = false
 
+    @Flag(help: "Print the bundled config as written (for a k0sctl bundle, the whole rewritten Cluster file, for running k0sctl inside the air gap).")
+    var config = false
+
     @OptionGroup(title: "Output")
     var logging: LoggingOptions
 
     func run() throws {
         try Output.reportingErrors(json: json) {
-            try show(try BundleVerifier(path: bundle, trusted: nil))
+            let verifier = try BundleVerifier(path: bundle, trusted: nil)
+            if config { return try showConfig(verifier) }
+            try show(verifier)
         }
+    }
+
+    /// The config entry's bytes as the build wrote them (its digest checked, like every entry).
+    func showConfig(_ verifier: BundleVerifier) throws {
+        let folder = NSTemporaryDirectory() + "bundle-inspect-\(getpid())-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = verifier.manifest.config.path
+        let staged = try verifier.stage(into: folder) { $0.path == path }
+        guard let file = staged[path], let data = FileManager.default.contents(atPath: file) else {
+            throw BundleError(.entryMissing, "\(bundle): \(path)", reason: "cannot be read back", hint: "Check free space in \(NSTemporaryDirectory()).")
+        }
+        try? FileHandle.standardOutput.write(contentsOf: data)
     }
 
     func show(_ verifier: BundleVerifier) throws {

@@ -204,6 +204,10 @@ public final class Installer {
     /// replace. What the merge kept, replaced and pruned of the node's entries goes to `report`.
     func configChange(_ data: Data, manifest: BundleManifest, report: inout InstallReport) throws -> (new: Data, old: Data?) {
         var newConfig = try options.mirror.map { try mirrorConfig(data, manifest: manifest, mirror: $0) } ?? NodeConfig.text(data, manifest: manifest, for: node)
+        // A k0sctl Cluster bundle: the node gets the ClusterConfig it carries, not the whole file.
+        if let clusterConfig = try K0sctlCluster.clusterConfig(in: String(decoding: newConfig, as: UTF8.self), file: "\(options.bundle): \(manifest.config.path)") {
+            newConfig = Data(clusterConfig.utf8)
+        }
         let oldConfig = FileManager.default.contents(atPath: configFile(options.configOut))
         if options.configMode == .merge, let oldConfig {
             let merged = try ConfigMerge.merge(node: String(decoding: oldConfig, as: UTF8.self), file: configFile(options.configOut),
