@@ -162,6 +162,10 @@ def manifest_case(rng, work):
         text = json.dumps(manifest).encode()
     if rng.random() < 0.15:
         text = text.replace(b'"name"', b'"name": "dup", "name"', 1)
+    if rng.random() < 0.1 and isinstance(mutated, dict):
+        # A data dir that would put charts in /charts, or rewrite the config for another layout.
+        mutated = dict(mutated, dataDir=rng.choice(["/", "", "/var/lib/../..", "var/lib/k0s", "/var/lib/k0s/", "//"]))
+        text = json.dumps(mutated, indent=2, sort_keys=True).encode("utf-8", "surrogatepass")
     entries = [regular("bundle.json", text), regular("bundle.json.sig", sign(text, work))]
     for path, data in sorted(files.items()):
         entries.append(regular(path, data))
@@ -223,7 +227,9 @@ def bytes_case(rng, work):
 
 
 YAML_BITS = ["\t", "\r\n", "- ", ": ", "&a ", "*a", "!!binary ", "{", "}", "[", "]", "---\n", "...\n", "'", '"', "\ufeff", "\x1b[31m", "\u0600",
-             "key: value\n", "  chartname: oci://x:99999/\u00e9\n", "version: " + "9" * 300 + "\n", "\x00", "<<: *a\n", "? complex\n", "%YAML 1.1\n"]
+             "key: value\n", "  chartname: oci://x:99999/\u00e9\n", "version: " + "9" * 300 + "\n", "\x00", "<<: *a\n", "? complex\n", "%YAML 1.1\n",
+             "\r", "\u0085", "\u2028", "\u2029",
+             "        - name: local\n          chartname: /var/lib/k0s/charts/local-1.0.0.tgz\n          version: 1.0.0\n          namespace: default\n"]
 
 
 def config_case(rng, work):
@@ -237,7 +243,7 @@ def config_case(rng, work):
             end = min(len(text), position + rng.randint(1, 20))
             text = text[:position] + text[end:]
         else:
-            text = text[:position] + text[position:].replace("\n", "\r\n", rng.randint(1, 5))
+            text = text[:position] + text[position:].replace("\n", rng.choice(["\r\n", "\r", "\u0085"]), rng.randint(1, 5))
     if rng.random() < 0.05:
         text = "a: 1\n---\n" * rng.randint(100, 5000) + text
     return text.encode("utf-8", "surrogatepass") if rng.random() < 0.9 else text.encode("latin-1", "replace")

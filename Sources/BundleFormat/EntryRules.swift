@@ -11,6 +11,10 @@ public enum EntryRules {
             throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "name: \"\(Escaped(String(manifest.name.prefix(140))))\" is not 1 to 128 of A-Z a-z 0-9 . _ -",
                               hint: "The bundle was not made by `bundle build`; do not install it.")
         }
+        guard NodeLayout.isValidDataDir(manifest.dataDir) else {
+            throw BundleError(.manifestInvalid, "\(path): bundle.json", reason: "dataDir: \"\(Escaped(String(manifest.dataDir.prefix(200))))\" is not \(NodeLayout.dataDirRule)",
+                              hint: "The bundle was not made by `bundle build`; do not install it.")
+        }
         var seen = Set<String>()
         var folded = Set<String>()
         for file in manifest.files {

@@ -17,6 +17,17 @@ public struct NodeLayout: Sendable, Equatable {
     /// The node's k0s data dir, absolute, without a trailing slash.
     public let dataDir: String
 
+    /// The one rule for a data dir (`build --data-dir`, `install --data-dir`, bundle.json's
+    /// `dataDir`): an absolute, normalised path (no empty, `.` or `..` component, no trailing
+    /// slash) other than `/`, so that every path under it stays where k0s looks.
+    public static func isValidDataDir(_ path: String) -> Bool {
+        guard path.hasPrefix("/"), path.count > 1, path.utf8.count <= 1024, !path.hasSuffix("/"), !path.contains("\0") else { return false }
+        return path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    /// What `isValidDataDir` asks, for messages.
+    public static let dataDirRule = "an absolute, normalised path other than / (like /var/lib/k0s)"
+
     public init(dataDir: String = NodeLayout.defaultDataDir) {
         self.dataDir = dataDir.count > 1 && dataDir.hasSuffix("/") ? String(dataDir.dropLast()) : dataDir
     }

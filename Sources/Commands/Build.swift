@@ -71,7 +71,7 @@ struct Build: ParsableCommand {
             throw ValidationError("--level for \(compression.rawValue) must be \(compression == .gzip ? "0 to 9" : "1 to 19").")
         }
         if signKey != nil && unsigned { throw ValidationError("--sign-key and --unsigned contradict each other; give one.") }
-        if !dataDir.hasPrefix("/") { throw ValidationError("--data-dir must be an absolute path on the node, like /var/lib/k0s.") }
+        if !NodeLayout.isValidDataDir(dataDir) { throw ValidationError("--data-dir must be \(NodeLayout.dataDirRule).") }
         if let sequence, sequence < 0 { throw ValidationError("--sequence must be 0 or more (it only ever grows between bundles).") }
         if config == "-" { throw ValidationError("the config must be a file: reading it from standard input is not supported (relative caFile paths need its folder).") }
         if let output {

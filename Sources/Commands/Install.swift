@@ -74,9 +74,8 @@ struct Install: ParsableCommand {
         if mirror == nil, mirrorCA != nil || mirrorUsername != nil || mirrorPasswordStdin { throw ValidationError("--mirror-ca, --mirror-username and --mirror-password-stdin go with --mirror.") }
         if (mirrorUsername != nil) != mirrorPasswordStdin { throw ValidationError("--mirror-username and --mirror-password-stdin go together.") }
         if ![2, 3].contains(containerdConfigVersion) { throw ValidationError("--containerd-config-version is 2 or 3.") }
-        if !(dataDir ?? "/").hasPrefix("/") || !configOut.hasPrefix("/") {
-            throw ValidationError("--data-dir and --config-out are absolute paths on the node (use --root to prefix them).")
-        }
+        if let dataDir, !NodeLayout.isValidDataDir(dataDir) { throw ValidationError("--data-dir must be \(NodeLayout.dataDirRule); use --root to prefix it.") }
+        if !configOut.hasPrefix("/") { throw ValidationError("--config-out is an absolute path on the node (use --root to prefix it).") }
     }
 
     @OptionGroup(title: "Output")

@@ -121,7 +121,7 @@ public final class Installer {
         let bundle = try BundleVerifier(path: options.bundle, trusted: trusted)
         let manifest = bundle.manifest
         // No --data-dir: the one the bundle was built for, when it is an absolute path.
-        if options.dataDirFromBundle, manifest.dataDir.hasPrefix("/"), !manifest.dataDir.split(separator: "/").contains("..") {
+        if options.dataDirFromBundle {
             options.dataDir = NodeLayout(dataDir: manifest.dataDir).dataDir
         }
         var report = InstallReport(

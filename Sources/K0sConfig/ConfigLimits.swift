@@ -73,4 +73,34 @@ enum ConfigLimits {
         }
         return (line, column, 0)
     }
+
+    /// The first line break k0s's YAML reader (like libyaml) takes as one but this tool's line
+    /// editing would not: a CR alone (old Mac files), NEL (U+0085), LS (U+2028), PS (U+2029).
+    /// Such a file is refused up front, at its line, rather than rewritten wrongly. LF and
+    /// CRLF files are read and rewritten in their own line endings.
+    static func lineBreakProblem(_ text: String, file: String) -> ConfigProblem? {
+        var line = 1, column = 1
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let what: String?
+            switch scalar.value {
+            case 0x0D where index + 1 < scalars.count && scalars[index + 1] == "\n": what = nil
+            case 0x0D: what = "a carriage return (CR) alone"
+            case 0x85: what = "a NEL (U+0085)"
+            case 0x2028: what = "a line separator (U+2028)"
+            case 0x2029: what = "a paragraph separator (U+2029)"
+            default: what = nil
+            }
+            if let what {
+                return ConfigProblem(.error, .invalidYAML, at: ConfigLocation(file: file, line: line, column: column), path: "",
+                                     "breaks the line with \(what), which YAML reads as a line break; save the file with LF (or CRLF) line endings, and write such a character inside a value as an escape in a double-quoted string (\"\\u\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4))\")")
+            }
+            if scalar == "\n" { line += 1; column = 1 } else if scalar != "\r" { column += 1 }
+        }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

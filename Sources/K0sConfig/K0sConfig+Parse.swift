@@ -26,6 +26,7 @@ extension K0sConfig {
     }
 
     static func documents(_ text: String, file: String) throws(ConfigError) -> [Node] {
+        if let problem = ConfigLimits.lineBreakProblem(text, file: file) { throw ConfigError(file: file, problems: [problem]) }
         var documents: [Node] = []
         do {
             let parser = try Parser(yaml: text)

@@ -208,6 +208,7 @@ struct Bundles: Sendable {
         ("missing-entry", "entryMissing"), ("truncated", "archiveFailed"), ("garbage", "notABundle"), ("not-a-bundle", "notABundle"),
         ("huge-sizes", "manifestInvalid"), ("unicode-path", "entryUnsafe"), ("case-collision", "entryUnsafe"),
         ("duplicate-key", "manifestInvalid"), ("sequence-float", "manifestInvalid"), ("comment", "manifestInvalid"), ("unknown-key", "manifestInvalid"),
+        ("datadir-root", "manifestInvalid"), ("datadir-empty", "manifestInvalid"), ("datadir-dotdot", "manifestInvalid"),
     ]
 
     /// Terminal escape sequences in an (unverified) manifest are shown escaped by inspect.

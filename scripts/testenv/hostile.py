@@ -132,6 +132,10 @@ assert n == 1, "no sequence key in the manifest"
 resigned("sequence-float", flt)
 resigned("comment", "// a comment\n" + raw)
 resigned("unknown-key", json.dumps(dict(manifest, surprise=True), indent=2, sort_keys=True))
+# A data dir that is the root, or empty: charts would land in /charts, or the config be rewritten.
+resigned("datadir-root", json.dumps(dict(manifest, dataDir="/"), indent=2, sort_keys=True))
+resigned("datadir-empty", json.dumps(dict(manifest, dataDir=""), indent=2, sort_keys=True))
+resigned("datadir-dotdot", json.dumps(dict(manifest, dataDir="/var/lib/../../etc"), indent=2, sort_keys=True))
 # Text that would act on a terminal: inspect must show it escaped (installable otherwise).
 escaped = dict(manifest, charts=[dict(c, reference=c["reference"] + "\u001b[2J\u001b]0;owned\u0007") for c in manifest["charts"]])
 resigned("escape-text", json.dumps(escaped, indent=2, sort_keys=True))
