@@ -185,6 +185,7 @@ public final class Installer {
         Checkpoint.reached("record")
         if !obsolete.isEmpty {
             for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }
+            Checkpoint.reached("removed")
             record.pendingRemoval = []
             try state.write(record)
         }
@@ -332,15 +333,32 @@ public final class Installer {
     }
 }
 
-/// Named points of an install, where tests can widen the window for a kill
-/// (`BUNDLE_INSTALL_STEP_DELAY_MS`); no effect otherwise.
+/// Named points of an install (`staged`, `placed ENTRY`, `placed images`, `backup`, `config`,
+/// `record`, `removed`), where the crash tests stop it: `BUNDLE_TEST_CHECKPOINT=kill:NAME`
+/// makes the process kill itself (SIGKILL) on reaching NAME, so every point is covered every
+/// run without timing; `pause:NAME:FILE` creates FILE there and waits (at most 120 s) until
+/// the test removes it. No effect without the variable.
 enum Checkpoint {
-    static let delay: useconds_t = {
-        guard let text = ProcessInfo.processInfo.environment["BUNDLE_INSTALL_STEP_DELAY_MS"], let ms = UInt32(text) else { return 0 }
-        return ms * 1000
+    enum Action: Equatable { case kill, pause(marker: String) }
+
+    static let configured: (name: String, action: Action)? = {
+        guard let text = ProcessInfo.processInfo.environment["BUNDLE_TEST_CHECKPOINT"] else { return nil }
+        let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("kill", 2): return (parts[1], .kill)
+        case ("pause", 3): return (parts[1], .pause(marker: parts[2]))
+        default: return nil
+        }
     }()
 
     static func reached(_ name: String) {
-        if delay > 0 { usleep(delay) }
+        guard let configured, configured.name == name else { return }
+        switch configured.action {
+        case .kill:
+            kill(getpid(), SIGKILL)
+        case .pause(let marker):
+            FileManager.default.createFile(atPath: marker, contents: Data(name.utf8))
+            for _ in 0..<12_000 where FileManager.default.fileExists(atPath: marker) { usleep(10_000) }
+        }
     }
 }

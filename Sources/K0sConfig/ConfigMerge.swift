@@ -77,7 +77,16 @@ public enum ConfigMerge {
             }
         }
         let missing = ["spec", "extensions", "helm"].dropFirst(path.count)
-        if let helm = path.count == 3 ? path[2] : nil, let mark = helm.key.mark {
+        // The deepest level the node has, written inline: `spec: {}` takes the missing levels
+        // as a block in its place; any other inline value cannot be merged line by line.
+        let inline = path.last.flatMap { $0.key.mark }.map { inlineValue(text[$0.line - 1], keyIndent: $0.column - 1) } ?? ""
+        if path.count < 3, !inline.isEmpty {
+            guard inline.filter({ !$0.isWhitespace }) == "{}", let mark = path.last?.key.mark else {
+                throw refuse("writes \(["spec", "extensions", "helm"].prefix(path.count).joined(separator: ".")) inline (\(inline.prefix(40))); pass --config-mode replace")
+            }
+            let levels = missing.enumerated().map { String(repeating: " ", count: 2 * $0.offset) + $0.element + ":\n" }.joined()
+            replaceBlock(&text, keyLine: mark.line - 1, keyIndent: mark.column - 1, with: levels + K0sConfig.indent(helmText, by: 2 * missing.count))
+        } else if let helm = path.count == 3 ? path[2] : nil, let mark = helm.key.mark {
             replaceBlock(&text, keyLine: mark.line - 1, keyIndent: mark.column - 1, with: helmText)
         } else {
             let (insertAt, indent) = path.last.flatMap { $0.key.mark }.map { (blockEnd(text, keyLine: $0.line - 1, keyIndent: $0.column - 1) + 1, $0.column - 1 + 2) }
@@ -92,7 +101,23 @@ public enum ConfigMerge {
         if endsWithNewline, text.last != "" { text.append("") }
         lines.lines = text
         result.text = lines.joined()
+        // Never hand the node a config k0s cannot read: the merge reads its own output back.
+        do { _ = try K0sConfig.parse(text: result.text, file: file + " (merged)", directory: "/") } catch {
+            throw refuse("the merged config would not load (\(error.problems.first?.description ?? "\(error)")); pass --config-mode replace")
+        }
         return result
+    }
+
+    /// What follows the colon on a key's line, without a comment: empty for a block value.
+    static func inlineValue(_ line: String, keyIndent: Int) -> String {
+        let scalars = Array(line.unicodeScalars)
+        var colon = keyIndent
+        while colon < scalars.count, scalars[colon] != ":" { colon += 1 }
+        guard colon + 1 < scalars.count else { return "" }
+        var rest = String(String.UnicodeScalarView(scalars[(colon + 1)...]))
+        if let hash = rest.range(of: " #") ?? rest.range(of: "\t#") { rest = String(rest[..<hash.lowerBound]) }
+        if rest.trimmingCharacters(in: .whitespaces).hasPrefix("#") { return "" }
+        return rest.trimmingCharacters(in: .whitespaces)
     }
 
     /// The node's `spec.extensions.helm` mapping, when it has one.

@@ -172,20 +172,19 @@ struct ChartImagesTests {
         #expect(redis.skipped.contains { $0.contains("redis-exporter") && $0.contains("annotation") && $0.contains("metrics.image is disabled") })
     }
 
-    /// Review findings: alias bombs and self-including helpers cost little; CRLF files split.
+    /// Review findings: alias bombs and self-including helpers are stopped by counted limits
+    /// (nodes expanded, include depth), never by a clock; CRLF files split.
     @Test func bombsAndLineEndings() throws {
         var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         for i in 1..<9 {
             let p = Character(Unicode.Scalar(UInt8(97 + i - 1))), c = Character(Unicode.Scalar(UInt8(97 + i)))
             bomb += "\(c): &\(c) [" + Array(repeating: "*\(p)", count: 10).joined(separator: ", ") + "]\n"
         }
-        let start = Date()
         #expect(throws: ImageError.self) { try ChartImages(chart: Self.chart(values: bomb), releaseValues: nil) }
         #expect(throws: ImageError.self) { try ChartImages(chart: Self.chart(values: "a: 1\n"), releaseValues: bomb) }
         let helper = "{{- define \"h\" -}}\n" + String(repeating: "{{ include \"h\" . }}", count: 1000) + "\n{{- end }}\n"
         let loop = try ChartImages(chart: Self.chart(templates: ["_helpers.tpl": helper, "a.yaml": "image: {{ include \"h\" . }}\n"]), releaseValues: nil)
         #expect(loop.undetermined.count == 1)
-        #expect(Date().timeIntervalSince(start) < 5)
 
         let crlf = try ChartImages(chart: Self.chart(templates: ["d.yaml": "spec:\r\n  containers:\r\n    - image: registry.corp/x/y:1.0\r\n"]), releaseValues: nil)
         #expect(Self.found(crlf) == ["registry.corp/x/y:1.0"])

@@ -69,4 +69,25 @@ import Testing
         #expect(run.status == 0 && run.stdout.contains("config: chart local-thing of the node dropped (--prune-charts)"), "\(run.stdout)\(run.stderr)")
         #expect(!(try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)).contains("local-thing"))
     }
+
+    /// `spec: {}` on the node: the missing levels go in its place as a block (the merge once
+    /// wrote them under the inline value, a config k0s could not read); any other inline value
+    /// is refused before anything is placed.
+    @Test func anInlineEmptySpecTakesTheHelmSection() throws {
+        let root = env.scratch()
+        try FileManager.default.createDirectory(atPath: root + "/etc/k0s", withIntermediateDirectories: true)
+        try "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: own\nspec: {}\n".write(toFile: root + "/etc/k0s/k0s.yaml", atomically: true, encoding: .utf8)
+        let run = try install(bundles.a, root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let merged = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        #expect(try env.tool([env.validator, root + "/etc/k0s/k0s.yaml"]).status == 0, "\(merged)")
+        #expect(try install(bundles.a, root, ["--json"]).json?["status"] as? String == "unchanged")
+
+        let other = env.scratch()
+        try FileManager.default.createDirectory(atPath: other + "/etc/k0s", withIntermediateDirectories: true)
+        try "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: own\nspec: {api: {port: 6443}}\n".write(toFile: other + "/etc/k0s/k0s.yaml", atomically: true, encoding: .utf8)
+        let refused = try install(bundles.a, other, ["--json"])
+        #expect(refused.status == 1 && refused.stderr.contains("--config-mode replace"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: other + "/var/lib/k0s/charts"))
+    }
 }

@@ -296,22 +296,27 @@ struct Bundles: Sendable {
         #expect((json.json?["manifest"] as? [String: Any])?["sequence"] as? Int == 100)
     }
 
+    /// The first install pauses at a named checkpoint, holding the lock, until the test lets
+    /// it go: the second is refused in that window however slow the machine.
     @Test func concurrentInstallsDoNotInterleave() throws {
         let root = env.scratch()
+        let marker = env.scratch() + "/paused"
         let first = Process()
         first.executableURL = URL(fileURLWithPath: env.executable)
         first.arguments = ["install", bundles.a, "--trust", bundles.key, "--root", root]
-        first.environment = ProcessInfo.processInfo.environment.merging(["BUNDLE_INSTALL_STEP_DELAY_MS": "400"]) { $1 }
+        first.environment = ProcessInfo.processInfo.environment.merging(["BUNDLE_TEST_CHECKPOINT": "pause:staged:\(marker)"]) { $1 }
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
         try first.run()
-        // Wait until the first holds the lock (its staging folder appears).
-        var waited = 0
-        while waited < 250, !((try? FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/k0s/bundle")) ?? []).contains(where: { $0.hasPrefix("staging-") }) {
-            Thread.sleep(forTimeInterval: 0.02)
-            waited += 1
+        // Waits for the condition (bounded), not for an amount of time to pass.
+        var polls = 0
+        while !FileManager.default.fileExists(atPath: marker), first.isRunning, polls < 60_000 {
+            usleep(2_000)
+            polls += 1
         }
+        #expect(FileManager.default.fileExists(atPath: marker), "the first install never reached its checkpoint")
         let second = try install(bundles.a, root: root)
+        try? FileManager.default.removeItem(atPath: marker)
         first.waitUntilExit()
         #expect(second.status == 1)
         #expect(second.errorCode == "locked")
@@ -319,10 +324,23 @@ struct Bundles: Sendable {
         #expect(first.terminationStatus == 0)
     }
 
-    /// Kills the installer (SIGKILL) at many points while it replaces A with B. After every
-    /// kill the node holds A's config or B's, every file under a final name is complete, and
-    /// the next install finishes cleanly.
-    @Test func killedAtAnyPointLeavesOldOrNewAndTheNextInstallCompletes() throws {
+    /// An install that kills itself (SIGKILL) at `checkpoint`; true when it died there.
+    func installKilled(_ bundle: String, root: String, at checkpoint: String) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: env.executable)
+        process.arguments = ["install", bundle, "--trust", bundles.key, "--root", root]
+        process.environment = ProcessInfo.processInfo.environment.merging(["BUNDLE_TEST_CHECKPOINT": "kill:\(checkpoint)"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+    }
+
+    /// Kills the installer (SIGKILL) at every named checkpoint while it replaces A with B, and
+    /// while A replaces a node's own config. After every kill the node holds the old config or
+    /// the new one, every file under a final name is complete, and the next install finishes.
+    @Test func killedAtEveryCheckpointLeavesOldOrNewAndTheNextInstallCompletes() throws {
         let reference = env.scratch()
         #expect(try install(bundles.a, root: reference).status == 0)
         let configA = try Data(contentsOf: URL(fileURLWithPath: reference + "/etc/k0s/k0s.yaml"))
@@ -330,34 +348,39 @@ struct Bundles: Sendable {
         let configB = try Data(contentsOf: URL(fileURLWithPath: reference + "/etc/k0s/k0s.yaml"))
         let finalTree = tree(reference)
         let known = Set([env.file.app["1.2.5"]!.chart, env.file.app["1.3.0"]!.chart, env.file.signed.chart])
+        let own = Data("apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: own\nspec: {}\n".utf8)
 
-        var outcomes: Set<String> = []
-        for delay in stride(from: 0, through: 1_100, by: 50) {
+        // (checkpoint, the node before: A installed, or only its own config)
+        // (A's certificate is unchanged in B, so it is placed only in the second case.)
+        let points: [(String, Bool)] = [("staged", true), ("placed charts/app-1.3.0.tgz", true), ("config", true), ("record", true), ("removed", true),
+                                        ("staged", false), ("placed certs/registry.crt", false), ("placed charts/app-1.2.5.tgz", false),
+                                        ("backup", false), ("config", false), ("record", false)]
+        for (checkpoint, fromA) in points {
             let root = env.scratch()
-            #expect(try install(bundles.a, root: root).status == 0)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: env.executable)
-            process.arguments = ["install", bundles.b, "--trust", bundles.key, "--root", root]
-            process.environment = ProcessInfo.processInfo.environment.merging(["BUNDLE_INSTALL_STEP_DELAY_MS": "100"]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: Double(delay) / 1000)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-
-            let config = try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml"))
-            #expect(config == configA || config == configB, "killed at \(delay) ms: the config is neither old nor new")
-            outcomes.insert(config == configA ? "old" : "new")
-            for chart in tree(root + "/var/lib/k0s/charts") where chart.hasSuffix(".tgz") {
-                #expect(known.contains(try env.sha256sum(root + "/var/lib/k0s/charts/" + chart)), "killed at \(delay) ms: \(chart) is incomplete")
+            if fromA {
+                #expect(try install(bundles.a, root: root).status == 0)
+            } else {
+                try FileManager.default.createDirectory(atPath: root + "/etc/k0s", withIntermediateDirectories: true)
+                try own.write(to: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml"))
             }
-            let again = try install(bundles.b, root: root)
-            #expect(again.status == 0, "after a kill at \(delay) ms: \(again.stderr)")
-            #expect(tree(root).filter { !$0.hasSuffix(".bundle-backup") } == finalTree.filter { !$0.hasSuffix(".bundle-backup") }, "after a kill at \(delay) ms")
-            #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml")) == configB)
+            let target = fromA ? bundles.b : bundles.a
+            #expect(try installKilled(target, root: root, at: checkpoint), "the install did not die at \(checkpoint)")
+            let config = try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml"))
+            let old = fromA ? configA : own
+            #expect(config == old || (fromA && config == configB) || (!fromA && config.count > own.count), "killed at \(checkpoint): the config is neither old nor new")
+            for chart in tree(root + "/var/lib/k0s/charts") where chart.hasSuffix(".tgz") {
+                #expect(known.contains(try env.sha256sum(root + "/var/lib/k0s/charts/" + chart)), "killed at \(checkpoint): \(chart) is incomplete")
+            }
+            let again = try install(target, root: root)
+            #expect(again.status == 0, "after a kill at \(checkpoint): \(again.stderr)")
+            if fromA {
+                #expect(tree(root).filter { !$0.hasSuffix(".bundle-backup") } == finalTree.filter { !$0.hasSuffix(".bundle-backup") }, "after a kill at \(checkpoint)")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml")) == configB)
+            } else {
+                // The node's own config is what the backup holds, whatever point the kill hit.
+                #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/etc/k0s/k0s.yaml.bundle-backup")) == own, "after a kill at \(checkpoint)")
+            }
         }
-        #expect(outcomes == ["old", "new"], "the kills should land both before and after the switch: \(outcomes)")
     }
 
     /// status says what the node holds and whether it is intact; uninstall removes exactly
