@@ -39,6 +39,7 @@ struct ListImages: ParsableCommand {
         var chartProblems: [String] = []
         try Output.reportingErrors(json: json) {
             let loaded = try K0sConfig.load(path: config)
+            Output.report(loaded.problems)
             let planner = Planner(config: loaded, transport: try CurlTransport(), warn: Output.warn)
             for chart in loaded.charts {
                 let row = planner.plan(chart)

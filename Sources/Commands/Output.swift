@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Diagnostics
 import Foundation
+import K0sConfig
 
 /// A command's JSON result with the warnings it printed, as `warnings[]` beside its own keys.
 struct WithWarnings<Result: Encodable>: Encodable {
@@ -32,6 +33,15 @@ enum Output {
     static func warnings(including own: [String] = []) -> [String] {
         var seen = Set(own)
         return own + Log.raisedWarnings.filter { seen.insert($0).inserted }
+    }
+
+    /// A config's warnings (printed once and kept for `--json`) and notes (printed, unless
+    /// `--quiet`): the one way every command that reads a config reports them.
+    static func report(_ problems: [ConfigProblem]) {
+        for problem in problems where problem.severity == .warning { warn(problem.located) }
+        if Log.shows(.normal) {
+            for problem in problems where problem.severity == .note { Log.toStandardError("note: \(Escaped(problem.located, keepingLineBreaks: true))\n") }
+        }
     }
 
     static func error(_ message: String) {

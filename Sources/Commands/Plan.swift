@@ -40,11 +40,7 @@ struct Plan: ParsableCommand {
         }
         let transport: CurlTransport
         do { transport = try CurlTransport() } catch { try Output.fail(error, json: json, ok: false) }
-        if !json, Log.shows(.normal) {
-            for problem in loaded.problems where problem.severity != .error {
-                Log.toStandardError("\(Escaped(problem.description, keepingLineBreaks: true))\n")
-            }
-        }
+        Output.report(loaded.problems)
         var imageOptions = ImageOptions()
         try Output.reportingErrors(json: json) { imageOptions = try imageFlags.options() }
         let planner = Planner(config: loaded, transport: transport, warn: Output.warn)
@@ -54,7 +50,7 @@ struct Plan: ParsableCommand {
         if json {
             var report = PlanReport(config: config, format: loaded.format.rawValue, problems: loaded.problems, charts: rows)
             report.images = images
-            report.warnings = Output.warnings() + loaded.problems.filter { $0.severity == .warning }.map(\.located)
+            report.warnings = Output.warnings()
             if imagesFailed {
                 report.ok = false
                 report.error = report.error ?? images?.problems.first ?? images?.images.lazy.compactMap(\.problems.first).first

@@ -123,6 +123,11 @@ public struct K0sConfig {
             reader.report(.warning, .insecure, fields["insecure"]?.value, "\(path).insecure",
                           "TLS verification is off for repository \"\(name)\"; anyone on the network path can impersonate it")
         }
+        if let password, !password.isEmpty {
+            let prefix = RegistryCredentials.variablePrefix(for: name)
+            reader.report(.warning, .credentialsInConfig, fields["password"]?.value, "\(path).password",
+                          "repository \"\(name)\" has its password written into the config; bundles never carry it, but the file is easily committed or shared: set \(prefix)_USERNAME and \(prefix)_PASSWORD, or use `docker login`, instead")
+        }
         func resolve(_ file: String?) -> String? {
             guard let file else { return nil }
             let expanded = (file as NSString).expandingTildeInPath

@@ -224,3 +224,40 @@ import Testing
         #expect(run.stdout.contains("the plan is good"))
     }
 }
+
+extension PlanTests {
+    /// A password written into the config is warned about, with file:line, in plan, images and
+    /// build, on stderr and in `warnings[]`; the bundle never carries it.
+    @Test func aPasswordInTheConfigIsWarnedAbout() throws {
+        let folder = env.scratch()
+        try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
+        let path = folder + "/k0s.yaml"
+        try """
+            repositories:
+              - name: my-basic
+                url: oci://\(env.registry("basic"))
+                caFile: ca.crt
+                username: \(env.file.username)
+                password: \(env.file.password)
+            extensions:
+              helm:
+                charts:
+                  - name: basic-app
+                    chartname: oci://\(env.registry("basic"))/charts/app
+                    version: 1.2.5
+                    namespace: apps
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try env.bundle(["keygen", "--out", folder + "/k"]).status == 0)
+        let commands = [["plan", path], ["images", path], ["build", path, "--sign-key", folder + "/k.key", "-o", folder + "/b.tar.gz", "--cache-dir", folder + "/cache"]]
+        for command in commands {
+            let run = try env.bundle(command + ["--json"])
+            #expect(run.status == 0, "\(command[0]): \(run.stderr)")
+            let warnings = run.json?["warnings"] as? [String] ?? []
+            #expect(warnings.contains { $0.contains("k0s.yaml:6") && $0.contains("password written into the config") && $0.contains("BUNDLE_REPO_MY_BASIC_PASSWORD") },
+                    "\(command[0]): \(warnings)")
+            #expect(run.stderr.contains("warning: ") && run.stderr.contains("password written into the config"), "\(command[0]): \(run.stderr)")
+            #expect(!run.stdout.contains(env.file.password) && !run.stderr.contains(env.file.password), "\(command[0]) printed the password")
+        }
+        #expect(try env.tool(["tar", "-xzOf", folder + "/b.tar.gz", "k0s.yaml"]).output.contains(env.file.password) == false)
+    }
+}
