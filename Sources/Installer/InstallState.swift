@@ -59,11 +59,7 @@ struct InstallState {
 
     /// Creates the state folder; the error says how to get a writable one.
     func create() throws(BundleError) {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw BundleError(.writeFailed, folder, reason: "cannot be created: \(error.localizedDescription)", hint: "Run as root, or give --root a writable folder.")
-        }
+        try Installer.createFolder(folder)
     }
 
     /// Removes node paths, returning those removed; a path that cannot be removed is an error

@@ -35,12 +35,28 @@ extension Installer {
         (try? OutputPath.prepare(rooted(nodePath), option: "--config-out", missingFolder: .ignore, root: options.root)) ?? rooted(nodePath)
     }
 
+    /// `mkdir -p`; the error is the system's own word (`Permission denied`), with what to do.
     static func createFolder(_ folder: String) throws(BundleError) {
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try OutputPath.createFolders(folder)
         } catch {
-            throw BundleError(.writeFailed, folder, reason: "cannot be created: \(error.localizedDescription)", hint: "Run as root, or give --root a writable folder.")
+            throw BundleError(.writeFailed, folder, reason: "cannot be created: \(String(cString: strerror(error.errorNumber)))",
+                              hint: error.errorNumber == EACCES || error.errorNumber == EPERM || error.errorNumber == EROFS
+                                  ? "Run as root (the node's k0s folders are root's), or give --root a folder you can write"
+                                  : "Check the file system of \((folder as NSString).deletingLastPathComponent)")
         }
+    }
+
+    /// The folders an install writes into that this user cannot write: for each, the nearest
+    /// folder that exists (where the first file or folder would be created). Empty as root.
+    func unwritableFolders(_ targets: [String]) -> [String] {
+        var found: [String] = []
+        for target in targets {
+            var folder = target
+            while !FileManager.default.fileExists(atPath: folder), folder != "/", !folder.isEmpty { folder = (folder as NSString).deletingLastPathComponent }
+            if access(folder, W_OK) != 0, !found.contains(folder) { found.append(folder) }
+        }
+        return found
     }
 
     /// Renames a staged (already flushed) file into place; across file systems, copies it to a

@@ -96,3 +96,30 @@ import Testing
         }
     }
 }
+
+extension NodeReportTests {
+    /// As an unprivileged user (setpriv, from util-linux; CI runs as root, where nothing is
+    /// refused): the dry run says it could not write, the install says why in our words.
+    @Test func aNonRootUserIsToldBeforeAndWithoutFoundationsWords() throws {
+        // Outside TMPDIR (a private folder): the unprivileged user needs to reach these files.
+        let folder = "/tmp/bundle-nonroot-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder + "/node", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (source, name) in [(env.executable, "bundle"), (bundles.a, "a.tar.gz"), (bundles.key, "k.pub")] {
+            try FileManager.default.copyItem(atPath: source, toPath: folder + "/" + name)
+        }
+        chmod(folder, 0o755)
+        func asNobody(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try env.tool(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", folder + "/bundle"] + arguments)
+        }
+        let common = [folder + "/a.tar.gz", "--trust", folder + "/k.pub", "--root", folder + "/node"]
+        let dry = try asNobody(["install"] + common + ["--dry-run"])
+        #expect(dry.status == 1 && dry.output.contains("\(folder)/node: is not writable by this user (uid 65534)"), "\(dry.output)")
+        let real = try asNobody(["install"] + common)
+        #expect(real.status == 1 && real.output.contains("cannot be created: Permission denied. Run as root"), "\(real.output)")
+        #expect(!real.output.contains("You don’t have permission") && !real.output.contains(".."), "\(real.output)")
+        let uninstall = try asNobody(["uninstall", "--root", folder + "/node", "--json"])
+        #expect(uninstall.status == 1 && uninstall.output.contains("\"notInstalled\""), "\(uninstall.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/node").isEmpty)
+    }
+}
