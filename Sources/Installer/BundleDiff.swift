@@ -74,8 +74,9 @@ public struct BundleDiff: Encodable, Sendable {
         var i = 0, j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] { edits.append((" ", a[i])); i += 1; j += 1 }
-            else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] { edits.append(("+", b[j])); j += 1 }
-            else { edits.append(("-", a[i])); i += 1 }
+            // As diff -u: within a change, the old lines (-) come before the new (+).
+            else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] { edits.append(("-", a[i])); i += 1 }
+            else { edits.append(("+", b[j])); j += 1 }
         }
         // Where each edit is, in each file (1-based), for the hunk headers.
         var positions: [(a: Int, b: Int)] = []
@@ -95,7 +96,8 @@ public struct BundleDiff: Encodable, Sendable {
             end = min(edits.count, end + 3)
             let hunk = edits[start..<end]
             let aCount = hunk.filter { $0.0 != "+" }.count, bCount = hunk.filter { $0.0 != "-" }.count
-            out.append("@@ -\(positions[start].a),\(aCount) +\(positions[start].b),\(bCount) @@")
+            // An empty range starts at the line before it (`-0,0` for a new file), as diff -u writes it.
+            out.append("@@ -\(positions[start].a - (aCount == 0 ? 1 : 0)),\(aCount) +\(positions[start].b - (bCount == 0 ? 1 : 0)),\(bCount) @@")
             out += hunk.map { "\($0.0)\($0.1)" }
             index = end
         }

@@ -55,9 +55,11 @@ public enum ConfigMerge {
         let bundledConfig = try K0sConfig.parse(text: bundled, file: file + " (bundle)", directory: "/")
         var result = Result(text: "")
         let helm = combined(bundle: bundledConfig.helm, node: nodeHelm(nodeRoot), pruneCharts: pruneCharts, installed: installed, result: &result)
-        let helmText: String
+        var helmText: String
         do {
             helmText = try Yams.serialize(node: .mapping(.init(helm.map { ($0.key, $0.value) }, .implicit, .block)), indent: 2, width: -1, allowUnicode: true)
+            // In the node's own style (indented lists, as k0s's docs write them, where it has none).
+            if SequenceIndent.indents(node) ?? true { helmText = SequenceIndent.indented(helmText) }
         } catch {
             throw refuse("the bundle's helm section cannot be written: \(error)")
         }
@@ -102,8 +104,14 @@ public enum ConfigMerge {
         lines.lines = text
         result.text = lines.joined()
         // Never hand the node a config k0s cannot read: the merge reads its own output back.
-        do { _ = try K0sConfig.parse(text: result.text, file: file + " (merged)", directory: "/") } catch {
+        let merged: K0sConfig
+        do { merged = try K0sConfig.parse(text: result.text, file: file + " (merged)", directory: "/") } catch {
             throw refuse("the merged config would not load (\(error.problems.first?.description ?? "\(error)")); pass --config-mode replace")
+        }
+        // And holds the bundle's releases exactly: every chart and values string as bundled.
+        let bundledCharts = Set(bundledConfig.charts.map(\.name))
+        guard merged.charts.filter({ bundledCharts.contains($0.name) }).map(\.values) == bundledConfig.charts.map(\.values) else {
+            throw refuse("the merged config would change a release's values (an internal error); pass --config-mode replace")
         }
         return result
     }
