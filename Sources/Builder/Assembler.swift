@@ -22,6 +22,9 @@ struct Assembler {
     let cache: BlobCache
     let options: BuildOptions
     let progress: @Sendable (String) -> Void
+    /// Blobs this build downloaded before assembling (chart archives read for their images):
+    /// in the cache now, but reported as downloaded.
+    var fetchedEarlier: Set<OCI.Digest> = []
 
     /// Which blob entries this build fetches (task index by entry), and which were in the cache.
     struct Fetches {
@@ -209,7 +212,7 @@ extension Assembler {
         mutating func report(_ chart: BundleLayout.Bundled, path: String) {
             written += 1
             let r = chart.resolved
-            let how = fetches.alreadyHere.contains(path) ? "cached" : "downloaded"
+            let how = fetches.alreadyHere.contains(path) && !assembler.fetchedEarlier.contains(r.chart.digest) ? "cached" : "downloaded"
             assembler.progress("[\(written)/\(assembler.layout.order.count)] \(chart.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(FreeSpace.describe(r.chart.size)), \(how))")
         }
     }

@@ -215,21 +215,22 @@ public final class Builder {
         let outputRecord = OutputRecord(
             manifestDigest: OCI.Digest.sha256(of: manifestData).description, signature: signature.map { OCI.Digest.sha256(of: $0).description },
             compression: options.compression.rawValue, level: options.level ?? Self.defaultLevel(options.compression))
+        var cached = wasCached
+        for digest in images.fetched { cached[digest] = false }
         if cache.isUpToDate(output: options.output, as: outputRecord) {
-            progress("\(options.output) is up to date")
             result.upToDate = true
-            return finish(result, outcomes: outcomes, layout: layout, cached: wasCached)
+            return finish(result, outcomes: outcomes, layout: layout, cached: cached)
         }
 
-        let assembler = Assembler(layout: layout, manifest: manifest, manifestData: manifestData, signature: signature, blobs: blobs,
+        var assembler = Assembler(layout: layout, manifest: manifest, manifestData: manifestData, signature: signature, blobs: blobs,
                                   memoryEntries: memoryEntries, cache: cache, options: options, progress: progress)
+        assembler.fetchedEarlier = images.fetched
         let fetches = assembler.plannedFetches()
         try checkDownload(fetches.tasks, manifest: manifest)
         pool.grow(to: min(options.concurrency, fetches.tasks.count))
         let fetcher = Fetcher(tasks: fetches.tasks, cache: cache, pool: pool)
         let downloaded = try assembler.write(fetches: fetches, fetcher: fetcher)
         cache.remember(output: options.output, as: outputRecord)
-        var cached = wasCached
         for digest in downloaded { cached[digest] = false }
         return finish(result, outcomes: outcomes, layout: layout, cached: cached)
     }
@@ -238,9 +239,9 @@ public final class Builder {
     /// The chart archives are fetched into the cache first: their values and templates say
     /// which images they run.
     func imageOutcomes(_ outcomes: [PullOutcome], config: K0sConfig, pool: WorkerPool, warnings: inout [String]) throws
-        -> (outcomes: [ImageOutcome], skipped: [String])
+        -> (outcomes: [ImageOutcome], skipped: [String], fetched: Set<OCI.Digest>)
     {
-        guard options.images.enabled else { return ([], []) }
+        guard options.images.enabled else { return ([], [], []) }
         var seen = Set<OCI.Digest>()
         let missing = outcomes.compactMap { o -> FetchTask? in
             guard let r = o.resolved, seen.insert(r.chart.digest).inserted, !cache.contains(r.chart.digest, size: r.chart.size) else { return nil }
@@ -260,7 +261,7 @@ public final class Builder {
         let resolved = stage.resolve(discovery.jobs, on: pool)
         let problems = resolved.compactMap(\.problem)
         if !problems.isEmpty { throw BuildError(problems) }
-        return (resolved, discovery.skipped)
+        return (resolved, discovery.skipped, Set(missing.map(\.descriptor.digest)))
     }
 
     /// Fails before pulling anything if the bundle could not be written.

@@ -147,9 +147,13 @@ struct Build: ParsableCommand {
             print(try Output.json(BuildReport(result)))
         } else {
             let downloaded = result.charts.filter { !$0.cached }.count
-            if result.upToDate { print("\(result.output) is up to date (the same bundle as before); nothing written.") }
-            print("Built \(result.output) (\(result.size) bytes): \(result.manifest.charts.count) chart\(result.manifest.charts.count == 1 ? "" : "s") for \(result.charts.count) release\(result.charts.count == 1 ? "" : "s"), \(result.manifest.certificates.count) CA certificate\(result.manifest.certificates.count == 1 ? "" : "s"), sequence \(result.manifest.sequence)")
-            print("  \(downloaded) downloaded, \(result.charts.count - downloaded) from the cache")
+            let what = "\(result.manifest.charts.count) chart\(result.manifest.charts.count == 1 ? "" : "s") for \(result.charts.count) release\(result.charts.count == 1 ? "" : "s"), \(result.manifest.certificates.count) CA certificate\(result.manifest.certificates.count == 1 ? "" : "s"), sequence \(result.manifest.sequence)"
+            if result.upToDate {
+                print("\(result.output) is up to date (\(result.size) bytes, the same bundle as before): \(what); nothing written.")
+            } else {
+                print("Built \(result.output) (\(result.size) bytes): \(what)")
+            }
+            print("  \(downloaded) chart\(downloaded == 1 ? "" : "s") downloaded, \(result.charts.count - downloaded) from the cache")
             if let images = result.manifest.images {
                 let bytes = result.manifest.files.filter { BundleManifest.isImageEntry($0.path) }.reduce(Int64(0)) { $0 + $1.size }
                 print("  \(images.count) image\(images.count == 1 ? "" : "s") for \(options.images.platforms) (\(bytes) bytes in one OCI layout)")
