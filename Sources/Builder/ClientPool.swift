@@ -34,7 +34,8 @@ final class ClientPool {
         if let existing = registries[key] { return existing }
         let client = try RegistryClient(
             registry: registry, plainHTTP: repository?.plainHTTP ?? false,
-            tls: repository?.tls ?? TLSSettings(source: "no repository entry for \(registry)"),
+            tls: repository?.tls ?? TLSSettings(source: "the config has no repository entry for \(registry)",
+                                                howToGiveCA: "a repository entry for oci://\(registry) with caFile in the config"),
             credentials: credentials?.credentials, transport: transport)
         client.credentialHelp = RegistryCredentials.help(repository: repository, registry: registry, source: credentials?.source)
         registries[key] = client

@@ -74,7 +74,8 @@ public final class ChartRepositoryClient {
         }
     }
 
-    private func failure(_ response: HTTPResponse, what: String) -> RegistryError {
+    /// `archive`: the failure is a chart archive's (the index was read), not the index's.
+    private func failure(_ response: HTTPResponse, what: String, archive: Bool = false) -> RegistryError {
         switch response.status {
         case 401:
             guard let credentials else {
@@ -96,6 +97,10 @@ public final class ChartRepositoryClient {
         case 403:
             return RegistryError(.accessDenied, registry: host, reason: "access to \(what) denied (HTTP 403)", hint: "Ask the repository's administrators for read access.")
         case 404:
+            if archive {
+                return RegistryError(.repositoryNotFound, registry: host, reason: "the chart archive \(what) is not found (HTTP 404), though the repository's index lists it",
+                                     hint: "The repository's index.yaml is stale or its urls point elsewhere: regenerate it (`helm repo index`) or ask its owners.")
+            }
             return RegistryError(.repositoryNotFound, registry: host, reason: "\(what) not found (HTTP 404)", hint: "Check the repository URL; it must be the folder that holds index.yaml.")
         default:
             return RegistryError(.registryFailed, registry: host, reason: "\(what): HTTP \(response.status)", hint: response.status >= 500 ? "The repository is failing; retry later." : "Check the repository URL.")
@@ -249,7 +254,7 @@ public final class ChartRepositoryClient {
         }
         guard response.status == 200 else {
             unlink(path)
-            throw failure(response, what: target.path)
+            throw failure(response, what: target.path, archive: true)
         }
         if let size, response.bodySize != size {
             unlink(path)

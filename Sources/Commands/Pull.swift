@@ -51,6 +51,7 @@ struct Pull: ParsableCommand {
                 credentials: found?.credentials, transport: transport)
             client.credentialHelp = .flags(registry: chart.registry, source: found?.source)
             let puller = ChartPuller(client: client)
+            puller.wording = .commandLine
             let resolved = try puller.resolve(chart, version: version)
             resolved.warnings.forEach(Output.warn)
             try createDestination(source: chart.registry)

@@ -85,7 +85,7 @@ extension CurlTransport {
             .certificateUntrusted, host: host,
             reason: "certificate not trusted by \(tls.trustDescription): \(message)",
             hint: tls.caFile.map { "Is \($0) the CA that signed the registry's certificate? A bundle of root and intermediate PEM certificates works." }
-                ?? "Give the CA that signed the registry's certificate (--ca-file, or caFile in the repository entry).")
+                ?? "Give the CA that signed the registry's certificate with \(tls.howToGiveCA).")
     }
 
     /// This side's TLS files cannot be used: the CA file, the client certificate or its key.

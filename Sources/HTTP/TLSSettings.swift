@@ -16,11 +16,15 @@ public struct TLSSettings: Sendable, Hashable {
     public var insecureSkipVerify: Bool
     /// Where these settings came from, for error messages: "--ca-file", "repository \"private\"".
     public var source: String
+    /// How the user of the command that uses these settings gives a CA, for hints: a flag
+    /// (`--ca-file`) or a config key (`caFile in repository "corp" (k0s.yaml:4:5)`).
+    public var howToGiveCA: String
 
     public init(
         caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil,
-        insecureSkipVerify: Bool = false, source: String = "command-line flags"
+        insecureSkipVerify: Bool = false, source: String = "command-line flags", howToGiveCA: String = "--ca-file"
     ) {
+        self.howToGiveCA = howToGiveCA
         self.caFile = caFile
         self.certFile = certFile
         self.keyFile = keyFile
@@ -32,7 +36,7 @@ public struct TLSSettings: Sendable, Hashable {
     public var trustDescription: String {
         if insecureSkipVerify { return "no verification (insecure, from \(source))" }
         if let caFile { return "caFile \(caFile) (from \(source))" }
-        return "the system trust store (no caFile in \(source))"
+        return "the system trust store (no caFile; \(source))"
     }
 
     /// Checks that the files exist, are readable and hold PEM of the right kind, so that a

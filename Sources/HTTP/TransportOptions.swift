@@ -21,22 +21,30 @@ public struct TransportOptions: Sendable {
 
     public init() {}
 
-    /// Defaults, overridden by `BUNDLE_HTTP_CONNECT_TIMEOUT`, `BUNDLE_HTTP_LOW_SPEED_TIME`
-    /// and `BUNDLE_HTTP_ATTEMPTS` where set: whole numbers from 1 to 3600; anything else is
-    /// refused, naming the variable, rather than silently ignored.
+    /// Defaults, overridden by `BUNDLE_HTTP_CONNECT_TIMEOUT` (seconds, 1 to 600),
+    /// `BUNDLE_HTTP_LOW_SPEED_TIME` (seconds, 1 to 3600) and `BUNDLE_HTTP_ATTEMPTS` (attempts,
+    /// 1 to 20) where set; anything else is refused, naming the variable and its own range,
+    /// rather than silently ignored.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(HTTPError) -> TransportOptions {
         var options = TransportOptions()
-        func value(_ name: String) throws(HTTPError) -> Int? {
+        func value(_ name: String, _ range: ClosedRange<Int>, unit: String, meaning: String, default: Int) throws(HTTPError) -> Int? {
             guard let text = env[name] else { return nil }
-            guard let number = Int(text), (1...3600).contains(number) else {
-                throw HTTPError(.transportSetupFailed, host: "environment", reason: "\(name)=\"\(text.prefix(40))\" is not a whole number from 1 to 3600",
-                                hint: "Set \(name) to a number of seconds (attempts for BUNDLE_HTTP_ATTEMPTS), or unset it.")
+            guard let number = Int(text), range.contains(number) else {
+                throw HTTPError(.transportSetupFailed, host: "environment",
+                                reason: "\(name)=\"\(text.prefix(40))\" is not a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound)",
+                                hint: "Set \(name) to \(meaning) (\(unit), default \(`default`)), or unset it.")
             }
             return number
         }
-        if let v = try value("BUNDLE_HTTP_CONNECT_TIMEOUT") { options.connectTimeout = v }
-        if let v = try value("BUNDLE_HTTP_LOW_SPEED_TIME") { options.lowSpeedTime = v }
-        if let v = try value("BUNDLE_HTTP_ATTEMPTS") { options.maxAttempts = v }
+        if let v = try value("BUNDLE_HTTP_CONNECT_TIMEOUT", 1...600, unit: "seconds", meaning: "how long a connection (TCP and TLS) may take", default: options.connectTimeout) {
+            options.connectTimeout = v
+        }
+        if let v = try value("BUNDLE_HTTP_LOW_SPEED_TIME", 1...3600, unit: "seconds", meaning: "how long a transfer may stall before it is aborted", default: options.lowSpeedTime) {
+            options.lowSpeedTime = v
+        }
+        if let v = try value("BUNDLE_HTTP_ATTEMPTS", 1...20, unit: "attempts", meaning: "how often a request is tried on transient failures", default: options.maxAttempts) {
+            options.maxAttempts = v
+        }
         return options
     }
 }

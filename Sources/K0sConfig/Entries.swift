@@ -34,7 +34,8 @@ public struct RepositoryEntry: Sendable {
 
     /// The TLS settings this entry gives its registry.
     public var tls: TLSSettings {
-        TLSSettings(caFile: resolvedCAFile, certFile: resolvedCertFile, keyFile: resolvedKeyFile, insecureSkipVerify: insecure, source: origin)
+        TLSSettings(caFile: resolvedCAFile, certFile: resolvedCertFile, keyFile: resolvedKeyFile, insecureSkipVerify: insecure, source: origin,
+                    howToGiveCA: "caFile in \(origin)")
     }
 
     /// Whether TLS is off for this repository (`http://` URL); OCI has no way to say it in k0s.

@@ -56,10 +56,23 @@ public final class ChartPuller {
     /// resolving a known chart again costs one manifest request, not two.
     let store: (any SmallBlobStore)?
 
+    /// How hints name what the user writes: a config's keys (`version:`, `chartname`), or a
+    /// command line's (`--version`, the reference argument).
+    public enum Wording: Sendable { case config, commandLine }
+    public var wording = Wording.config
+
     public init(client: RegistryClient, store: (any SmallBlobStore)? = nil) {
         self.client = client
         self.store = store
     }
+
+    /// How to ask for a version constraint, in the words of the command that failed.
+    func asking(for constraint: String) -> String {
+        wording == .config ? "`version: \"\(constraint)\"`" : "`--version \"\(constraint)\"`"
+    }
+
+    /// What to point at a chart, in the words of the command that failed.
+    var chartSource: String { wording == .config ? "Point chartname at" : "Give the reference of" }
 
     /// Resolves `reference` with an optional `version` as Helm does: a digest pins the
     /// manifest; a tag, or a version Helm's lenient parser reads as a version, is looked up as
@@ -196,7 +209,7 @@ public final class ChartPuller {
             var hint = near.isEmpty ? "The repository has no versions at all; check the path." : "Nearest available: \(near.joined(separator: ", "))."
             if exact, let suggestion = VersionSelection.suggestedConstraint(for: asked), let constraint = VersionConstraint(suggestion),
                let choice = VersionSelection.highest(tags.versions, matching: constraint) {
-                hint += " Helm looks \(asked) up as an exact tag; `version: \"\(suggestion)\"` would give \(choice.chosen)."
+                hint += " Helm looks \(asked) up as an exact tag; \(asking(for: suggestion)) would give \(choice.chosen)."
             }
             throw RegistryError(.versionNotFound, registry: client.registry, reason: "\(reference.untagged) has no version \(asked)", hint: hint)
         }
@@ -211,7 +224,7 @@ public final class ChartPuller {
             throw RegistryError(
                 .notAChart, registry: client.registry,
                 reason: "\(reference.untagged)@\(fetched.digest) is an image index (\(index.manifests.count) manifests\(platforms.isEmpty ? "" : ": " + platforms.joined(separator: ", "))), not a Helm chart",
-                hint: "This looks like a container image. Point chartname at a chart pushed with `helm push`.")
+                hint: "This looks like a container image. \(chartSource) a chart pushed with `helm push`.")
         case .manifest(let m):
             manifest = m
         }
@@ -221,7 +234,7 @@ public final class ChartPuller {
             throw RegistryError(
                 .notAChart, registry: client.registry,
                 reason: "\(reference.untagged)@\(fetched.digest) is \(kind) (config media type \(manifest.config.mediaType)), not a Helm chart",
-                hint: "Point chartname at a chart pushed with `helm push` (config media type \(MediaType.helmConfig)).")
+                hint: "\(chartSource) a chart pushed with `helm push` (config media type \(MediaType.helmConfig)).")
         }
         return manifest
     }

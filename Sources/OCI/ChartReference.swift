@@ -24,8 +24,12 @@ public struct ChartReference: Sendable, Hashable, CustomStringConvertible {
     /// Parses a reference; the error says what is wrong and shows the expected form.
     public init(parsing text: String) throws(RegistryError) {
         let form = "Write it as oci://HOST[:PORT]/PATH/CHART, optionally with :VERSION or @sha256:DIGEST."
+        // The subject is the reference as given (there is no registry yet to name).
+        let subject = String(text.prefix(200))
         guard text.hasPrefix("oci://") else {
-            throw RegistryError(.invalidReference, registry: "-", reason: "\"\(text)\" is not an OCI chart reference", hint: form)
+            let looksLikeHost = text.split(separator: "/").first.map { $0.contains(".") || $0.contains(":") || $0 == "localhost" } ?? false
+            throw RegistryError(.invalidReference, registry: subject, reason: "is not an OCI chart reference (no oci://)",
+                                hint: looksLikeHost && !text.contains("://") ? "Write it as oci://\(subject)." : form)
         }
         var rest = Substring(text.dropFirst("oci://".count))
         var digest: Digest?
@@ -33,14 +37,14 @@ public struct ChartReference: Sendable, Hashable, CustomStringConvertible {
             let digestText = String(rest[rest.index(after: at)...])
             guard let parsed = Digest(digestText) else {
                 throw RegistryError(
-                    .invalidReference, registry: "-", reason: "\"\(digestText)\" in \(text) is not a digest",
+                    .invalidReference, registry: subject, reason: "\"\(digestText)\" is not a digest",
                     hint: "A digest is sha256: followed by 64 lower-case hex digits.")
             }
             digest = parsed
             rest = rest[..<at]
         }
         guard let slash = rest.firstIndex(of: "/") else {
-            throw RegistryError(.invalidReference, registry: String(rest), reason: "\(text) names no chart", hint: form)
+            throw RegistryError(.invalidReference, registry: subject, reason: "names no chart", hint: form)
         }
         let registry = String(rest[..<slash])
         var path = rest[rest.index(after: slash)...]

@@ -73,6 +73,17 @@ import Testing
         #expect(error?.reason.contains("BUNDLE_HTTP_CONNECT_TIMEOUT") == true)
     }
 
+    /// Each variable states its own meaning and range (not another's).
+    @Test(arguments: [("BUNDLE_HTTP_CONNECT_TIMEOUT", "seconds from 1 to 600", "connection"), ("BUNDLE_HTTP_LOW_SPEED_TIME", "seconds from 1 to 3600", "stall"),
+                      ("BUNDLE_HTTP_ATTEMPTS", "attempts from 1 to 20", "tried")])
+    func eachVariableSaysItsOwnRange(_ name: String, _ range: String, _ meaning: String) {
+        let error = #expect(throws: HTTPError.self) { try TransportOptions.fromEnvironment([name: "0"]) }
+        #expect(error?.reason.contains(range) == true && error?.hint.contains(meaning) == true, "\(String(describing: error))")
+        for other in ["BUNDLE_HTTP_CONNECT_TIMEOUT", "BUNDLE_HTTP_LOW_SPEED_TIME", "BUNDLE_HTTP_ATTEMPTS"] where other != name {
+            #expect(error?.message.contains(other) == false, "\(String(describing: error))")
+        }
+    }
+
     @Test func retryDelayHonoursRetryAfterWithinTheCap() throws {
         let transport = try CurlTransport(options: TransportOptions())
         #expect(transport.retryDelay(attempt: 1, retryAfter: "2") == 2)

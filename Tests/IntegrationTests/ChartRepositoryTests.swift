@@ -56,6 +56,15 @@ import Testing
         #expect(env.files(in: folder).filter { !$0.hasPrefix(".cache") }.isEmpty)
     }
 
+    /// The index was read and lists the chart; only its archive is missing: the hint is about
+    /// a stale index, not about where index.yaml is.
+    @Test func aMissingArchiveIsNotAWrongRepositoryURL() throws {
+        let (run, folder) = try pull("gone", from: repo("anonymous"), ["--ca-file", env.file.caFile])
+        #expect(run.status == 1 && run.errorCode == "repositoryNotFound", "\(run.stderr)")
+        #expect(run.stderr.contains("though the repository's index lists it") && !run.stderr.contains("holds index.yaml"), "\(run.stderr)")
+        #expect(env.files(in: folder).filter { !$0.hasPrefix(".cache") }.isEmpty)
+    }
+
     @Test func indexNamesThatWouldLeaveTheFolderAreRefused() throws {
         let (run, folder) = try pull("evil", from: repo("anonymous"), ["--ca-file", env.file.caFile])
         #expect(run.status == 1)

@@ -370,3 +370,35 @@ import Testing
         #expect(run.stderr.contains("--key-file"))
     }
 }
+
+extension PullTests {
+    /// Messages in the words of the command that failed: the reference as the subject, a
+    /// `--version` constraint (not config syntax) for pull, a CA flag for pull and a config key
+    /// for build.
+    @Test func messagesNameWhatThisCommandTakes() throws {
+        let registry = env.registry("anonymous")
+        let bare = try env.bundle(["pull", "\(registry)/charts/app", "--json"])
+        let error = bare.json?["error"] as? [String: Any]
+        #expect(bare.status == 1 && error?["subject"] as? String == "\(registry)/charts/app", "\(bare.stdout)")
+        #expect((error?["hint"] as? String ?? "").contains("oci://\(registry)/charts/app"), "\(bare.stdout)")
+        let empty = try env.bundle(["pull", "oci://", "--json"])
+        #expect(((empty.json?["error"] as? [String: Any])?["subject"] as? String ?? "").isEmpty == false, "\(empty.stdout)")
+
+        let version = try env.bundle(["pull", "oci://\(registry)/charts/app", "--version", "1.2", "--ca-file", env.file.caFile, "-d", env.scratch()])
+        #expect(version.status == 1 && version.stderr.contains("`--version \"~1.2\"` would give 1.2.5") && !version.stderr.contains("version: "), "\(version.stderr)")
+
+        let untrusted = try env.bundle(["pull", "oci://\(registry)/charts/app", "-d", env.scratch()], environment: ["BUNDLE_HTTP_ATTEMPTS": "1"])
+        #expect(untrusted.status == 1 && untrusted.stderr.contains("with --ca-file"), "\(untrusted.stderr)")
+        let folder = env.scratch()
+        try """
+            repositories:
+              - {name: corp, url: "oci://\(registry)"}
+            extensions:
+              helm:
+                charts:
+                  - {name: web, chartname: "oci://\(registry)/charts/app", version: 1.2.5, namespace: apps}
+            """.write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let build = try env.bundle(["build", folder + "/k0s.yaml", "--unsigned", "-o", folder + "/b.tar.gz", "--cache-dir", folder + "/cache"], environment: ["BUNDLE_HTTP_ATTEMPTS": "1"])
+        #expect(build.status == 1 && build.stderr.contains("with caFile in repository \"corp\"") && !build.stderr.contains("--ca-file"), "\(build.stderr)")
+    }
+}

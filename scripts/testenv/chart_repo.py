@@ -33,6 +33,9 @@ def make_repo(root, cdn_base):
     add("openebs", "4.4.0")
     add("tampered", "0.1.0", digest_of=b"something else")
     add("elsewhere", "0.2.0", url=cdn_base + "elsewhere-0.2.0.tgz")
+    # Listed in the index, but its archive is gone (a stale index).
+    add("gone", "0.1.0")
+    os.unlink(os.path.join(root, "gone-0.1.0.tgz"))
     # An index entry whose name would leave the destination folder if used as a file name.
     web = oci_push.package("web", oci_push.chart_files("web", "1.0.0"))
     entries["evil"] = [index_entry("../../evil", "1.0.0", web, "web-1.0.0.tgz")]
