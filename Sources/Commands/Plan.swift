@@ -61,7 +61,8 @@ struct Plan: ParsableCommand {
             if let images { Self.show(images) }
             let failed = rows.filter { !$0.problems.isEmpty }
             for row in failed {
-                for problem in row.problems { Output.error("\(row.release): \(problem.message)") }
+                // A problem whose subject is the release says it once; another subject (a host) is named after it.
+                for problem in row.problems { Output.error(problem.subject == row.release ? problem.message : "\(row.release): \(problem.message)") }
             }
             print(failed.isEmpty && imagesFailed
                   ? "\(rows.count) chart\(rows.count == 1 ? "" : "s") resolved, but images cannot be bundled (see errors above)."

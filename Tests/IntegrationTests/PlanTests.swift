@@ -261,3 +261,21 @@ extension PlanTests {
         #expect(try env.tool(["tar", "-xzOf", folder + "/b.tar.gz", "k0s.yaml"]).output.contains(env.file.password) == false)
     }
 }
+
+extension PlanTests {
+    /// A problem about the release names it once ("app2: app2: …" before).
+    @Test func aReleaseIsNamedOnceInAnError() throws {
+        let folder = env.scratch()
+        try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
+        try """
+            repositories:
+              - {name: corp, url: "oci://\(env.registry("anonymous"))", caFile: ca.crt}
+            extensions:
+              helm:
+                charts:
+                  - {name: app2, chartname: "oci://\(env.registry("anonymous"))/charts/app", version: 1.2.5, namespace: apps}
+            """.write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let run = try env.bundle(["plan", folder + "/k0s.yaml"], environment: ["BUNDLE_REPO_CORP_USERNAME": "x"])
+        #expect(run.status == 1 && run.stderr.contains("error: app2: BUNDLE_REPO_CORP_USERNAME is set") && !run.stderr.contains("app2: app2:"), "\(run.stderr)")
+    }
+}
