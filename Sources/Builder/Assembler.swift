@@ -142,7 +142,7 @@ extension Assembler {
             let subject = chart?.releases.joined(separator: ", ") ?? task.map { fetches.tasks[$0].subject } ?? path
             let check = { (file: String) -> BuildError.Problem? in
                 guard blob.isChart, let chart else { return nil }
-                return Builder.checkComplete(file, bundled: chart)
+                return Builder.checkComplete(file, artifact: chart.resolved, releases: chart.releases)
             }
             guard problems.isEmpty else {
                 // The bundle will not be written; go on only to report every problem at once.

@@ -305,25 +305,26 @@ public final class Builder {
 
     /// Complete for an air gap: every declared dependency vendored, and the archive's own
     /// Chart.yaml agreeing with the version the registry gave.
-    static func checkComplete(_ file: String, bundled: BundleLayout.Bundled) -> BuildError.Problem? {
-        let subject = bundled.releases.joined(separator: ", ")
+    /// `plan` runs the same check on the same archive in the cache.
+    static func checkComplete(_ file: String, artifact: ChartArtifact, releases: [String]) -> BuildError.Problem? {
+        let subject = releases.joined(separator: ", ")
         do {
             let contents = try ChartContents(archive: file)
             let missing = contents.missingDependencies
             if !missing.isEmpty {
                 let list = missing.map { "\($0.name)\($0.version.map { " \($0)" } ?? "")\($0.repository.map { " from \($0)" } ?? "")" }
                 return .init(code: .unvendoredDependencies, subject: subject,
-                             message: "chart \(contents.name) \(contents.version) (\(bundled.resolved.origin)) declares dependencies that are not vendored in its charts/ folder, so Helm would fetch them from the network: \(list.joined(separator: "; ")). Run `helm dependency build` and push the chart again.")
+                             message: "chart \(contents.name) \(contents.version) (\(artifact.origin)) declares dependencies that are not vendored in its charts/ folder, so Helm would fetch them from the network: \(list.joined(separator: "; ")). Run `helm dependency build` and push the chart again.")
             }
-            if contents.version != bundled.resolved.version {
+            if contents.version != artifact.version {
                 return .init(code: .pullFailed, subject: subject,
-                             message: "the archive's Chart.yaml says version \(contents.version), its registry says \(bundled.resolved.version); push the chart again")
+                             message: "the archive's Chart.yaml says version \(contents.version), its registry says \(artifact.version); push the chart again")
             }
         } catch {
             // `file` may be a descriptor's /proc path: name the chart's origin instead, keep the code.
             let cause = BuildError.Problem(wrapping: error, subject: subject)
             return BuildError.Problem(code: cause.code, errorClass: cause.errorClass, subject: subject,
-                                      message: "\(bundled.resolved.origin) \(bundled.resolved.version): the chart archive cannot be read: \((error as? any ToolError)?.reason ?? "\(error)")",
+                                      message: "\(artifact.origin) \(artifact.version): the chart archive cannot be read: \((error as? any ToolError)?.reason ?? "\(error)")",
                                       hint: cause.hint)
         }
         return nil

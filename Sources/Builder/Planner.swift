@@ -21,9 +21,10 @@ public struct PlannedChart: Encodable, Sendable {
     public var problems: [ErrorReport]
 }
 
-/// Plans a build: resolves each chart of a config against its registry or repository
-/// (manifests and indexes only, no chart bodies), with one client per registry and trust
-/// setting so that connections and tokens are reused across charts.
+/// Plans a build: resolves each chart of a config against its registry or repository as a
+/// build does, fetches its archive into the build cache and runs the build's checks on it
+/// (dependencies vendored), with one client per registry and trust setting so that
+/// connections and tokens are reused across charts. Image blobs are never fetched.
 public final class Planner {
     let config: K0sConfig
     let warn: (String) -> Void
@@ -47,7 +48,7 @@ public final class Planner {
                     message: problem.located, hint: "")
     }
 
-    /// One chart resolved by the same source a build uses (metadata only, no chart bodies).
+    /// One chart resolved by the same source a build uses, its archive checked as a build checks it.
     public func plan(_ chart: ChartEntry) -> PlannedChart {
         var row = PlannedChart(release: chart.name, chart: chart.chartname, repository: nil, tls: "-", auth: "-",
                                requested: chart.version ?? "highest stable", problems: [])
@@ -87,6 +88,14 @@ public final class Planner {
             row.chartDigest = resolved.chart.digest.description
             row.chartSize = resolved.chart.size > 0 || resolved.download == nil ? resolved.chart.size : nil
             row.auth = try authentication(of: job, credentialSource: credentialSource)
+            // The build's own check of the archive (dependencies vendored, version as served),
+            // on the archive fetched into the cache as a build fetches it; never image blobs.
+            try cache.prepare()
+            let complete = try ensureInCache(job, resolved)
+            row.chartSize = complete.chart.size
+            if let problem = Builder.checkComplete(cache.blobPath(complete.chart.digest), artifact: complete, releases: [chart.name]) {
+                row.problems.append(problem.report)
+            }
         } catch {
             row.problems.append((error as? any ToolError)?.report ?? BuildError.Problem(wrapping: error, subject: chart.name).report)
         }

@@ -41,13 +41,12 @@ struct Build: ParsableCommand {
     @Option(help: "Downloads at once (charts, image manifests and blobs).")
     var concurrency = 4
 
-    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Blob cache (default: $BUNDLE_CACHE_DIR, $XDG_CACHE_HOME/bundle or ~/.cache/bundle).", valueName: "dir"))
-    var cacheDir: String?
+    @OptionGroup var cache: CacheOption
 
     @Flag(help: "Use only the cache; fail if a chart is not in it.")
     var offline = false
 
-    @Option(help: "The bundle's sequence number (default: SOURCE_DATE_EPOCH, else now).")
+    @Option(parsing: .unconditional, help: "The bundle's sequence number (default: SOURCE_DATE_EPOCH, else now).")
     var sequence: Int64?
 
     @Option(help: "The bundle's name (default: the config file's name).")
@@ -62,10 +61,14 @@ struct Build: ParsableCommand {
     @OptionGroup(title: "Images")
     var imageFlags: ImageFlags
 
+    @OptionGroup(title: "Images")
+    var noImages: NoImagesFlag
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
+        try noImages.check(imageFlags)
         if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64.") }
         if let level, compression == .gzip ? !(0...9).contains(level) : !(1...19).contains(level) {
             throw ValidationError("--level for \(compression.rawValue) must be \(compression == .gzip ? "0 to 9" : "1 to 19").")
@@ -121,7 +124,7 @@ struct Build: ParsableCommand {
         var target = output ?? "\(base).bundle.tar.\(compression == .gzip ? "gz" : "zst")"
         // Before any download: only a regular file (or a link to one) is ever replaced.
         try Output.reportingErrors(json: json) { target = try OutputPath.prepare(target, option: "-o", missingFolder: .create) }
-        var options = BuildOptions(configPath: config, output: target, cacheDir: cacheDir ?? BlobCache.defaultRoot())
+        var options = BuildOptions(configPath: config, output: target, cacheDir: cache.root)
         options.compression = compression
         options.level = level
         options.concurrency = concurrency
@@ -131,7 +134,7 @@ struct Build: ParsableCommand {
         options.sourceDateEpoch = epoch
         options.dataDir = dataDir
         if let limit = maxDownload.flatMap(FreeSpace.parse) { options.maxDownload = limit }
-        try Output.reportingErrors(json: json) { options.images = try imageFlags.options() }
+        try Output.reportingErrors(json: json) { options.images = try imageFlags.options(enabled: !noImages.noImages) }
 
         let display = ProgressDisplay(quiet: json)
         if display.showsTransfers { options.transferProgress = { display.transfer($0) } }

@@ -1,6 +1,7 @@
-import Foundation
 import ArgumentParser
 import Builder
+import Diagnostics
+import Foundation
 
 /// The `bundle` command: makes Helm charts usable in air-gapped k0s clusters.
 public struct BundleCommand: ParsableCommand {
@@ -13,9 +14,9 @@ public struct BundleCommand: ParsableCommand {
 
     public init() {}
 
-    /// `bundle --version`: the tool's version and commit. Taken before the parser sees the
-    /// arguments, so that `--version` stays the chart's in `pull` (a root flag would be parsed
-    /// after the subcommand too).
+    /// Runs the command line. `bundle --version` (the tool's version and commit) is taken
+    /// before the parser sees the arguments, so that `--version` stays the chart's in `pull`.
+    /// Every error, the parser's too, is printed the one way (`error: …`).
     public static func runWithVersion() {
         // A write to a pipe whose reader has gone (a credential helper that exited, `| head`)
         // must be an EPIPE error the tool reports, never a silent death by signal.
@@ -25,6 +26,54 @@ public struct BundleCommand: ParsableCommand {
             print("bundle \(BuilderVersion.current) (commit \(BuildInfo.commit))")
             return
         }
-        main()
+        if let unknown = CommandSuggestion.unknownCommand(in: arguments, known: subcommandNames) {
+            Log.toStandardError("error: \(unknown)\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                // The parser says "Error:"; the tool says "error:" everywhere.
+                Log.toStandardError((message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : Substring(message)) + "\n")
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    static var subcommandNames: [String] {
+        configuration.subcommands.map { $0._commandName } + ["help"]
+    }
+}
+
+/// "did you mean" for a mistyped subcommand: the known name nearest in edit distance.
+enum CommandSuggestion {
+    /// The message for a first argument that names no subcommand; nil when it is fine.
+    static func unknownCommand(in arguments: [String], known: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !known.contains(first) else { return nil }
+        let nearest = known.map { ($0, distance(first, $0)) }.min { $0.1 < $1.1 }
+        let hint = nearest.flatMap { $0.1 <= max(2, $0.0.count / 3) ? "; did you mean '\($0.0)'?" : nil } ?? "."
+        return "unknown command '\(Escaped(String(first.prefix(60))))'\(hint) The commands: \(known.filter { $0 != "help" }.joined(separator: ", ")) (bundle --help)."
+    }
+
+    /// Levenshtein distance, over characters.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 }

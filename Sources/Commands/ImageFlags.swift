@@ -3,16 +3,14 @@ import Builder
 import Images
 import OCI
 
-/// The image options of `build`, `plan` and `images`.
+/// The image options of `build`, `plan` and `images` (`--no-images` is `NoImagesFlag`: it
+/// makes no sense for `images`).
 struct ImageFlags: ParsableArguments {
-    @Option(name: .customLong("image"), help: ArgumentHelp("Also bundle this image (repeatable), e.g. k0s's own images.", valueName: "ref"))
+    @Option(name: .customLong("image"), help: ArgumentHelp("Add this image to those the charts run (repeatable), e.g. k0s's own images.", valueName: "ref"))
     var images: [String] = []
 
-    @Option(name: .customLong("images-file"), help: ArgumentHelp("Also bundle the images listed in FILE, one per line (the format `k0s airgap list-images` prints; # comments).", valueName: "file"))
+    @Option(name: .customLong("images-file"), help: ArgumentHelp("Add the images listed in FILE, one per line (the format `k0s airgap list-images` prints; # comments).", valueName: "file"))
     var imagesFiles: [String] = []
-
-    @Flag(name: .customLong("no-images"), help: "Bundle charts only: find and pull no images.")
-    var noImages = false
 
     @Option(name: .customLong("platform"), help: ArgumentHelp("Image platform os/arch[/variant] (repeatable), or all. Default: this machine's.", valueName: "platform"))
     var platforms: [String] = []
@@ -24,14 +22,14 @@ struct ImageFlags: ParsableArguments {
         for platform in platforms where platform != "all" && Platform(parsing: platform) == nil {
             throw ValidationError("--platform \(platform) is not os/arch[/variant] (e.g. linux/amd64, linux/arm64/v8) or all.")
         }
-        if noImages, !images.isEmpty || !imagesFiles.isEmpty || strictImages || !platforms.isEmpty {
-            throw ValidationError("--no-images contradicts --image, --images-file, --platform and --strict-images; give one or the other.")
-        }
     }
 
-    func options() throws -> ImageOptions {
+    /// Whether any image flag was given (which `--no-images` contradicts).
+    var isSet: Bool { !images.isEmpty || !imagesFiles.isEmpty || strictImages || !platforms.isEmpty }
+
+    func options(enabled: Bool = true) throws -> ImageOptions {
         var options = ImageOptions()
-        options.enabled = !noImages
+        options.enabled = enabled
         options.strict = strictImages
         if platforms.contains("all") {
             options.platforms = PlatformChoice(all: true, platforms: [])
@@ -42,4 +40,25 @@ struct ImageFlags: ParsableArguments {
         for file in imagesFiles { options.explicit += try ImageList.read(file: file) }
         return options
     }
+}
+
+/// `--no-images` for `build` and `plan`: charts only.
+struct NoImagesFlag: ParsableArguments {
+    @Flag(name: .customLong("no-images"), help: "Charts only: find and pull no images.")
+    var noImages = false
+
+    /// Refuses image flags given with `--no-images`.
+    func check(_ flags: ImageFlags) throws {
+        if noImages, flags.isSet {
+            throw ValidationError("--no-images contradicts --image, --images-file, --platform and --strict-images; give one or the other.")
+        }
+    }
+}
+
+/// `--cache-dir` of the commands that fetch charts into the build cache (`build`, `plan`, `images`).
+struct CacheOption: ParsableArguments {
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Blob cache (default: $BUNDLE_CACHE_DIR, $XDG_CACHE_HOME/bundle or ~/.cache/bundle).", valueName: "dir"))
+    var cacheDir: String?
+
+    var root: String { cacheDir ?? BlobCache.defaultRoot() }
 }

@@ -24,12 +24,10 @@ struct ListImages: ParsableCommand {
     @OptionGroup(title: "Images")
     var imageFlags: ImageFlags
 
+    @OptionGroup var cache: CacheOption
+
     @Flag(help: "Print the images as JSON, with releases and sources.")
     var json = false
-
-    func validate() throws {
-        if imageFlags.noImages { throw ValidationError("--no-images leaves nothing to list.") }
-    }
 
     @OptionGroup(title: "Output")
     var logging: LoggingOptions
@@ -40,7 +38,7 @@ struct ListImages: ParsableCommand {
         try Output.reportingErrors(json: json) {
             let loaded = try K0sConfig.load(path: config)
             Output.report(loaded.problems)
-            let planner = Planner(config: loaded, transport: try CurlTransport(), warn: Output.warn)
+            let planner = Planner(config: loaded, transport: try CurlTransport(), cache: BlobCache(root: cache.root), warn: Output.warn)
             for chart in loaded.charts {
                 let row = planner.plan(chart)
                 chartProblems += row.problems.map { "\(row.release): \($0.message)" }

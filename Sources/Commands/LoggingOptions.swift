@@ -7,7 +7,7 @@ struct LoggingOptions: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Errors only on stderr: no warnings, no progress (--json output still lists the warnings).")
     var quiet = false
 
-    @Flag(name: [.customShort("v"), .long], help: "Also say what is fetched or sent, from where, and with which trust (CA file, client certificate).")
+    @Flag(name: [.customShort("v"), .long], help: "Say more: for commands that reach a registry, each request, from where, and with which trust (CA file, client certificate).")
     var verbose = false
 
     @Flag(help: "Also print every HTTP request and response with its headers (credentials redacted, bodies left out).")

@@ -5,15 +5,18 @@ import HTTP
 import Foundation
 import K0sConfig
 
-/// `bundle plan`: read and validate a config, resolve every chart against its registry, and
-/// show what a build would bundle, without downloading chart bodies.
+/// `bundle plan`: read and validate a config, resolve every chart against its registry, check
+/// its archive as a build does, and show what a build would bundle.
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what a build would bundle: each chart resolved against its registry.",
         discussion: """
             Reads CONFIG (a k0s ClusterConfig, the short form, or a k0sctl Cluster), validates it as \
-            k0s would, and resolves each chart's version and digests (manifests only, no chart \
-            bodies). Exit status 0 only if every chart resolved. Credentials come from \
+            k0s would, resolves each chart's version and digests as a build does, downloads each \
+            chart archive into the build cache (--cache-dir; a build reuses it) and applies the \
+            build's checks to it (dependencies vendored), and finds the images each chart runs, \
+            asking their registries for digests and platforms. Image blobs are never downloaded. \
+            Exit status 0 only if a build would succeed. Credentials come from \
             BUNDLE_REPO_<NAME>_USERNAME / _PASSWORD, the repository entry, or a Docker/Helm config.json.
             """)
 
@@ -23,8 +26,17 @@ struct Plan: ParsableCommand {
     @OptionGroup(title: "Images")
     var imageFlags: ImageFlags
 
+    @OptionGroup(title: "Images")
+    var noImages: NoImagesFlag
+
+    @OptionGroup var cache: CacheOption
+
     @Flag(help: "Print the plan as JSON.")
     var json = false
+
+    func validate() throws {
+        try noImages.check(imageFlags)
+    }
 
     @OptionGroup(title: "Output")
     var logging: LoggingOptions
@@ -42,8 +54,8 @@ struct Plan: ParsableCommand {
         do { transport = try CurlTransport() } catch { try Output.fail(error, json: json, ok: false) }
         Output.report(loaded.problems)
         var imageOptions = ImageOptions()
-        try Output.reportingErrors(json: json) { imageOptions = try imageFlags.options() }
-        let planner = Planner(config: loaded, transport: transport, warn: Output.warn)
+        try Output.reportingErrors(json: json) { imageOptions = try imageFlags.options(enabled: !noImages.noImages) }
+        let planner = Planner(config: loaded, transport: transport, cache: BlobCache(root: cache.root), warn: Output.warn)
         let rows = loaded.charts.map { planner.plan($0) }
         let images = imageOptions.enabled ? planner.planImages(imageOptions, resolve: true) : nil
         let imagesFailed = images.map { !$0.problems.isEmpty || $0.images.contains { !$0.problems.isEmpty } } ?? false

@@ -4,8 +4,8 @@ import Foundation
 
 /// The public keys a node trusts, repeatable for key rotation.
 struct TrustOptions: ParsableArguments {
-    @Option(name: .customLong("trust"), help: ArgumentHelp("A trusted public key (PEM); repeat for several.", valueName: "key.pub"))
-    var keys: [String] = []
+    @Option(name: .customLong("trust"), help: ArgumentHelp("A trusted public key (PEM); required, repeat for several.", valueName: "key.pub"))
+    var keys: [String]
 
     func validate() throws {
         if keys.isEmpty {

@@ -4,9 +4,10 @@ import K0sConfig
 import OCI
 import Testing
 
-/// `plan` resolves from manifests only, over the same parts the build uses.
+/// `plan` resolves over the same parts the build uses, and checks each archive as a build
+/// does, fetched once into the build's cache.
 struct PlannerTests {
-    @Test func resolvesWithoutDownloadingChartBodies() throws {
+    @Test func resolvesAndChecksTheArchiveOnce() throws {
         let server = ScriptedServer()
         let old = try ChartFixture(name: "app", version: "1.1.0")
         let chart = try ChartFixture(name: "app", version: "1.2.0")
@@ -24,7 +25,10 @@ struct PlannerTests {
         #expect(rows[1].problems.map(\.code) == ["versionNotFound"])
         #expect(rows[1].problems.first?.errorClass == "input")
         #expect(rows[1].problems.first?.hint.contains("1.2.0") == true, "the hint names the nearest versions")
-        #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 0, "plan must not download chart bodies")
+        #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1, "plan fetches the chosen archive once, to check it")
+        #expect(server.count("/v2/charts/app/blobs/\(old.chartDigest)") == 0, "and no other")
+        _ = config.charts.map { planner.plan($0) }
+        #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1, "a second plan finds it in the cache")
         #expect(server.count("/v2/charts/app/tags/list?n=1000") >= 1)
     }
 }

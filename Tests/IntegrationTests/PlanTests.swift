@@ -279,3 +279,34 @@ extension PlanTests {
         #expect(run.status == 1 && run.stderr.contains("error: app2: BUNDLE_REPO_CORP_USERNAME is set") && !run.stderr.contains("app2: app2:"), "\(run.stderr)")
     }
 }
+
+extension PlanTests {
+    /// plan applies the build's checks: a chart whose dependencies are not vendored fails the
+    /// plan as it fails the build (it passed before), and `images` says so too. The archive
+    /// lands in --cache-dir, where a build reuses it; no image blob is fetched.
+    @Test func planAndImagesApplyTheBuildsChecks() throws {
+        let folder = env.scratch()
+        try FileManager.default.copyItem(atPath: env.file.caFile, toPath: folder + "/ca.crt")
+        let path = folder + "/k0s.yaml"
+        try """
+            repositories:
+              - {name: corp, url: "oci://\(env.registry("anonymous"))", caFile: ca.crt}
+            extensions:
+              helm:
+                charts:
+                  - {name: needs-deps, chartname: "oci://\(env.registry("anonymous"))/charts/needs-deps", namespace: apps}
+                  - {name: vendored, chartname: "oci://\(env.registry("anonymous"))/charts/vendored", namespace: apps}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let plan = try env.bundle(["plan", path, "--json", "--cache-dir", folder + "/cache"])
+        let charts = plan.json?["charts"] as? [[String: Any]] ?? []
+        let problems = row(charts, "needs-deps")["problems"] as? [[String: Any]] ?? []
+        #expect(plan.status == 1 && problems.first?["code"] as? String == "unvendoredDependencies", "\(plan.stdout)")
+        #expect((row(charts, "vendored")["problems"] as? [Any])?.isEmpty == true, "\(plan.stdout)")
+        let blobs = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/cache/blobs/sha256")) ?? []
+        #expect(!blobs.isEmpty, "plan fetched the chart archives into --cache-dir")
+        let text = try env.bundle(["plan", path, "--cache-dir", folder + "/cache"])
+        #expect(text.status == 1 && !text.stdout.contains("the plan is good") && text.stderr.contains("helm dependency build"), "\(text.stdout)\(text.stderr)")
+        let images = try env.bundle(["images", path, "--cache-dir", folder + "/cache"])
+        #expect(images.status == 1 && images.stderr.contains("not vendored"), "\(images.stderr)")
+    }
+}
