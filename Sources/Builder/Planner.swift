@@ -43,10 +43,7 @@ public final class Planner {
         self.warn = warn
     }
 
-    static func report(_ problem: ConfigProblem) -> ErrorReport {
-        ErrorReport(code: problem.code.rawValue, errorClass: problem.code.errorClass.rawValue, subject: problem.location?.description ?? "",
-                    message: problem.located, hint: "")
-    }
+    static func report(_ problem: ConfigProblem) -> ErrorReport { problem.report }
 
     /// One chart resolved by the same source a build uses, its archive checked as a build checks it.
     public func plan(_ chart: ChartEntry) -> PlannedChart {

@@ -80,7 +80,9 @@ enum Output {
     /// Reports `error` and exits with its class's status (or `exitStatus`).
     static func fail(_ error: any ToolError, json: Bool, ok: Bool? = nil, exitStatus: Int32? = nil) throws -> Never {
         self.error(error.message)
-        let problems = (error as? BuildError).flatMap { $0.problems.count > 1 ? $0.problems.map(\.report) : nil }
+        // Every problem, in the one shape: a config's (with where each is), or a build's several.
+        let problems = (error as? ConfigError).map { $0.problems.map(\.report) }
+            ?? (error as? BuildError).flatMap { $0.problems.count > 1 ? $0.problems.map(\.report) : nil }
         if json { print(try Output.json(Failure(error: error.report, ok: ok, problems: problems))) }
         throw ExitCode(exitStatus ?? error.errorClass.exitStatus)
     }

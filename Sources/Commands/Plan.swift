@@ -126,17 +126,11 @@ struct Plan: ParsableCommand {
 
 /// What `bundle plan --json` prints.
 struct PlanReport: Encodable {
-    struct Problem: Encodable {
-        var severity: String
-        var code: String
-        var location: String?
-        var path: String
-        var message: String
-    }
     var config: String
     var format: String?
     var ok: Bool
-    var problems: [Problem]
+    /// The config's problems (errors, warnings, notes), each in the one error shape with where it is.
+    var problems: [ErrorReport]
     var charts: [PlannedChart]
     /// The images a build would bundle (absent with --no-images).
     var images: ImagePlan?
@@ -149,7 +143,7 @@ struct PlanReport: Encodable {
         self.error = error ?? charts.lazy.compactMap(\.problems.first).first
         self.config = config
         self.format = format
-        self.problems = problems.map { Problem(severity: $0.severity.rawValue, code: $0.code.rawValue, location: $0.location?.description, path: $0.path, message: $0.message) }
+        self.problems = problems.map(\.report)
         self.charts = charts
         self.ok = !problems.contains { $0.severity == .error } && charts.allSatisfy { $0.problems.isEmpty }
     }

@@ -1,3 +1,4 @@
+import Diagnostics
 import ArgumentParser
 import Builder
 import ChartRepository
@@ -135,7 +136,7 @@ extension Pull {
 
 /// What `bundle pull --json` prints.
 struct PullReport: Encodable {
-    struct File: Encodable {
+    struct File: Encodable, Sendable {
         var path: String
         var digest: String
         var size: Int64
@@ -146,7 +147,7 @@ struct PullReport: Encodable {
     var version: String
     var manifestDigest: String
     var chart: File
-    var provenance: File?
+    @Nullable var provenance: File?
     var warnings: [String]
 
     init(_ pulled: PulledChart) {

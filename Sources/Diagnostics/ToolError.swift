@@ -59,7 +59,9 @@ public protocol CodedError: ToolError {
     var code: Code { get }
 }
 
-/// What every command prints for an error under `--json`, as `{"error": {...}}`.
+/// What every command prints for an error under `--json`, as `{"error": {...}}`, and each
+/// entry of a `problems[]` list. A problem in a file (a config) adds where it is: `file`,
+/// `line`, `column` and the key `path` (null where unknown), and its `severity`.
 public struct ErrorReport: Encodable, Sendable, Equatable {
     public var code: String
     /// `input`, `remote`, `integrity` or `local`.
@@ -67,17 +69,53 @@ public struct ErrorReport: Encodable, Sendable, Equatable {
     public var subject: String
     public var message: String
     public var hint: String
+    /// Where in a file, for problems found in one.
+    public var location: Location?
+    /// `error`, `warning` or `note`, for a config's problems.
+    public var severity: String?
 
-    public init(code: String, errorClass: String, subject: String, message: String, hint: String) {
+    public struct Location: Sendable, Equatable {
+        public var file: String?
+        public var line: Int?
+        public var column: Int?
+        public var path: String?
+
+        public init(file: String?, line: Int?, column: Int?, path: String?) {
+            self.file = file
+            self.line = line
+            self.column = column
+            self.path = path
+        }
+    }
+
+    public init(code: String, errorClass: String, subject: String, message: String, hint: String, location: Location? = nil, severity: String? = nil) {
         self.code = code
         self.errorClass = errorClass
         self.subject = subject
         self.message = message
         self.hint = hint
+        self.location = location
+        self.severity = severity
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, errorClass = "class", subject, message, hint
+        case code, errorClass = "class", subject, message, hint, file, line, column, path, severity
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(errorClass, forKey: .errorClass)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(message, forKey: .message)
+        try c.encode(hint, forKey: .hint)
+        if let location {
+            try c.encode(location.file, forKey: .file)
+            try c.encode(location.line, forKey: .line)
+            try c.encode(location.column, forKey: .column)
+            try c.encode(location.path, forKey: .path)
+        }
+        try c.encodeIfPresent(severity, forKey: .severity)
     }
 }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import BundleFormat
 import FileSystem
 import Foundation
@@ -10,17 +11,17 @@ public struct NodeStatus: Encodable, Sendable {
         public var state: String
     }
     public var installed: Bool
-    public var name: String?
-    public var sequence: Int64?
-    public var manifestDigest: String?
-    public var installedAt: String?
-    public var verifiedBy: String?
-    public var mirror: String?
-    public var config: String?
+    @Nullable public var name: String?
+    @Nullable public var sequence: Int64?
+    @Nullable public var manifestDigest: String?
+    @Nullable public var installedAt: String?
+    @Nullable public var verifiedBy: String?
+    @Nullable public var mirror: String?
+    @Nullable public var config: String?
     /// The config's state: intact (as the install wrote it), changed (edited since), or missing.
-    public var configState: String?
+    @Nullable public var configState: String?
     /// The node's own config from before the first install (`CONFIG.bundle-backup`), when kept.
-    public var configBackup: String?
+    @Nullable public var configBackup: String?
     public var charts: [String]
     public var images: [String]
     public var files: [FileState]
@@ -37,7 +38,7 @@ public struct UninstallReport: Encodable, Sendable {
     /// "restored from <backup>", "removed", "kept (changed since the install)" or "none".
     public var config: String
     /// The backup of the node's own config, when the config was kept (changed since the install).
-    public var configBackup: String?
+    @Nullable public var configBackup: String?
     /// Removed chart files that a kept config still names: k0s will fail on them until the
     /// config is restored or edited.
     public var configNamesRemoved: [String] = []

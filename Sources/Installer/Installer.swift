@@ -1,3 +1,4 @@
+import Diagnostics
 import BundleFormat
 import Crypto
 import FileSystem
@@ -49,17 +50,17 @@ public struct InstallReport: Sendable, Encodable {
     public var name: String
     public var sequence: Int64
     public var manifestDigest: String
-    public var verifiedBy: String?
+    @Nullable public var verifiedBy: String?
     public var files: [Placed]
     public var config: String
-    public var backup: String?
+    @Nullable public var backup: String?
     /// sha256 of the config written (hex), recorded so a repeat install can tell it is untouched.
-    public var configSHA256: String?
+    @Nullable public var configSHA256: String?
     /// The mirror the node now uses, for `--mirror`.
-    public var mirror: String?
+    @Nullable public var mirror: String?
     /// A dry run's change to the config as a unified diff, one line per element; empty when
     /// the config would stay as it is.
-    public var configDiff: [String]?
+    @Nullable public var configDiff: [String]?
     /// The node's own config entries the merge kept (the bundle does not name them), replaced
     /// (the bundle names them) and pruned (`--prune-charts`): `chart NAME`, `repository NAME`.
     public var configKept: [String] = []

@@ -73,6 +73,13 @@ public struct ConfigProblem: Sendable, CustomStringConvertible, Hashable {
     public var located: String {
         (location.map { "\($0): " } ?? "") + brief
     }
+
+    /// The one error shape of `--json`, with where it is and its severity.
+    public var report: ErrorReport {
+        ErrorReport(code: code.rawValue, errorClass: code.errorClass.rawValue, subject: location?.description ?? "", message: located, hint: "",
+                    location: .init(file: location?.file, line: location?.line, column: location?.column, path: path.isEmpty ? nil : path),
+                    severity: severity.rawValue)
+    }
 }
 
 /// A config that cannot be used, with every problem found in it (not just the first).
