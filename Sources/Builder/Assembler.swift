@@ -21,7 +21,7 @@ struct Assembler {
     let memoryEntries: [String: Data]
     let cache: BlobCache
     let options: BuildOptions
-    let progress: @Sendable (String) -> Void
+    let events: @Sendable (BuildEvent) -> Void
     /// Blobs this build downloaded before assembling (chart archives read for their images):
     /// in the cache now, but reported as downloaded.
     var fetchedEarlier: Set<OCI.Digest> = []
@@ -77,7 +77,7 @@ struct Assembler {
                     throw BuildError([problem.about(task.subject)])
                 }
             }
-            progress("a transfer was retried while being copied into the bundle; writing it again from the cache")
+            events(.note("a transfer was retried while being copied into the bundle; writing it again from the cache"))
             pass.streaming = false
         }
         do {
@@ -213,7 +213,7 @@ extension Assembler {
             written += 1
             let r = chart.resolved
             let how = fetches.alreadyHere.contains(path) && !assembler.fetchedEarlier.contains(r.chart.digest) ? "cached" : "downloaded"
-            assembler.progress("[\(written)/\(assembler.layout.order.count)] \(chart.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(FreeSpace.describe(r.chart.size)), \(how))")
+            assembler.events(.step("[\(written)/\(assembler.layout.order.count)] \(chart.releases.joined(separator: ", ")): \(r.origin) \(r.version) (\(FreeSpace.describe(r.chart.size)), \(how))"))
         }
     }
 }

@@ -91,12 +91,13 @@ public struct BuildResult: Sendable {
 /// while assemble (`Assembler`) writes the archive, copying each blob in as it arrives.
 public final class Builder {
     public let options: BuildOptions
-    let progress: @Sendable (String) -> Void
+    /// Steps, notes and warnings as they happen (`BuildEvent`).
+    let events: @Sendable (BuildEvent) -> Void
     let cache: BlobCache
 
-    public init(options: BuildOptions, progress: @escaping @Sendable (String) -> Void) {
+    public init(options: BuildOptions, events: @escaping @Sendable (BuildEvent) -> Void) {
         self.options = options
-        self.progress = progress
+        self.events = events
         self.cache = BlobCache(root: options.cacheDir)
     }
 
@@ -177,7 +178,7 @@ public final class Builder {
         // One pool of workers (each with its transport and clients) resolves, then fetches.
         let pool = try WorkerPool(workers: min(options.concurrency, max(jobs.count, 1)), makeTransport: options.makeTransport)
         defer { pool.shutdown() }
-        let outcomes = Resolver(cache: cache, offline: options.offline, progress: progress).resolve(jobs, on: pool)
+        let outcomes = Resolver(cache: cache, offline: options.offline, events: events).resolve(jobs, on: pool)
         let problems = outcomes.compactMap(\.problem)
         if !problems.isEmpty { throw BuildError(problems) }
 
@@ -223,7 +224,7 @@ public final class Builder {
         }
 
         var assembler = Assembler(layout: layout, manifest: manifest, manifestData: manifestData, signature: signature, blobs: blobs,
-                                  memoryEntries: memoryEntries, cache: cache, options: options, progress: progress)
+                                  memoryEntries: memoryEntries, cache: cache, options: options, events: events)
         assembler.fetchedEarlier = images.fetched
         let fetches = assembler.plannedFetches()
         try checkDownload(fetches.tasks, manifest: manifest)
@@ -256,7 +257,7 @@ public final class Builder {
         let discovery = stage.discover(outcomes, config: config)
         if !discovery.problems.isEmpty { throw BuildError(discovery.problems) }
         warnings += ImageStage.warnings(discovery)
-        if !discovery.jobs.isEmpty { progress("resolving \(discovery.jobs.count) image(s) for \(options.images.platforms)") }
+        if !discovery.jobs.isEmpty { events(.note("resolving \(discovery.jobs.count) image(s) for \(options.images.platforms)")) }
         pool.grow(to: min(options.concurrency, discovery.jobs.count))
         let resolved = stage.resolve(discovery.jobs, on: pool)
         let problems = resolved.compactMap(\.problem)

@@ -9,7 +9,7 @@ import OCI
 struct Resolver: Sendable {
     let cache: BlobCache
     let offline: Bool
-    let progress: @Sendable (String) -> Void
+    let events: @Sendable (BuildEvent) -> Void
 
     /// The charts a config asks to pull, with the repository entry and credentials each uses;
     /// problems with CA or client-certificate files, and notes on local files.
@@ -78,7 +78,7 @@ struct Resolver: Sendable {
                 outcome.cached = true
                 return outcome
             }
-            let resolved = try job.artifactSource.resolve(job, clients: clients, cacheDir: cache.root, warn: progress)
+            let resolved = try job.artifactSource.resolve(job, clients: clients, cacheDir: cache.root, warn: { events(.warning($0)) })
             outcome.resolved = resolved
             outcome.cached = cache.contains(resolved.chart.digest, size: resolved.chart.size)
             cache.record(resolved, key: job.resolutionKey, requested: job.chart.version)

@@ -138,7 +138,7 @@ struct Build: ParsableCommand {
 
         let display = ProgressDisplay(quiet: json)
         if display.showsTransfers { options.transferProgress = { display.transfer($0) } }
-        let builder = Builder(options: options) { display.report($0) }
+        let builder = Builder(options: options) { display.show($0) }
         var built: BuildResult?
         try Output.reportingErrors(json: json) {
             defer { display.finish() }

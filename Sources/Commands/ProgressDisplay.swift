@@ -16,11 +16,25 @@ final class ProgressDisplay: Sendable {
         self.live = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb" && !Log.shows(.verbose)
     }
 
-    func report(_ raw: String) {
+    /// A build's event: a step on the status line (a terminal) or a line of its own; a note on
+    /// a line of its own; a warning as every warning goes (`Log.warning`, kept for `--json`).
+    func show(_ event: BuildEvent) {
+        switch event {
+        case .step(let line): report(line, isProgress: true)
+        case .note(let line): report(line, isProgress: false)
+        case .warning(let text):
+            finish()
+            Log.warning(text)
+        }
+    }
+
+    /// A line; a progress line (`isProgress`, else one that starts with `[`) takes the status
+    /// line on a terminal.
+    func report(_ raw: String, isProgress: Bool? = nil) {
         guard !quiet else { return }
         // Progress names charts, images and hosts from configs and registries: shown escaped.
         let line = Escaped(raw, keepingLineBreaks: true).description
-        let isProgress = line.hasPrefix("[")
+        let isProgress = isProgress ?? line.hasPrefix("[")
         showing.withLock { showing in
             if live && isProgress {
                 let text = TransferLine.fit(line, TerminalWidth.current() - 1)

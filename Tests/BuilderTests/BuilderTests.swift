@@ -6,6 +6,7 @@ import Foundation
 import HTTP
 import K0sConfig
 import OCI
+import Synchronization
 import Testing
 
 /// The whole build over a scripted transport: resolve, layout, sign, fetch and assemble,
@@ -262,5 +263,22 @@ extension BuilderTests {
         #expect(result.manifest.charts.map(\.path) == ["charts/my_chart-1.0.0.tgz"])
         try EntryRules.check(result.manifest, source: folder + "/out.tar.gz")
         #expect(try Self.entries(folder + "/out.tar.gz").map(\.0).contains("charts/my_chart-1.0.0.tgz"))
+    }
+}
+
+extension BuilderTests {
+    /// Resolve warnings travel as typed warnings (the display prints them as warnings and
+    /// --json keeps them), not as progress lines; steps and notes are told apart.
+    @Test func aResolveWarningIsAWarningEvent() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "other-name", version: "1.0.0")
+        chart.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.0.0")])])
+        let events = Mutex<[BuildEvent]>([])
+        _ = try Builder(options: Self.options(folder, server: server)) { event in events.withLock { $0.append(event) } }.build(signingKey: nil)
+        let seen = events.withLock { $0 }
+        #expect(seen.contains { if case .warning(let text) = $0 { text.contains("the chart inside is named \"other-name\"") } else { false } }, "\(seen)")
+        #expect(seen.contains { if case .step(let text) = $0 { text.hasPrefix("[1/1] web:") } else { false } }, "\(seen)")
+        #expect(!seen.contains { if case .step(let text) = $0 { text.contains("named") } else { false } }, "\(seen)")
     }
 }
