@@ -3,23 +3,28 @@ import Foundation
 /// The line a large transfer shows on a terminal, fitted to its width: what, a bar, bytes,
 /// rate and time left. Parts go as the terminal narrows (first the bar, then the rate and the
 /// time left, then the subject is shortened), so the line never wraps into a second one.
+/// Sizes are in binary units (MiB), as everywhere else.
 enum TransferLine {
     static func render(subject: String, bytes: Int64, total: Int64, seconds: Double, width: Int) -> String {
-        let width = max(width, 10)
-        let amount = "\(megabytes(bytes))/\(megabytes(total)) MB"
+        let room = max(width, 10) - 1
+        // Binary units, as every other size the tool prints (FreeSpace.describe).
+        let amount = "\(mebibytes(bytes))/\(mebibytes(total)) MiB"
         let rate = seconds > 0.2 ? Double(bytes) / seconds : 0
-        var timing = rate > 0 ? "  \(megabytes(Int64(rate))) MB/s" : ""
-        if rate > 0, total > bytes { timing += "  ETA \(clock(Double(total - bytes) / rate))" }
-        // "subject  [####------]  amount  rate  ETA": the bar takes what is left, 10 to 30 columns.
-        let fixed = amount.count + timing.count + 4
-        let roomForSubject = width - 1 - fixed
-        var barWidth = min(30, roomForSubject - 12)
-        if barWidth < 10 { barWidth = 0 }
-        let bar = barWidth > 0 ? "  [\(filled(bytes, total, barWidth))]" : ""
-        var tail = bar + "  " + amount + timing
-        if tail.count + 8 > width - 1 { tail = "  " + amount }
+        let speed = rate > 0 ? "  \(mebibytes(Int64(rate))) MiB/s" : ""
+        let timing = speed + (rate > 0 && total > bytes ? "  ETA \(clock(Double(total - bytes) / rate))" : "")
+        // "subject  [####------]  amount  rate  ETA". The bar (10 to 30 columns) only where the
+        // whole subject fits beside it; then the time left goes, then the rate; the subject is
+        // cut last.
+        let line = subject + "  " + amount + timing
+        let barWidth = min(30, room - line.count - 4)
+        if barWidth >= 10 {
+            return subject + "  [\(filled(bytes, total, barWidth))]  " + amount + timing
+        }
+        if line.count <= room { return line }
+        if (subject + "  " + amount + speed).count <= room { return subject + "  " + amount + speed }
+        let tail = "  " + amount
         // On a very narrow terminal even the amount is cut, rather than wrap.
-        return fit(fit(subject, width - 1 - tail.count) + tail, width - 1)
+        return fit(fit(subject, room - tail.count) + tail, room)
     }
 
     /// `text` in at most `room` columns, cut with an ellipsis (nothing when there is no room).
@@ -34,7 +39,7 @@ enum TransferLine {
         return String(repeating: "#", count: done) + String(repeating: "-", count: width - done)
     }
 
-    static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_000_000) }
+    static func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
 
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded(.up))
