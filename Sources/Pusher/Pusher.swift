@@ -59,7 +59,12 @@ public struct PushReport: Encodable, Sendable {
         public var source: String
         /// The full reference in the mirror.
         public var target: String
+        /// What the target names in the mirror: the bundle's root digest, or, where the mirror
+        /// refused a partial index, the platform manifest (or index of the bundled platforms)
+        /// pushed under the tag instead.
         public var digest: String
+        /// The root digest as the bundle (and the source registry) has it.
+        public var sourceDigest: String
         /// Bytes of blobs this push uploaded for it (0 when the mirror had them all).
         public var uploaded: Int64
     }
@@ -123,32 +128,34 @@ public final class Pusher {
             tally.settled(blob.descriptor, sent: outcome)
             holders.record(blob.descriptor.digest, in: item.repository)
         }
-        let warning = try pushManifests(item, client: client)
+        let (warning, atTarget) = try pushManifests(item, client: client)
         let target = "\(options.target.registry)/\(item.repository)" + (item.tags.first.map { ":\($0)" } ?? "@\(item.root.digest)")
-        return (.init(kind: item.kind.rawValue, source: item.source, target: target, digest: item.root.digest.description, uploaded: uploaded),
+        return (.init(kind: item.kind.rawValue, source: item.source, target: target, digest: atTarget.description,
+                      sourceDigest: item.root.digest.description, uploaded: uploaded),
                 warning.map { [$0] } ?? [])
     }
 
     /// Children by digest, then the root by digest and each tag. A registry that refuses an
     /// index whose other platforms are not in the bundle gets, under the tag, the bundled
-    /// platform's manifest (or an index of the bundled platforms); returns the warning saying so.
-    func pushManifests(_ item: PushItem, client: RegistryClient) throws -> String? {
+    /// platform's manifest (or an index of the bundled platforms); returns the warning saying
+    /// so, and the digest the target (the tag, else the root digest) names in the mirror.
+    func pushManifests(_ item: PushItem, client: RegistryClient) throws -> (warning: String?, atTarget: Digest) {
         for (descriptor, data) in item.manifests.dropLast() {
             try client.pushManifest(repository: item.repository, reference: descriptor.digest.description, mediaType: descriptor.mediaType, body: data)
         }
-        guard let last = item.manifests.last else { return nil }
+        guard let last = item.manifests.last else { return (nil, item.root.digest) }
         let root = last.descriptor
         do {
             try client.pushManifest(repository: item.repository, reference: root.digest.description, mediaType: root.mediaType, body: last.data)
             for tag in item.tags { try client.pushManifest(repository: item.repository, reference: tag, mediaType: root.mediaType, body: last.data) }
-            return nil
+            return (nil, root.digest)
         } catch {
             // Only the refusal of a partial index is worked around; anything else stops the push.
             guard error.code == .partialIndexRefused, item.manifests.count > 1 else { throw error }
             if item.tags.isEmpty {
-                return "\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms), "
+                return ("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms), "
                     + "so pods that pin that digest cannot pull it from this mirror; its platform manifests were pushed by digest. "
-                    + "Build with --platform all, or use a registry that stores partial indexes (Harbor, Zot)"
+                    + "Build with --platform all, or use a registry that stores partial indexes (Harbor, Zot)", root.digest)
             }
         }
         let children = Array(item.manifests.dropLast())
@@ -165,7 +172,8 @@ public final class Pusher {
         for tag in item.tags {
             try client.pushManifest(repository: item.repository, reference: tag, mediaType: tagged.descriptor.mediaType, body: tagged.data)
         }
-        return "\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms); "
-            + "\(item.repository):\(item.tags[0]) names \(children.count > 1 ? "an index of the bundled platforms" : "the bundled platform's manifest") \(tagged.descriptor.digest) instead"
+        return ("\(item.source): \(client.registry) refuses the partial index \(root.digest) (the bundle holds only the chosen platforms); "
+            + "\(item.repository):\(item.tags[0]) names \(children.count > 1 ? "an index of the bundled platforms" : "the bundled platform's manifest") \(tagged.descriptor.digest) instead",
+            tagged.descriptor.digest)
     }
 }

@@ -68,6 +68,19 @@ import Testing
         // The CNCF registry refuses an index whose other platforms are not there: said, not hidden.
         let warnings = run.json?["warnings"] as? [String] ?? []
         #expect(warnings.contains { $0.contains("refuses the partial index") && $0.contains("names the bundled platform's manifest") }, "\(warnings)")
+        // --json reports the digest the tag names in the mirror, and the bundle's separately.
+        let replaced = pushed.filter { ($0["digest"] as? String) != ($0["sourceDigest"] as? String) }
+        #expect(!replaced.isEmpty, "\(pushed)")
+        for item in replaced {
+            let target = item["target"] as? String ?? ""
+            let digest = item["digest"] as? String ?? ""
+            #expect(warnings.contains { $0.contains(digest) && $0.contains(item["sourceDigest"] as? String ?? "-") }, "\(item)")
+            // The mirror's own word on what the tag names (curl, an independent client).
+            let slash = try #require(target.firstIndex(of: "/")), colon = try #require(target.lastIndex(of: ":"))
+            let url = "https://\(target[..<slash])/v2/\(target[target.index(after: slash)..<colon])/manifests/\(target[target.index(after: colon)...])"
+            let head = try env.tool(["curl", "-sS", "-I", "--cacert", env.file.mirrorCA, "-H", "Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json", url])
+            #expect(head.output.lowercased().contains("docker-content-digest: \(digest)"), "\(target): \(head.output)")
+        }
 
         // Every chart pulls back from the mirror, by its mirror reference and the mirror's CA, with the same digests.
         for chart in manifest["charts"] as? [[String: Any]] ?? [] {
