@@ -2,7 +2,9 @@ import ArgumentParser
 import BundleFormat
 import Diagnostics
 import Foundation
+import HTTP
 import Installer
+import OCI
 
 /// `bundle install`: verify a bundle, then seed this node for offline k0s.
 struct Install: ParsableCommand {
@@ -62,6 +64,9 @@ struct Install: ParsableCommand {
     @Flag(name: .customLong("mirror-password-stdin"), help: "Read the mirror password for k0s from standard input.")
     var mirrorPasswordStdin = false
 
+    @Flag(name: .customLong("verify-mirror"), help: "With --mirror: fail (before writing anything) unless the mirror, reached with --mirror-ca, serves the bundle's charts and pinned images (without it, a problem is a warning).")
+    var verifyMirror = false
+
     @Option(name: .customLong("containerd-config-version"), help: "containerd's config version for the drop-in: 3 (k0s 1.36+, containerd 2) or 2 (k0s 1.35 and earlier).")
     var containerdConfigVersion = 3
 
@@ -71,7 +76,9 @@ struct Install: ParsableCommand {
     func validate() throws {
         if let mirror, let problem = MirrorTarget.problem(with: mirror) { throw ValidationError("--mirror \(mirror) \(problem).") }
         if mirror != nil, mirrorCA == nil { throw ValidationError("--mirror needs --mirror-ca: the CA certificate k0s and containerd trust for the mirror.") }
-        if mirror == nil, mirrorCA != nil || mirrorUsername != nil || mirrorPasswordStdin { throw ValidationError("--mirror-ca, --mirror-username and --mirror-password-stdin go with --mirror.") }
+        if mirror == nil, mirrorCA != nil || mirrorUsername != nil || mirrorPasswordStdin || verifyMirror {
+            throw ValidationError("--mirror-ca, --mirror-username, --mirror-password-stdin and --verify-mirror go with --mirror.")
+        }
         if (mirrorUsername != nil) != mirrorPasswordStdin { throw ValidationError("--mirror-username and --mirror-password-stdin go together.") }
         if ![2, 3].contains(containerdConfigVersion) { throw ValidationError("--containerd-config-version is 2 or 3.") }
         if let dataDir, !NodeLayout.isValidDataDir(dataDir) { throw ValidationError("--data-dir must be \(NodeLayout.dataDirRule); use --root to prefix it.") }
@@ -103,7 +110,9 @@ struct Install: ParsableCommand {
             options.mirror = install
         }
         try Output.reportingErrors(json: json) {
-            let installer = Installer(options: options, trusted: try trust.load()) { Output.warn($0) }
+            let trusted = try trust.load()
+            if let mirror = options.mirror { try checkMirror(mirror, trusted: trusted) }
+            let installer = Installer(options: options, trusted: trusted) { Output.warn($0) }
             var report = try installer.install()
             report.warnings = Output.warnings()
             if json {
@@ -131,6 +140,21 @@ struct Install: ParsableCommand {
 }
 
 extension Install {
+    /// The mirror asked, before anything is written, for what the bundle's config will name
+    /// (signature checked first): a warning per problem, or with --verify-mirror an error.
+    func checkMirror(_ mirror: MirrorInstall, trusted: [(key: VerificationKey, source: String)]) throws {
+        let manifest = try BundleVerifier(path: bundle, trusted: trusted).manifest
+        let credentials = mirror.username.flatMap { user in mirror.password.map { Credentials(username: user, password: $0) } }
+        let tls = TLSSettings(caFile: mirror.caFile, source: "--mirror-ca", howToGiveCA: "--mirror-ca")
+        let problems = MirrorCheck(target: mirror.target, tls: tls, credentials: credentials).problems(manifest)
+        guard !problems.isEmpty else { return }
+        if verifyMirror {
+            throw CommandError(code: .mirrorUnusable, subject: mirror.target.description, reason: problems.joined(separator: "; "),
+                               hint: "Push the bundle there (`bundle push`), or fix --mirror and --mirror-ca; nothing was written")
+        }
+        for problem in problems { Output.warn(problem + " (--verify-mirror makes this an error)") }
+    }
+
     /// What the merge did to the node's own entries: each kept, replaced and pruned one.
     static func printMerge(_ report: InstallReport, dryRun: Bool) {
         let would = dryRun ? "would be " : ""

@@ -95,8 +95,10 @@ struct CommandError: CodedError {
         case noSigningKey
         /// `keygen` would overwrite a key.
         case keyExists
+        /// `install --mirror --verify-mirror`: the mirror does not serve what the bundle needs.
+        case mirrorUnusable
 
-        var errorClass: ErrorClass { .input }
+        var errorClass: ErrorClass { self == .mirrorUnusable ? .remote : .input }
     }
 
     var code: Code

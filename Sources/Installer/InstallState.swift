@@ -70,6 +70,9 @@ struct InstallState {
             do {
                 try DurableFile.remove(rooted(path))
                 removed.append(path)
+                // A host's folder of containerd's certs.d goes with its hosts.toml once empty.
+                let folder = (rooted(path) as NSString).deletingLastPathComponent
+                if (folder as NSString).deletingLastPathComponent.hasSuffix("/certs.d") { rmdir(folder) }
             } catch {
                 throw BundleError(.writeFailed, rooted(path), reason: "cannot be removed: \(error.reason)",
                                   hint: "Check its permissions; the next install retries the removal.")

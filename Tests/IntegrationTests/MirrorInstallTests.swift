@@ -68,6 +68,7 @@ import Testing
         let local = try install(bundle, folder, root: root)
         #expect(local.status == 0, "\(local.stdout)")
         #expect(!FileManager.default.fileExists(atPath: root + "/etc/k0s/containerd.d/bundle-mirror.toml"), "local mode removes the mirror's files")
+        #expect(!FileManager.default.fileExists(atPath: root + "/etc/k0s/containerd.d/certs.d/\(anonymous)"), "and the host folders left empty")
         #expect(FileManager.default.fileExists(atPath: root + "/var/lib/k0s/images/bundle-k0s.tar"))
         let back = try install(bundle, folder, root: root, ["--mirror", "oci://\(mirror)/\(prefix)", "--mirror-ca", env.file.mirrorCA,
                                                             "--containerd-config-version", "2"])
@@ -104,5 +105,30 @@ import Testing
         #expect(!withCredentials.stdout.contains("s3cret") && !withCredentials.stderr.contains("s3cret"))
         let missingCA = try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--mirror", "oci://\(mirror)"])
         #expect(missingCA.status == 64 && missingCA.stderr.contains("--mirror-ca"))
+    }
+
+    /// A prefix nothing was pushed to, or the wrong CA, is said before the node is pointed at
+    /// the mirror: a warning, or with --verify-mirror an error before anything is written.
+    @Test func aMirrorThatDoesNotServeTheBundleIsSaid() throws {
+        let (folder, bundle, _) = try push.bundle()
+        let prefix = "v" + UUID().uuidString.prefix(8).lowercased()
+        #expect(try push.push(bundle, folder, mirror: "mirror", prefix: prefix).status == 0)
+        // The charts are there; an image pinned by the digest of an index the mirror refused is
+        // not (push warned; install says it again, as a warning, or an error with --verify-mirror).
+        let good = try install(bundle, folder, root: folder + "/good", ["--mirror", "oci://\(mirror)/\(prefix)", "--mirror-ca", env.file.mirrorCA])
+        let goodWarnings = good.json?["warnings"] as? [String] ?? []
+        #expect(good.status == 0 && !goodWarnings.contains { $0.contains("has no chart") }, "\(good.stdout)\(good.stderr)")
+        #expect(goodWarnings.contains { $0.contains("pods that pin this digest cannot pull it from the mirror") }, "\(goodWarnings)")
+        let pinned = try install(bundle, folder, root: folder + "/pinned", ["--mirror", "oci://\(mirror)/\(prefix)", "--mirror-ca", env.file.mirrorCA, "--verify-mirror"])
+        #expect(pinned.status == 1 && pinned.errorCode == "mirrorUnusable" && !pinned.stderr.contains("has no chart"), "\(pinned.stdout)")
+
+        let typo = try install(bundle, folder, root: folder + "/typo", ["--mirror", "oci://\(mirror)/\(prefix)x", "--mirror-ca", env.file.mirrorCA])
+        #expect(typo.status == 0 && (typo.json?["warnings"] as? [String] ?? []).contains { $0.contains("has no chart") && $0.contains("bundle push") }, "\(typo.stdout)")
+        let strict = try install(bundle, folder, root: folder + "/strict", ["--mirror", "oci://\(mirror)/\(prefix)x", "--mirror-ca", env.file.mirrorCA, "--verify-mirror"])
+        #expect(strict.status == 1 && strict.errorCode == "mirrorUnusable", "\(strict.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/strict"), "nothing was written")
+
+        let wrongCA = try install(bundle, folder, root: folder + "/ca", ["--mirror", "oci://\(mirror)/\(prefix)", "--mirror-ca", env.file.caFile, "--verify-mirror"])
+        #expect(wrongCA.status == 1 && wrongCA.stderr.contains("is not trusted with --mirror-ca"), "\(wrongCA.stderr)")
     }
 }
