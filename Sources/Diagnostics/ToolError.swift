@@ -3,7 +3,7 @@
 /// bundle entry), the `reason` (what happened) and a `hint` (what to do next). The commands
 /// print it the same way in text and in `--json`, and map its class to an exit status.
 public protocol ToolError: Error, CustomStringConvertible, Sendable {
-    /// A stable identifier such as `certificateUntrusted`; documented in the README.
+    /// A stable identifier such as `certificateUntrusted`; documented in docs/errors.md.
     var errorCode: String { get }
     /// What the error concerns: a `host:port`, a `file:line:column`, a bundle entry or a path.
     var subject: String { get }
@@ -30,7 +30,7 @@ extension ToolError {
     public var description: String { message }
 }
 
-/// What kind of failure an error is; each class has one exit status (see the README's table).
+/// What kind of failure an error is; each class has one exit status (see docs/errors.md).
 public enum ErrorClass: String, Sendable, CaseIterable {
     /// The user's input is wrong or unusable: a config, a chart reference, a key, a flag's file.
     case input

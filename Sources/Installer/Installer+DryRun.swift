@@ -8,6 +8,12 @@ extension Installer {
     func dryRun(_ bundle: BundleVerifier, report: InstallReport) throws -> InstallReport {
         var report = report
         let manifest = bundle.manifest
+        // What the install would fail on, said now: a folder this user cannot write.
+        let folders = [node.state, node.charts, node.certificates, node.images, (options.configOut as NSString).deletingLastPathComponent].map(rooted)
+        if let folder = unwritableFolders(folders).first {
+            throw BundleError(.writeFailed, folder, reason: "is not writable by this user (uid \(getuid())), so the install would fail here; nothing was changed",
+                              hint: "Run as root (the node's k0s folders are root's), or give --root a folder you can write")
+        }
         // Every entry is verified; only the config is kept, privately, to show its change.
         let work = NSTemporaryDirectory() + "bundle-dry-run-\(getpid())-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -16,12 +22,6 @@ extension Installer {
         try checkSequence(manifest, digest: bundle.manifestDigest, previous: previous)
         _ = try OutputPath.prepare(rooted(options.configOut), option: "--config-out", missingFolder: .ignore, root: options.root)
         try checkNodeConfig()
-        // What the install would fail on, said now: a folder this user cannot write.
-        let folders = [node.state, node.charts, node.certificates, node.images, (options.configOut as NSString).deletingLastPathComponent].map(rooted)
-        if let folder = unwritableFolders(folders).first {
-            throw BundleError(.writeFailed, folder, reason: "is not writable by this user (uid \(getuid())), so the install would fail here; nothing was changed",
-                              hint: "Run as root (the node's k0s folders are root's), or give --root a folder you can write")
-        }
         let configDiff = try dryRunConfigDiff(staged[manifest.config.path], manifest: manifest, report: &report)
         report.configDiff = configDiff
         if let mirror = options.mirror { return try dryRunForMirror(manifest, mirror: mirror, previous: previous, report: report) }

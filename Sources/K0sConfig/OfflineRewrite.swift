@@ -87,7 +87,11 @@ extension K0sConfig {
             do {
                 checked = try K0sConfig.parse(text: output, file: file + " (offline)", directory: directory)
             } catch {
-                throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: helmPath, "internal error: the offline config does not load back: \(error)")])
+                // Where the rewritten config fails (file (offline):line:column), and why.
+                let inner = error.problems.first
+                throw ConfigError(file: file, problems: [ConfigProblem(.error, inner?.code ?? .invalidYAML, at: inner?.location ?? ConfigLocation(file: file, line: 1, column: 1),
+                                                                      path: inner?.path ?? helmPath,
+                                                                      "the config rewritten for offline use does not load back (\(inner?.message ?? "\(error)")); this is a bug in bundle: report it with the config")])
             }
         }
         if checked.valuesStrings != valuesStrings || checked.charts.count != charts.count {

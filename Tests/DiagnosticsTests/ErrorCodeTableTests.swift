@@ -12,15 +12,15 @@ import K0sConfig
 import OCI
 import Testing
 
-/// The README's table of error codes is the contract scripts rely on: every code the tool can
+/// docs/errors.md's table of error codes is the contract scripts rely on: every code the tool can
 /// report has a row with its class, and every row names a code that exists.
 struct ErrorCodeTableTests {
-    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md").path
+    static let table = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/errors.md").path
 
     /// `code → class` from the rows `| \`code\` | class | … |`.
     static func documented() throws -> [String: String] {
-        let text = try String(contentsOfFile: readme, encoding: .utf8)
+        let text = try String(contentsOfFile: table, encoding: .utf8)
         var rows: [String: String] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -40,17 +40,17 @@ struct ErrorCodeTableTests {
 
     @Test func everyCodeIsDocumentedWithItsClass() throws {
         let rows = try Self.documented()
-        #expect(rows.count > 50, "the table of codes was not found in \(Self.readme)")
+        #expect(rows.count > 50, "the table of codes was not found in \(Self.table)")
         for (code, errorClass) in Self.all {
-            #expect(rows[code] != nil, "error code \(code) is missing from the README's table of codes")
-            if let documented = rows[code] { #expect(documented == errorClass, "\(code) is \(errorClass) in the code, \(documented) in the README") }
+            #expect(rows[code] != nil, "error code \(code) is missing from docs/errors.md's table of codes")
+            if let documented = rows[code] { #expect(documented == errorClass, "\(code) is \(errorClass) in the code, \(documented) in docs/errors.md") }
         }
     }
 
     @Test func everyDocumentedCodeExists() throws {
         let known = Set(Self.all.map(\.0))
         for code in try Self.documented().keys {
-            #expect(known.contains(code), "the README documents \(code), which no error type has")
+            #expect(known.contains(code), "docs/errors.md documents \(code), which no error type has")
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Every top-level key a command's `--json` success output has is in the README's table of
+/// Every top-level key a command's `--json` success output has is in docs/output.md's table of
 /// JSON keys (optional keys may be absent from one run; none may be undocumented), and every
 /// command that can warn has `warnings[]`.
 @Suite struct JSONKeysTests {
@@ -12,11 +12,11 @@ import Testing
         bundles = try Bundles.require()
     }
 
-    /// command -> its documented top-level keys, from the README's "JSON output" table: the
+    /// command -> its documented top-level keys, from docs/output.md's "JSON output" table: the
     /// backticked names outside `{…}` (nested keys) and `(…)` (notes).
     static func documentedKeys() throws -> [String: Set<String>] {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md").path
+            .appendingPathComponent("docs/output.md").path
         let readme = try String(contentsOfFile: path, encoding: .utf8)
         var table: [String: Set<String>] = [:]
         for line in readme.split(separator: "\n") where line.hasPrefix("| `") {
@@ -40,7 +40,7 @@ import Testing
         }
         let documented = table[command] ?? []
         let undocumented = Set(json.keys).subtracting(documented)
-        #expect(!documented.isEmpty && undocumented.isEmpty, "bundle \(command) --json has keys the README does not list: \(undocumented.sorted())")
+        #expect(!documented.isEmpty && undocumented.isEmpty, "bundle \(command) --json has keys docs/output.md does not list: \(undocumented.sorted())")
         if warns { #expect(json["warnings"] is [Any], "bundle \(command) --json lacks warnings[]") }
     }
 

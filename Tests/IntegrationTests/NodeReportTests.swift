@@ -110,7 +110,8 @@ extension NodeReportTests {
         }
         chmod(folder, 0o755)
         func asNobody(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            try env.tool(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", folder + "/bundle"] + arguments)
+            // TMPDIR of the test run is root's: the unprivileged user gets /tmp.
+            try env.tool(["TMPDIR=/tmp", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", folder + "/bundle"] + arguments)
         }
         let common = [folder + "/a.tar.gz", "--trust", folder + "/k.pub", "--root", folder + "/node"]
         let dry = try asNobody(["install"] + common + ["--dry-run"])
