@@ -59,7 +59,7 @@ let package = Package(
         // Installer: bundle -> verified node state (verify, inspect, install).
         .target(name: "Installer", dependencies: ["Archive", "BundleFormat", "K0sConfig", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // Pusher: bundle -> an in-network registry (charts and images, digests unchanged).
-        .target(name: "Pusher", dependencies: ["BundleFormat", "Installer", "OCI", "HTTP", "Diagnostics"]),
+        .target(name: "Pusher", dependencies: ["BundleFormat", "Installer", "OCI", "HTTP", "Diagnostics", "FileSystem"]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",

@@ -27,16 +27,14 @@ public struct BlobCache: Sendable {
     public static func defaultRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let dir = environment["BUNDLE_CACHE_DIR"], !dir.isEmpty { return dir }
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/bundle" }
-        return (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/bundle"
+        // HOME from the environment only (never the password database); root's cache without it.
+        return FileStatus.home(environment).map { $0 + "/.cache/bundle" } ?? "/var/cache/bundle"
     }
 
     public func blobPath(_ digest: Digest) -> String { "\(root)/blobs/\(digest.algorithm)/\(digest.hex)" }
 
     public func contains(_ digest: Digest, size: Int64) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: blobPath(digest)),
-              let fileSize = attributes[.size] as? Int64 ?? (attributes[.size] as? NSNumber)?.int64Value
-        else { return false }
-        return fileSize == size
+        FileStatus.size(blobPath(digest)) == size
     }
 
     /// Creates the folders; the error names the cache folder.
@@ -57,7 +55,7 @@ public struct BlobCache: Sendable {
         let folder = "\(root)/blobs/sha256"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".partial") {
             let path = folder + "/" + name
-            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+            guard let modified = FileStatus.modified(path),
                   now.timeIntervalSince(modified) > 3600 else { continue }
             try? DurableFile.remove(path)  // only space is at stake; the next build tries again
         }
@@ -138,7 +136,7 @@ public struct BlobCache: Sendable {
     /// index's digest); returns whether it was cached, and its size.
     func ensure(_ chart: RepositoryChart, client: ChartRepositoryClient) throws -> (cached: Bool, size: Int64) {
         let path = blobPath(chart.digest)
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value { return (true, size) }
+        if let size = FileStatus.size(path) { return (true, size) }
         return (false, try store(chart.digest, origin: chart.url.hostAndPort) { temporary in try client.download(chart, to: temporary) })
     }
 

@@ -98,7 +98,7 @@ extension CurlTransport {
         // No "Expect: 100-continue" round trip for small bodies.
         try set.append("Expect:", to: &headerList)
         try set.list(CURLOPT_HTTPHEADER, headerList, "CURLOPT_HTTPHEADER")
-        try configureTLS(set, request.tls)
+        try configureTLS(set, request.tls, host: request.url.hostAndPort, secure: request.url.scheme?.lowercased() == "https")
 
         let opaque = Unmanaged.passUnretained(context).toOpaque()
         try set.callback(CURLOPT_WRITEFUNCTION, curlWriteCallback, "CURLOPT_WRITEFUNCTION")
@@ -108,7 +108,7 @@ extension CurlTransport {
     }
 
     /// Verify unless explicitly told not to; a caFile replaces the system roots entirely.
-    private func configureTLS(_ set: CurlOptions, _ tls: TLSSettings) throws(HTTPError) {
+    private func configureTLS(_ set: CurlOptions, _ tls: TLSSettings, host: String, secure: Bool) throws(HTTPError) {
         if tls.insecureSkipVerify {
             try set.long(CURLOPT_SSL_VERIFYPEER, 0, "CURLOPT_SSL_VERIFYPEER")
             try set.long(CURLOPT_SSL_VERIFYHOST, 0, "CURLOPT_SSL_VERIFYHOST")
@@ -118,6 +118,14 @@ extension CurlTransport {
             if let caFile = tls.caFile {
                 try set.string(CURLOPT_CAINFO, caFile, "CURLOPT_CAINFO (caFile \(caFile))")
                 try set.string(CURLOPT_CAPATH, nil, "CURLOPT_CAPATH")
+            } else {
+                // The system store where this distribution keeps it, never OpenSSL's compiled-in path.
+                guard let store = SystemTrustStore.current else {
+                    if secure { throw SystemTrustStore.missing(host: host) }
+                    return
+                }
+                try set.string(CURLOPT_CAINFO, store.file, "CURLOPT_CAINFO (system store \(store.file ?? "-"))")
+                try set.string(CURLOPT_CAPATH, store.folder, "CURLOPT_CAPATH (system store \(store.folder ?? "-"))")
             }
         }
         if let certFile = tls.certFile {

@@ -130,7 +130,9 @@ public struct K0sConfig {
         }
         func resolve(_ file: String?) -> String? {
             guard let file else { return nil }
-            let expanded = (file as NSString).expandingTildeInPath
+            // `~/` from HOME only (Foundation's expansion may ask the password database).
+            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            let expanded = file.hasPrefix("~/") ? home.map { $0 + file.dropFirst() } ?? file : file
             if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
             return ((directory as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
         }

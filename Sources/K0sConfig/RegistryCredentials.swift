@@ -22,11 +22,13 @@ public struct RegistryCredentials {
     }
 
     let environment: [String: String]
-    let home: String
+    /// `HOME` (never the password database: a static binary must not load NSS modules);
+    /// without it, no per-user config file is read.
+    let home: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
-        self.home = environment["HOME"] ?? NSHomeDirectory()
+        self.home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The environment variable prefix for a repository entry: `BUNDLE_REPO_MY_REGISTRY`.
@@ -82,9 +84,9 @@ public struct RegistryCredentials {
     func configFiles() -> [String] {
         var files: [String] = []
         if let dir = environment["DOCKER_CONFIG"] { files.append((dir as NSString).appendingPathComponent("config.json")) }
-        files.append("\(home)/.docker/config.json")
+        if let home { files.append("\(home)/.docker/config.json") }
         if let helm = environment["HELM_REGISTRY_CONFIG"] { files.append(helm) }
-        files.append("\(home)/.config/helm/registry/config.json")
+        if let home { files.append("\(home)/.config/helm/registry/config.json") }
         return files
     }
 

@@ -1,3 +1,4 @@
+import FileSystem
 import BundleFormat
 import Foundation
 import OCI
@@ -113,6 +114,6 @@ struct PushItems {
     }
 
     func fileSize(_ path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        FileStatus.size(path) ?? 0
     }
 }

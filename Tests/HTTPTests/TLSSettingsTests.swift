@@ -99,3 +99,17 @@ import Testing
         #expect(URL(string: "https://r.io:5000/a")!.hostAndPort == "r.io:5000")
     }
 }
+
+/// The system CA store where each distribution keeps it; SSL_CERT_FILE/SSL_CERT_DIR win.
+@Suite struct SystemTrustStoreTests {
+    @Test(arguments: ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"])
+    func eachDistributionsPathIsFound(_ path: String) {
+        #expect(SystemTrustStore.locate([:], exists: { $0 == path }) == SystemTrustStore(file: path, folder: nil))
+    }
+
+    @Test func theEnvironmentWinsAndNothingIsNil() {
+        let store = SystemTrustStore.locate(["SSL_CERT_FILE": "/opt/ca.pem", "SSL_CERT_DIR": "/opt/certs"], exists: { _ in true })
+        #expect(store == SystemTrustStore(file: "/opt/ca.pem", folder: "/opt/certs"))
+        #expect(SystemTrustStore.locate([:], exists: { _ in false }) == nil)
+    }
+}
