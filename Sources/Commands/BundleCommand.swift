@@ -1,7 +1,9 @@
 import ArgumentParser
+import Archive
 import Builder
 import Diagnostics
 import Foundation
+import HTTP
 
 /// The `bundle` command: makes Helm charts usable in air-gapped k0s clusters.
 public struct BundleCommand: ParsableCommand {
@@ -22,8 +24,13 @@ public struct BundleCommand: ParsableCommand {
         // must be an EPIPE error the tool reports, never a silent death by signal.
         signal(SIGPIPE, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments == ["--version"] || arguments == ["version"] {
+        if arguments == ["--version"] || arguments == ["version"] || arguments == ["--version", "--verbose"] || arguments == ["--version", "-v"] {
             print("bundle \(BuilderVersion.current) (commit \(BuildInfo.commit))")
+            if arguments.count == 2 {
+                // The libraries linked in, as they report themselves at run time.
+                print("libcurl: \(LinkedCurl.version)")
+                print("libarchive: \(LinkedArchive.version)")
+            }
             return
         }
         if let unknown = CommandSuggestion.unknownCommand(in: arguments, known: subcommandNames) {

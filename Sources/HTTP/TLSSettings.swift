@@ -36,7 +36,7 @@ public struct TLSSettings: Sendable, Hashable {
     public var trustDescription: String {
         if insecureSkipVerify { return "no verification (insecure, from \(source))" }
         if let caFile { return "caFile \(caFile) (from \(source))" }
-        return "the system trust store (no caFile; \(source))"
+        return "the system trust store \(SystemTrustStore.current.map { $0.file ?? $0.folder ?? "-" } ?? "(none found)") (no caFile; \(source))"
     }
 
     /// Checks that the files exist, are readable and hold PEM of the right kind, so that a

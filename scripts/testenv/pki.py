@@ -41,7 +41,7 @@ def _issue(cwd, name, subject, ca, extensions, days="825"):
 
 
 SERVER_EXT = ("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-              "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n")
+              "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost,DNS:registry.test\n")
 CLIENT_EXT = "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n"
 
 
@@ -53,7 +53,7 @@ def make(cwd):
            "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n")
     _issue(cwd, "server", "/O=bundle tests/CN=127.0.0.1", "intermediate", SERVER_EXT)
     _issue(cwd, "wronghost", "/O=bundle tests/CN=wrong.example.invalid", "intermediate",
-           SERVER_EXT.replace("IP:127.0.0.1,DNS:localhost", "DNS:wrong.example.invalid"))
+           SERVER_EXT.replace("IP:127.0.0.1,DNS:localhost,DNS:registry.test", "DNS:wrong.example.invalid"))
 
     # An expired server certificate needs explicit dates, which only `openssl ca` sets.
     os.makedirs(os.path.join(cwd, "ca-db"), exist_ok=True)
