@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "bundle",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bundle", targets: ["bundle"]),
         // For the libFuzzer targets in Fuzz/ (scripts/libfuzz), which build against them.

@@ -4,9 +4,6 @@ import Foundation
 import HTTP
 import OCI
 
-/// The build host's content-addressed cache: verified blobs under `blobs/sha256/<hex>`, and
-/// how each chart request resolved under `resolutions/`, so that a rebuild downloads only
-/// what changed and `--offline` can rebuild from the cache alone.
 /// The identity of a bundle a build would write: if an output file still has it, the build
 /// leaves the file alone.
 struct OutputRecord: Codable, Equatable, Sendable {
@@ -16,6 +13,9 @@ struct OutputRecord: Codable, Equatable, Sendable {
     var level: Int?
 }
 
+/// The build host's content-addressed cache: verified blobs under `blobs/sha256/<hex>`, and
+/// how each chart request resolved under `resolutions/`, so that a rebuild downloads only
+/// what changed and `--offline` can rebuild from the cache alone.
 public struct BlobCache: Sendable {
     public let root: String
 
@@ -23,7 +23,7 @@ public struct BlobCache: Sendable {
         self.root = root
     }
 
-    /// `$BUNDLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bundle`, else `~/.cache/bundle`.
+    /// `$BUNDLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bundle`, else `$HOME/.cache/bundle`, else (no HOME) `/var/cache/bundle`.
     public static func defaultRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let dir = environment["BUNDLE_CACHE_DIR"], !dir.isEmpty { return dir }
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/bundle" }

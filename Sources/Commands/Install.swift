@@ -103,7 +103,7 @@ struct Install: ParsableCommand {
             var install = MirrorInstall(target: target, caFile: mirrorCA)
             install.containerdConfigVersion = containerdConfigVersion
             if let mirrorUsername, mirrorPasswordStdin {
-                let password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
+                let password = try PasswordInput.read(flag: "--mirror-password-stdin")
                 install.username = mirrorUsername
                 install.password = password
             }

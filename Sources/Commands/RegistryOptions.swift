@@ -47,16 +47,26 @@ struct RegistryOptions: ParsableArguments {
             source: "command-line flags")
     }
 
-    /// Reads the password from standard input (one trailing newline dropped).
+    /// Reads the password from standard input (`PasswordInput`).
     func credentials() throws -> Credentials? {
         guard let username, passwordStdin else { return nil }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        var password = String(decoding: data, as: UTF8.self)
-        if password.hasSuffix("\n") { password.removeLast() }
-        if password.hasSuffix("\r") { password.removeLast() }
-        guard !password.isEmpty else {
-            throw ValidationError("--password-stdin read an empty password; pipe the password into bundle.")
-        }
-        return Credentials(username: username, password: password)
+        return Credentials(username: username, password: try PasswordInput.read(flag: "--password-stdin"))
+    }
+}
+
+/// The one way a password is read from standard input (`--password-stdin`,
+/// `--mirror-password-stdin`): everything up to one trailing line break (LF, CRLF or CR,
+/// as `echo`, `printenv` and Windows tools end it); an empty password is refused.
+enum PasswordInput {
+    static func read(flag: String) throws -> String {
+        try parse(FileHandle.standardInput.readDataToEndOfFile(), flag: flag)
+    }
+
+    static func parse(_ data: Data, flag: String) throws -> String {
+        var bytes = [UInt8](data)
+        if bytes.last == 0x0A { bytes.removeLast() }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        guard !bytes.isEmpty else { throw ValidationError("\(flag) read an empty password; pipe the password into bundle.") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

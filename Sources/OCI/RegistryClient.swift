@@ -198,7 +198,7 @@ public final class RegistryClient {
             let challenged = try authenticate(response, scope: scope)
             response = try send(url, scope: scope, accept: accept, body: body)
             if response.status == 401 {
-                if credentials == nil {
+                guard let credentials else {
                     throw RegistryError(
                         .credentialsRequired, registry: registry,
                         reason: "\(repository) needs credentials (\(challenged) authentication; anonymous access was refused)",
@@ -206,17 +206,16 @@ public final class RegistryClient {
                 }
                 throw RegistryError(
                     .credentialsRejected, registry: registry,
-                    reason: "the registry rejected the credentials of user \"\(credentials!.username)\" for \(repository)",
-                    hint: credentialHelp.rejected(user: credentials?.username ?? ""))
+                    reason: "the registry rejected the credentials of user \"\(credentials.username)\" for \(repository)",
+                    hint: credentialHelp.rejected(user: credentials.username))
             }
         }
         if response.status == 403 {
             throw RegistryError(
                 .accessDenied, registry: registry,
                 reason: "access to \(repository) denied (HTTP 403)\(errorDetail(response))",
-                hint: credentials == nil
-                    ? credentialHelp.withPullAccess
-                    : "User \"\(credentials!.username)\" lacks pull access to \(repository); ask the registry's administrators.")
+                hint: credentials.map { "User \"\($0.username)\" lacks pull access to \(repository); ask the registry's administrators." }
+                    ?? credentialHelp.withPullAccess)
         }
         return response
     }

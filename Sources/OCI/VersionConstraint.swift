@@ -52,9 +52,15 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
         self.description = trimmed
     }
 
-    /// "*": every stable version; what no `version` means.
-    // "*" always parses (a wildcard with no bounds); HelmVersionRulesTests uses it.
-    public static let anyStable = VersionConstraint("*")!
+    /// "*": every stable version; what no `version` means. "*" always parses (a wildcard with
+    /// no bounds; HelmVersionRulesTests holds it); an alternative without comparators, which
+    /// every stable version satisfies, stands behind it rather than a trap.
+    public static let anyStable = VersionConstraint("*") ?? VersionConstraint(alternatives: [[]], description: "*")
+
+    private init(alternatives: [[Comparator]], description: String) {
+        self.alternatives = alternatives
+        self.description = description
+    }
 
     public func isSatisfied(by version: SemanticVersion) -> Bool {
         alternatives.contains { comparators in

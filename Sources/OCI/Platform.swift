@@ -1,4 +1,6 @@
 import Foundation
+/// Image platforms (`os/arch[/variant]`), which of them a build bundles, and what an image
+/// resolved to: the value types the image stages share.
 
 extension Platform: CustomStringConvertible {
     public init(os: String, architecture: String, variant: String? = nil) {
