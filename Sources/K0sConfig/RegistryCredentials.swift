@@ -44,11 +44,11 @@ public struct RegistryCredentials {
     public static func help(repository: RepositoryEntry?, registry: String, source: String?) -> CredentialHelp {
         guard let repository else {
             return CredentialHelp(give: "a repository entry for \(registry) (then BUNDLE_REPO_<NAME>_USERNAME and _PASSWORD, or its username and password), or `docker login \(registry)`",
-                                  source: source)
+                                  source: source, registry: registry)
         }
         let prefix = variablePrefix(for: repository.name)
         return CredentialHelp(give: "\(prefix)_USERNAME and \(prefix)_PASSWORD, username and password in the repository entry \"\(repository.name)\" (\(repository.origin)), or `docker login \(registry)`",
-                              source: source)
+                              source: source, registry: registry)
     }
 
     /// One of a repository entry's two variables set without the other: a mistake (a typo, or a
@@ -135,6 +135,7 @@ public struct RegistryCredentials {
         }
         guard let executable = executable(name, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
             Log.warning("\(config) names the credential helper \(name) for \(registry), which is not on PATH; going on without credentials (install the helper, or remove it from \(config))")
+            CredentialHelp.recordFailedHelper(name, registry: registry)
             return nil
         }
         let process = Process()
@@ -168,6 +169,7 @@ public struct RegistryCredentials {
             // Docker's helpers say this when they simply hold nothing for the registry.
             if printed.lowercased().contains("credentials not found") { return nil }
             Log.warning("credential helper \(executable) (named in \(config)) failed for \(registry) with exit status \(process.terminationStatus)\(printed.isEmpty ? "" : ": \(printed)"); going on without credentials")
+            CredentialHelp.recordFailedHelper(name, registry: registry)
             return nil
         }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: data), !answer.Secret.isEmpty else { return nil }

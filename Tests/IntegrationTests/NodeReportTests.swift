@@ -93,6 +93,11 @@ import Testing
                 #expect(run.stderr.contains("warning: ") && run.stderr.contains("docker-credential-\(helper)") && run.stderr.contains(said), "\(run.stderr)")
                 #expect((run.json?["warnings"] as? [String] ?? []).contains { $0.contains(said) }, "\(run.stdout)")
             }
+            // A registry that then refuses: the hint names the helper that failed.
+            let refused = try env.bundle(["pull", "oci://\(env.registry("basic"))/charts/app", "--version", "1.2.5", "--ca-file", env.file.caFile, "-d", folder + "/out", "--json"],
+                                         environment: ["DOCKER_CONFIG": folder, "PATH": folder + "/bin:/usr/bin:/bin"])
+            let hint = (refused.json?["error"] as? [String: Any])?["hint"] as? String ?? ""
+            #expect(refused.status == 1 && hint.contains("credential helper docker-credential-\(helper) failed"), "\(refused.stdout)")
         }
     }
 }
