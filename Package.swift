@@ -42,6 +42,8 @@ let package = Package(
             dependencies: ["HTTP", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
         .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        // HelmTemplate: Go's text/template as Helm runs it (lexer, parser, executor, functions); no I/O.
+        .target(name: "HelmTemplate"),
         // Images: finding a release's images (values, templates, annotations, lists), image references.
         .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Diagnostics", "OCI", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures.
@@ -71,6 +73,7 @@ let package = Package(
 
         .testTarget(name: "OCITests", dependencies: ["OCI", "HTTP"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "HelmTemplateTests", dependencies: ["HelmTemplate"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive"]),

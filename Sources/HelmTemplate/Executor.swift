@@ -1,0 +1,249 @@
+/// Runs parsed templates against data as Go's `text/template` executes them: a dot, a stack of
+/// variables (`$` the data), control structures with their scopes, `template` calls, and the
+/// functions of a `FunctionTable`. Untrusted input: every step, every nested call and every
+/// byte of output is counted against `Limits`, so no template can run forever or fill memory.
+final class Executor {
+    struct Limits: Sendable {
+        var steps = 10_000_000
+        var depth = 1000
+        var outputBytes = 64 << 20
+    }
+
+    let templates: [String: [Node]]
+    let functions: FunctionTable
+    let limits: Limits
+    private(set) var steps = 0
+    private var depth = 0
+    private var variables: [(name: String, value: Value)] = []
+    private var output = ""
+    private var outputBytes = 0
+    /// The template being run, for errors.
+    private var current: String
+
+    enum Control: Error { case breakLoop, continueLoop }
+
+    init(templates: [String: [Node]], functions: FunctionTable, limits: Limits = Limits(), name: String) {
+        self.templates = templates
+        self.functions = functions
+        self.limits = limits
+        self.current = name
+    }
+
+    /// The text `nodes` produce with `data` as the dot and `$`.
+    func run(_ nodes: [Node], data: Value) throws(TemplateError) -> String {
+        variables = [("$", data)]
+        output = ""
+        outputBytes = 0
+        do { try walk(nodes, dot: data) } catch let error as TemplateError { throw error } catch {
+            throw TemplateError(.execute, template: current, line: 1, column: 1, "{{break}} or {{continue}} outside {{range}}")
+        }
+        return output
+    }
+
+    /// Runs a named template into a string (for `include`), with its own output.
+    func include(_ name: String, dot: Value, at position: Position) throws(TemplateError) -> String {
+        guard let body = templates[name] else { throw fail("no template \"\(name)\" associated with template \"\(current)\"", at: position) }
+        let saved = (output, outputBytes, variables, current)
+        output = ""
+        variables = [("$", dot)]
+        current = name
+        defer { (output, outputBytes, variables, current) = saved }
+        try enter(at: position)
+        defer { depth -= 1 }
+        do { try walk(body, dot: dot) } catch let error as TemplateError { throw error } catch {
+            throw fail("{{break}} or {{continue}} outside {{range}}", at: position)
+        }
+        return output
+    }
+
+    private func enter(at position: Position) throws(TemplateError) {
+        depth += 1
+        if depth > limits.depth {
+            throw TemplateError(.limit, template: current, line: position.line, column: position.column,
+                                "templates nest deeper than \(limits.depth) calls (a template that includes itself?)")
+        }
+    }
+
+    func step(at position: Position) throws(TemplateError) {
+        steps += 1
+        if steps > limits.steps {
+            throw TemplateError(.limit, template: current, line: position.line, column: position.column, "the template ran more than \(limits.steps) steps")
+        }
+    }
+
+    private func write(_ text: String) throws(TemplateError) {
+        outputBytes += text.utf8.count
+        if outputBytes > limits.outputBytes {
+            throw TemplateError(.limit, template: current, line: 1, column: 1, "the template wrote more than \(limits.outputBytes) bytes")
+        }
+        output += text
+    }
+
+    func fail(_ message: String, at position: Position) -> TemplateError {
+        TemplateError(.execute, template: current, line: position.line, column: position.column, message)
+    }
+
+    // MARK: Nodes
+
+    private func walk(_ nodes: [Node], dot: Value) throws {
+        for node in nodes { try walk(node, dot: dot) }
+    }
+
+    private func walk(_ node: Node, dot: Value) throws {
+        switch node {
+        case .text(let text):
+            try write(text)
+        case .action(let pipe):
+            try step(at: pipe.position)
+            let value = try evaluate(pipe, dot: dot)
+            if pipe.declarations.isEmpty { try write(value.printed) }
+        case .ifNode(let pipe, let then, let otherwise):
+            let mark = variables.count
+            defer { variables.removeLast(variables.count - mark) }
+            if try evaluate(pipe, dot: dot).isTruthy { try walk(then, dot: dot) } else if let otherwise { try walk(otherwise, dot: dot) }
+        case .with(let pipe, let body, let otherwise):
+            let mark = variables.count
+            defer { variables.removeLast(variables.count - mark) }
+            let value = try evaluate(pipe, dot: dot)
+            if value.isTruthy { try walk(body, dot: value) } else if let otherwise { try walk(otherwise, dot: dot) }
+        case .range(let pipe, let body, let otherwise):
+            try range(pipe, body: body, otherwise: otherwise, dot: dot)
+        case .template(let name, let pipe, let position):
+            let value = try pipe.map { try evaluate($0, dot: dot) } ?? .null
+            try write(try include(name, dot: value, at: position))
+        case .breakLoop: throw Control.breakLoop
+        case .continueLoop: throw Control.continueLoop
+        }
+    }
+
+    private func range(_ pipe: Pipeline, body: [Node], otherwise: [Node]?, dot: Value) throws {
+        let mark = variables.count
+        defer { variables.removeLast(variables.count - mark) }
+        var bare = pipe
+        bare.declarations = []
+        let value = try evaluate(bare, dot: dot)
+        let items: [(Value, Value)]
+        switch value {
+        case .list(let list): items = list.enumerated().map { (.int($0.offset), $0.element) }
+        case .map(let map): items = map.keys.sorted().map { (.string($0), map[$0] ?? .null) }
+        case .int(let n): items = (0..<max(n, 0)).map { (.int($0), .int($0)) }
+        case .missing, .null: items = []
+        default: throw fail("range can't iterate over \(value.printed)", at: pipe.position)
+        }
+        if items.isEmpty {
+            if let otherwise { try walk(otherwise, dot: dot) }
+            return
+        }
+        for (key, element) in items {
+            try step(at: pipe.position)
+            let inner = variables.count
+            if pipe.declarations.count == 1 { variables.append((pipe.declarations[0], element)) }
+            if pipe.declarations.count == 2 { variables.append((pipe.declarations[0], key)); variables.append((pipe.declarations[1], element)) }
+            defer { variables.removeLast(variables.count - inner) }
+            do { try walk(body, dot: element) } catch Control.breakLoop { break } catch Control.continueLoop { continue }
+        }
+    }
+
+    // MARK: Pipelines
+
+    func evaluate(_ pipe: Pipeline, dot: Value) throws(TemplateError) -> Value {
+        var value: Value?
+        for command in pipe.commands { value = try evaluate(command, dot: dot, piped: value) }
+        let result = value ?? .missing
+        if pipe.isAssignment {
+            for name in pipe.declarations {
+                guard let slot = variables.lastIndex(where: { $0.name == name }) else { throw fail("undefined variable: \(name)", at: pipe.position) }
+                variables[slot].value = result
+            }
+        } else {
+            for name in pipe.declarations { variables.append((name, result)) }
+        }
+        return result
+    }
+
+    private func evaluate(_ command: Command, dot: Value, piped: Value?) throws(TemplateError) -> Value {
+        try step(at: command.position)
+        guard let first = command.arguments.first else { return .missing }
+        if case .identifier(let name) = first {
+            return try call(name, command: command, dot: dot, piped: piped)
+        }
+        if piped != nil || command.arguments.count > 1 {
+            throw fail("can't give argument to non-function \(describe(first))", at: command.position)
+        }
+        return try value(of: first, dot: dot, at: command.position)
+    }
+
+    private func call(_ name: String, command: Command, dot: Value, piped: Value?) throws(TemplateError) -> Value {
+        let rest = Array(command.arguments.dropFirst())
+        // and/or take their arguments lazily: the first that decides is returned.
+        if name == "and" || name == "or" {
+            let all = rest.count + (piped == nil ? 0 : 1)
+            guard all >= 1 else { throw fail("wrong number of args for \(name): want at least 1 got 0", at: command.position) }
+            var last = Value.missing
+            for index in 0..<all {
+                last = index < rest.count ? try value(of: rest[index], dot: dot, at: command.position) : (piped ?? .missing)
+                if (name == "and") != last.isTruthy { return last }
+            }
+            return last
+        }
+        guard let function = functions[name] else { throw fail("function \"\(name)\" not defined", at: command.position) }
+        var arguments: [Value] = []
+        for argument in rest { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
+        if let piped { arguments.append(piped) }
+        do {
+            return try function(arguments, CallContext(executor: self, dot: dot, position: command.position))
+        } catch let error as TemplateError {
+            throw error
+        } catch let error as FunctionError {
+            throw TemplateError(error.isFail ? .failed : .execute, template: current, line: command.position.line, column: command.position.column,
+                                "error calling \(name): \(error.message)")
+        } catch {
+            throw fail("error calling \(name): \(error)", at: command.position)
+        }
+    }
+
+    func value(of argument: Argument, dot: Value, at position: Position) throws(TemplateError) -> Value {
+        switch argument {
+        case .dot: return dot
+        case .field(let names): return try fields(names, of: dot, at: position)
+        case .variable(let name, let names):
+            guard let found = variables.last(where: { $0.name == name }) else { throw fail("undefined variable: \(name)", at: position) }
+            return try fields(names, of: found.value, at: position)
+        case .identifier(let name):
+            return try call(name, command: Command(arguments: [argument], position: position), dot: dot, piped: nil)
+        case .chain(let inner, let names): return try fields(names, of: try value(of: inner, dot: dot, at: position), at: position)
+        case .pipeline(let pipe):
+            let mark = variables.count
+            defer { variables.removeLast(variables.count - mark) }
+            return try evaluate(pipe, dot: dot)
+        case .string(let text): return .string(text)
+        case .int(let number): return .int(number)
+        case .float(let number): return .float(number)
+        case .bool(let flag): return .bool(flag)
+        case .null: return .null
+        }
+    }
+
+    /// `.A.B` on a value: map entries (a missing key is `missing`, as Helm's missingkey=zero
+    /// prints it); a field of nil is Go's "nil pointer evaluating" error.
+    private func fields(_ names: [String], of start: Value, at position: Position) throws(TemplateError) -> Value {
+        var value = start
+        for name in names {
+            switch value {
+            case .map(let map): value = map[name] ?? .missing
+            case .missing, .null: throw fail("nil pointer evaluating interface {}.\(name)", at: position)
+            default: throw fail("can't evaluate field \(name) in type \(value.typeName)", at: position)
+            }
+        }
+        return value
+    }
+
+    private func describe(_ argument: Argument) -> String {
+        switch argument {
+        case .string(let text): return "\"\(text)\""
+        case .int(let number): return String(number)
+        case .field(let names): return "." + names.joined(separator: ".")
+        default: return "\(argument)"
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// What a function is given besides its arguments: the executor (for `include` and `tpl`),
+/// the dot and where it was called.
+struct CallContext {
+    let executor: Executor
+    let dot: Value
+    let position: Position
+}
+
+/// A function's own failure; `isFail` for `fail` and `required` (what the chart said).
+struct FunctionError: Error {
+    var message: String
+    var isFail = false
+    init(_ message: String, isFail: Bool = false) {
+        self.message = message
+        self.isFail = isFail
+    }
+}
+
+typealias TemplateFunction = @Sendable ([Value], CallContext) throws -> Value
+typealias FunctionTable = [String: TemplateFunction]
+
+/// The functions text/template itself defines (`and` and `or` are the executor's: lazy).
+enum GoBuiltins {
+    static let table: FunctionTable = [
+        "not": { args, _ in try arity("not", args, 1); return .bool(!args[0].isTruthy) },
+        "len": { args, _ in try arity("len", args, 1); return try length(args[0]) },
+        "index": { args, _ in try index(args) },
+        "print": { args, _ in .string(GoFormat.sprint(args)) },
+        "println": { args, _ in .string(args.map(\.formatted).joined(separator: " ") + "\n") },
+        "printf": { args, _ in
+            guard case .string(let format)? = args.first else { throw FunctionError("printf needs a format string") }
+            return .string(GoFormat.sprintf(format, Array(args.dropFirst())))
+        },
+        "eq": { args, _ in
+            guard args.count >= 2 else { throw FunctionError("missing argument for comparison") }
+            for other in args.dropFirst() where try Comparison.equal(args[0], other) { return .bool(true) }
+            return .bool(false)
+        },
+        "ne": { args, _ in try arity("ne", args, 2); return .bool(!(try Comparison.equal(args[0], args[1]))) },
+        "lt": { args, _ in try arity("lt", args, 2); return .bool(try Comparison.less(args[0], args[1])) },
+        "le": { args, _ in try arity("le", args, 2); return .bool(try Comparison.less(args[0], args[1]) || Comparison.equal(args[0], args[1])) },
+        "gt": { args, _ in try arity("gt", args, 2); return .bool(!(try Comparison.less(args[0], args[1]) || Comparison.equal(args[0], args[1]))) },
+        "ge": { args, _ in try arity("ge", args, 2); return .bool(!(try Comparison.less(args[0], args[1]))) },
+    ]
+
+    static func arity(_ name: String, _ args: [Value], _ count: Int) throws {
+        guard args.count == count else { throw FunctionError("wrong number of args for \(name): want \(count) got \(args.count)") }
+    }
+
+    static func length(_ value: Value) throws -> Value {
+        switch value {
+        case .string(let s): return .int(s.utf8.count)  // Go counts bytes
+        case .list(let l): return .int(l.count)
+        case .map(let m): return .int(m.count)
+        default: throw FunctionError("len of \(value.typeName)")
+        }
+    }
+
+    static func index(_ args: [Value]) throws -> Value {
+        guard var value = args.first else { throw FunctionError("wrong number of args for index: want at least 1 got 0") }
+        for key in args.dropFirst() {
+            switch (value, key) {
+            case (.map(let map), .string(let name)): value = map[name] ?? .missing
+            case (.list(let list), .int(let i)):
+                guard i >= 0, i < list.count else { throw FunctionError("index out of range: \(i)") }
+                value = list[i]
+            case (.missing, _), (.null, _): throw FunctionError("index of untyped nil")
+            default: throw FunctionError("cannot index \(value.typeName) with \(key.typeName)")
+            }
+        }
+        return value
+    }
+}
+
+/// Go's `eq` and `lt` rules: values of the same basic kind compare; an int with a float64 is
+/// "incompatible types for comparison" (Helm's values are float64, template literals int);
+/// nil equals only nil.
+enum Comparison {
+    static func equal(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
+        case (.missing, _), (.null, _), (_, .missing), (_, .null):
+            return isNil(a) && isNil(b)
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.float(let x), .float(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.list, _), (.map, _), (_, .list), (_, .map):
+            throw FunctionError("non-comparable types \(a.typeName): \(b.typeName)")
+        default: throw FunctionError("incompatible types for comparison")
+        }
+    }
+
+    static func less(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y
+        case (.float(let x), .float(let y)): return x < y
+        case (.string(let x), .string(let y)): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+        case (.bool, .bool), (.missing, _), (.null, _), (.list, _), (.map, _): throw FunctionError("invalid type for comparison")
+        default: throw FunctionError("incompatible types for comparison")
+        }
+    }
+
+    static func isNil(_ value: Value) -> Bool {
+        if case .missing = value { return true }
+        if case .null = value { return true }
+        return false
+    }
+}

@@ -1,0 +1,30 @@
+/// A template that cannot be parsed or run, at `template:line:column`, as Helm reports it
+/// (`template: NAME:LINE:COL: executing "NAME" at <…>: …` in Go; here the place and the reason).
+public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The text is not a valid template.
+        case parse
+        /// Running it failed: a wrong type, a missing template, a function's error.
+        case execute
+        /// `fail` or `required` said so.
+        case failed
+        /// A limit for untrusted templates: depth, steps or output size.
+        case limit
+    }
+
+    public var kind: Kind
+    public var template: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(_ kind: Kind, template: String, line: Int, column: Int, _ message: String) {
+        self.kind = kind
+        self.template = template
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "\(template):\(line):\(column): \(message)" }
+}

@@ -1,0 +1,53 @@
+/// A set of template files parsed together, as Helm parses a chart's templates: every file's
+/// `define`s are visible to every other, and each file can be rendered by its name. No I/O and
+/// no environment: a template sees only the data it is given, within `Limits`.
+public struct TemplateSet: Sendable {
+    /// Bounds for untrusted templates: steps, nesting of template calls, output size.
+    public struct Limits: Sendable {
+        public var steps: Int
+        public var depth: Int
+        public var outputBytes: Int
+
+        public init(steps: Int = 10_000_000, depth: Int = 1000, outputBytes: Int = 64 << 20) {
+            self.steps = steps
+            self.depth = depth
+            self.outputBytes = outputBytes
+        }
+    }
+
+    let files: [String: [Node]]
+    let definitions: [String: [Node]]
+    public let limits: Limits
+
+    /// Parses `files` (name → text); the first error names its file, line and column.
+    public init(files: [String: String], limits: Limits = Limits()) throws(TemplateError) {
+        var parsed: [String: [Node]] = [:]
+        var definitions: [String: [Node]] = [:]
+        for name in files.keys.sorted() {
+            var lexer = Lexer(files[name] ?? "", name: name)
+            var parser = Parser(tokens: try lexer.tokens(), name: name)
+            parsed[name] = try parser.parse()
+            // As Helm parses files in order, a later definition of a name replaces an earlier one.
+            definitions.merge(parser.definitions) { _, new in new }
+        }
+        self.files = parsed
+        self.definitions = definitions
+        self.limits = limits
+    }
+
+    /// The names of the parsed files.
+    public var names: [String] { files.keys.sorted() }
+
+    /// The text the file `name` renders to with `data` as the dot. A missing value prints
+    /// `<no value>` (Helm removes those afterwards).
+    public func render(_ name: String, data: Value) throws(TemplateError) -> String {
+        guard let nodes = files[name] else {
+            throw TemplateError(.execute, template: name, line: 1, column: 1, "no template \"\(name)\" in this set")
+        }
+        var templates = definitions
+        templates[name] = templates[name] ?? nodes
+        let executor = Executor(templates: templates, functions: GoBuiltins.table,
+                                limits: .init(steps: limits.steps, depth: limits.depth, outputBytes: limits.outputBytes), name: name)
+        return try executor.run(nodes, data: data)
+    }
+}

@@ -1,0 +1,102 @@
+import HelmTemplate
+import Testing
+
+/// Go's text/template semantics, case by case: what `text/template` prints for each template
+/// and data (the expected outputs are Go's).
+struct ExecutionTests {
+    static func render(_ text: String, _ data: Value = [:], files: [String: String] = [:]) throws -> String {
+        var all = files
+        all["t"] = text
+        return try TemplateSet(files: all).render("t", data: data)
+    }
+
+    static let values: Value = ["name": "web", "replicas": 3.0, "big": 1_000_000.0, "small": 0.00001, "on": true, "off": false,
+                                "list": ["a", "b", "c"], "map": ["b": 2.0, "a": 1.0], "empty": "", "nested": ["deep": ["x": "y"]], "zero": 0.0]
+
+    @Test(arguments: [
+        ("plain text", "plain text"),
+        ("{{ .name }}", "web"),
+        ("{{ .replicas }} {{ .big }} {{ .small }}", "3 1e+06 1e-05"),
+        ("{{ .missing }}", "<no value>"),
+        ("{{ .map }} {{ .list }}", "map[a:1 b:2] [a b c]"),
+        ("{{ .nested.deep.x }}", "y"),
+        ("a  {{- .name -}}  b", "awebb"),
+        ("a {{/* a comment */}} b", "a  b"),
+        ("a {{- /* trimmed */ -}} b", "ab"),
+        ("{{ if .on }}yes{{ else }}no{{ end }}", "yes"),
+        ("{{ if .off }}1{{ else if .empty }}2{{ else if .name }}3{{ else }}4{{ end }}", "3"),
+        ("{{ if .zero }}t{{ else }}f{{ end }}{{ if .list }}t{{ end }}", "ft"),
+        ("{{ range .list }}{{ . }},{{ end }}", "a,b,c,"),
+        ("{{ range $i, $v := .list }}{{ $i }}={{ $v }} {{ end }}", "0=a 1=b 2=c "),
+        ("{{ range $k, $v := .map }}{{ $k }}:{{ $v }};{{ end }}", "a:1;b:2;"),
+        ("{{ range .missing }}x{{ else }}none{{ end }}", "none"),
+        ("{{ range 3 }}{{ . }}{{ end }}", "012"),
+        ("{{ range .list }}{{ if eq . \"b\" }}{{ break }}{{ end }}{{ . }}{{ end }}", "a"),
+        ("{{ range .list }}{{ if eq . \"b\" }}{{ continue }}{{ end }}{{ . }}{{ end }}", "ac"),
+        ("{{ with .name }}[{{ . }}]{{ end }}{{ with .empty }}x{{ else }}-{{ end }}", "[web]-"),
+        ("{{ with .off }}x{{ else with .name }}{{ . }}{{ end }}", "web"),
+        ("{{ $x := .name }}{{ $x }}{{ $x = \"api\" }}{{ $x }}", "webapi"),
+        ("{{ range .list }}{{ $.name }}{{ end }}", "webwebweb"),
+        ("{{ .name | printf \"%s!\" }}", "web!"),
+        ("{{ printf \"%d %s %v %q %5s|%-4d|%05d\" 7 \"x\" .list \"q\\\"\" \"ab\" 3 42 }}", "7 x [a b c] \"q\\\"\"    ab|3   |00042"),
+        ("{{ printf \"%d\" .replicas }}", "%!d(float64=3)"),
+        ("{{ printf \"%s\" }}", "%!s(MISSING)"),
+        ("{{ print 1 2 \"a\" \"b\" 3 }}", "1 2ab3"),
+        ("{{ and .on .name }} {{ or .empty .off \"z\" }} {{ not .on }}", "web z false"),
+        ("{{ and .off (index .missing 0) }}", "false"),
+        ("{{ len .list }} {{ len .name }} {{ len .map }}", "3 3 2"),
+        ("{{ index .list 1 }} {{ index .map \"b\" }} {{ index .nested \"deep\" \"x\" }}", "b 2 y"),
+        ("{{ eq .name \"web\" \"api\" }} {{ ne 1 2 }} {{ lt 1 2 }} {{ ge \"b\" \"a\" }}", "true true true true"),
+        ("{{ eq .missing \"x\" }}", "false"),
+        ("{{ (index .list 0) }}{{ (.nested).deep.x }}", "ay"),
+        ("{{ define \"h\" }}<{{ . }}>{{ end }}{{ template \"h\" .name }}", "<web>"),
+        ("{{ block \"b\" .name }}[{{ . }}]{{ end }}", "[web]"),
+        ("{{ 0x1F }} {{ 1e3 }} {{ 'a' }} {{ -5 }} {{ 1_000 }}", "31 1000 97 -5 1000"),
+    ])
+    func rendersAsGoDoes(_ template: String, _ expected: String) throws {
+        #expect(try Self.render(template, Self.values) == expected, "\(template)")
+    }
+
+    @Test func definitionsAreSharedAcrossFiles() throws {
+        let files = ["_helpers.tpl": "{{- define \"app.name\" -}}{{ .name }}-app{{- end }}"]
+        #expect(try Self.render("name: {{ template \"app.name\" . }}", Self.values, files: files) == "name: web-app")
+    }
+
+    @Test(arguments: [
+        ("{{ .missing.key }}", "nil pointer evaluating interface {}.key"),
+        ("{{ .name.key }}", "can't evaluate field key in type string"),
+        ("{{ eq .replicas 3 }}", "incompatible types for comparison"),
+        ("{{ lt .list 1 }}", "invalid type for comparison"),
+        ("{{ nosuch 1 }}", "function \"nosuch\" not defined"),
+        ("{{ template \"none\" }}", "no template \"none\""),
+        ("{{ $y }}", "undefined variable: $y"),
+        ("{{ index .list 5 }}", "index out of range: 5"),
+        ("{{ range .name }}{{ end }}", "range can't iterate over web"),
+    ])
+    func errorsSayWhatGoSays(_ template: String, _ message: String) {
+        #expect { try Self.render(template, Self.values) } throws: { error in
+            "\(error)".contains(message) && "\(error)".hasPrefix("t:1:")
+        }
+    }
+
+    @Test(arguments: ["{{ if }}", "{{ end }}", "{{ if .x }}", "{{ .x", "{{ \"open }}", "{{ break }}", "{{ else }}"])
+    func parseErrorsNameTheirPlace(_ template: String) {
+        #expect(throws: TemplateError.self) { try Self.render(template) }
+    }
+
+    /// Untrusted templates are bounded by counted work, not by time.
+    @Test func aTemplateThatCallsItselfStopsAtTheDepthLimit() {
+        let loop = "{{ define \"l\" }}{{ template \"l\" . }}{{ end }}{{ template \"l\" . }}"
+        #expect { try TemplateSet(files: ["t": loop], limits: .init(depth: 50)).render("t", data: [:]) } throws: { error in
+            (error as? TemplateError)?.kind == .limit && "\(error)".contains("deeper than 50")
+        }
+        let steps = "{{ range 1000000 }}{{ . }}{{ end }}"
+        #expect { try TemplateSet(files: ["t": steps], limits: .init(steps: 10_000)).render("t", data: [:]) } throws: { error in
+            (error as? TemplateError)?.kind == .limit
+        }
+        let wide = "{{ range 100000 }}xxxxxxxxxx{{ end }}"
+        #expect { try TemplateSet(files: ["t": wide], limits: .init(outputBytes: 1000)).render("t", data: [:]) } throws: { error in
+            (error as? TemplateError)?.kind == .limit
+        }
+    }
+}
