@@ -1,0 +1,89 @@
+import Foundation
+import HelmTemplate
+import Testing
+
+/// The engine against Helm v4's own (scripts/helm-oracle: PyPI helm-python-sdk==0.2.2, which
+/// scripts/install-deps installs): the same templates and values, the same output, or a
+/// failure on both sides. Helm removes `<no value>` from what it renders; so does the
+/// comparison. Values go through JSON, as Helm's do: every number is a float64.
+struct HelmOracleTests {
+    static let values = #"""
+        {"name": "web", "replicas": 3, "big": 1000000, "ratio": 0.25, "small": 0.00001, "on": true, "off": false, "empty": "",
+         "list": ["a", "b", "c"], "map": {"b": 2, "a": 1}, "nested": {"deep": {"x": "y"}}, "zero": 0, "nums": [1, 2.5, 100000000]}
+        """#
+
+    static let templates: [String] = [
+        "{{ .Values.name }} {{ .Values.replicas }} {{ .Values.big }} {{ .Values.ratio }} {{ .Values.small }} {{ .Values.nums }}",
+        "{{ .Values.missing }}|{{ .Values.map }}|{{ .Values.list }}|{{ .Values.nested }}",
+        "a  {{- .Values.name -}}  b {{/* c */}} d {{- /* e */ -}} f",
+        "{{ if .Values.off }}1{{ else if .Values.empty }}2{{ else if .Values.name }}3{{ end }} {{ if .Values.zero }}z{{ else }}nz{{ end }}",
+        "{{ range $i, $v := .Values.list }}{{ $i }}={{ $v }};{{ end }} {{ range $k, $v := .Values.map }}{{ $k }}:{{ $v }};{{ end }}",
+        "{{ range .Values.missing }}x{{ else }}none{{ end }} {{ range 3 }}{{ . }}{{ end }}",
+        "{{ range .Values.list }}{{ if eq . \"b\" }}{{ continue }}{{ end }}{{ if eq . \"c\" }}{{ break }}{{ end }}{{ . }}{{ end }}",
+        "{{ with .Values.name }}[{{ . }}]{{ end }}{{ with .Values.empty }}x{{ else with .Values.list }}{{ len . }}{{ end }}",
+        "{{ $x := .Values.name }}{{ $x }}{{ $x = \"api\" }}{{ $x }}{{ range .Values.list }}{{ $.Values.name }}{{ end }}",
+        "{{ printf \"%d %s %v %q %5s|%-4d|%05d|%x|%X\" 7 \"x\" .Values.list \"q\\\"\" \"ab\" 3 42 255 \"hi\" }}",
+        "{{ printf \"%d\" .Values.replicas }} {{ printf \"%s\" .Values.on }} {{ printf \"%s %s\" \"one\" }} {{ printf \"%s\" \"a\" \"b\" }}",
+        "{{ printf \"%.2f|%6.1f|%e|%g|%v\" .Values.ratio .Values.big .Values.big .Values.small .Values.ratio }}",
+        "{{ print 1 2 \"a\" \"b\" 3 }} {{ println \"x\" 1 }}",
+        "{{ and .Values.on .Values.name }} {{ or .Values.empty .Values.off \"z\" }} {{ not .Values.on }} {{ and .Values.off .Values.missing.x }}",
+        "{{ len .Values.list }} {{ len .Values.name }} {{ len .Values.map }} {{ index .Values.list 1 }} {{ index .Values.nested \"deep\" \"x\" }}",
+        "{{ eq .Values.name \"web\" \"api\" }} {{ ne .Values.replicas 3.0 }} {{ lt 1 2 }} {{ ge \"b\" \"a\" }} {{ eq .Values.missing \"x\" }}",
+        "{{ (index .Values.list 0) }}{{ (.Values.nested).deep.x }} {{ 0x1F }} {{ 1e3 }} {{ 'a' }} {{ -5 }} {{ 1_000 }} {{ 1.5 }}",
+        "{{ define \"h\" }}<{{ . }}>{{ end }}{{ template \"h\" .Values.name }}{{ block \"b\" .Values.list }}[{{ . }}]{{ end }}",
+        "{{ .Values.missing.key }}",
+        "{{ .Values.name.key }}",
+        "{{ eq .Values.replicas 3 }}",
+        "{{ index .Values.list 5 }}",
+        "{{ range .Values.name }}{{ end }}",
+        "{{ if }}",
+        "{{ nosuchfunction 1 }}",
+    ]
+
+    /// JSON as Helm reads values: every number a float64.
+    struct JSONValue: Decodable {
+        var value: Value
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { value = .null }
+            else if let b = try? c.decode(Bool.self) { value = .bool(b) }
+            else if let d = try? c.decode(Double.self) { value = .float(d) }
+            else if let s = try? c.decode(String.self) { value = .string(s) }
+            else if let l = try? c.decode([JSONValue].self) { value = .list(l.map(\.value)) }
+            else { value = .map(try c.decode([String: JSONValue].self).mapValues(\.value)) }
+        }
+    }
+
+    @Test func rendersAsHelmDoes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let valuesJSON = try JSONSerialization.jsonObject(with: Data(Self.values.utf8))
+        let cases = Self.templates.enumerated().map { ["name": "case\($0.offset)", "files": ["t.yaml": $0.element], "values": valuesJSON] as [String: Any] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root.appendingPathComponent("scripts/helm-oracle").path]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        try input.fileHandleForWriting.write(contentsOf: try JSONSerialization.data(withJSONObject: cases))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let answers = try #require(try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+                                   "scripts/helm-oracle gave no answer (is helm-python-sdk==0.2.2 installed? scripts/install-deps installs it): \(stderr.suffix(800))")
+        #expect(answers.count == Self.templates.count)
+        let data_ = Value.map(["Values": try JSONDecoder().decode(JSONValue.self, from: Data(Self.values.utf8)).value])
+        for (index, template) in Self.templates.enumerated() {
+            let answer = answers[index]
+            let ours = Result { try TemplateSet(files: ["t.yaml": template]).render("t.yaml", data: data_) }
+            if answer["ok"] as? Bool == true {
+                let helm = (answer["output"] as? [String: String])?["t.yaml"]
+                #expect((try? ours.get())?.replacingOccurrences(of: "<no value>", with: "") == helm, "\(template)\nhelm: \(helm ?? "-")\nours: \(ours)")
+            } else {
+                #expect((try? ours.get()) == nil, "Helm refuses \(template) (\(answer["error"] ?? "")), the engine renders \(ours)")
+            }
+        }
+    }
+}
