@@ -9,7 +9,7 @@ final class Executor {
         var outputBytes = 64 << 20
     }
 
-    let templates: [String: [Node]]
+    private(set) var templates: [String: [Node]]
     let functions: FunctionTable
     let limits: Limits
     private(set) var steps = 0
@@ -51,6 +51,25 @@ final class Executor {
         try enter(at: position)
         defer { depth -= 1 }
         do { try walk(body, dot: dot) } catch let error as TemplateError { throw error } catch {
+            throw fail("{{break}} or {{continue}} outside {{range}}", at: position)
+        }
+        return output
+    }
+
+    /// `tpl`: `text` parsed as a template and run with `dot`, seeing every definition (and
+    /// adding its own), with its own output; counted against the same limits.
+    func renderInline(_ text: String, dot: Value, at position: Position) throws(TemplateError) -> String {
+        var lexer = Lexer(text, name: current)
+        var parser = Parser(tokens: try lexer.tokens(), name: current)
+        let nodes = try parser.parse()
+        templates.merge(parser.definitions) { _, new in new }
+        let saved = (output, outputBytes, variables)
+        output = ""
+        variables = [("$", dot)]
+        defer { (output, outputBytes, variables) = saved }
+        try enter(at: position)
+        defer { depth -= 1 }
+        do { try walk(nodes, dot: dot) } catch let error as TemplateError { throw error } catch {
             throw fail("{{break}} or {{continue}} outside {{range}}", at: position)
         }
         return output

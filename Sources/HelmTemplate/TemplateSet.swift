@@ -46,7 +46,7 @@ public struct TemplateSet: Sendable {
         }
         var templates = definitions
         templates[name] = templates[name] ?? nodes
-        let executor = Executor(templates: templates, functions: GoBuiltins.table,
+        let executor = Executor(templates: templates, functions: HelmFunctions.all,
                                 limits: .init(steps: limits.steps, depth: limits.depth, outputBytes: limits.outputBytes), name: name)
         return try executor.run(nodes, data: data)
     }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The functions Helm adds to Go's and Sprig's: `include` and `tpl` (templates that render
+/// templates, counted against the same depth and step limits), `required` and `fail` (the
+/// chart refusing its values), `toJson`/`fromJson`, and `lookup` (empty, as `helm template`).
+enum HelmFunctions {
+    static let table: FunctionTable = [
+        "include": { args, context in
+            guard args.count == 2, case .string(let name) = args[0] else { throw FunctionError("include wants a template name and a context") }
+            return .string(try context.executor.include(name, dot: args[1], at: context.position))
+        },
+        "tpl": { args, context in
+            guard args.count == 2 else { throw FunctionError("wrong number of args for tpl: want 2 got \(args.count)") }
+            return .string(try context.executor.renderInline(SprigStrings.stringify(args[0]), dot: args[1], at: context.position))
+        },
+        "required": { args, _ in
+            guard args.count == 2 else { throw FunctionError("wrong number of args for required: want 2 got \(args.count)") }
+            if Comparison.isNil(args[1]) || args[1] == .string("") { throw FunctionError(SprigStrings.stringify(args[0]), isFail: true) }
+            return args[1]
+        },
+        "fail": { args, _ in throw FunctionError(args.first.map(SprigStrings.stringify) ?? "", isFail: true) },
+        "toJson": { args, _ in .string(JSONText.encode(try SprigStrings.single(args, "toJson"))) },
+        "mustToJson": { args, _ in .string(JSONText.encode(try SprigStrings.single(args, "mustToJson"))) },
+        "lookup": { _, _ in .map([:]) },
+    ]
+
+    /// Every function a chart's templates can call: Go's, Sprig's (those implemented), Helm's.
+    static let all: FunctionTable = GoBuiltins.table.merging(SprigStrings.table) { a, _ in a }
+        .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }
+}
+
+/// Go's `encoding/json` for template values: keys sorted, no spaces, `<`, `>` and `&`
+/// escaped as `\u003c` and so on, floats in plain decimal between 1e-6 and 1e21.
+enum JSONText {
+    static func encode(_ value: Value) -> String {
+        switch value {
+        case .missing, .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .float(let f): return number(f)
+        case .string(let s): return string(s)
+        case .list(let l): return "[" + l.map(encode).joined(separator: ",") + "]"
+        case .map(let m): return "{" + m.keys.sorted().map { string($0) + ":" + encode(m[$0] ?? .null) }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func number(_ f: Double) -> String {
+        guard f.isFinite else { return "null" }
+        if f == 0 { return "0" }
+        let magnitude = abs(f)
+        if magnitude < 1e-6 || magnitude >= 1e21 {
+            // Go: %e with the shortest digits, and a one-digit exponent kept short (1e-07 -> 1e-7).
+            var text = GoFloat.format(f)
+            if let e = text.range(of: "e-0") { text.replaceSubrange(e, with: "e-") }
+            if let e = text.range(of: "e+0") { text.replaceSubrange(e, with: "e+") }
+            return text
+        }
+        let (digits, exponent) = GoFloat.shortestDigits(magnitude)
+        let sign = f < 0 ? "-" : ""
+        if exponent < 0 { return sign + "0." + String(repeating: "0", count: -exponent - 1) + digits }
+        if digits.count <= exponent + 1 { return sign + digits + String(repeating: "0", count: exponent + 1 - digits.count) }
+        let point = digits.index(digits.startIndex, offsetBy: exponent + 1)
+        return sign + digits[..<point] + "." + digits[point...]
+    }
+
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<", ">", "&", "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", scalar.value)
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}

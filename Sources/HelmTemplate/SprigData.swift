@@ -1,0 +1,106 @@
+/// Sprig's defaults, lists, dicts and conversions as Helm ships them: what charts use to pick
+/// a value (`default`, `coalesce`, `ternary`, `empty`), to build lists and maps (`list`,
+/// `dict`, `get`, `hasKey`, `keys`, `first`, `last`, `join`, `splitList`, `uniq`, `has`) and
+/// to turn values into numbers (`int`, `int64`, `float64`, `atoi`).
+enum SprigData {
+    static let table: FunctionTable = [
+        // `default D V`: V unless it is empty (Sprig's empty: Go's zero values).
+        "default": { args, _ in
+            guard !args.isEmpty else { throw FunctionError("wrong number of args for default: want at least 1 got 0") }
+            let given = args.count > 1 ? args[1] : .missing
+            return isEmpty(given) ? args[0] : given
+        },
+        "empty": { args, _ in .bool(isEmpty(try SprigStrings.single(args, "empty"))) },
+        "coalesce": { args, _ in args.first { !isEmpty($0) } ?? .null },
+        "ternary": { args, _ in
+            guard args.count == 3 else { throw FunctionError("wrong number of args for ternary: want 3 got \(args.count)") }
+            return args[2].isTruthy ? args[0] : args[1]
+        },
+        "list": { args, _ in .list(args) },
+        "tuple": { args, _ in .list(args) },
+        "dict": { args, _ in
+            var map: [String: Value] = [:]
+            for index in stride(from: 0, to: args.count, by: 2) {
+                map[SprigStrings.stringify(args[index])] = index + 1 < args.count ? args[index + 1] : .string("")
+            }
+            return .map(map)
+        },
+        "get": { args, _ in
+            guard args.count == 2, case .map(let map) = args[0] else { throw FunctionError("get wants a dict and a key") }
+            return map[SprigStrings.stringify(args[1])] ?? .string("")
+        },
+        "hasKey": { args, _ in
+            guard args.count == 2, case .map(let map) = args[0] else { throw FunctionError("hasKey wants a dict and a key") }
+            return .bool(map[SprigStrings.stringify(args[1])] != nil)
+        },
+        "keys": { args, _ in
+            var keys: [Value] = []
+            for arg in args { if case .map(let map) = arg { keys += map.keys.map { .string($0) } } }
+            return .list(keys)
+        },
+        "first": { args, _ in try list(args, "first").first ?? .null },
+        "last": { args, _ in try list(args, "last").last ?? .null },
+        "rest": { args, _ in .list(Array(try list(args, "rest").dropFirst())) },
+        "initial": { args, _ in .list(Array(try list(args, "initial").dropLast())) },
+        "uniq": { args, _ in
+            var seen: [Value] = []
+            for item in try list(args, "uniq") where !seen.contains(item) { seen.append(item) }
+            return .list(seen)
+        },
+        "sortAlpha": { args, _ in .list(try list(args, "sortAlpha").map(SprigStrings.stringify).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { .string($0) }) },
+        "has": { args, _ in
+            guard args.count == 2, case .list(let items) = args[1] else { throw FunctionError("has wants a value and a list") }
+            return .bool(items.contains(args[0]))
+        },
+        "append": { args, _ in
+            guard args.count == 2, case .list(let items) = args[0] else { throw FunctionError("append wants a list and a value") }
+            return .list(items + [args[1]])
+        },
+        "join": { args, _ in
+            guard args.count == 2 else { throw FunctionError("wrong number of args for join: want 2 got \(args.count)") }
+            let items: [Value] = { if case .list(let l) = args[1] { return l } else { return [args[1]] } }()
+            return .string(items.filter { !Comparison.isNil($0) }.map(SprigStrings.stringify).joined(separator: SprigStrings.stringify(args[0])))
+        },
+        "splitList": { args, _ in
+            guard args.count == 2 else { throw FunctionError("wrong number of args for splitList: want 2 got \(args.count)") }
+            let separator = SprigStrings.stringify(args[0]), text = SprigStrings.stringify(args[1])
+            return .list(text.components(separatedBy: separator).map { .string($0) })
+        },
+        "int": { args, _ in .int(toInt(try SprigStrings.single(args, "int"))) },
+        "int64": { args, _ in .int(toInt(try SprigStrings.single(args, "int64"))) },
+        "atoi": { args, _ in .int(Int(try SprigStrings.one(args, "atoi")) ?? 0) },
+        "float64": { args, _ in .float(toFloat(try SprigStrings.single(args, "float64"))) },
+    ]
+
+    /// Sprig's `empty`: nil, false, 0, "" and empty collections.
+    static func isEmpty(_ value: Value) -> Bool { !value.isTruthy }
+
+    static func list(_ args: [Value], _ name: String) throws -> [Value] {
+        switch try SprigStrings.single(args, name) {
+        case .list(let items): return items
+        case .missing, .null: return []
+        case let other: throw FunctionError("Cannot find \(name) on type \(other.typeName)")
+        }
+    }
+
+    /// Sprig's (cast's) `toInt64`: numbers truncated, numeric strings read, anything else 0.
+    static func toInt(_ value: Value) -> Int {
+        switch value {
+        case .int(let i): i
+        case .float(let f): f.isFinite && abs(f) < 9.2e18 ? Int(f) : 0
+        case .bool(let b): b ? 1 : 0
+        case .string(let s): Int(s) ?? Double(s).flatMap { $0.isFinite && abs($0) < 9.2e18 ? Int($0) : nil } ?? 0
+        default: 0
+        }
+    }
+
+    static func toFloat(_ value: Value) -> Double {
+        switch value {
+        case .int(let i): Double(i)
+        case .float(let f): f
+        case .bool(let b): b ? 1 : 0
+        case .string(let s): Double(s) ?? 0
+        default: 0
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Sprig's string functions as Helm ships them (the ones charts use to build image
+/// references, names and labels). Each takes its arguments as Go passes them: the piped value
+/// last.
+enum SprigStrings {
+    static let table: FunctionTable = [
+        // nil arguments are left out, as Sprig does.
+        "quote": { args, _ in .string(args.filter { !Comparison.isNil($0) }.map { GoFormat.quote(stringify($0)) }.joined(separator: " ")) },
+        "squote": { args, _ in .string(args.filter { !Comparison.isNil($0) }.map { "'" + stringify($0) + "'" }.joined(separator: " ")) },
+        "upper": { args, _ in .string(try one(args, "upper").uppercased()) },
+        "lower": { args, _ in .string(try one(args, "lower").lowercased()) },
+        "title": { args, _ in .string(try one(args, "title").split(separator: " ", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")) },
+        "trim": { args, _ in .string(try one(args, "trim").trimmingCharacters(in: .whitespacesAndNewlines)) },
+        "trimAll": { args, _ in try two(args, "trimAll") { cut, s in .string(s.trimmingCharacters(in: CharacterSet(charactersIn: cut))) } },
+        "trimSuffix": { args, _ in try two(args, "trimSuffix") { suffix, s in .string(s.hasSuffix(suffix) && !suffix.isEmpty ? String(s.dropLast(suffix.count)) : s) } },
+        "trimPrefix": { args, _ in try two(args, "trimPrefix") { prefix, s in .string(s.hasPrefix(prefix) && !prefix.isEmpty ? String(s.dropFirst(prefix.count)) : s) } },
+        "contains": { args, _ in try two(args, "contains") { part, s in .bool(part.isEmpty || s.contains(part)) } },
+        "hasPrefix": { args, _ in try two(args, "hasPrefix") { prefix, s in .bool(s.hasPrefix(prefix)) } },
+        "hasSuffix": { args, _ in try two(args, "hasSuffix") { suffix, s in .bool(s.hasSuffix(suffix)) } },
+        "replace": { args, _ in
+            guard args.count == 3 else { throw FunctionError("wrong number of args for replace: want 3 got \(args.count)") }
+            return .string(stringify(args[2]).replacingOccurrences(of: stringify(args[0]), with: stringify(args[1])))
+        },
+        "repeat": { args, _ in
+            guard args.count == 2, case .int(let count) = args[0] else { throw FunctionError("repeat wants a count and a string") }
+            return .string(String(repeating: stringify(args[1]), count: max(0, count)))
+        },
+        "trunc": { args, _ in
+            guard args.count == 2, let count = integer(args[0]) else { throw FunctionError("trunc wants a length and a string") }
+            let s = stringify(args[1])
+            if count >= 0 { return .string(String(s.prefix(count))) }
+            return .string(String(s.suffix(-count)))
+        },
+        "nospace": { args, _ in .string(try one(args, "nospace").filter { !$0.isWhitespace }) },
+        "indent": { args, _ in
+            guard args.count == 2, let count = integer(args[0]) else { throw FunctionError("indent wants a width and a string") }
+            return .string(indent(stringify(args[1]), count))
+        },
+        "nindent": { args, _ in
+            guard args.count == 2, let count = integer(args[0]) else { throw FunctionError("nindent wants a width and a string") }
+            return .string("\n" + indent(stringify(args[1]), count))
+        },
+        "toString": { args, _ in .string(stringify(try single(args, "toString"))) },
+        "cat": { args, _ in .string(args.filter { !Comparison.isNil($0) }.map(stringify).joined(separator: " ")) },
+        "b64enc": { args, _ in .string(Data(try one(args, "b64enc").utf8).base64EncodedString()) },
+        "b64dec": { args, _ in
+            guard let data = Data(base64Encoded: try one(args, "b64dec")) else { throw FunctionError("illegal base64 data") }
+            return .string(String(decoding: data, as: UTF8.self))
+        },
+        "snakecase": { args, _ in .string(words(try one(args, "snakecase")).joined(separator: "_").lowercased()) },
+        "kebabcase": { args, _ in .string(words(try one(args, "kebabcase")).joined(separator: "-").lowercased()) },
+    ]
+
+    /// A value as Sprig's `toString` writes it (`fmt.Sprint`; a nil is `<nil>`).
+    static func stringify(_ value: Value) -> String {
+        if case .string(let s) = value { return s }
+        return value.formatted
+    }
+
+    static func integer(_ value: Value) -> Int? {
+        switch value {
+        case .int(let i): i
+        case .float(let f): f.isFinite ? Int(f) : nil
+        case .string(let s): Int(s)
+        default: nil
+        }
+    }
+
+    static func indent(_ text: String, _ width: Int) -> String {
+        let pad = String(repeating: " ", count: max(0, width))
+        return pad + text.replacingOccurrences(of: "\n", with: "\n" + pad)
+    }
+
+    static func words(_ text: String) -> [String] {
+        var words: [String] = [], current = ""
+        for ch in text {
+            if ch == "_" || ch == "-" || ch == " " {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                if ch.isUppercase, let last = current.last, last.isLowercase || last.isNumber { words.append(current); current = "" }
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    static func single(_ args: [Value], _ name: String) throws -> Value {
+        guard args.count == 1 else { throw FunctionError("wrong number of args for \(name): want 1 got \(args.count)") }
+        return args[0]
+    }
+
+    static func one(_ args: [Value], _ name: String) throws -> String { stringify(try single(args, name)) }
+
+    static func two(_ args: [Value], _ name: String, _ body: (String, String) -> Value) throws -> Value {
+        guard args.count == 2 else { throw FunctionError("wrong number of args for \(name): want 2 got \(args.count)") }
+        return body(stringify(args[0]), stringify(args[1]))
+    }
+}
