@@ -22,6 +22,7 @@ enum HelmFunctions {
         "toJson": { args, _ in .string(JSONText.encode(try SprigStrings.single(args, "toJson"))) },
         "mustToJson": { args, _ in .string(JSONText.encode(try SprigStrings.single(args, "mustToJson"))) },
         "lookup": { _, _ in .map([:]) },
+        "toYaml": { args, _ in .string(YAMLText.encode(try SprigStrings.single(args, "toYaml"))) },
     ]
 
     /// Every function a chart's templates can call: Go's, Sprig's (those implemented), Helm's.

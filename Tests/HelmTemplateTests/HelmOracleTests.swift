@@ -9,7 +9,12 @@ import Testing
 struct HelmOracleTests {
     static let values = #"""
         {"name": "web", "replicas": 3, "big": 1000000, "ratio": 0.25, "small": 0.00001, "on": true, "off": false, "empty": "",
-         "list": ["a", "b", "c"], "map": {"b": 2, "a": 1}, "nested": {"deep": {"x": "y"}}, "zero": 0, "nums": [1, 2.5, 100000000]}
+         "list": ["a", "b", "c"], "map": {"b": 2, "a": 1}, "nested": {"deep": {"x": "y"}}, "zero": 0, "nums": [1, 2.5, 100000000],
+         "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}, "requests": {"cpu": 0.25}},
+         "env": [{"name": "A", "value": "true"}, {"name": "B", "value": "1"}, {"name": "C", "value": ""}, {"name": "D", "value": "a: b"},
+                 {"name": "E", "value": "line1\nline2"}, {"name": "F", "value": "- x"}, {"name": "G", "value": "#tag"}, {"name": "H", "value": "it's"},
+                 {"name": "I", "value": "yes"}, {"name": "J", "value": 1000000}, {"name": "K", "value": 0.00001}, {"name": "L", "value": null},
+                 {"name": "M", "value": [[1, 2], {"x": []}]}, {"name": "N", "value": "trail\n"}, {"name": "O", "value": "1.5"}, {"name": "P", "value": "0x1F"}]}
         """#
 
     static let templates: [String] = [
@@ -53,6 +58,8 @@ struct HelmOracleTests {
         "{{ required \"name is required\" .Values.name }}",
         "{{ required \"missing is required\" .Values.missing }}",
         "{{ fail \"the chart says no\" }}",
+        "{{ toYaml .Values.resources }}\n---\n{{ toYaml .Values.env }}\n---\n{{ toYaml .Values.list }} {{ toYaml .Values.name }} {{ toYaml .Values.big }}",
+        "spec:\n  resources:\n    {{- toYaml .Values.resources | nindent 4 }}\n  env:\n{{ toYaml .Values.env | indent 2 }}",
         "{{ b64enc .Values.name }} {{ b64dec \"d2Vi\" }} {{ cat \"a\" .Values.missing \"b\" 1 }} {{ nospace \" a b \" }}",
     ]
 
