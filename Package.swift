@@ -43,7 +43,7 @@ let package = Package(
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
         .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         // HelmTemplate: Go's text/template as Helm runs it (lexer, parser, executor, functions); no I/O.
-        .target(name: "HelmTemplate"),
+        .target(name: "HelmTemplate", dependencies: ["Yams"]),
         // Images: finding a release's images (values, templates, annotations, lists), image references.
         .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Diagnostics", "OCI", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures.
@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository", "Images", "Pusher",
+                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository", "Images", "Pusher", "HelmTemplate",
                 "Diagnostics", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

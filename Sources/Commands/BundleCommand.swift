@@ -12,7 +12,7 @@ public struct BundleCommand: ParsableCommand {
         abstract: "Make Helm charts usable in air-gapped k0s clusters: build signed bundles, install them offline.",
         discussion: "`bundle --version` prints the tool's version and the commit it was built from.",
         subcommands: [Build.self, Plan.self, ListImages.self, Pull.self, Keygen.self, Install.self, Push.self, Verify.self, Inspect.self,
-                      Status.self, Uninstall.self, Diff.self])
+                      Status.self, Uninstall.self, Diff.self, Template.self])
 
     public init() {}
 

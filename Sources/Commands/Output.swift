@@ -97,6 +97,10 @@ struct CommandError: CodedError {
         case keyExists
         /// `install --mirror --verify-mirror`: the mirror does not serve what the bundle needs.
         case mirrorUnusable
+        /// A file given to a command (a chart, a values file) cannot be read.
+        case unreadableInput
+        /// `template`: the chart does not render (a template error, or `fail`/`required`).
+        case renderFailed
 
         var errorClass: ErrorClass { self == .mirrorUnusable ? .remote : .input }
     }

@@ -83,10 +83,9 @@ struct HelmOracleTests {
         }
     }
 
-    @Test func rendersAsHelmDoes() throws {
+    /// Runs scripts/helm-oracle on `cases`; its answers, in order.
+    static func oracle(_ cases: [[String: Any]]) throws -> [[String: Any]] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let valuesJSON = try JSONSerialization.jsonObject(with: Data(Self.values.utf8))
-        let cases = Self.templates.enumerated().map { ["name": "case\($0.offset)", "files": ["t.yaml": $0.element, "_helpers.tpl": Self.helpers], "values": valuesJSON] as [String: Any] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("scripts/helm-oracle").path]
@@ -100,8 +99,14 @@ struct HelmOracleTests {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let answers = try #require(try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
-                                   "scripts/helm-oracle gave no answer (is helm-python-sdk==0.2.2 installed? scripts/install-deps installs it): \(stderr.suffix(800))")
+        return try #require(try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+                            "scripts/helm-oracle gave no answer (is helm-python-sdk==0.2.2 installed? scripts/install-deps installs it): \(stderr.suffix(800))")
+    }
+
+    @Test func rendersAsHelmDoes() throws {
+        let valuesJSON = try JSONSerialization.jsonObject(with: Data(Self.values.utf8))
+        let cases = Self.templates.enumerated().map { ["name": "case\($0.offset)", "files": ["t.yaml": $0.element, "_helpers.tpl": Self.helpers], "values": valuesJSON] as [String: Any] }
+        let answers = try Self.oracle(cases)
         #expect(answers.count == Self.templates.count)
         // What this test gives beyond .Values: the release's name, as the oracle renders it.
         let data_ = Value.map(["Values": try JSONDecoder().decode(JSONValue.self, from: Data(Self.values.utf8)).value, "Release": ["Name": "rel", "Namespace": "ns"]])
@@ -115,5 +120,51 @@ struct HelmOracleTests {
                 #expect((try? ours.get()) == nil, "Helm refuses \(template) (\(answer["error"] ?? "")), the engine renders \(ours)")
             }
         }
+    }
+
+    /// A whole chart (our own test chart): values coalesced over the chart's, Helm's objects,
+    /// partials and NOTES.txt not rendered, several documents in one file.
+    @Test func aChartRendersAsHelmDoes() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: \"1.2.3\"\ndescription: A test chart\n",
+            "values.yaml": "image:\n  registry: docker.io\n  repository: library/nginx\n  tag: \"\"\nreplicas: 2\nresources:\n  limits:\n    cpu: 500m\nremoved: true\nports: [80, 443]\n",
+            "templates/_helpers.tpl": """
+                {{- define "demo.fullname" -}}{{ printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}{{- end }}
+                {{- define "demo.image" -}}{{ .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}{{- end }}
+                """,
+            "templates/deployment.yaml": """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: {{ include "demo.fullname" . }}
+                  namespace: {{ .Release.Namespace }}
+                  labels: {service: {{ .Release.Service }}, revision: "{{ .Release.Revision }}", install: "{{ .Release.IsInstall }}", chart: {{ .Chart.Name }}-{{ .Chart.Version }}}
+                spec:
+                  replicas: {{ .Values.replicas }}
+                  template:
+                    spec:
+                      containers:
+                        - name: app
+                          image: {{ include "demo.image" . | quote }}
+                          ports: {{ toJson .Values.ports }}
+                          resources:
+                            {{- toYaml .Values.resources | nindent 12 }}
+                ---
+                # {{ .Template.Name }} {{ .Template.BasePath }} {{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.Minor }} {{ .Values.removed }}
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: {{ include "demo.fullname" . }}
+                """,
+            "templates/NOTES.txt": "Thanks for installing {{ .Chart.Name }}.\n",
+        ]
+        let values = ["replicas": 3, "image": ["tag": "9.9"], "removed": NSNull(), "resources": ["limits": ["memory": "64Mi"]]] as [String: Any]
+        let answers = try Self.oracle([["name": "chart", "chart": chart, "values": values]])
+        let helm = try #require(answers.first?["output"] as? [String: String], "\(answers)")
+        let json = try JSONSerialization.data(withJSONObject: values)
+        let yaml = String(decoding: json, as: UTF8.self)  // JSON is YAML
+        let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
+        #expect(ours.keys.sorted() == helm.keys.filter { !$0.hasSuffix("NOTES.txt") }.sorted(), "\(ours.keys) vs \(helm.keys)")
+        for (path, text) in ours { #expect(text == helm[path], "\(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
     }
 }

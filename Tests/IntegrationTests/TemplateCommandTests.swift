@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// `bundle template`: a chart (folder or .tgz) printed as `helm template` prints it, and a
+/// chart that refuses its values named at template:line:column.
+@Suite struct TemplateCommandTests {
+    let env: TestEnvironment
+    init() throws { env = try TestEnvironment.require() }
+
+    func chart(_ folder: String, deployment: String) throws -> String {
+        let chart = folder + "/web"
+        try FileManager.default.createDirectory(atPath: chart + "/templates", withIntermediateDirectories: true)
+        try "apiVersion: v2\nname: web\nversion: 1.0.0\nappVersion: \"2.0\"\n".write(toFile: chart + "/Chart.yaml", atomically: true, encoding: .utf8)
+        try "image:\n  repository: registry.corp/web\n  tag: \"\"\n".write(toFile: chart + "/values.yaml", atomically: true, encoding: .utf8)
+        try deployment.write(toFile: chart + "/templates/deployment.yaml", atomically: true, encoding: .utf8)
+        try "{{- define \"web.image\" -}}{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}{{- end }}\n"
+            .write(toFile: chart + "/templates/_helpers.tpl", atomically: true, encoding: .utf8)
+        try "Installed {{ .Release.Name }}\n".write(toFile: chart + "/templates/NOTES.txt", atomically: true, encoding: .utf8)
+        return chart
+    }
+
+    @Test func printsEachDocumentWithItsSource() throws {
+        let folder = env.scratch()
+        let chart = try chart(folder, deployment: "kind: Deployment\nimage: {{ include \"web.image\" . }}\n---\n---\nkind: Service\nname: {{ .Release.Name }}\n")
+        try "image:\n  tag: \"3.1\"\n".write(toFile: folder + "/v.yaml", atomically: true, encoding: .utf8)
+        let run = try env.bundle(["template", chart, "-f", folder + "/v.yaml", "--name", "rel"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "---\n# Source: web/templates/deployment.yaml\nkind: Deployment\nimage: registry.corp/web:3.1\n---\n# Source: web/templates/deployment.yaml\nkind: Service\nname: rel\n",
+                "\(run.stdout)")
+        // The same chart as an archive.
+        #expect(try env.tool(["tar", "-czf", folder + "/web.tgz", "-C", folder, "web"]).status == 0)
+        let archive = try env.bundle(["template", folder + "/web.tgz", "-f", folder + "/v.yaml", "--name", "rel"])
+        #expect(archive.status == 0 && archive.stdout == run.stdout, "\(archive.stdout)\(archive.stderr)")
+    }
+
+    @Test func aChartThatRefusesItsValuesSaysWhere() throws {
+        let folder = env.scratch()
+        let chart = try chart(folder, deployment: "kind: Deployment\nhost: {{ required \"ingress.host is required\" .Values.ingress }}\n")
+        let run = try env.bundle(["template", chart])
+        #expect(run.status == 1 && run.stdout.isEmpty, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("web/templates/deployment.yaml:2:") && run.stderr.contains("ingress.host is required"), "\(run.stderr)")
+    }
+}
