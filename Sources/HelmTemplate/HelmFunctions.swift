@@ -27,7 +27,7 @@ enum HelmFunctions {
 
     /// Every function a chart's templates can call: Go's, Sprig's (those implemented), Helm's.
     static let all: FunctionTable = GoBuiltins.table.merging(SprigStrings.table) { a, _ in a }
-        .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }
+        .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }.merging(PendingFunctions.table) { a, _ in a }
 }
 
 /// Go's `encoding/json` for template values: keys sorted, no spaces, `<`, `>` and `&`
