@@ -68,7 +68,7 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
         if !accepted { work(.failure(Self.cancelled)) }
     }
 
-    static let cancelled = HTTPError(.transportSetupFailed, host: "bundle", reason: "the build stopped before this transfer began",
+    static let cancelled = HTTPError(.cancelled, host: "", reason: "the build stopped before this transfer began",
                                      hint: "Another problem ended the build; see the errors before this one.")
 
     /// The next piece of work, waiting for one; nil once the pool stops.

@@ -25,11 +25,13 @@ public struct HTTPError: CodedError {
         case transferFailed
         /// libcurl refused an option or could not allocate: the request was not sent.
         case transportSetupFailed
+        /// The work stopped (another problem ended it) before this request was sent.
+        case cancelled
 
         public var errorClass: ErrorClass {
             switch self {
             case .caFileUnusable, .clientCertificateUnusable, .clientKeyMismatch, .invalidURL: return .input
-            case .localFile, .transportSetupFailed: return .local
+            case .localFile, .transportSetupFailed, .cancelled: return .local
             default: return .remote
             }
         }

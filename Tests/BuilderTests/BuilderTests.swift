@@ -176,6 +176,10 @@ struct WorkerPoolTests {
         #expect(Self.threads(named: "pool-cancel") == 0)
         let cancelled = pool.map([1, 2]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) == nil ? 0 : item }
         #expect(cancelled == [0, 0], "work after shutdown runs at once, told it was cancelled")
+        let codes = pool.map([1]) { (_: Int, clients: Result<ClientPool, HTTPError>) -> String in
+            if case .failure(let error) = clients { return error.errorCode } else { return "ran" }
+        }
+        #expect(codes == ["cancelled"], "cancellation says so: \(codes)")
     }
 
     /// Whether `condition` holds within 10 s (polled every 10 ms).
