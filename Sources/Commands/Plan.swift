@@ -129,7 +129,8 @@ struct PlanReport: Encodable {
     var config: String
     var format: String?
     var ok: Bool
-    /// The config's problems (errors, warnings, notes), each in the one error shape with where it is.
+    /// Every problem: the config's (errors, warnings, notes, with where each is), then each
+    /// chart's failures (also under its row), in the one error shape.
     var problems: [ErrorReport]
     var charts: [PlannedChart]
     /// The images a build would bundle (absent with --no-images).
@@ -143,7 +144,8 @@ struct PlanReport: Encodable {
         self.error = error ?? charts.lazy.compactMap(\.problems.first).first
         self.config = config
         self.format = format
-        self.problems = problems.map(\.report)
+        // Every problem in one list (the config's, then each chart's), as well as per chart.
+        self.problems = problems.map(\.report) + charts.flatMap(\.problems)
         self.charts = charts
         self.ok = !problems.contains { $0.severity == .error } && charts.allSatisfy { $0.problems.isEmpty }
     }

@@ -310,3 +310,19 @@ extension PlanTests {
         #expect(images.status == 1 && images.stderr.contains("not vendored"), "\(images.stderr)")
     }
 }
+
+extension PlanTests {
+    /// plan --json lists real failures at the top too, not only under each chart's row.
+    @Test func chartFailuresAreInTheTopLevelProblems() throws {
+        let (run, _) = try plan("""
+            repositories:
+              - {name: corp, url: "oci://\(env.registry("anonymous"))", caFile: ca.crt}
+            extensions:
+              helm:
+                charts:
+                  - {name: gone, chartname: "oci://\(env.registry("anonymous"))/charts/app", version: 9.9.9, namespace: apps}
+            """)
+        let problems = run.json?["problems"] as? [[String: Any]] ?? []
+        #expect(run.status == 1 && problems.contains { $0["code"] as? String == "versionNotFound" }, "\(run.stdout)")
+    }
+}
