@@ -72,10 +72,28 @@ public struct ChartRender {
             "Release": ["Name": .string(release.name), "Namespace": .string(release.namespace), "IsInstall": true, "IsUpgrade": false,
                         "Revision": 1, "Service": "Helm"],
             "Chart": .map(chartObject),
-            "Capabilities": ["KubeVersion": kube, "HelmVersion": ["Version": "v4.2.3"]],
+            "Capabilities": ["KubeVersion": kube, "HelmVersion": ["Version": "v4.2.3"], "APIVersions": .list(apiVersions.map { .string($0) })],
             "Template": ["Name": .string(template), "BasePath": .string("\(chartName)/templates")],
         ]
     }
+
+    /// The API group versions `helm template` assumes without a cluster (the built-in ones
+    /// client-go registers, betas included; `.Capabilities.APIVersions.Has`). Common ones are
+    /// held to Helm's answer by HelmOracleTests; the list may miss rare alpha versions.
+    static let apiVersions = [
+        "v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1beta1", "admissionregistration.k8s.io/v1alpha1",
+        "apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1", "apiregistration.k8s.io/v1", "apiregistration.k8s.io/v1beta1",
+        "apps/v1", "apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1beta1",
+        "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1", "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1",
+        "autoscaling/v2beta2", "batch/v1", "batch/v1beta1", "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
+        "coordination.k8s.io/v1", "coordination.k8s.io/v1beta1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1",
+        "events.k8s.io/v1", "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1",
+        "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2", "flowcontrol.apiserver.k8s.io/v1beta3",
+        "networking.k8s.io/v1", "networking.k8s.io/v1beta1", "node.k8s.io/v1", "node.k8s.io/v1beta1", "node.k8s.io/v1alpha1",
+        "policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1",
+        "rbac.authorization.k8s.io/v1alpha1", "scheduling.k8s.io/v1", "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1alpha1",
+        "storage.k8s.io/v1", "storage.k8s.io/v1beta1", "storage.k8s.io/v1alpha1",
+    ]
 
     /// YAML text as Helm reads values (through JSON: every number a float64).
     func yamlValue(_ text: String, file: String) throws(TemplateError) -> Value {

@@ -187,6 +187,14 @@ final class Executor {
             return try call(name, command: command, dot: dot, piped: piped)
         }
         if piped != nil || command.arguments.count > 1 {
+            // `.Capabilities.APIVersions.Has "apps/v1"`, `.Files.Get "f"`: a method of the value before it.
+            if case .field(let names) = first, names.count >= 2, let method = names.last {
+                let receiver = try fields(Array(names.dropLast()), of: dot, at: command.position)
+                var arguments: [Value] = []
+                for argument in command.arguments.dropFirst() { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
+                if let piped { arguments.append(piped) }
+                if let result = Methods.call(method, on: receiver, arguments) { return result }
+            }
             throw fail("can't give argument to non-function \(describe(first))", at: command.position)
         }
         return try value(of: first, dot: dot, at: command.position)

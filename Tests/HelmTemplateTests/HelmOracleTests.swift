@@ -151,6 +151,7 @@ struct HelmOracleTests {
                             {{- toYaml .Values.resources | nindent 12 }}
                 ---
                 # {{ .Template.Name }} {{ .Template.BasePath }} {{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.Minor }} {{ .Values.removed }}
+                # {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "policy/v1" }} {{ .Capabilities.APIVersions.Has "networking.k8s.io/v1" }} {{ .Capabilities.APIVersions.Has "policy/v1beta1" }} {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}
                 apiVersion: v1
                 kind: Service
                 metadata:
