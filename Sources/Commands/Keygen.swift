@@ -28,7 +28,7 @@ struct Keygen: ParsableCommand {
     func run() throws {
         try Output.reportingErrors(json: false) {
             // A missing folder is refused (as ssh-keygen -f does), and so is anything but a regular file.
-            let keyPath = try OutputPath.prepare(out + ".key", option: "--out")
+            let keyPath = try OutputPath.prepare(out + ".key", option: "--out", followLinks: false)
             let pubPath = try OutputPath.prepare(out + ".pub", option: "--out")
             for path in [out + ".key", out + ".pub"] where FileManager.default.fileExists(atPath: path) && !force {
                 throw CommandError(code: .keyExists, subject: path, reason: "exists; refusing to overwrite a key", hint: "Choose another --out, or pass --force.")

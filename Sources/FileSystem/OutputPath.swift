@@ -22,18 +22,25 @@ public enum OutputPath {
     /// `option` is the flag that named it, for the hint. Under a `root` other than `/` (install
     /// `--root`), a link's absolute target is taken inside the root, and a target that would
     /// leave the root is refused.
-    public static func prepare(_ path: String, option: String, missingFolder: MissingFolder = .refuse, root: String = "/") throws(FileSystemError) -> String {
+    /// `followLinks: false` refuses a link outright (a private key is never written through one).
+    public static func prepare(_ path: String, option: String, missingFolder: MissingFolder = .refuse, root: String = "/",
+                               followLinks: Bool = true) throws(FileSystemError) -> String {
         var current = path
         for _ in 0..<40 {
             var info = stat()
             guard lstat(current, &info) == 0 else {
                 guard errno == ENOENT || errno == ENOTDIR else { throw FileSystemError(.writeFailed, "lstat", path: current) }
                 try checkFolder(of: current, named: path, option: option, missingFolder: missingFolder)
+                try checkInsideRoot(current, named: path, root: root)
                 return current
             }
             let kind = info.st_mode & S_IFMT
-            if kind == S_IFREG { return current }
+            if kind == S_IFREG {
+                try checkInsideRoot(current, named: path, root: root)
+                return current
+            }
             if kind == S_IFLNK {
+                try checkLinkIsTrusted(current, owner: info.st_uid, named: path, option: option, followLinks: followLinks)
                 current = try target(of: current, root: root)
                 guard isInside(current, root: root) else {
                     throw FileSystemError(.notARegularFile, "check", path: path, errorNumber: 0,
@@ -49,6 +56,49 @@ public enum OutputPath {
         }
         throw FileSystemError(.notARegularFile, "check", path: path, errorNumber: 0,
                               reason: "is a chain of more than 40 symbolic links; nothing was written", hint: "Name a regular file for \(option)")
+    }
+
+    /// Under a root: the real folder (links in its parents resolved) must be inside the real
+    /// root, so a linked folder (`ROOT/etc/k0s -> /etc/k0s`) cannot carry a write out of it.
+    static func checkInsideRoot(_ path: String, named original: String, root: String) throws(FileSystemError) {
+        guard root != "/" else { return }
+        var folder = DurableFile.split(path).folder
+        var resolved: UnsafeMutablePointer<CChar>?
+        while true {
+            resolved = realpath(folder, nil)
+            if resolved != nil || folder == "/" || folder == "." { break }
+            folder = DurableFile.split(folder).folder
+        }
+        guard let resolved else { return }
+        defer { free(resolved) }
+        let realFolder = String(cString: resolved)
+        guard let rootPointer = realpath(root, nil) else { return }
+        defer { free(rootPointer) }
+        let realRoot = String(cString: rootPointer)
+        guard realFolder == realRoot || realFolder.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+            throw FileSystemError(.notARegularFile, "check", path: original, errorNumber: 0,
+                                  reason: "lies in \(realFolder) once links are followed, outside \(realRoot); nothing was written",
+                                  hint: "Remove the link that leads out of \(root), or choose another --root")
+        }
+    }
+
+    /// A link is followed only where its owner could not have been someone else planting it:
+    /// in a shared sticky folder (`/tmp`), only a link of this user or root, as the kernel's
+    /// protected_symlinks rule does; never with `followLinks: false`.
+    static func checkLinkIsTrusted(_ link: String, owner: uid_t, named original: String, option: String, followLinks: Bool) throws(FileSystemError) {
+        guard followLinks else {
+            throw FileSystemError(.notARegularFile, "check", path: original, errorNumber: 0,
+                                  reason: "is a symbolic link; a private key is never written through one; nothing was written",
+                                  hint: "Name a regular file (or a new one) for \(option)")
+        }
+        var folder = stat()
+        guard stat(DurableFile.split(link).folder, &folder) == 0 else { return }
+        let shared = folder.st_mode & S_ISVTX != 0 && folder.st_mode & S_IWOTH != 0
+        if shared, owner != geteuid(), owner != 0 {
+            throw FileSystemError(.notARegularFile, "check", path: original, errorNumber: 0,
+                                  reason: "is a link owned by another user (uid \(owner)) in a shared folder; it is not followed; nothing was written",
+                                  hint: "Remove the link, or name a file in a folder of your own for \(option)")
+        }
     }
 
     /// What a file type is called in a message.

@@ -228,7 +228,8 @@ public final class Installer {
     /// chart files (records written before releases were recorded have only those).
     func installedEntries() -> Set<String> {
         guard let record = state.read() else { return [] }
-        return Set((record.releases ?? []) + record.files)
+        // A mirror install wrote its repository entry (with the mirror's credentials): the previous bundle's too.
+        return Set((record.releases ?? []) + record.files + (record.mirror != nil ? [Self.mirrorRepositoryName] : []))
     }
 
     /// The config: a backup of the previous one, then the new one renamed over it.

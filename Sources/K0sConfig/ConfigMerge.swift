@@ -33,8 +33,8 @@ public enum ConfigMerge {
     /// `node`: the node's config text; `bundled`: the config the install would write whole.
     /// Chart and repository entries of the node's helm section that the bundle does not name
     /// are kept (k0s would uninstall a release whose entry disappears), unless `pruneCharts`.
-    /// `installed`: chart entries (by name, or by chart path) an earlier install wrote, which
-    /// are the previous bundle's, not the node's own.
+    /// `installed`: chart entries (by name, or by chart path) and repository entries (by name)
+    /// an earlier install wrote, which are the previous bundle's, not the node's own.
     public static func merge(node: String, file: String, bundled: String, pruneCharts: Bool, installed: Set<String> = []) throws(ConfigError) -> Result {
         func refuse(_ message: String) -> ConfigError {
             ConfigError(file: file, problems: [ConfigProblem(.error, .notAConfig, at: ConfigLocation(file: file, line: 1, column: 1), path: "", message)])
@@ -153,7 +153,7 @@ public enum ConfigMerge {
                 let chartname = entry.mapping?["chartname"]?.string ?? ""
                 if named.contains(name) {
                     result.replaced.append("\(what) \(name)")
-                } else if key == "charts", installed.contains(name) || installed.contains(chartname) {
+                } else if installed.contains(name) || (key == "charts" && installed.contains(chartname)) {
                     result.retired.append("\(what) \(name)")
                 } else if pruneCharts {
                     result.pruned.append("\(what) \(name)")

@@ -96,6 +96,11 @@ import Testing
                                       "--mirror-ca", env.file.mirrorCA, "--mirror-username", "robot", "--mirror-password-stdin", "--json"], stdin: "n3w\r\n")
         #expect(rotated.json?["status"] as? String == "installed", "\(rotated.stdout)")
         #expect(try String(contentsOfFile: folder + "/cred/etc/k0s/k0s.yaml", encoding: .utf8).contains("password: \"n3w\""))
+        // Back to a local install: the mirror's repository entry, and its password, go with it.
+        let local = try env.bundle(["install", bundle, "--trust", folder + "/signing.pub", "--root", folder + "/cred", "--json"])
+        #expect(local.status == 0, "\(local.stderr)")
+        let after = try String(contentsOfFile: folder + "/cred/etc/k0s/k0s.yaml", encoding: .utf8)
+        #expect(!after.contains("bundle-mirror") && !after.contains("n3w"), "\(after)")
         // A CA file with a private key in it is refused: the key would go to every node.
         let keyed = folder + "/keyed.pem"
         try (String(contentsOfFile: env.file.mirrorCA, encoding: .utf8) + "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n").write(toFile: keyed, atomically: true, encoding: .utf8)

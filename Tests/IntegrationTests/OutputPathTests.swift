@@ -91,3 +91,37 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: other + "/var/lib/k0s/charts"), "charts were placed before the refusal")
     }
 }
+
+extension OutputPathTests {
+    /// A linked folder inside --root cannot carry the config write out of it.
+    @Test func aLinkedFolderCannotLeadOutOfTheRoot() throws {
+        let bundles = try Bundles.require()
+        let root = env.scratch(), outside = env.scratch()
+        try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
+        #expect(symlink(outside, root + "/etc/k0s") == 0)
+        let run = try env.bundle(["install", bundles.a, "--trust", bundles.key, "--root", root, "--json"])
+        #expect(run.status == 1 && run.errorCode == "notARegularFile" && run.stderr.contains("outside"), "\(run.stdout)\(run.stderr)")
+        #expect(env.files(in: outside).isEmpty, "the install wrote outside its root: \(env.files(in: outside))")
+    }
+
+    /// A private key is never written through a link; a link planted by another user in a
+    /// shared sticky folder (/tmp's kind) is not followed.
+    @Test func linksThatCouldBePlantedAreNotFollowed() throws {
+        let folder = env.scratch()
+        try "victim".write(toFile: folder + "/victim", atomically: true, encoding: .utf8)
+        #expect(symlink(folder + "/victim", folder + "/k.key") == 0)
+        let keygen = try env.bundle(["keygen", "--out", folder + "/k", "--force"])
+        #expect(keygen.status == 1 && keygen.stderr.contains("never written through"), "\(keygen.stderr)")
+        #expect(try String(contentsOfFile: folder + "/victim", encoding: .utf8) == "victim")
+
+        let shared = folder + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o1777)
+        #expect(symlink(folder + "/victim", shared + "/out.tar.gz") == 0)
+        #expect(lchown(shared + "/out.tar.gz", 65534, 65534) == 0)
+        #expect(try env.bundle(["keygen", "--out", folder + "/s"]).status == 0)
+        let build = try env.bundle(["build", try unreachableConfig(folder), "--sign-key", folder + "/s.key", "-o", shared + "/out.tar.gz"])
+        #expect(build.status == 1 && build.stderr.contains("owned by another user"), "\(build.stderr)")
+        #expect(try String(contentsOfFile: folder + "/victim", encoding: .utf8) == "victim")
+    }
+}
