@@ -99,7 +99,10 @@ public struct ChartRender {
     func yamlValue(_ text: String, file: String) throws(TemplateError) -> Value {
         do {
             guard let node = try Yams.compose(yaml: text) else { return .map([:]) }
-            return ValuesCoalesce.value(of: node)
+            var budget = ValuesCoalesce.maxNodes
+            let value = ValuesCoalesce.value(of: node, budget: &budget)
+            if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(ValuesCoalesce.maxNodes) YAML nodes (aliases repeating aliases?)") }
+            return value
         } catch {
             throw TemplateError(.parse, template: file, line: 1, column: 1, "not valid YAML: \(error)")
         }
@@ -108,7 +111,12 @@ public struct ChartRender {
 
 /// Helm's values: YAML read as JSON reads it, and a release's values coalesced over a chart's.
 enum ValuesCoalesce {
-    static func value(of node: Yams.Node) -> Value {
+    /// Values nodes read at most (aliases count each time they are used: an alias bomb stops).
+    static let maxNodes = 1_000_000
+
+    static func value(of node: Yams.Node, budget: inout Int) -> Value {
+        budget -= 1
+        guard budget >= 0 else { return .null }
         switch node {
         case .scalar(let scalar):
             if scalar.style != .plain { return .string(scalar.string) }
@@ -119,10 +127,12 @@ enum ValuesCoalesce {
             return .string(scalar.string)
         case .mapping(let mapping):
             var map: [String: Value] = [:]
-            for (key, value) in mapping { map[key.string ?? ""] = Self.value(of: value) }
+            for (key, value) in mapping where budget >= 0 { map[key.string ?? ""] = Self.value(of: value, budget: &budget) }
             return .map(map)
         case .sequence(let sequence):
-            return .list(sequence.map { Self.value(of: $0) })
+            var items: [Value] = []
+            for item in sequence where budget >= 0 { items.append(Self.value(of: item, budget: &budget)) }
+            return .list(items)
         case .alias(let alias):
             return .string(alias.anchor.rawValue)
         }

@@ -141,19 +141,23 @@ final class Executor {
         var bare = pipe
         bare.declarations = []
         let value = try evaluate(bare, dot: dot)
-        let items: [(Value, Value)]
+        let count: Int
+        let item: (Int) -> (Value, Value)
         switch value {
-        case .list(let list): items = list.enumerated().map { (.int($0.offset), $0.element) }
-        case .map(let map): items = map.keys.sorted().map { (.string($0), map[$0] ?? .null) }
-        case .int(let n): items = (0..<max(n, 0)).map { (.int($0), .int($0)) }
-        case .missing, .null: items = []
+        case .list(let list): (count, item) = (list.count, { (.int($0), list[$0]) })
+        case .map(let map):
+            let keys = map.keys.sorted()
+            (count, item) = (keys.count, { (.string(keys[$0]), map[keys[$0]] ?? .null) })
+        case .int(let n): (count, item) = (max(n, 0), { (.int($0), .int($0)) })  // counted lazily, never built
+        case .missing, .null: (count, item) = (0, { _ in (.null, .null) })
         default: throw fail("range can't iterate over \(value.printed)", at: pipe.position)
         }
-        if items.isEmpty {
+        if count == 0 {
             if let otherwise { try walk(otherwise, dot: dot) }
             return
         }
-        for (key, element) in items {
+        for index in 0..<count {
+            let (key, element) = item(index)
             try step(at: pipe.position)
             let inner = variables.count
             if pipe.declarations.count == 1 { variables.append((pipe.declarations[0], element)) }
@@ -218,7 +222,13 @@ final class Executor {
         for argument in rest { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
         if let piped { arguments.append(piped) }
         do {
-            return try function(arguments, CallContext(executor: self, dot: dot, position: command.position))
+            let result = try function(arguments, CallContext(executor: self, dot: dot, position: command.position))
+            // A value built up without being written (`$s = print $s $s`) counts against the output limit too.
+            if case .string(let text) = result, text.utf8.count > limits.outputBytes {
+                throw TemplateError(.limit, template: current, line: command.position.line, column: command.position.column,
+                                    "\(name) made more than \(limits.outputBytes) bytes")
+            }
+            return result
         } catch let error as TemplateError {
             throw error
         } catch let error as FunctionError {

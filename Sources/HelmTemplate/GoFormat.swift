@@ -47,6 +47,9 @@ enum GoFormat {
             }
             spec.width = readNumber(chars, &i)
             if i < chars.count, chars[i] == "." { i += 1; spec.precision = readNumber(chars, &i) ?? 0 }
+            // Go refuses widths and precisions over 1e6.
+            if let width = spec.width, width > 1_000_000 { out += "%!(BADWIDTH)"; spec.width = nil }
+            if let precision = spec.precision, precision > 1_000_000 { out += "%!(BADPREC)"; spec.precision = nil }
             guard i < chars.count else { out += "%!(NOVERB)"; break }
             let verb = chars[i]
             i += 1
@@ -62,7 +65,7 @@ enum GoFormat {
     static func readNumber(_ chars: [Character], _ i: inout Int) -> Int? {
         var digits = ""
         while i < chars.count, chars[i].isNumber { digits.append(chars[i]); i += 1 }
-        return digits.isEmpty ? nil : Int(digits)
+        return digits.isEmpty ? nil : Int(digits) ?? Int.max
     }
 
     static func pad(_ text: String, _ spec: Spec) -> String {

@@ -176,6 +176,7 @@ struct Lexer {
     }
 
     private mutating func escape() throws(TemplateError) -> String {
+        guard index < scalars.count else { throw error("unterminated escape sequence", at: (line, column)) }
         let ch = advance()
         switch ch {
         case "n": return "\n"

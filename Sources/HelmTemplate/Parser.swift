@@ -7,6 +7,9 @@ struct Parser {
     private let tokens: [Token]
     private var index = 0
     private var loopDepth = 0
+    /// How deeply blocks and parentheses nest, bounded so that no template exhausts the stack.
+    private var nesting = 0
+    static let maxNesting = 500
     private(set) var definitions: [String: [Node]] = [:]
 
     init(tokens: [Token], name: String) {
@@ -24,6 +27,9 @@ struct Parser {
     /// Nodes up to one of the keywords in `stopAt` (`end`, `else`), which is consumed with
     /// its opening delimiter and returned; nil at the end of the file.
     private mutating func list(stopAt: Set<String>) throws(TemplateError) -> ([Node], String?) {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maxNesting { throw error("blocks nest deeper than \(Self.maxNesting)", at: position) }
         var nodes: [Node] = []
         while index < tokens.count {
             let token = tokens[index]
@@ -186,6 +192,9 @@ struct Parser {
         case .char(let ch): term = .int(Int(ch.unicodeScalars.first?.value ?? 0))
         case .number(let text): term = try number(text, at: token)
         case .leftParen:
+            nesting += 1
+            defer { nesting -= 1 }
+            if nesting > Self.maxNesting { throw error("parentheses nest deeper than \(Self.maxNesting)", at: token) }
             let inner = try pipeline(allowDeclarations: false)
             guard peek == .rightParen else { throw error("unclosed left paren", at: token) }
             index += 1

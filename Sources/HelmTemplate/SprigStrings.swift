@@ -24,21 +24,23 @@ enum SprigStrings {
         },
         "repeat": { args, _ in
             guard args.count == 2, case .int(let count) = args[0] else { throw FunctionError("repeat wants a count and a string") }
-            return .string(String(repeating: stringify(args[1]), count: max(0, count)))
+            let text = stringify(args[1])
+            guard count <= 0 || text.utf8.count <= maxString / count else { throw FunctionError("repeat would make more than \(maxString) bytes") }
+            return .string(String(repeating: text, count: max(0, count)))
         },
         "trunc": { args, _ in
             guard args.count == 2, let count = integer(args[0]) else { throw FunctionError("trunc wants a length and a string") }
             let s = stringify(args[1])
             if count >= 0 { return .string(String(s.prefix(count))) }
-            return .string(String(s.suffix(-count)))
+            return .string(String(s.suffix(Int(clamping: count.magnitude))))
         },
         "nospace": { args, _ in .string(try one(args, "nospace").filter { !$0.isWhitespace }) },
         "indent": { args, _ in
-            guard args.count == 2, let count = integer(args[0]) else { throw FunctionError("indent wants a width and a string") }
+            guard args.count == 2, let count = integer(args[0]), count <= 10_000 else { throw FunctionError("indent wants a width (at most 10000) and a string") }
             return .string(indent(stringify(args[1]), count))
         },
         "nindent": { args, _ in
-            guard args.count == 2, let count = integer(args[0]) else { throw FunctionError("nindent wants a width and a string") }
+            guard args.count == 2, let count = integer(args[0]), count <= 10_000 else { throw FunctionError("nindent wants a width (at most 10000) and a string") }
             return .string("\n" + indent(stringify(args[1]), count))
         },
         "toString": { args, _ in .string(stringify(try single(args, "toString"))) },
@@ -61,11 +63,14 @@ enum SprigStrings {
     static func integer(_ value: Value) -> Int? {
         switch value {
         case .int(let i): i
-        case .float(let f): f.isFinite ? Int(f) : nil
+        case .float(let f): f.isFinite && abs(f) < 9.2e18 ? Int(f) : nil
         case .string(let s): Int(s)
         default: nil
         }
     }
+
+    /// The longest string a function makes (the engine's output limit applies as well).
+    static let maxString = 64 << 20
 
     static func indent(_ text: String, _ width: Int) -> String {
         let pad = String(repeating: " ", count: max(0, width))

@@ -109,3 +109,28 @@ extension ExecutionTests {
         }
     }
 }
+
+extension ExecutionTests {
+    /// Hostile templates end in an error, never a trap, a hang or memory exhausted (review
+    /// findings): each is stopped by a counted bound.
+    @Test(arguments: [
+        "{{ '\\", "{{ indent 1e19 \"x\" }}", "{{ range 100000000000000 }}{{ end }}",
+        "{{ repeat 9223372036854775807 \"ab\" }}", "{{ $s := \"x\" }}{{ range 64 }}{{ $s = print $s $s }}{{ end }}",
+        String(repeating: "{{ if 1 }}", count: 2000), "{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}",
+    ])
+    func hostileTemplatesStopWithAnError(_ template: String) {
+        #expect(throws: TemplateError.self) { try TemplateSet(files: ["t": template], limits: .init(steps: 100_000, outputBytes: 1 << 20)).render("t", data: [:]) }
+    }
+
+    @Test func printfRefusesHugeWidthsAsGoDoes() throws {
+        #expect(try Self.render("{{ printf \"%999999999999d\" 1 }}") == "%!(BADWIDTH)1")
+        #expect(try Self.render("{{ trunc -9223372036854775808 \"x\" }}") == "x", "the most negative length cuts nothing (and traps nowhere)")
+    }
+
+    @Test func anAliasBombInValuesStops() {
+        var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1..<9 { bomb += "\(Character(Unicode.Scalar(UInt8(97 + i)))): &\(Character(Unicode.Scalar(UInt8(97 + i)))) [" + Array(repeating: "*\(Character(Unicode.Scalar(UInt8(96 + i))))", count: 10).joined(separator: ", ") + "]\n" }
+        let chart = ChartRender(files: ["Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n", "values.yaml": bomb, "templates/t.yaml": "x"])
+        #expect(throws: TemplateError.self) { try chart.render(values: [], release: .init(name: "r", namespace: "n")) }
+    }
+}
