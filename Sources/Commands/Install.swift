@@ -146,7 +146,9 @@ extension Install {
         let manifest = try BundleVerifier(path: bundle, trusted: trusted).manifest
         let credentials = mirror.username.flatMap { user in mirror.password.map { Credentials(username: user, password: $0) } }
         let tls = TLSSettings(caFile: mirror.caFile, source: "--mirror-ca", howToGiveCA: "--mirror-ca")
-        let problems = MirrorCheck(target: mirror.target, tls: tls, credentials: credentials).problems(manifest)
+        var check = MirrorCheck(target: mirror.target, tls: tls, credentials: credentials)
+        check.strict = verifyMirror
+        let problems = check.problems(manifest)
         guard !problems.isEmpty else { return }
         if verifyMirror {
             throw CommandError(code: .mirrorUnusable, subject: mirror.target.description, reason: problems.joined(separator: "; "),

@@ -11,6 +11,8 @@ struct MirrorCheck {
     let target: MirrorTarget
     let tls: TLSSettings
     let credentials: Credentials?
+    /// `--verify-mirror`: a mirror that cannot be reached from here is a problem too.
+    var strict = false
     /// At most this many pinned images are asked about (one HEAD-sized GET each).
     static let pinnedLimit = 50
 
@@ -27,11 +29,12 @@ struct MirrorCheck {
         if let chart = manifest.charts.first {
             let repository = target.chartRepository(reference: chart.reference, name: chart.name)
             if let problem = check(client, repository: repository, reference: ChartPuller.tag(fromVersion: chart.version), what: "chart \(chart.name) \(chart.version)") {
-                if problem.isEmpty { return [] }  // unreachable from here: nothing more to ask
+                // Unreachable from here: nothing more to ask; with --verify-mirror, that is the problem.
+                if problem.isEmpty { return strict ? ["the mirror \(target) cannot be reached from here, so it cannot be verified"] : [] }
                 problems.append(problem)
             }
         }
-        for image in (manifest.images ?? []).prefix(Self.pinnedLimit) where image.reference.contains("@sha256:") {
+        for image in (manifest.images ?? []).filter({ $0.reference.contains("@sha256:") }).prefix(Self.pinnedLimit) {
             guard let (repository, _, _) = target.imageRepository(reference: image.reference) else { continue }
             if let problem = check(client, repository: repository, reference: image.digest, what: "image \(image.reference)"), !problem.isEmpty {
                 problems.append(problem + "; pods that pin this digest cannot pull it from the mirror")
