@@ -69,7 +69,9 @@ let package = Package(
                 "Diagnostics", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "bundle", dependencies: ["Commands"]),
+        // CStartup: sets SWIFT_ROOT before the Swift runtime starts where there is no /proc (static binary).
+        .target(name: "CStartup"),
+        .executableTarget(name: "bundle", dependencies: ["Commands", "CStartup"]),
 
         .testTarget(name: "OCITests", dependencies: ["OCI", "HTTP"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),

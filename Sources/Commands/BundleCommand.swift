@@ -19,11 +19,13 @@ public struct BundleCommand: ParsableCommand {
     /// Runs the command line. `bundle --version` (the tool's version and commit) is taken
     /// before the parser sees the arguments, so that `--version` stays the chart's in `pull`.
     /// Every error, the parser's too, is printed the one way (`error: …`).
-    public static func runWithVersion() {
+    /// `arguments`: the process's, program name first (CommandLine.arguments reads /proc, which
+    /// a minimal root may lack: the executable passes what glibc gave it).
+    public static func runWithVersion(arguments all: [String] = CommandLine.arguments) {
         // A write to a pipe whose reader has gone (a credential helper that exited, `| head`)
         // must be an EPIPE error the tool reports, never a silent death by signal.
         signal(SIGPIPE, SIG_IGN)
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = Array((all.isEmpty ? CommandLine.arguments : all).dropFirst())
         if arguments == ["--version"] || arguments == ["version"] || arguments == ["--version", "--verbose"] || arguments == ["--version", "-v"] {
             print("bundle \(BuilderVersion.current) (commit \(BuildInfo.commit))")
             if arguments.count == 2 {
