@@ -43,9 +43,9 @@ let package = Package(
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
         .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         // HelmTemplate: Go's text/template as Helm runs it (lexer, parser, executor, functions); no I/O.
-        .target(name: "HelmTemplate", dependencies: ["Yams"]),
-        // Images: finding a release's images (values, templates, annotations, lists), image references.
-        .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Diagnostics", "OCI", "Yams"]),
+        .target(name: "HelmTemplate", dependencies: ["Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        // Images: finding a release's images (rendered, or read from values and templates; annotations, lists), image references.
+        .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Diagnostics", "HelmTemplate", "OCI", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures.
         .target(name: "BundleFormat", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.
@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
-                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Diagnostics", "FileSystem", "Images", "Yams",
+                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Diagnostics", "FileSystem", "HelmTemplate", "Images", "Yams",
                 .product(name: "X509", package: "swift-certificates"),
             ]),
         // Installer: bundle -> verified node state (verify, inspect, install).
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "HelmTemplateTests", dependencies: ["HelmTemplate"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
-        .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "HelmTemplate"]),
         .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "Diagnostics"]),
         .testTarget(
             name: "BuilderTests",

@@ -12,6 +12,10 @@ public struct BuildError: ToolError {
         case imagesUnreadable
         /// `--strict-images`: template lines whose image could not be determined.
         case imagesUndetermined
+        /// A release does not render (Helm would refuse it too): `fail`, `required`, a template error.
+        case renderFailed
+        /// `--strict-images`: a release uses a feature the template engine lacks (its values were read instead).
+        case renderUnsupported
         /// The build would download more than `--max-download`.
         case downloadTooLarge
         /// The cache or the output's file system has too little free space for the build.
@@ -19,7 +23,7 @@ public struct BuildError: ToolError {
 
         public var errorClass: ErrorClass {
             switch self {
-            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .imagesUnreadable, .imagesUndetermined, .downloadTooLarge: return .input
+            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .imagesUnreadable, .imagesUndetermined, .renderFailed, .renderUnsupported, .downloadTooLarge: return .input
             case .pullFailed: return .remote
             case .output, .cacheUnreadable, .notEnoughSpace: return .local
             case .cacheCorrupt: return .integrity

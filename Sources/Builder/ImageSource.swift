@@ -11,8 +11,13 @@ public struct ImageOptions: Sendable {
     /// `--image` and `--images-file`.
     public var explicit: [FoundImage] = []
     public var platforms = PlatformChoice()
-    /// `--strict-images`: an undetermined image line fails the build.
+    /// `--strict-images`: an undetermined image line, or a release read from its values because
+    /// the engine cannot render it, fails the build.
     public var strict = false
+    /// False with `--no-render`: images are read from values and templates without rendering.
+    public var render = true
+    /// The cluster's Kubernetes version for `.Capabilities` (`1.34.1`); nil: Helm's default.
+    public var kubeVersion: String?
 
     public init() {}
 }

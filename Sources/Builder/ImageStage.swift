@@ -1,6 +1,7 @@
 import Diagnostics
 import FileSystem
 import Foundation
+import HelmTemplate
 import Images
 import K0sConfig
 import OCI
@@ -19,6 +20,8 @@ struct ImageStage {
         var undetermined: [String] = []
         var skipped: [String] = []
         var problems: [BuildError.Problem] = []
+        /// `release: template:line:col: feature`: releases read from values because the engine cannot render them.
+        var unrendered: [String] = []
     }
 
     /// The images of `outcomes`' charts (whose archives must be in the cache) and the explicit ones.
@@ -43,12 +46,15 @@ struct ImageStage {
             let release = outcome.job.chart.name
             do {
                 let files = try ChartFiles(archive: cache.blobPath(resolved.chart.digest))
-                let found = try ChartImages(chart: files, releaseValues: outcome.job.chart.values)
+                let found = try ReleaseImages(chart: files, releaseValues: outcome.job.chart.values, release: renderRelease(outcome.job.chart))
                 for image in found.images {
                     add(FoundImage(reference: image.reference, sources: image.sources.map { "\(release): \($0)" }), release: release)
                 }
                 discovery.undetermined += found.undetermined.map { "\(release): \($0)" }
                 discovery.skipped += found.skipped.map { "\(release): \($0)" }
+                if let fallback = found.fallback { discovery.unrendered.append("\(release): \(fallback)") }
+            } catch let error as TemplateError {
+                discovery.problems.append(Self.renderProblem(error, release: release, entry: outcome.job.chart))
             } catch {
                 discovery.problems.append(BuildError.Problem(
                     code: .imagesUnreadable, subject: release,
@@ -63,7 +69,32 @@ struct ImageStage {
                 message: "\(discovery.undetermined.count) image line(s) of the charts could not be determined:\n" + discovery.undetermined.map { "    \($0)" }.joined(separator: "\n"),
                 hint: "Name those images with --image REF (or --images-file), or drop --strict-images."))
         }
+        if options.strict {
+            for line in discovery.unrendered {
+                discovery.problems.append(BuildError.Problem(
+                    code: .renderUnsupported, subject: String(line.prefix { $0 != ":" }),
+                    message: "the release cannot be rendered by bundle's template engine, so its images were read from its values: \(line.drop { $0 != ":" }.dropFirst(2))",
+                    hint: "Check the images with `bundle images`, name any missing one with --image, and drop --strict-images."))
+            }
+        }
         return discovery
+    }
+
+    /// How a release is rendered (nil with `--no-render`): its name and namespace as k0s installs it.
+    func renderRelease(_ chart: ChartEntry) -> ChartRender.Release? {
+        guard options.render else { return nil }
+        return ChartRender.Release(name: chart.name, namespace: chart.namespace ?? "default",
+                                   kubeVersion: options.kubeVersion ?? ChartRender.defaultKubeVersion)
+    }
+
+    /// A release Helm would refuse to render: the template's place and reason, the config's line.
+    static func renderProblem(_ error: TemplateError, release: String, entry: ChartEntry) -> BuildError.Problem {
+        BuildError.Problem(
+            code: .renderFailed, subject: "\(release) (\(entry.location))",
+            message: "the release does not render, as Helm would not render it: template: \(error.template):\(error.line):\(error.column): \(error.message)",
+            hint: error.kind == .failed
+                ? "The chart refuses these values: give the values it asks for in the release's values."
+                : "Check the release's values against the chart; --no-render reads the images from the values without rendering.")
     }
 
     /// Resolves every job on the pool; outcomes in the jobs' order.
@@ -91,12 +122,20 @@ struct ImageStage {
         }
     }
 
-    /// Warnings the user should read: floating tags, undetermined lines.
+    /// The releases whose images were read from values because the engine cannot render them.
+    static func unrenderedWarning(_ discovery: Discovery) -> String? {
+        guard !discovery.unrendered.isEmpty else { return nil }
+        return "bundle's template engine cannot render \(discovery.unrendered.count) release(s); their images were read from their values instead (check them; --strict-images makes this an error):\n"
+            + discovery.unrendered.map { "    \($0)" }.joined(separator: "\n")
+    }
+
+    /// Warnings the user should read: floating tags, releases not rendered, undetermined lines.
     static func warnings(_ discovery: Discovery) -> [String] {
         var warnings: [String] = []
         for job in discovery.jobs where job.reference.isFloating {
             warnings.append("image \(job.reference) has no fixed tag: pods that use it default to imagePullPolicy: Always, which fails offline; set imagePullPolicy: IfNotPresent in the release's values")
         }
+        if let unrendered = unrenderedWarning(discovery) { warnings.append(unrendered) }
         if !discovery.undetermined.isEmpty {
             warnings.append("could not determine the image of \(discovery.undetermined.count) template line(s); add them with --image REF (--strict-images makes this an error):\n"
                             + discovery.undetermined.map { "    \($0)" }.joined(separator: "\n"))

@@ -55,6 +55,7 @@ extension Planner {
         for job in discovery.jobs where job.reference.isFloating {
             warn("image \(job.reference) has no fixed tag: pods that use it default to imagePullPolicy: Always, which fails offline; set imagePullPolicy: IfNotPresent")
         }
+        if let unrendered = ImageStage.unrenderedWarning(discovery) { warn(unrendered) }
         plan.undetermined = discovery.undetermined
         plan.skipped = discovery.skipped
         let source = ImageSource(platforms: options.platforms)

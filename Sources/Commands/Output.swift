@@ -101,6 +101,8 @@ struct CommandError: CodedError {
         case unreadableInput
         /// `template`: the chart does not render (a template error, or `fail`/`required`).
         case renderFailed
+        /// `template`: the chart uses a feature the template engine does not implement yet.
+        case renderUnsupported
 
         var errorClass: ErrorClass { self == .mirrorUnusable ? .remote : .input }
     }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Diagnostics
 import Foundation
 import HelmTemplate
+import Images
 
 /// `bundle template`: a chart rendered as `helm template` renders it, with the tool's own engine.
 struct Template: ParsableCommand {
@@ -13,7 +14,7 @@ struct Template: ParsableCommand {
             --values file over it in order. Prints every rendered template as a YAML document \
             with a `# Source:` line (partials and NOTES.txt are not printed). Templates are \
             untrusted: no I/O, no environment, bounded steps, depth and output. Vendored \
-            subcharts are not rendered yet.
+            subcharts are rendered with their own values, as Helm renders them.
             """)
 
     @Argument(help: ArgumentHelp("The chart: a .tgz or a folder.", valueName: "chart"))
@@ -34,9 +35,19 @@ struct Template: ParsableCommand {
     @OptionGroup(title: "Output")
     var logging: LoggingOptions
 
+    func validate() throws {
+        if KubeVersion.parse(kubeVersion) == nil {
+            throw ValidationError("--kube-version \(kubeVersion) is not a Kubernetes version such as 1.34.1 or v1.34.1+k0s.0.")
+        }
+    }
+
     func run() throws {
         try Output.reportingErrors(json: false) {
-            let files = try ChartSource.files(chart)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: chart, isDirectory: &isFolder) else {
+                throw CommandError(code: .unreadableInput, subject: chart, reason: "does not exist", hint: "Give a chart archive (.tgz) or folder")
+            }
+            let files = try (isFolder.boolValue ? ChartFiles(folder: chart) : ChartFiles(archive: chart)).renderFiles
             var texts: [String] = []
             for file in values {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -44,67 +55,18 @@ struct Template: ParsableCommand {
                 }
                 texts.append(text)
             }
-            let release = ChartRender.Release(name: name, namespace: namespace, kubeVersion: kubeVersion.hasPrefix("v") ? String(kubeVersion.dropFirst()) : kubeVersion)
+            let release = ChartRender.Release(name: name, namespace: namespace, kubeVersion: KubeVersion.parse(kubeVersion) ?? ChartRender.defaultKubeVersion)
             let rendered: [String: String]
             do { rendered = try ChartRender(files: files).render(values: texts, release: release) } catch let error as TemplateError {
-                throw CommandError(code: .renderFailed, subject: "\(chart): \(error.template):\(error.line):\(error.column)", reason: error.message,
-                                   hint: error.kind == .failed ? "The chart refuses these values; give the values it asks for" : "Check the template at that place")
+                throw CommandError(code: error.kind == .unsupported ? .renderUnsupported : .renderFailed,
+                                   subject: "\(chart): \(error.template):\(error.line):\(error.column)", reason: error.message,
+                                   hint: error.kind == .failed ? "The chart refuses these values; give the values it asks for"
+                                       : error.kind == .unsupported ? "Render it with Helm for now; `bundle images` reads this chart's values instead"
+                                       : "Check the template at that place")
             }
             for path in rendered.keys.sorted() {
-                for document in Self.documents(rendered[path] ?? "") { print("---\n# Source: \(path)\n" + document) }
+                for document in ChartRender.documents(rendered[path] ?? "") { print("---\n# Source: \(path)\n" + document) }
             }
         }
-    }
-
-    /// A file's YAML documents, as `helm template` prints them: split at `---` lines, empty ones left out.
-    static func documents(_ text: String) -> [String] {
-        var documents: [String] = [], current: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "---" || line.hasPrefix("--- ") {
-                documents.append(current.joined(separator: "\n"))
-                current = []
-            } else {
-                current.append(line)
-            }
-        }
-        documents.append(current.joined(separator: "\n"))
-        return documents.map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-    }
-}
-
-/// A chart's text files in memory, from a `.tgz` (the top folder stripped) or a folder, within
-/// limits (a chart is untrusted input): Chart.yaml, values.yaml and templates/.
-enum ChartSource {
-    static let maxFileBytes: Int64 = 4 << 20
-
-    static func files(_ path: String) throws -> [String: String] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw CommandError(code: .unreadableInput, subject: path, reason: "does not exist", hint: "Give a chart archive (.tgz) or folder")
-        }
-        var files: [String: String] = [:]
-        if isFolder.boolValue {
-            let enumerator = FileManager.default.enumerator(atPath: path)
-            while let relative = enumerator?.nextObject() as? String {
-                guard wanted(relative), let data = FileManager.default.contents(atPath: path + "/" + relative), data.count <= maxFileBytes else { continue }
-                files[relative] = String(decoding: data, as: UTF8.self)
-            }
-        } else {
-            let reader = try ArchiveReader(path: path)
-            while let entry = try reader.next() {
-                guard entry.kind == .regular else { continue }
-                let relative = entry.path.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-                guard wanted(relative) else { continue }
-                files[relative] = String(decoding: try reader.readAll(limit: maxFileBytes), as: UTF8.self)
-            }
-        }
-        guard files["Chart.yaml"] != nil else {
-            throw CommandError(code: .unreadableInput, subject: path, reason: "holds no Chart.yaml", hint: "Give a chart archive (.tgz) or folder")
-        }
-        return files
-    }
-
-    static func wanted(_ relative: String) -> Bool {
-        relative == "Chart.yaml" || relative == "values.yaml" || (relative.hasPrefix("templates/") && !relative.hasSuffix("/"))
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
 import Yams
 
 /// A chart in memory (file path inside the chart → text), rendered as `helm template` renders
 /// it: the chart's values coalesced with the release's, Helm's objects (`.Values`, `.Release`,
 /// `.Chart`, `.Capabilities`, `.Template`), every template but partials (`_*`) and NOTES.txt,
-/// `<no value>` removed. Vendored subcharts (`charts/`) are not rendered yet.
+/// `<no value>` removed; vendored subcharts (`charts/NAME/…`) rendered in their own scope.
 public struct ChartRender {
     public struct Release: Sendable {
         public var name: String
@@ -29,35 +30,70 @@ public struct ChartRender {
         self.limits = limits
     }
 
+    /// What a render made: each template's text and the subcharts left out.
+    public struct Output: Sendable {
+        /// `CHART/templates/FILE` (`CHART/charts/SUB/templates/FILE` for a subchart's) → text.
+        public var templates: [String: String]
+        /// `SUB: why` for each subchart a condition or tags turned off.
+        public var disabledSubcharts: [String]
+    }
+
     /// Each rendered template (`CHART/templates/FILE` → text) with `values` (YAML texts, the
     /// release's, later ones winning) over the chart's own.
     public func render(values: [String], release: Release) throws(TemplateError) -> [String: String] {
-        let chart = try yamlValue(files["Chart.yaml"] ?? "", file: "Chart.yaml")
-        guard case .map(let metadata) = chart, case .string(let name)? = metadata["name"] else {
-            throw TemplateError(.parse, template: "Chart.yaml", line: 1, column: 1, "Chart.yaml has no name")
-        }
-        let defaults = try yamlValue(files["values.yaml"] ?? "", file: "values.yaml")
-        var merged = defaults
+        try renderChart(values: values, release: release).templates
+    }
+
+    /// The whole render: the chart and its enabled subcharts, as `helm template` runs them.
+    public func renderChart(values: [String], release: Release) throws(TemplateError) -> Output {
+        var tree = try ChartTree(files: files)
+        var given = Value.map([:])
         for (index, text) in values.enumerated() {
-            merged = ValuesCoalesce.coalesce(try yamlValue(text, file: "values #\(index + 1)"), over: merged)
+            given = ValuesCoalesce.merge(try ValuesCoalesce.read(text, file: "values #\(index + 1)"), over: given)
         }
+        let disabled = tree.enableDependencies(values: tree.coalesce(given))
+        let merged = tree.coalesce(given)
         var templates: [String: String] = [:]
-        for (path, text) in files where path.hasPrefix("templates/") {
-            templates["\(name)/\(path)"] = text
-        }
+        var dots: [String: Value] = [:]
+        Self.collect(tree, path: tree.name, values: merged, release: release, templates: &templates, dots: &dots)
         let set = try TemplateSet(files: templates, limits: limits)
         var rendered: [String: String] = [:]
-        for path in set.names {
-            let base = path.split(separator: "/").last.map(String.init) ?? path
-            if base.hasPrefix("_") || base == "NOTES.txt" { continue }
-            let data = Self.objects(values: merged, chart: metadata, release: release, template: path, chartName: name)
-            rendered[path] = try set.render(path, data: data).replacingOccurrences(of: "<no value>", with: "")
+        for (path, dot) in dots.sorted(by: { $0.key < $1.key }) {
+            rendered[path] = try set.render(path, data: dot).replacingOccurrences(of: "<no value>", with: "")
         }
-        return rendered
+        return Output(templates: rendered, disabledSubcharts: disabled)
+    }
+
+    /// Every template of `chart` and its subcharts under its full name, and the dot of each
+    /// one to render (partials, NOTES.txt and a library chart's files are only parsed).
+    /// Returns the chart's object, for its parent's `.Subcharts`.
+    @discardableResult
+    static func collect(_ chart: ChartTree, path: String, values: Value, release: Release,
+                        templates: inout [String: String], dots: inout [String: Value]) -> Value {
+        var subcharts: [String: Value] = [:]
+        for sub in chart.subcharts {
+            var own = Value.map([:])
+            if case .map(let map)? = values.path([sub.name]) { own = .map(map) }
+            subcharts[sub.name] = collect(sub, path: "\(path)/charts/\(sub.name)", values: own, release: release, templates: &templates, dots: &dots)
+        }
+        var object = Self.objects(values: values, chart: chart.metadata, release: release, template: "", chartPath: path)
+        object["Files"] = .map(chart.files.mapValues { .string($0) })
+        object["Subcharts"] = .map(subcharts)
+        for (file, text) in chart.templates {
+            let base = file.split(separator: "/").last.map(String.init) ?? file
+            let isPartial = base.hasPrefix("_")
+            if chart.isLibrary && !isPartial { continue }
+            templates["\(path)/\(file)"] = text
+            if isPartial || base == "NOTES.txt" { continue }
+            var dot = object
+            dot["Template"] = ["Name": .string("\(path)/\(file)"), "BasePath": .string("\(path)/templates")]
+            dots["\(path)/\(file)"] = .map(dot)
+        }
+        return .map(object)
     }
 
     /// The dot of every template: Helm's built-in objects, with Helm's field names.
-    static func objects(values: Value, chart: [String: Value], release: Release, template: String, chartName: String) -> Value {
+    static func objects(values: Value, chart: [String: Value], release: Release, template: String, chartPath: String) -> [String: Value] {
         let chartNames = ["name": "Name", "version": "Version", "appVersion": "AppVersion", "description": "Description", "type": "Type",
                           "apiVersion": "APIVersion", "kubeVersion": "KubeVersion", "home": "Home", "icon": "Icon", "keywords": "Keywords",
                           "sources": "Sources", "maintainers": "Maintainers", "annotations": "Annotations", "deprecated": "Deprecated",
@@ -73,7 +109,7 @@ public struct ChartRender {
                         "Revision": 1, "Service": "Helm"],
             "Chart": .map(chartObject),
             "Capabilities": ["KubeVersion": kube, "HelmVersion": ["Version": "v4.2.3"], "APIVersions": .list(apiVersions.map { .string($0) })],
-            "Template": ["Name": .string(template), "BasePath": .string("\(chartName)/templates")],
+            "Template": ["Name": .string(template), "BasePath": .string("\(chartPath)/templates")],
         ]
     }
 
@@ -95,63 +131,18 @@ public struct ChartRender {
         "storage.k8s.io/v1", "storage.k8s.io/v1beta1", "storage.k8s.io/v1alpha1",
     ]
 
-    /// YAML text as Helm reads values (through JSON: every number a float64).
-    func yamlValue(_ text: String, file: String) throws(TemplateError) -> Value {
-        do {
-            guard let node = try Yams.compose(yaml: text) else { return .map([:]) }
-            var budget = ValuesCoalesce.maxNodes
-            let value = ValuesCoalesce.value(of: node, budget: &budget)
-            if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(ValuesCoalesce.maxNodes) YAML nodes (aliases repeating aliases?)") }
-            return value
-        } catch {
-            throw TemplateError(.parse, template: file, line: 1, column: 1, "not valid YAML: \(error)")
-        }
-    }
-}
-
-/// Helm's values: YAML read as JSON reads it, and a release's values coalesced over a chart's.
-enum ValuesCoalesce {
-    /// Values nodes read at most (aliases count each time they are used: an alias bomb stops).
-    static let maxNodes = 1_000_000
-
-    static func value(of node: Yams.Node, budget: inout Int) -> Value {
-        budget -= 1
-        guard budget >= 0 else { return .null }
-        switch node {
-        case .scalar(let scalar):
-            if scalar.style != .plain { return .string(scalar.string) }
-            if let b = Bool.construct(from: scalar) { return .bool(b) }
-            if let i = Int.construct(from: scalar) { return .float(Double(i)) }
-            if let d = Double.construct(from: scalar) { return .float(d) }
-            if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return .null }
-            return .string(scalar.string)
-        case .mapping(let mapping):
-            var map: [String: Value] = [:]
-            for (key, value) in mapping where budget >= 0 { map[key.string ?? ""] = Self.value(of: value, budget: &budget) }
-            return .map(map)
-        case .sequence(let sequence):
-            var items: [Value] = []
-            for item in sequence where budget >= 0 { items.append(Self.value(of: item, budget: &budget)) }
-            return .list(items)
-        case .alias(let alias):
-            return .string(alias.anchor.rawValue)
-        }
-    }
-
-    /// `given` over `defaults`: maps merge key by key, a given null deletes the default, any
-    /// other given value replaces it.
-    static func coalesce(_ given: Value, over defaults: Value) -> Value {
-        guard case .map(let top) = given else { return defaults }
-        guard case .map(var merged) = defaults else { return given }
-        for (key, value) in top {
-            if case .null = value {
-                merged.removeValue(forKey: key)
-            } else if case .map = value, let existing = merged[key], case .map = existing {
-                merged[key] = coalesce(value, over: existing)
+    /// A file's YAML documents, as `helm template` prints them: split at `---` lines, empty ones left out.
+    public static func documents(_ text: String) -> [String] {
+        var documents: [String] = [], current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "---" || line.hasPrefix("--- ") {
+                documents.append(current.joined(separator: "\n"))
+                current = []
             } else {
-                merged[key] = value
+                current.append(line)
             }
         }
-        return .map(merged)
+        documents.append(current.joined(separator: "\n"))
+        return documents.map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 }

@@ -22,8 +22,12 @@ final class Executor {
 
     enum Control: Error { case breakLoop, continueLoop }
 
-    init(templates: [String: [Node]], functions: FunctionTable, limits: Limits = Limits(), name: String) {
+    /// The file each `define` is in, so that an error inside one names its file.
+    let definitionFiles: [String: String]
+
+    init(templates: [String: [Node]], functions: FunctionTable, limits: Limits = Limits(), name: String, definitionFiles: [String: String] = [:]) {
         self.templates = templates
+        self.definitionFiles = definitionFiles
         self.functions = functions
         self.limits = limits
         self.current = name
@@ -46,7 +50,7 @@ final class Executor {
         let saved = (output, outputBytes, variables, current)
         output = ""
         variables = [("$", dot)]
-        current = name
+        current = definitionFiles[name] ?? name
         defer { (output, outputBytes, variables, current) = saved }
         try enter(at: position)
         defer { depth -= 1 }
@@ -197,7 +201,11 @@ final class Executor {
                 var arguments: [Value] = []
                 for argument in command.arguments.dropFirst() { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
                 if let piped { arguments.append(piped) }
-                if let result = Methods.call(method, on: receiver, arguments) { return result }
+                do {
+                    if let result = try Methods.call(method, on: receiver, arguments) { return result }
+                } catch {
+                    throw TemplateError(.unsupported, template: current, line: command.position.line, column: command.position.column, error.message)
+                }
             }
             throw fail("can't give argument to non-function \(describe(first))", at: command.position)
         }
@@ -232,7 +240,7 @@ final class Executor {
         } catch let error as TemplateError {
             throw error
         } catch let error as FunctionError {
-            throw TemplateError(error.isFail ? .failed : .execute, template: current, line: command.position.line, column: command.position.column,
+            throw TemplateError(error.isFail ? .failed : error.isUnsupported ? .unsupported : .execute, template: current, line: command.position.line, column: command.position.column,
                                 "error calling \(name): \(error.message)")
         } catch {
             throw fail("error calling \(name): \(error)", at: command.position)

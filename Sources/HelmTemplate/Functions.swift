@@ -10,9 +10,11 @@ struct CallContext {
 struct FunctionError: Error {
     var message: String
     var isFail = false
-    init(_ message: String, isFail: Bool = false) {
+    var isUnsupported = false
+    init(_ message: String, isFail: Bool = false, isUnsupported: Bool = false) {
         self.message = message
         self.isFail = isFail
+        self.isUnsupported = isUnsupported
     }
 }
 

@@ -27,21 +27,34 @@ enum HelmFunctions {
 
     /// Every function a chart's templates can call: Go's, Sprig's (those implemented), Helm's.
     static let all: FunctionTable = GoBuiltins.table.merging(SprigStrings.table) { a, _ in a }
-        .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }.merging(PendingFunctions.table) { a, _ in a }
+        .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }.merging(SprigMath.table) { a, _ in a }
+        .merging(SprigCodec.table) { a, _ in a }.merging(SprigMore.table) { a, _ in a }.merging(Semver.table) { a, _ in a }.merging(SprigDicts.table) { a, _ in a }
+        .merging(SprigData.aliases) { a, _ in a }.merging(PendingFunctions.table) { a, _ in a }
 }
 
 /// Go's `encoding/json` for template values: keys sorted, no spaces, `<`, `>` and `&`
 /// escaped as `\u003c` and so on, floats in plain decimal between 1e-6 and 1e21.
 enum JSONText {
-    static func encode(_ value: Value) -> String {
+    /// `indent` nil: compact (`toJson`); "  ": `json.MarshalIndent` (`toPrettyJson`).
+    /// `escapeHTML` false: `toRawJson` (`<`, `>`, `&` as they are).
+    static func encode(_ value: Value, indent: String? = nil, escapeHTML: Bool = true, level: Int = 0) -> String {
+        let inner = indent.map { "\n" + String(repeating: $0, count: level + 1) } ?? ""
+        let outer = indent.map { "\n" + String(repeating: $0, count: level) } ?? ""
+        let colon = indent == nil ? ":" : ": "
         switch value {
         case .missing, .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .float(let f): return number(f)
-        case .string(let s): return string(s)
-        case .list(let l): return "[" + l.map(encode).joined(separator: ",") + "]"
-        case .map(let m): return "{" + m.keys.sorted().map { string($0) + ":" + encode(m[$0] ?? .null) }.joined(separator: ",") + "}"
+        case .string(let s): return string(s, escapeHTML: escapeHTML)
+        case .list(let l):
+            guard !l.isEmpty else { return "[]" }
+            return "[" + l.map { inner + encode($0, indent: indent, escapeHTML: escapeHTML, level: level + 1) }.joined(separator: ",") + outer + "]"
+        case .map(let m):
+            guard !m.isEmpty else { return "{}" }
+            return "{" + m.keys.sorted().map {
+                inner + string($0, escapeHTML: escapeHTML) + colon + encode(m[$0] ?? .null, indent: indent, escapeHTML: escapeHTML, level: level + 1)
+            }.joined(separator: ",") + outer + "}"
         }
     }
 
@@ -64,7 +77,7 @@ enum JSONText {
         return sign + digits[..<point] + "." + digits[point...]
     }
 
-    static func string(_ s: String) -> String {
+    static func string(_ s: String, escapeHTML: Bool = true) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -73,7 +86,9 @@ enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", scalar.value)
+            case "<", ">", "&":
+                if escapeHTML { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            case "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", scalar.value)
             default:
                 if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
             }

@@ -72,6 +72,17 @@ enum SprigData {
         "float64": { args, _ in .float(toFloat(try SprigStrings.single(args, "float64"))) },
     ]
 
+    /// Sprig's `must…` list functions: the same, an error where the plain one would panic.
+    static var aliases: FunctionTable {
+        var table: FunctionTable = [:]
+        for name in ["first", "last", "rest", "initial", "uniq", "has", "append", "reverse", "without", "compact", "chunk"] {
+            let capitalised = name.prefix(1).uppercased() + name.dropFirst()
+            table["must" + capitalised] = SprigData.table[name] ?? SprigMore.table[name]
+        }
+        table["mustHas"] = SprigData.table["has"]
+        return table
+    }
+
     /// Sprig's `empty`: nil, false, 0, "" and empty collections.
     static func isEmpty(_ value: Value) -> Bool { !value.isTruthy }
 

@@ -10,6 +10,9 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         case failed
         /// A limit for untrusted templates: depth, steps or output size.
         case limit
+        /// A feature Helm has and this engine does not yet (a function, `.Files.Glob`,
+        /// `import-values`): not the chart's fault; callers fall back rather than refuse.
+        case unsupported
     }
 
     public var kind: Kind

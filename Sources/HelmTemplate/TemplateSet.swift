@@ -17,19 +17,24 @@ public struct TemplateSet: Sendable {
 
     let files: [String: [Node]]
     let definitions: [String: [Node]]
+    /// The file each definition is in.
+    let definitionFiles: [String: String]
     public let limits: Limits
 
     /// Parses `files` (name → text); the first error names its file, line and column.
     public init(files: [String: String], limits: Limits = Limits()) throws(TemplateError) {
         var parsed: [String: [Node]] = [:]
         var definitions: [String: [Node]] = [:]
+        var definitionFiles: [String: String] = [:]
         for name in files.keys.sorted() {
             var lexer = Lexer(files[name] ?? "", name: name)
             var parser = Parser(tokens: try lexer.tokens(), name: name)
             parsed[name] = try parser.parse()
             // As Helm parses files in order, a later definition of a name replaces an earlier one.
             definitions.merge(parser.definitions) { _, new in new }
+            for defined in parser.definitions.keys { definitionFiles[defined] = name }
         }
+        self.definitionFiles = definitionFiles
         self.files = parsed
         self.definitions = definitions
         self.limits = limits
@@ -47,7 +52,8 @@ public struct TemplateSet: Sendable {
         var templates = definitions
         templates[name] = templates[name] ?? nodes
         let executor = Executor(templates: templates, functions: HelmFunctions.all,
-                                limits: .init(steps: limits.steps, depth: limits.depth, outputBytes: limits.outputBytes), name: name)
+                                limits: .init(steps: limits.steps, depth: limits.depth, outputBytes: limits.outputBytes), name: name,
+                                definitionFiles: definitionFiles)
         return try executor.run(nodes, data: data)
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Yams
 
 /// The files of a chart that say which images it runs: Chart.yaml, values.yaml, templates,
-/// and its vendored subcharts (folders or archives under `charts/`), read from the chart
-/// archive with libarchive, within limits (a chart is untrusted input).
+/// the other files its templates may read, and its vendored subcharts (folders or archives
+/// under `charts/`), read from the chart archive or folder, within limits (untrusted input).
 public struct ChartFiles: Sendable {
     public struct Dependency: Sendable {
         public var name: String
@@ -25,6 +25,8 @@ public struct ChartFiles: Sendable {
     /// Template files, path relative to the chart (`templates/deployment.yaml`), sorted.
     public var templates: [(path: String, text: String)]
     public var subcharts: [ChartFiles]
+    /// Every file of the chart as text, a subchart's under `charts/NAME/` (what a render reads).
+    public var renderFiles: [String: String]
 
     static let maxFileBytes: Int64 = 4 << 20
     static let maxTotalBytes: Int64 = 64 << 20
@@ -38,13 +40,35 @@ public struct ChartFiles: Sendable {
         try self.init(files: files, archive: path, depth: 0, budget: &budget)
     }
 
-    /// The entries of interest, by path inside the chart's top folder.
+    /// Reads the chart folder at `path` (regular files only; links are not followed).
+    public init(folder path: String) throws {
+        var files: [String: Data] = [:]
+        var budget = Self.maxTotalBytes
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        while let relative = enumerator?.nextObject() as? String {
+            let full = path + "/" + relative
+            guard let type = try? FileManager.default.attributesOfItem(atPath: full)[.type] as? FileAttributeType, type == .typeRegular else { continue }
+            guard let handle = FileHandle(forReadingAtPath: full) else { continue }
+            let data = handle.readData(ofLength: Int(Self.maxFileBytes) + 1)
+            try? handle.close()
+            guard data.count <= Self.maxFileBytes else {
+                throw ArchiveError(.archiveEntryTooLarge, archive: path, entry: relative, reason: "is larger than \(Self.maxFileBytes) bytes")
+            }
+            budget -= Int64(data.count)
+            guard budget >= 0 else {
+                throw ArchiveError(.archiveEntryTooLarge, archive: path, entry: relative, reason: "the chart's files add up to more than \(Self.maxTotalBytes) bytes")
+            }
+            files[relative] = data
+        }
+        try self.init(files: files, archive: path, depth: 0, budget: &budget)
+    }
+
+    /// Every regular file, by path inside the chart's top folder.
     static func read(_ reader: ArchiveReader, budget: inout Int64) throws -> [String: Data] {
         var files: [String: Data] = [:]
         while let entry = try reader.next() {
             guard entry.kind == .regular, let slash = entry.path.firstIndex(of: "/") else { continue }
             let inner = String(entry.path[entry.path.index(after: slash)...])
-            guard inner == "Chart.yaml" || inner == "values.yaml" || inner.hasPrefix("templates/") || inner.hasPrefix("charts/") else { continue }
             let data = try reader.readAll(limit: Self.maxFileBytes)
             budget -= Int64(data.count)
             guard budget >= 0 else {
@@ -84,6 +108,12 @@ public struct ChartFiles: Sendable {
             return (path: path, text: text)
         }.sorted { $0.path < $1.path }
         subcharts = depth < Self.maxDepth ? try Self.subcharts(in: files, archive: archive, depth: depth, budget: &budget) : []
+        var renderFiles: [String: String] = [:]
+        for (path, data) in files where !path.hasPrefix("charts/") { renderFiles[path] = String(decoding: data, as: UTF8.self) }
+        for sub in subcharts {
+            for (path, text) in sub.renderFiles { renderFiles["charts/\(sub.name)/\(path)"] = text }
+        }
+        self.renderFiles = renderFiles
     }
 
     /// Vendored subcharts: `charts/NAME/…` folders and `charts/NAME-VERSION.tgz` archives.

@@ -61,6 +61,21 @@ struct HelmOracleTests {
         "{{ toYaml .Values.resources }}\n---\n{{ toYaml .Values.env }}\n---\n{{ toYaml .Values.list }} {{ toYaml .Values.name }} {{ toYaml .Values.big }}",
         "spec:\n  resources:\n    {{- toYaml .Values.resources | nindent 4 }}\n  env:\n{{ toYaml .Values.env | indent 2 }}",
         "{{ b64enc .Values.name }} {{ b64dec \"d2Vi\" }} {{ cat \"a\" .Values.missing \"b\" 1 }} {{ nospace \" a b \" }}",
+        // Math, hashes, reflection, paths, lists, dicts, semver: what charts compute with.
+        "{{ add 1 2 .Values.replicas }} {{ add1 .Values.ratio }} {{ sub 10 .Values.replicas }} {{ mul 2 3 \"4\" }} {{ div 7 2 }} {{ mod 7 3 }} {{ max 1 9 3 }} {{ min 4 .Values.replicas }}",
+        "{{ addf 1 .Values.ratio }} {{ subf 1 .Values.ratio }} {{ mulf .Values.ratio 3 }} {{ divf 1 4 }} {{ floor 2.7 }} {{ ceil 2.1 }} {{ round 2.456 2 }} {{ round -2.5 0 }}",
+        "{{ until 3 }} {{ untilStep 10 0 -3 }} {{ untilStep 0 3 -1 }} {{ seq 3 }} {{ seq 2 5 }} {{ seq 5 -2 1 }} {{ seq 0 }}",
+        "{{ div 1 0 }}",
+        "{{ sha256sum .Values.name }} {{ sha1sum \"\" }} {{ adler32sum .Values.name }} {{ b32enc \"hello!\" }} {{ sha512sum \"x\" | trunc 16 }}",
+        "{{ toPrettyJson .Values.nested }} {{ toPrettyJson .Values.list }} {{ toPrettyJson (dict) }} {{ toRawJson \"<a&b>\" }} {{ toPrettyJson \"<\" }}",
+        "{{ $m := fromYaml \"a: 1\\nb: [x, 2]\" }}{{ $m.a }} {{ $m.b }} {{ (fromYaml \"- x\").Error | empty | not }} {{ fromJson \"{\\\"k\\\": 1.5}\" }} {{ fromYamlArray \"[1, a]\" }} {{ fromJsonArray \"[]\" }}",
+        "{{ kindOf .Values.list }} {{ kindOf .Values.map }} {{ kindOf .Values.replicas }} {{ kindOf 1 }} {{ kindOf .Values.missing }} {{ kindIs \"string\" .Values.name }} {{ typeOf .Values.list }} {{ typeOf .Values.map }} {{ typeOf 1 }} {{ typeIs \"float64\" .Values.ratio }} {{ deepEqual .Values.list (list \"a\" \"b\" \"c\") }} {{ deepEqual 1 .Values.replicas }}",
+        "{{ base \"a/b/c.yaml\" }} {{ dir \"a/b/c.yaml\" }} {{ ext \"c.tar.gz\" }} {{ clean \"a//b/../c/.\" }} {{ isAbs \"/x\" }} {{ base \"\" }} {{ dir \"x\" }} {{ clean \"/../a\" }}",
+        "{{ concat .Values.list (list 1) }} {{ reverse .Values.list }} {{ without .Values.list \"b\" }} {{ compact (list \"\" 1 0 \"a\") }} {{ chunk 2 .Values.list }} {{ slice .Values.list 1 }} {{ slice .Values.list 0 2 }} {{ mustFirst .Values.list }}",
+        "{{ $s := split \",\" \"a,b\" }}{{ $s._0 }}{{ $s._1 }} {{ toStrings (list 1 .Values.ratio) }} {{ trimall \"-\" \"--x--\" }} {{ untitle \"Hello World\" }} {{ plural \"one\" \"many\" 2 }} {{ getHostByName \"example.com\" }}|",
+        "{{ dig \"deep\" \"x\" \"d\" .Values.nested }} {{ dig \"deep\" \"no\" \"d\" .Values.nested }} {{ pick .Values.map \"a\" }} {{ omit .Values.map \"a\" }} {{ pluck \"a\" .Values.map (dict \"a\" 9) }} {{ push .Values.list \"d\" }} {{ prepend .Values.list 0 }}",
+        "{{ semverCompare \">=1.21-0\" \"v1.36.0\" }} {{ semverCompare \"<1.19\" \"1.36.0\" }} {{ semverCompare \"~1.2.3\" \"1.2.9\" }} {{ semverCompare \"~1.2.3\" \"1.3.0\" }} {{ semverCompare \"^0.2.3\" \"0.2.9\" }} {{ semverCompare \"^1.2\" \"1.9.0\" }} {{ semverCompare \"1.2.x\" \"1.2.7\" }} {{ semverCompare \">=1.0 <2.0 || >=3\" \"3.1.0\" }} {{ semverCompare \"1.0 - 1.5\" \"1.5.0\" }} {{ semverCompare \">1.20\" \"1.21.0-rc.1\" }} {{ semverCompare \">=1.20.0-0\" \"1.21.0-rc.1\" }} {{ (semver \"v1.2.3-beta.1+b5\").Minor }} {{ (semver \"1.2.3-beta.1+b5\").Prerelease }}",
+        "{{ semverCompare \">=1.0\" \"not-a-version\" }}",
     ]
 
     /// Helpers every case can call (Helm renders no `_*.tpl` file itself).
@@ -167,5 +182,64 @@ struct HelmOracleTests {
         let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
         #expect(ours.keys.sorted() == helm.keys.filter { !$0.hasSuffix("NOTES.txt") }.sorted(), "\(ours.keys) vs \(helm.keys)")
         for (path, text) in ours { #expect(text == helm[path], "\(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
+    }
+
+    /// Subcharts as Helm renders them: an alias, a condition, tags, a library chart whose
+    /// helpers the others include, `global` passed down, the parent seeing its subcharts'
+    /// coalesced values, and each subchart's `.Values`, `.Chart` and `.Template` its own.
+    @Test func subchartsRenderAsHelmDoes() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": """
+                apiVersion: v2
+                name: shop
+                version: 1.0.0
+                dependencies:
+                  - {name: db, version: 0.1.0, alias: database, condition: database.enabled}
+                  - {name: cache, version: 0.1.0, condition: cache.enabled}
+                  - {name: metrics, version: 0.1.0, tags: [extras]}
+                  - {name: common, version: 0.1.0}
+                """,
+            "values.yaml": "global:\n  registry: reg.example\n  pullPolicy: IfNotPresent\ncache:\n  enabled: true\ntags:\n  extras: false\n",
+            "templates/app.yaml": """
+                # {{ .Values.database.image.tag }} {{ .Values.database.global.registry }} {{ .Chart.Name }}
+                # {{ .Subcharts.database.Chart.Name }} {{ .Subcharts.database.Values.image.tag }}
+                image: {{ include "common.image" (dict "image" (dict "repository" "shop" "tag" "1.0") "global" .Values.global) }}
+                """,
+            "charts/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
+            "charts/common/templates/_image.tpl": "{{- define \"common.image\" -}}{{ .global.registry }}/{{ .image.repository }}:{{ .image.tag }}{{- end }}",
+            "charts/common/templates/ignored.yaml": "kind: NeverRendered\n",
+            "charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 0.1.0\nappVersion: \"14.2\"\n",
+            "charts/db/values.yaml": "enabled: true\nimage:\n  repository: postgres\n  tag: \"14\"\nglobal:\n  registry: db-default.example\n  own: kept\n",
+            "charts/db/templates/statefulset.yaml": """
+                # {{ .Chart.Name }} {{ .Chart.AppVersion }} {{ .Template.Name }} {{ .Template.BasePath }} {{ .Release.Name }}
+                # {{ .Values.global.own }} {{ .Values.global.pullPolicy }} {{ .Values.enabled }}
+                image: {{ include "common.image" (dict "image" .Values.image "global" .Values.global) }}
+                """,
+            "charts/cache/Chart.yaml": "apiVersion: v2\nname: cache\nversion: 0.1.0\n",
+            "charts/cache/values.yaml": "image: redis:7\n",
+            "charts/cache/templates/deployment.yaml": "image: {{ .Values.global.registry }}/{{ .Values.image }}\n",
+            "charts/metrics/Chart.yaml": "apiVersion: v2\nname: metrics\nversion: 0.1.0\n",
+            "charts/metrics/templates/deployment.yaml": "image: exporter:1\n",
+        ]
+        let settings: [[String: Any]] = [
+            [:],
+            ["database": ["image": ["tag": "16"]], "global": ["registry": "override.example"], "cache": ["enabled": false], "tags": ["extras": true]],
+            ["database": ["enabled": false], "global": NSNull()],
+        ]
+        let answers = try Self.oracle(settings.enumerated().map { ["name": "subcharts\($0.offset)", "chart": chart, "values": $0.element] })
+        #expect(answers.map { $0["ok"] as? Bool } == [true, true, false], "\(answers)")
+        for (index, values) in settings.enumerated() {
+            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+            guard let helm = answers[index]["output"] as? [String: String] else {
+                // A disabled subchart's values are not coalesced: the parent's template fails in both.
+                #expect(throws: TemplateError.self, "Helm refuses values \(index): \(answers[index])") {
+                    try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
+                }
+                continue
+            }
+            let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
+            #expect(ours.keys.sorted() == helm.keys.sorted(), "values \(index): \(ours.keys.sorted()) vs \(helm.keys.sorted())")
+            for (path, text) in ours { #expect(text == helm[path], "values \(index) \(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
+        }
     }
 }

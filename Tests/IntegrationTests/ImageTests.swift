@@ -81,12 +81,14 @@ import Testing
         let images = Self.images(run)
         #expect(Set(images.keys) == Set(expected.keys), "\(images.keys.sorted())")
         for (reference, digest) in expected { #expect(images[reference]?["digest"] as? String == digest, "\(reference)") }
-        #expect((images["\(anonymous)/images/web:1.1"]?["sources"] as? [String])?.contains { $0.contains("values image") } == true)
-        #expect((images["\(anonymous)/images/literal:1.0"]?["sources"] as? [String])?.contains { $0.contains("templates/deployment.yaml:6") } == true)
+        // Found by rendering the release as Helm does: each image names the template that runs it.
+        #expect((images["\(anonymous)/images/web:1.1"]?["sources"] as? [String]) == ["web: webapp/templates/deployment.yaml"])
+        #expect((images["\(anonymous)/images/worker:2.0"]?["sources"] as? [String]) == ["web: webapp/templates/cronjob.yaml"])
+        #expect((images["\(anonymous)/images/annotated:1.0"]?["sources"] as? [String]) == ["web: webapp annotation artifacthub.io/images"])
         let skipped = run.json?["imagesSkipped"] as? [String] ?? []
-        #expect(skipped.contains { $0.contains("disabledThing.enabled is false") }, "\(skipped)")
-        #expect(skipped.contains { $0.contains("test hook") } && skipped.contains { $0.contains("subchart optional") }, "\(skipped)")
-        #expect(run.stderr.contains("deployment.yaml:8") && run.stderr.contains("webapp.mystery"), "\(run.stderr)")
+        #expect(skipped.contains { $0.contains("webapp/templates/tests/test-connection.yaml (busybox): a Helm test hook") }, "\(skipped)")
+        #expect(skipped.contains { $0.contains("subchart optional: its condition optional.enabled is false") }, "\(skipped)")
+        #expect(!run.stderr.contains("could not determine"), "a rendered release has no guessed lines: \(run.stderr)")
 
         // The shared base layer is one entry; only the amd64 half of the multi-arch image came.
         let listing = try env.tool(["tar", "-tzf", folder + "/out.tar.gz"]).output.split(separator: "\n").map(String.init)
@@ -140,8 +142,21 @@ import Testing
         let badValues = try workspace(config(values: "image:\n  tag: \"9.9\"\n"))
         let failed = try build(badValues)
         #expect(failed.status == 1)
-        #expect(failed.stdout.contains("images/web:9.9") && failed.stdout.contains("release web") && failed.stdout.contains("values image"), "\(failed.stdout)")
+        #expect(failed.stdout.contains("images/web:9.9") && failed.stdout.contains("release web") && failed.stdout.contains("templates/deployment.yaml"), "\(failed.stdout)")
         #expect(!FileManager.default.fileExists(atPath: badValues + "/out.tar.gz"))
+    }
+
+    /// A release Helm would refuse (the chart's `required` fails on these values) fails the
+    /// build before anything is pulled, naming the template, the config's line and the reason.
+    @Test func aReleaseHelmRefusesFailsTheBuild() throws {
+        let folder = try workspace(config(values: "image:\n  repository: null\n"))
+        let run = try build(folder)
+        #expect(run.status == 1)
+        #expect(run.errorCode == "renderFailed", "\(run.stdout)")
+        #expect(run.stdout.contains("webapp needs image.repository") && run.stdout.contains("k0s.yaml:") && run.stdout.contains("webapp/templates/_helpers.tpl:2:"), "\(run.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.tar.gz"))
+        let plan = try env.bundle(["plan", folder + "/k0s.yaml", "--json"], environment: environment)
+        #expect(plan.status == 1 && plan.stdout.contains("renderFailed"), "\(plan.stdout)")
     }
 
     @Test func platformsAndMediaTypesAreChecked() throws {
@@ -176,10 +191,12 @@ import Testing
         let chart = try build(folder, ["--image", "\(anonymous)/images/achart:1.0.0"])
         #expect(chart.status == 1)
         #expect(chart.stdout.contains("is a Helm chart, not a container image"), "\(chart.stdout)")
-        let strict = try build(folder, ["--strict-images"])
+        // Read from the values, not rendered, one image line cannot be determined: strict refuses it.
+        let strict = try build(folder, ["--strict-images", "--no-render"])
         #expect(strict.status == 1)
         #expect(strict.errorCode == "imagesUndetermined", "\(strict.stdout)")
-        #expect(strict.stdout.contains("deployment.yaml:8"))
+        #expect(strict.stdout.contains("deployment.yaml:28"), "\(strict.stdout)")
+        #expect(try build(folder, ["--strict-images"], output: "strict.tar.gz").status == 0, "rendered, every image is known")
     }
 
     @Test func planAndImagesListWhatABuildWouldBundle() throws {
@@ -199,7 +216,8 @@ import Testing
         #expect(list.status == 0, "\(list.stderr)")
         let lines = list.stdout.split(separator: "\n").map(String.init)
         #expect(Set(lines) == Set(expected.keys).subtracting(["\(anonymous)/images/web:1.0"]), "\(lines)")
-        #expect(list.stderr.contains("deployment.yaml:8"))
+        let unrendered = try env.bundle(["images", folder + "/k0s.yaml", "--no-render"], environment: environment)
+        #expect(unrendered.status == 0 && unrendered.stderr.contains("deployment.yaml:28") && unrendered.stderr.contains("webapp.mystery"), "\(unrendered.stderr)")
         // An image without a fixed tag is listed, with the warning its pods need IfNotPresent.
         let floating = try env.bundle(["images", folder + "/k0s.yaml", "--image", "\(anonymous)/images/worker", "--json"], environment: environment)
         let warnings = floating.json?["warnings"] as? [String] ?? []
@@ -210,7 +228,8 @@ import Testing
         let listed = try build(folder, ["--images-file", folder + "/images.txt"])
         #expect(listed.status == 0, "\(listed.stderr)")
         let sources = Self.images(listed)["\(anonymous)/images/worker:2.0"]?["sources"] as? [String] ?? []
-        #expect(sources.contains("\(folder)/images.txt:3"), "\(sources)")
+        let line = (lines.firstIndex(of: "\(anonymous)/images/worker:2.0") ?? 0) + 2  // after the comment line
+        #expect(sources.contains("\(folder)/images.txt:\(line)"), "\(sources)")
         try "not a reference!\n".write(toFile: folder + "/bad.txt", atomically: true, encoding: .utf8)
         let bad = try build(folder, ["--images-file", folder + "/bad.txt"])
         #expect(bad.status == 1 && bad.errorCode == "imageListInvalid" && bad.stdout.contains("bad.txt:1"), "\(bad.stdout)")

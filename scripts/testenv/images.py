@@ -141,10 +141,52 @@ dependencies:
         "Chart.yaml": chart,
         "values.yaml": values,
         "charts/optional-0.1.0.tgz": optional,
-        "templates/_helpers.tpl": '{{- define "webapp.image" -}}\n{{ .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}\n{{- end }}\n'
+        "templates/_helpers.tpl": '{{- define "webapp.image" -}}\n{{ .Values.image.registry }}/{{ required "webapp needs image.repository" .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}\n{{- end }}\n'
                                   '{{- define "webapp.mystery" -}}\nquay.io/{{ .Chart.Name }}:v{{ .Chart.AppVersion }}\n{{- end }}\n',
-        "templates/deployment.yaml": "spec:\n  containers:\n    - name: web\n      image: {{ include \"webapp.image\" . | quote }}\n"
-                                     "    - name: literal\n      image: \"%s/images/literal:1.0\"\n"
-                                     "    - name: mystery\n      image: {{ include \"webapp.mystery\" . }}\n" % registry,
+        # Rendered as Helm renders it; line 28 is an image that reading the values cannot determine.
+        "templates/deployment.yaml": """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: docs
+          image: "{{ .Values.docs.image.repository }}:{{ .Values.docs.image.tag }}"
+      containers:
+        - name: web
+          image: {{ include "webapp.image" . | quote }}
+        - name: literal
+          image: "%s/images/literal:1.0"
+        - name: sidecar
+          image: "{{ .Values.sidecar.image.repository }}@{{ .Values.sidecar.image.digest }}"
+        - name: private
+          image: {{ .Values.private.image }}
+        - name: mtls
+          image: {{ .Values.mtls.image }}
+{{- if .Values.disabledThing.enabled }}
+        - name: disabled
+          image: "{{ .Values.disabledThing.image.repository }}:{{ .Values.disabledThing.image.tag }}"
+{{- end }}
+{{- if .Values.extras }}
+        - name: mystery
+          image: {{ include "webapp.mystery" . }}
+{{- end }}
+""" % registry,
+        "templates/cronjob.yaml": """apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: {{ .Release.Name }}-worker
+spec:
+  schedule: "@hourly"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: worker
+              image: {{ .Values.worker.image }}
+""",
         "templates/tests/test-connection.yaml": "metadata:\n  annotations:\n    \"helm.sh/hook\": test\nspec:\n  containers:\n    - image: busybox\n",
     }

@@ -1,0 +1,147 @@
+/// A chart and its vendored subcharts as Helm loads them for a render, from one map of paths
+/// (a subchart's files under `charts/NAME/`): metadata, default values, templates, the other
+/// files (`.Files`), and the dependencies Chart.yaml lists, aliases applied.
+struct ChartTree {
+    /// The chart's name as its templates see it (`alias` applied).
+    var name: String
+    var metadata: [String: Value]
+    var defaults: Value
+    /// `templates/…` → text.
+    var templates: [String: String]
+    /// Every other file of the chart but Chart.yaml, values.yaml and charts/ (`.Files`).
+    var files: [String: String]
+    var subcharts: [ChartTree]
+
+    /// Subcharts deeper than this are refused (a chart is untrusted input).
+    static let maxDepth = 8
+
+    var isLibrary: Bool { metadata["type"] == .string("library") }
+
+    /// The dependencies Chart.yaml lists: name, alias, condition, tags.
+    var dependencies: [(name: String, alias: String?, condition: String?, tags: [String], importsValues: Bool)] {
+        guard case .list(let items)? = metadata["dependencies"] else { return [] }
+        return items.compactMap { item in
+            guard case .map(let fields) = item, case .string(let name)? = fields["name"] else { return nil }
+            var tags: [String] = []
+            if case .list(let list)? = fields["tags"] { tags = list.compactMap { if case .string(let s) = $0 { s } else { nil } } }
+            let text = { (key: String) -> String? in if case .string(let s)? = fields[key], !s.isEmpty { s } else { nil } }
+            return (name, text("alias"), text("condition"), tags, fields["import-values"].map { $0 != .null } ?? false)
+        }
+    }
+
+    /// Reads the chart at the top of `files`; `place` names it in errors (`CHART/charts/SUB`).
+    init(files: [String: String], place: String = "", depth: Int = 0) throws(TemplateError) {
+        let chartFile = place.isEmpty ? "Chart.yaml" : "\(place)/Chart.yaml"
+        guard case .map(let metadata) = try ValuesCoalesce.read(files["Chart.yaml"] ?? "", file: chartFile),
+              case .string(let name)? = metadata["name"], !name.isEmpty
+        else {
+            throw TemplateError(.parse, template: chartFile, line: 1, column: 1, "Chart.yaml has no name")
+        }
+        self.name = name
+        self.metadata = metadata
+        let label = place.isEmpty ? name : place
+        defaults = try ValuesCoalesce.read(files["values.yaml"] ?? "", file: "\(label)/values.yaml")
+        var templates: [String: String] = [:], others: [String: String] = [:], nested: [String: [String: String]] = [:]
+        for (path, text) in files {
+            if path.hasPrefix("templates/") {
+                templates[path] = text
+            } else if path.hasPrefix("charts/"), let slash = path.dropFirst(7).firstIndex(of: "/") {
+                let folder = String(path[path.index(path.startIndex, offsetBy: 7)..<slash])
+                nested[folder, default: [:]][String(path[path.index(after: slash)...])] = text
+            } else if path != "Chart.yaml" && path != "values.yaml" {
+                others[path] = text
+            }
+        }
+        self.templates = templates
+        self.files = others
+        var subcharts: [ChartTree] = []
+        for (folder, inner) in nested.sorted(by: { $0.key < $1.key }) where inner["Chart.yaml"] != nil {
+            guard depth < Self.maxDepth else {
+                throw TemplateError(.limit, template: "\(label)/charts/\(folder)", line: 1, column: 1, "subcharts nest more than \(Self.maxDepth) deep")
+            }
+            subcharts.append(try ChartTree(files: inner, place: "\(label)/charts/\(folder)", depth: depth + 1))
+        }
+        self.subcharts = subcharts
+        try applyAliases(label: label)
+    }
+
+    /// Helm's dependency list: subcharts Chart.yaml does not list stay; each listed one is
+    /// taken (a copy under its alias, where it has one); a listed one missing is an error.
+    private mutating func applyAliases(label: String) throws(TemplateError) {
+        let listed = dependencies
+        guard !listed.isEmpty else { return }
+        var result = subcharts.filter { sub in !listed.contains { $0.name == sub.name } }
+        for dependency in listed {
+            guard var sub = subcharts.first(where: { $0.name == dependency.name }) else {
+                throw TemplateError(.failed, template: "\(label)/Chart.yaml", line: 1, column: 1,
+                                    "found in Chart.yaml, but missing in charts/ directory: \(dependency.name)")
+            }
+            if dependency.importsValues {
+                throw TemplateError(.unsupported, template: "\(label)/Chart.yaml", line: 1, column: 1,
+                                    "the dependency \(dependency.name) uses import-values, which bundle's template engine does not implement yet")
+            }
+            if let alias = dependency.alias {
+                sub.name = alias
+                sub.metadata["name"] = .string(alias)
+            }
+            result.append(sub)
+        }
+        subcharts = result
+    }
+
+    /// Drops the subcharts Helm leaves out for these values: a false `condition` (the first of
+    /// its paths that holds a bool decides), else tags all false. `values` are the top chart's
+    /// coalesced values; `path` is this chart's place in them (`sub.`). Returns what was dropped.
+    mutating func enableDependencies(values: Value, path: String = "") -> [String] {
+        var dropped: [String] = []
+        let listed = dependencies
+        subcharts = subcharts.filter { sub in
+            guard let dependency = listed.first(where: { ($0.alias ?? $0.name) == sub.name }) else { return true }
+            var reason: String?
+            if !dependency.tags.isEmpty, case .map(let tags)? = values.path(["tags"]) {
+                let settings = dependency.tags.compactMap { if case .bool(let on)? = tags[$0] { on } else { nil } }
+                if !settings.contains(true) && settings.contains(false) { reason = "its tags (\(dependency.tags.joined(separator: ", "))) are false" }
+            }
+            for condition in (dependency.condition ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if case .bool(let on)? = values.path((path + condition).split(separator: ".").map(String.init)) {
+                    reason = on ? nil : "its condition \(condition) is false"
+                    break
+                }
+            }
+            if let reason { dropped.append("\(sub.name): \(reason)") }
+            return reason == nil
+        }
+        for index in subcharts.indices {
+            dropped += subcharts[index].enableDependencies(values: values, path: path + subcharts[index].name + ".")
+        }
+        return dropped
+    }
+
+    /// The chart's values as Helm coalesces them: `given` over the chart's defaults, then each
+    /// subchart's under its name (the parent's `global` passed down, the parent's winning).
+    func coalesce(_ given: Value) -> Value {
+        guard case .map(var values) = ValuesCoalesce.coalesce(given, over: defaults) else { return given }
+        for sub in subcharts {
+            var own: Value = values[sub.name] ?? .map([:])
+            guard case .map(var ownMap) = own else { continue }
+            if case .map(let parentGlobal)? = values["global"] {
+                ownMap["global"] = ValuesCoalesce.coalesce(.map(parentGlobal), over: ownMap["global"] ?? .map([:]))
+            }
+            own = .map(ownMap)
+            values[sub.name] = sub.coalesce(own)
+        }
+        return .map(values)
+    }
+}
+
+extension Value {
+    /// The value at `keys` in nested maps; nil where a key is missing or not a map.
+    func path(_ keys: [String]) -> Value? {
+        var current = self
+        for key in keys {
+            guard case .map(let map) = current, let next = map[key] else { return nil }
+            current = next
+        }
+        return current
+    }
+}

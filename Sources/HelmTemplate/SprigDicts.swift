@@ -1,0 +1,71 @@
+/// Sprig's dict helpers that read without changing anything (`dig`, `pick`, `omit`, `pluck`,
+/// `values` (sorted by key; Go's order is random), `deepCopy`), `push`/`prepend`, and `slice`.
+/// Those that change a dict in place (`set`, `unset`, `merge`, `mergeOverwrite`) are not here:
+/// Go's maps are shared, and a copy would render something else than Helm.
+enum SprigDicts {
+    static let table: FunctionTable = [
+        "dig": { args, _ in
+            guard args.count >= 3, case .map(var current) = args[args.count - 1] else { throw FunctionError("dig wants keys, a default and a dict") }
+            let keys = args.dropLast(2).map(SprigStrings.stringify)
+            for (index, key) in keys.enumerated() {
+                guard let next = current[key] else { return args[args.count - 2] }
+                if index == keys.count - 1 { return next }
+                guard case .map(let map) = next else { return args[args.count - 2] }
+                current = map
+            }
+            return args[args.count - 2]
+        },
+        "pick": { args, _ in
+            guard let first = args.first, case .map(let map) = first else { throw FunctionError("pick wants a dict and keys") }
+            let keys = Set(args.dropFirst().map(SprigStrings.stringify))
+            return .map(map.filter { keys.contains($0.key) })
+        },
+        "omit": { args, _ in
+            guard let first = args.first, case .map(let map) = first else { throw FunctionError("omit wants a dict and keys") }
+            let keys = Set(args.dropFirst().map(SprigStrings.stringify))
+            return .map(map.filter { !keys.contains($0.key) })
+        },
+        "pluck": { args, _ in
+            guard let first = args.first else { throw FunctionError("pluck wants a key and dicts") }
+            let key = SprigStrings.stringify(first)
+            return .list(args.dropFirst().compactMap { if case .map(let map) = $0 { map[key] } else { nil } })
+        },
+        "values": { args, _ in
+            guard case .map(let map) = try SprigStrings.single(args, "values") else { throw FunctionError("values wants a dict") }
+            return .list(map.keys.sorted().compactMap { map[$0] })
+        },
+        "deepCopy": { args, _ in try SprigStrings.single(args, "deepCopy") },
+        "mustDeepCopy": { args, _ in try SprigStrings.single(args, "mustDeepCopy") },
+        "push": { args, _ in try listAnd(args, "push") { $0 + [$1] } },
+        "mustPush": { args, _ in try listAnd(args, "mustPush") { $0 + [$1] } },
+        "prepend": { args, _ in try listAnd(args, "prepend") { [$1] + $0 } },
+        "mustPrepend": { args, _ in try listAnd(args, "mustPrepend") { [$1] + $0 } },
+        "slice": { args, _ in try slice(args) },
+        "mustSlice": { args, _ in try slice(args) },
+        "mustToYaml": { args, _ in .string(YAMLText.encode(try SprigStrings.single(args, "mustToYaml"))) },
+        "mustFromJsonArray": { args, _ in
+            let value = SprigCodec.readList(try SprigStrings.one(args, "mustFromJsonArray"))
+            if case .list(let items) = value, items.count == 1, case .string(let error) = items[0], error.hasPrefix("cannot unmarshal") || error.contains("YAML") {
+                throw FunctionError(error)
+            }
+            return value
+        },
+    ]
+
+    static func listAnd(_ args: [Value], _ name: String, _ body: ([Value], Value) -> [Value]) throws -> Value {
+        guard args.count == 2, case .list(let items) = args[0] else { throw FunctionError("Cannot \(name) on type \(args.first?.typeName ?? "<nil>")") }
+        return .list(body(items, args[1]))
+    }
+
+    /// Sprig's `slice LIST [START [END]]` (it replaces Go's builtin in Helm): lists only,
+    /// indexes converted as numbers, an empty list gives nil.
+    static func slice(_ args: [Value]) throws -> Value {
+        guard let first = args.first else { throw FunctionError("wrong number of args for slice: want at least 1 got 0") }
+        guard case .list(let items) = first else { throw FunctionError("list should be type of slice or array but \(SprigMore.kind(first))") }
+        guard !items.isEmpty else { return .null }
+        let low = args.count > 1 ? SprigData.toInt(args[1]) : 0
+        let high = args.count > 2 ? SprigData.toInt(args[2]) : items.count
+        guard low >= 0, high >= low, high <= items.count else { throw FunctionError("runtime error: slice bounds out of range [\(low):\(high)]") }
+        return .list(Array(items[low..<high]))
+    }
+}

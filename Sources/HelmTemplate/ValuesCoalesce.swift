@@ -1,0 +1,77 @@
+import Yams
+
+/// Helm's values: YAML read as JSON reads it, and a release's values coalesced over a chart's.
+enum ValuesCoalesce {
+    /// Values nodes read at most (aliases count each time they are used: an alias bomb stops).
+    static let maxNodes = 1_000_000
+
+    /// YAML text as Helm reads values (through JSON: every number a float64).
+    static func read(_ text: String, file: String) throws(TemplateError) -> Value {
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return .map([:]) }
+            var budget = maxNodes
+            let value = Self.value(of: node, budget: &budget)
+            if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }
+            return value
+        } catch let error as TemplateError {
+            throw error
+        } catch {
+            throw TemplateError(.parse, template: file, line: 1, column: 1, "not valid YAML: \(error)")
+        }
+    }
+
+    static func value(of node: Yams.Node, budget: inout Int) -> Value {
+        budget -= 1
+        guard budget >= 0 else { return .null }
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style != .plain { return .string(scalar.string) }
+            if let b = Bool.construct(from: scalar) { return .bool(b) }
+            if let i = Int.construct(from: scalar) { return .float(Double(i)) }
+            if let d = Double.construct(from: scalar) { return .float(d) }
+            if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return .null }
+            return .string(scalar.string)
+        case .mapping(let mapping):
+            var map: [String: Value] = [:]
+            for (key, value) in mapping where budget >= 0 { map[key.string ?? ""] = Self.value(of: value, budget: &budget) }
+            return .map(map)
+        case .sequence(let sequence):
+            var items: [Value] = []
+            for item in sequence where budget >= 0 { items.append(Self.value(of: item, budget: &budget)) }
+            return .list(items)
+        case .alias(let alias):
+            return .string(alias.anchor.rawValue)
+        }
+    }
+
+    /// Values files given together (`-f a -f b`): `later` over `earlier`, maps merged key by
+    /// key, nulls kept (they delete the chart's defaults when coalesced over them).
+    static func merge(_ later: Value, over earlier: Value) -> Value {
+        guard case .map(let top) = later, case .map(var merged) = earlier else { return later }
+        for (key, value) in top {
+            if case .map = value, let existing = merged[key], case .map = existing {
+                merged[key] = merge(value, over: existing)
+            } else {
+                merged[key] = value
+            }
+        }
+        return .map(merged)
+    }
+
+    /// `given` over `defaults`: maps merge key by key, a given null deletes the default, any
+    /// other given value replaces it.
+    static func coalesce(_ given: Value, over defaults: Value) -> Value {
+        guard case .map(let top) = given else { return defaults }
+        guard case .map(var merged) = defaults else { return given }
+        for (key, value) in top {
+            if case .null = value {
+                merged.removeValue(forKey: key)
+            } else if case .map = value, let existing = merged[key], case .map = existing {
+                merged[key] = coalesce(value, over: existing)
+            } else {
+                merged[key] = value
+            }
+        }
+        return .map(merged)
+    }
+}

@@ -1,0 +1,89 @@
+import Diagnostics
+import HelmTemplate
+
+/// The images of one release as `helm template` renders it: every `image` of the containers,
+/// init containers and ephemeral containers of every rendered document (workloads, pods, the
+/// pod templates of custom resources), Helm test hooks left out (an install does not run
+/// them), plus the images the chart's annotations declare but do not render.
+public struct RenderedImages: Sendable {
+    public private(set) var images: [FoundImage] = []
+    /// `CHART/templates/FILE: "text" is not an image reference`: rendered images that are not valid.
+    public private(set) var undetermined: [String] = []
+    /// What was rendered or declared but not taken, with the reason.
+    public private(set) var skipped: [String] = []
+
+    /// The keys under which pod specs list containers.
+    static let containerKeys: Set<String> = ["containers", "initContainers", "ephemeralContainers"]
+
+    /// Renders `chart` with the release's values; a chart Helm would refuse throws its
+    /// `TemplateError` (kind `.unsupported` where the engine lacks a feature the chart uses).
+    public init(chart: ChartFiles, releaseValues: String?, release: ChartRender.Release) throws {
+        let output = try ChartRender(files: chart.renderFiles).renderChart(values: releaseValues.map { [$0] } ?? [], release: release)
+        skipped += output.disabledSubcharts.map { "\(chart.name) subchart \($0)" }
+        for (path, text) in output.templates.sorted(by: { $0.key < $1.key }) {
+            for document in ChartRender.documents(text) {
+                let values: Values
+                do { values = try Values(yaml: document) } catch {
+                    throw TemplateError(.parse, template: path, line: 1, column: 1, "YAML parse error: the rendered document is not valid YAML: \(error)")
+                }
+                var found: [String] = []
+                Self.collectImages(values, into: &found, depth: 0)
+                let hook = values["metadata"]?["annotations"]?["helm.sh/hook"]?.text ?? ""
+                let isTest = hook.split(separator: ",").contains { ["test", "test-success", "test-failure"].contains($0.trimmingCharacters(in: .whitespaces)) }
+                for text in found {
+                    if isTest {
+                        skipped.append("\(path) (\(text)): a Helm test hook (helm test runs it, an install does not)")
+                        continue
+                    }
+                    do { add(try ImageReference(parsing: text), from: path) } catch {
+                        undetermined.append("\(path): image \"\(Escaped(text))\" \(error.reason)")
+                    }
+                }
+            }
+        }
+        try addDeclared(chart, releaseValues: releaseValues)
+    }
+
+    /// Images the annotations list that the render did not run: taken unless the values say
+    /// their block is off, or an image of the same repository was rendered (with its own tag).
+    private mutating func addDeclared(_ chart: ChartFiles, releaseValues: String?) throws {
+        let declared = try ChartImages(chart: chart, releaseValues: releaseValues)
+        let rendered = Set(images.map(\.reference.name))
+        for image in declared.images {
+            let annotations = image.sources.filter { $0.contains(" annotation ") }
+            guard let source = annotations.first else { continue }
+            if rendered.contains(image.reference.name), !images.contains(where: { $0.reference == image.reference }) {
+                skipped.append("\(source) (\(image.reference)): the release renders another tag of it")
+            } else {
+                add(image.reference, from: source)
+            }
+        }
+        skipped += declared.skipped.filter { $0.contains(" annotation ") }
+    }
+
+    /// The `image` strings of every container list in `value`, in document order.
+    static func collectImages(_ value: Values, into found: inout [String], depth: Int) {
+        guard depth < 64 else { return }
+        switch value {
+        case .map(let pairs):
+            for (key, item) in pairs {
+                if containerKeys.contains(key), case .list(let containers) = item {
+                    for container in containers { found.append(container["image"]?.text ?? "") }
+                }
+                collectImages(item, into: &found, depth: depth + 1)
+            }
+        case .list(let items):
+            for item in items { collectImages(item, into: &found, depth: depth + 1) }
+        default:
+            return
+        }
+    }
+
+    private mutating func add(_ reference: ImageReference, from source: String) {
+        if let index = images.firstIndex(where: { $0.reference == reference }) {
+            if !images[index].sources.contains(source) { images[index].sources.append(source) }
+        } else {
+            images.append(FoundImage(reference: reference, sources: [source]))
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import HelmTemplate
+@testable import Images
+import Testing
+
+/// Images from the render: what the release's pods run, wherever the pod spec sits; test hooks,
+/// disabled subcharts and annotations as a platform engineer expects; a release Helm refuses
+/// throws, and a chart the engine cannot render falls back to reading its values, saying why.
+struct RenderedImagesTests {
+    let release = ChartRender.Release(name: "rel", namespace: "apps")
+
+    static let workloads = """
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              initContainers:
+                - {name: init, image: "{{ .Values.registry }}/init:1"}
+              containers:
+                - name: app
+                  image: "{{ .Values.registry }}/app:{{ .Values.tag | default .Chart.AppVersion }}"
+        {{- if .Values.metrics.enabled }}
+                - name: exporter
+                  image: "{{ .Values.registry }}/exporter:2"
+        {{- end }}
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        spec:
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: job
+                      image: "{{ .Values.registry }}/app:{{ .Values.tag | default .Chart.AppVersion }}"
+        ---
+        apiVersion: example.com/v1
+        kind: Operand
+        spec:
+          podTemplate:
+            spec:
+              ephemeralContainers: [{name: debug, image: "{{ .Values.registry }}/debug:3"}]
+        """
+
+    @Test func imagesAreWhatThePodsRun() throws {
+        let chart = try ChartImagesTests.chart(
+            values: "registry: reg.example\ntag: \"\"\nmetrics:\n  enabled: false\n  image: reg.example/exporter:2\n",
+            templates: ["workloads.yaml": Self.workloads,
+                        "tests/check.yaml": "metadata:\n  annotations:\n    helm.sh/hook: test-success\nspec:\n  containers: [{name: t, image: busybox:1}]\n"])
+        let found = try RenderedImages(chart: chart, releaseValues: "tag: \"2.2\"\n", release: release)
+        #expect(found.images.map(\.reference.description) == ["reg.example/init:1", "reg.example/app:2.2", "reg.example/debug:3"])
+        #expect(found.images.first { $0.reference.description == "reg.example/app:2.2" }?.sources == ["app/templates/workloads.yaml"])
+        #expect(found.skipped == ["app/templates/tests/check.yaml (busybox:1): a Helm test hook (helm test runs it, an install does not)"])
+        #expect(found.undetermined.isEmpty)
+
+        let metrics = try RenderedImages(chart: chart, releaseValues: "metrics:\n  enabled: true\n", release: release)
+        #expect(metrics.images.map(\.reference.description).contains("reg.example/exporter:2"))
+        #expect(metrics.images.map(\.reference.description).contains("reg.example/app:2.1.0"), "an empty tag is the chart's appVersion")
+    }
+
+    @Test func subchartsAnnotationsAndBadReferences() throws {
+        let chart = try ChartImagesTests.chart(
+            values: "db:\n  enabled: false\nempty: \"\"\n",
+            templates: ["pod.yaml": "spec:\n  containers:\n    - {name: a, image: \"{{ .Values.empty }}\"}\n    - {name: b}\n"],
+            chartExtra: "annotations:\n  artifacthub.io/images: |\n    - name: operand\n      image: quay.io/org/operand:5\n"
+                + "dependencies:\n  - {name: db, version: 1.0.0, condition: db.enabled}\n",
+            subcharts: ["db": ["Chart.yaml": "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+                               "templates/sts.yaml": "spec:\n  containers: [{name: db, image: postgres:16}]\n"]])
+        let found = try RenderedImages(chart: chart, releaseValues: nil, release: release)
+        #expect(found.images.map(\.reference.description) == ["quay.io/org/operand:5"])
+        #expect(found.images.first?.sources == ["app annotation artifacthub.io/images"])
+        #expect(found.skipped == ["app subchart db: its condition db.enabled is false"])
+        #expect(found.undetermined.count == 2 && found.undetermined.allSatisfy { $0.hasPrefix("app/templates/pod.yaml: image \"\" ") }, "\(found.undetermined)")
+
+        let on = try RenderedImages(chart: chart, releaseValues: "db:\n  enabled: true\n", release: release)
+        #expect(on.images.first { $0.reference.description == "docker.io/library/postgres:16" }?.sources == ["app/charts/db/templates/sts.yaml"])
+    }
+
+    @Test func aRefusalThrowsAndAGapFallsBackToTheValues() throws {
+        let refusing = try ChartImagesTests.chart(templates: ["pod.yaml": "image: {{ required \"set image\" .Values.image }}\n"])
+        #expect {
+            try ReleaseImages(chart: refusing, releaseValues: nil, release: release)
+        } throws: { ($0 as? TemplateError)?.kind == .failed && ($0 as? TemplateError)?.message.contains("set image") == true }
+
+        let invalid = try ChartImagesTests.chart(templates: ["pod.yaml": "spec: [unclosed\n"])
+        #expect(throws: TemplateError.self) { try ReleaseImages(chart: invalid, releaseValues: nil, release: release) }
+
+        let gap = try ChartImagesTests.chart(values: "image: nginx:1.27\n",
+                                             templates: ["pod.yaml": "spec:\n  containers: [{name: a, image: {{ .Values.image | quote }}}]\n# {{ now }}\n"])
+        let read = try ReleaseImages(chart: gap, releaseValues: nil, release: release)
+        #expect(read.fallback?.contains("app/templates/pod.yaml:3:6") == true && read.fallback?.contains("the function now") == true, "\(read.fallback ?? "-")")
+        #expect(read.images.map(\.reference.description) == ["docker.io/library/nginx:1.27"], "read from the values instead")
+
+        let notRendered = try ReleaseImages(chart: refusing, releaseValues: nil, release: nil)
+        #expect(notRendered.fallback == nil, "--no-render reads values without trying")
+    }
+}
