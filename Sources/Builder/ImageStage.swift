@@ -46,7 +46,7 @@ struct ImageStage {
             let release = outcome.job.chart.name
             do {
                 let files = try ChartFiles(archive: cache.blobPath(resolved.chart.digest))
-                let found = try ReleaseImages(chart: files, releaseValues: outcome.job.chart.values, release: renderRelease(outcome.job.chart))
+                let found = try ReleaseImages(chart: files, releaseValues: outcome.job.chart.values, release: renderRelease(outcome.job.chart, config: config))
                 for image in found.images {
                     add(FoundImage(reference: image.reference, sources: image.sources.map { "\(release): \($0)" }), release: release)
                 }
@@ -80,11 +80,14 @@ struct ImageStage {
         return discovery
     }
 
-    /// How a release is rendered (nil with `--no-render`): its name and namespace as k0s installs it.
-    func renderRelease(_ chart: ChartEntry) -> ChartRender.Release? {
+    /// How a release is rendered (nil with `--no-render`): its name and namespace as k0s
+    /// installs it; the Kubernetes version `--kube-version`, else the k0s version a k0sctl
+    /// file names (`v1.34.1+k0s.0` is 1.34.1), else Helm's default.
+    func renderRelease(_ chart: ChartEntry, config: K0sConfig) -> ChartRender.Release? {
         guard options.render else { return nil }
+        let cluster = config.format == .k0sctl ? K0sctlCluster.k0sVersion(in: config.text).flatMap(KubeVersion.parse) : nil
         return ChartRender.Release(name: chart.name, namespace: chart.namespace ?? "default",
-                                   kubeVersion: options.kubeVersion ?? ChartRender.defaultKubeVersion)
+                                   kubeVersion: options.kubeVersion ?? cluster ?? ChartRender.defaultKubeVersion)
     }
 
     /// A release Helm would refuse to render: the template's place and reason, the config's line.

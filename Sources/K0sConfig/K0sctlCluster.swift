@@ -31,6 +31,14 @@ public enum K0sctlCluster {
         }
     }
 
+    /// `spec.k0s.version` of the k0sctl Cluster in `text` as written (`v1.34.1+k0s.0`), if any.
+    public static func k0sVersion(in text: String) -> String? {
+        guard let documents = try? Yams.compose_all(yaml: text).map({ $0 }),
+              let cluster = documents.first(where: isCluster), case .mapping(let root) = cluster
+        else { return nil }
+        return root["spec"]?.mapping?["k0s"]?.mapping?["version"]?.string
+    }
+
     static func isCluster(_ document: Node) -> Bool {
         guard case .mapping(let mapping) = document else { return false }
         return mapping["apiVersion"]?.string?.hasPrefix("k0sctl.k0sproject.io/") == true && mapping["kind"]?.string == "Cluster"

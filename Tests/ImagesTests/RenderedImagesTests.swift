@@ -95,4 +95,19 @@ struct RenderedImagesTests {
         let notRendered = try ReleaseImages(chart: refusing, releaseValues: nil, release: nil)
         #expect(notRendered.fallback == nil, "--no-render reads values without trying")
     }
+
+    /// A chart that picks its image by the cluster's version renders as it will on the node.
+    @Test func theKubernetesVersionSwitchesImages() throws {
+        let chart = try ChartImagesTests.chart(templates: ["pod.yaml": """
+            spec:
+              containers:
+                - name: proxy
+                  image: {{ if semverCompare ">=1.33-0" .Capabilities.KubeVersion.GitVersion }}proxy:2{{ else }}proxy:1{{ end }}
+            """])
+        let old = try RenderedImages(chart: chart, releaseValues: nil, release: .init(name: "r", namespace: "n", kubeVersion: "1.31.4"))
+        let new = try RenderedImages(chart: chart, releaseValues: nil, release: .init(name: "r", namespace: "n"))
+        #expect(old.images.map(\.reference.description) == ["docker.io/library/proxy:1"])
+        #expect(new.images.map(\.reference.description) == ["docker.io/library/proxy:2"])
+        #expect(KubeVersion.parse("v1.34.1+k0s.0") == "1.34.1" && KubeVersion.parse("1.30") == "1.30.0" && KubeVersion.parse("latest") == nil)
+    }
 }
