@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "OCI", targets: ["OCI"]),
         .library(name: "Archive", targets: ["Archive"]),
         .library(name: "K0sConfig", targets: ["K0sConfig"]),
+        .library(name: "HelmTemplate", targets: ["HelmTemplate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

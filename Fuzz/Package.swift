@@ -13,6 +13,7 @@ let package = Package(
         .executableTarget(name: "FuzzVersion", dependencies: ["FuzzDriver", .product(name: "OCI", package: "bundle")]),
         .executableTarget(name: "FuzzTar", dependencies: ["FuzzDriver", .product(name: "Archive", package: "bundle")]),
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "K0sConfig", package: "bundle")]),
+        .executableTarget(name: "FuzzTemplate", dependencies: ["FuzzDriver", .product(name: "HelmTemplate", package: "bundle")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -152,7 +152,9 @@ final class Executor {
         case .map(let map):
             let keys = map.keys.sorted()
             (count, item) = (keys.count, { (.string(keys[$0]), map[keys[$0]] ?? .null) })
-        case .int(let n): (count, item) = (max(n, 0), { (.int($0), .int($0)) })  // counted lazily, never built
+        case .int(let n):
+            guard pipe.declarations.count < 2 else { throw fail("can't use \(n) to iterate over more than one variable", at: pipe.position) }
+            (count, item) = (max(n, 0), { (.int($0), .int($0)) })  // counted lazily, never built
         case .missing, .null: (count, item) = (0, { _ in (.null, .null) })
         default: throw fail("range can't iterate over \(value.printed)", at: pipe.position)
         }
@@ -191,6 +193,7 @@ final class Executor {
     private func evaluate(_ command: Command, dot: Value, piped: Value?) throws(TemplateError) -> Value {
         try step(at: command.position)
         guard let first = command.arguments.first else { return .missing }
+        if case .null = first { throw fail("nil is not a command", at: command.position) }
         if case .identifier(let name) = first {
             return try call(name, command: command, dot: dot, piped: piped)
         }
@@ -229,6 +232,11 @@ final class Executor {
         var arguments: [Value] = []
         for argument in rest { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
         if let piped { arguments.append(piped) }
+        do {
+            try Signatures.check(name, values: arguments, sources: rest.map(Self.source) + (piped == nil ? [] : [.computed]))
+        } catch {
+            throw fail(error.message, at: command.position)
+        }
         do {
             let result = try function(arguments, CallContext(executor: self, dot: dot, position: command.position))
             // A value built up without being written (`$s = print $s $s`) counts against the output limit too.
@@ -281,6 +289,15 @@ final class Executor {
             }
         }
         return value
+    }
+
+    /// How Go sees an argument when it converts it to a parameter's type.
+    static func source(_ argument: Argument) -> Signatures.Source {
+        switch argument {
+        case .string, .int, .float, .bool, .null: .literal(argument)
+        case .dot, .field, .variable, .chain: .field
+        case .identifier, .pipeline: .computed
+        }
     }
 
     private func describe(_ argument: Argument) -> String {

@@ -66,6 +66,11 @@ enum GoBuiltins {
             case (.list(let list), .int(let i)):
                 guard i >= 0, i < list.count else { throw FunctionError("index out of range: \(i)") }
                 value = list[i]
+            case (.string(let text), .int(let i)):
+                // A string's byte (Go's uint8).
+                let bytes = text.utf8
+                guard i >= 0, i < bytes.count else { throw FunctionError("index out of range: \(i)") }
+                value = .int(Int(bytes[bytes.index(bytes.startIndex, offsetBy: i)]))
             case (.missing, _), (.null, _): throw FunctionError("index of untyped nil")
             default: throw FunctionError("cannot index \(value.typeName) with \(key.typeName)")
             }

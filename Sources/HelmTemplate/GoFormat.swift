@@ -58,7 +58,8 @@ enum GoFormat {
             out += pad(convert(args[next], verb: verb, spec: spec), spec)
             next += 1
         }
-        for extra in args.dropFirst(next) { out += "%!(EXTRA \(extra.typeName)=\(extra.formatted))" }
+        let extras = args.dropFirst(next).map { Comparison.isNil($0) ? "<nil>" : "\(SprigMore.type($0))=\($0.formatted)" }
+        if !extras.isEmpty { out += "%!(EXTRA " + extras.joined(separator: ", ") + ")" }
         return out
     }
 
@@ -76,13 +77,19 @@ enum GoFormat {
         return fill + text
     }
 
-    static func bad(_ verb: Character, _ value: Value) -> String { "%!\(verb)(\(value.typeName)=\(value.formatted))" }
+    static func bad(_ verb: Character, _ value: Value) -> String {
+        Comparison.isNil(value) ? "%!\(verb)(<nil>)" : "%!\(verb)(\(value.typeName)=\(value.formatted))"
+    }
 
     static func convert(_ value: Value, verb: Character, spec: Spec) -> String {
         switch (verb, value) {
         case ("v", _): return spec.plus || spec.sharp ? value.formatted : value.formatted
         case ("s", .string(let s)): return spec.precision.map { String(s.prefix($0)) } ?? s
-        case ("s", .list), ("s", .map): return value.formatted
+        // Go formats a slice's or a map's elements each with the verb.
+        case (_, .list(let items)): return "[" + items.map { convert($0, verb: verb, spec: spec) }.joined(separator: " ") + "]"
+        case (_, .map(let map)):
+            return "map[" + map.keys.sorted().map { convert(.string($0), verb: verb, spec: spec) + ":" + convert(map[$0] ?? .null, verb: verb, spec: spec) }
+                .joined(separator: " ") + "]"
         case ("q", .string(let s)): return quote(s)
         case ("q", .int(let n)): return "'" + (Unicode.Scalar(UInt32(clamping: n)).map { String(Character($0)) } ?? "?") + "'"
         case ("d", .int(let n)): return (spec.plus && n >= 0 ? "+" : "") + String(n)

@@ -70,6 +70,8 @@ struct Lexer {
         skipSpace()
         if matches("/*") {
             try skipComment(start: start)
+            // The (empty) text after a comment is its own: a left trim marker after it trims nothing before the comment.
+            out.append(Token(kind: .text(""), line: line, column: column))
             return
         }
         out.append(Token(kind: .leftDelim, line: start.0, column: start.1))

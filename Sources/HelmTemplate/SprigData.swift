@@ -47,10 +47,22 @@ enum SprigData {
             for item in try list(args, "uniq") where !seen.contains(item) { seen.append(item) }
             return .list(seen)
         },
-        "sortAlpha": { args, _ in .list(try list(args, "sortAlpha").map(SprigStrings.stringify).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { .string($0) }) },
+        // Anything but a list is a list of its one string (`<nil>` for nil).
+        "sortAlpha": { args, _ in
+            let items: [String] = switch try SprigStrings.single(args, "sortAlpha") {
+            case .list(let items): items.map(SprigStrings.stringify)
+            case .missing, .null: ["<nil>"]
+            case let other: [SprigStrings.stringify(other)]
+            }
+            return .list(items.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { .string($0) })
+        },
         "has": { args, _ in
-            guard args.count == 2, case .list(let items) = args[1] else { throw FunctionError("has wants a value and a list") }
-            return .bool(items.contains(args[0]))
+            guard args.count == 2 else { throw FunctionError("wrong number of args for has: want 2 got \(args.count)") }
+            switch args[1] {
+            case .list(let items): return .bool(items.contains(args[0]))
+            case .missing, .null: return .bool(false)
+            default: throw FunctionError("Cannot find has on type \(SprigMore.kind(args[1]))")
+            }
         },
         "append": { args, _ in
             guard args.count == 2, case .list(let items) = args[0] else { throw FunctionError("append wants a list and a value") }
@@ -64,6 +76,8 @@ enum SprigData {
         "splitList": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for splitList: want 2 got \(args.count)") }
             let separator = SprigStrings.stringify(args[0]), text = SprigStrings.stringify(args[1])
+            // Go's strings.Split: an empty separator splits after each UTF-8 character.
+            if separator.isEmpty { return .list(text.unicodeScalars.map { .string(String($0)) }) }
             return .list(text.components(separatedBy: separator).map { .string($0) })
         },
         "int": { args, _ in .int(toInt(try SprigStrings.single(args, "int"))) },
@@ -86,10 +100,11 @@ enum SprigData {
     /// Sprig's `empty`: nil, false, 0, "" and empty collections.
     static func isEmpty(_ value: Value) -> Bool { !value.isTruthy }
 
+    /// The list argument of a list function; nil is Sprig's panic on `reflect.TypeOf(nil).Kind()`.
     static func list(_ args: [Value], _ name: String) throws -> [Value] {
         switch try SprigStrings.single(args, name) {
         case .list(let items): return items
-        case .missing, .null: return []
+        case .missing, .null: throw FunctionError("runtime error: invalid memory address or nil pointer dereference")
         case let other: throw FunctionError("Cannot find \(name) on type \(other.typeName)")
         }
     }

@@ -6,7 +6,11 @@ enum SprigDicts {
     static let table: FunctionTable = [
         "dig": { args, _ in
             guard args.count >= 3, case .map(var current) = args[args.count - 1] else { throw FunctionError("dig wants keys, a default and a dict") }
-            let keys = args.dropLast(2).map(SprigStrings.stringify)
+            var keys: [String] = []
+            for key in args.dropLast(2) {
+                guard case .string(let name) = key else { throw FunctionError("interface conversion: interface {} is \(SprigMore.type(key)), not string") }
+                keys.append(name)
+            }
             for (index, key) in keys.enumerated() {
                 guard let next = current[key] else { return args[args.count - 2] }
                 if index == keys.count - 1 { return next }

@@ -49,7 +49,13 @@ enum SprigMore {
                 return .map(Dictionary(uniqueKeysWithValues: parts.enumerated().map { ("_\($0.offset)", .string($0.element)) }))
             }
         },
-        "toStrings": { args, _ in .list(try SprigData.list(args, "toStrings").map { .string(SprigStrings.stringify($0)) }) },
+        "toStrings": { args, _ in
+            switch try SprigStrings.single(args, "toStrings") {
+            case .list(let items): return .list(items.map { .string(SprigStrings.stringify($0)) })
+            case .missing, .null: return .list([])
+            case let other: return .list([.string(SprigStrings.stringify(other))])
+            }
+        },
         "trimall": { args, _ in try SprigStrings.two(args, "trimall") { set, text in .string(text.trimmingCharacters(in: CharacterSet(charactersIn: set))) } },
         "untitle": { args, _ in .string(untitle(try SprigStrings.one(args, "untitle"))) },
         "plural": { args, _ in

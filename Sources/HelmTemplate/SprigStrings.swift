@@ -10,7 +10,7 @@ enum SprigStrings {
         "squote": { args, _ in .string(args.filter { !Comparison.isNil($0) }.map { "'" + stringify($0) + "'" }.joined(separator: " ")) },
         "upper": { args, _ in .string(try one(args, "upper").uppercased()) },
         "lower": { args, _ in .string(try one(args, "lower").lowercased()) },
-        "title": { args, _ in .string(try one(args, "title").split(separator: " ", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")) },
+        "title": { args, _ in .string(title(try one(args, "title"))) },
         "trim": { args, _ in .string(try one(args, "trim").trimmingCharacters(in: .whitespacesAndNewlines)) },
         "trimAll": { args, _ in try two(args, "trimAll") { cut, s in .string(s.trimmingCharacters(in: CharacterSet(charactersIn: cut))) } },
         "trimSuffix": { args, _ in try two(args, "trimSuffix") { suffix, s in .string(s.hasSuffix(suffix) && !suffix.isEmpty ? String(s.dropLast(suffix.count)) : s) } },
@@ -20,7 +20,10 @@ enum SprigStrings {
         "hasSuffix": { args, _ in try two(args, "hasSuffix") { suffix, s in .bool(s.hasSuffix(suffix)) } },
         "replace": { args, _ in
             guard args.count == 3 else { throw FunctionError("wrong number of args for replace: want 3 got \(args.count)") }
-            return .string(stringify(args[2]).replacingOccurrences(of: stringify(args[0]), with: stringify(args[1])))
+            let text = stringify(args[2]), old = stringify(args[0]), new = stringify(args[1])
+            // Go's strings.ReplaceAll: an empty old string matches before each character and at the end.
+            guard !old.isEmpty else { return .string(new + text.unicodeScalars.map { String($0) + new }.joined()) }
+            return .string(text.replacingOccurrences(of: old, with: new))
         },
         "repeat": { args, _ in
             guard args.count == 2, case .int(let count) = args[0] else { throw FunctionError("repeat wants a count and a string") }
@@ -37,10 +40,12 @@ enum SprigStrings {
         "nospace": { args, _ in .string(try one(args, "nospace").filter { !$0.isWhitespace }) },
         "indent": { args, _ in
             guard args.count == 2, let count = integer(args[0]), count <= 10_000 else { throw FunctionError("indent wants a width (at most 10000) and a string") }
+            guard count >= 0 else { throw FunctionError("strings: negative Repeat count") }
             return .string(indent(stringify(args[1]), count))
         },
         "nindent": { args, _ in
             guard args.count == 2, let count = integer(args[0]), count <= 10_000 else { throw FunctionError("nindent wants a width (at most 10000) and a string") }
+            guard count >= 0 else { throw FunctionError("strings: negative Repeat count") }
             return .string("\n" + indent(stringify(args[1]), count))
         },
         "toString": { args, _ in .string(stringify(try single(args, "toString"))) },
@@ -55,6 +60,23 @@ enum SprigStrings {
     ]
 
     /// A value as Sprig's `toString` writes it (`fmt.Sprint`; a nil is `<nil>`).
+    /// Go's `strings.Title`: a letter after a separator (anything but an ASCII letter, digit or
+    /// `_`, a Unicode letter or digit) upper-cased.
+    static func title(_ text: String) -> String {
+        var out = "", previous: Character = " "
+        for character in text {
+            out += isSeparator(previous) ? character.uppercased() : String(character)
+            previous = character
+        }
+        return out
+    }
+
+    static func isSeparator(_ character: Character) -> Bool {
+        if character.isASCII { return !(character.isLetter || character.isNumber || character == "_") }
+        if character.isLetter || character.isNumber { return false }
+        return character.isWhitespace
+    }
+
     static func stringify(_ value: Value) -> String {
         if case .string(let s) = value { return s }
         return value.formatted
