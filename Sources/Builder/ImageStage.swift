@@ -53,6 +53,8 @@ struct ImageStage {
                 discovery.undetermined += found.undetermined.map { "\(release): \($0)" }
                 discovery.skipped += found.skipped.map { "\(release): \($0)" }
                 if let fallback = found.fallback { discovery.unrendered.append("\(release): \(fallback)") }
+            } catch let error as TemplateError where error.kind == .missingDependency {
+                continue  // `Builder.checkComplete` refuses the chart, naming what `helm dependency build` would fetch
             } catch let error as TemplateError {
                 discovery.problems.append(Self.renderProblem(error, release: release, entry: outcome.job.chart))
             } catch {

@@ -32,8 +32,21 @@ struct Template: ParsableCommand {
     @Option(name: .customLong("kube-version"), help: ArgumentHelp("The Kubernetes version for .Capabilities (default 1.36.0, Helm's).", valueName: "version"))
     var kubeVersion = ChartRender.defaultKubeVersion
 
+    @Flag(name: .customLong("include-crds"), help: "Print the chart's CRDs (crds/) first, as `helm template --include-crds` does.")
+    var includeCRDs = false
+
     @OptionGroup(title: "Output")
     var logging: LoggingOptions
+
+    /// A chart that does not render: where, why, and what to do.
+    static func failure(_ error: TemplateError, chart: String) -> CommandError {
+        CommandError(code: error.kind == .unsupported ? .renderUnsupported : .renderFailed,
+                     subject: "\(chart): \(error.template):\(error.line):\(error.column)", reason: error.message,
+                     hint: error.kind == .failed ? "The chart refuses these values; give the values it asks for"
+                         : error.kind == .missingDependency ? "Run `helm dependency build` on the chart, as Helm would fetch it from the network"
+                         : error.kind == .unsupported ? "Render it with Helm for now; `bundle images` reads this chart's values instead"
+                         : "Check the template at that place")
+    }
 
     func validate() throws {
         if KubeVersion.parse(kubeVersion) == nil {
@@ -56,17 +69,13 @@ struct Template: ParsableCommand {
                 texts.append(text)
             }
             let release = ChartRender.Release(name: name, namespace: namespace, kubeVersion: KubeVersion.parse(kubeVersion) ?? ChartRender.defaultKubeVersion)
-            let rendered: [String: String]
-            do { rendered = try ChartRender(files: files).render(values: texts, release: release) } catch let error as TemplateError {
-                throw CommandError(code: error.kind == .unsupported ? .renderUnsupported : .renderFailed,
-                                   subject: "\(chart): \(error.template):\(error.line):\(error.column)", reason: error.message,
-                                   hint: error.kind == .failed ? "The chart refuses these values; give the values it asks for"
-                                       : error.kind == .unsupported ? "Render it with Helm for now; `bundle images` reads this chart's values instead"
-                                       : "Check the template at that place")
-            }
-            for path in rendered.keys.sorted() {
-                for document in ChartRender.documents(rendered[path] ?? "") { print("---\n# Source: \(path)\n" + document) }
-            }
+            let rendered: ChartRender.Output
+            do { rendered = try ChartRender(files: files).renderChart(values: texts, release: release) } catch let error as TemplateError { throw Self.failure(error, chart: chart) }
+            let sorted: (manifests: [ManifestSorter.Manifest], hooks: [ManifestSorter.Manifest])
+            do { sorted = try ManifestSorter.sort(rendered.templates) } catch let error as TemplateError { throw Self.failure(error, chart: chart) }
+            var text = includeCRDs ? rendered.crds.map { "---\n# Source: \($0.path)\n\($0.text)\n" }.joined() : ""
+            text += ManifestSorter.printed(sorted)
+            print(text, terminator: "")
         }
     }
 }

@@ -36,6 +36,8 @@ public struct ChartRender {
         public var templates: [String: String]
         /// `SUB: why` for each subchart a condition or tags turned off.
         public var disabledSubcharts: [String]
+        /// The CRDs of the chart and its enabled subcharts (`CHART/crds/FILE`), in that order.
+        public var crds: [(path: String, text: String)]
     }
 
     /// Each rendered template (`CHART/templates/FILE` → text) with `values` (YAML texts, the
@@ -61,7 +63,13 @@ public struct ChartRender {
         for (path, dot) in dots.sorted(by: { $0.key < $1.key }) {
             rendered[path] = try set.render(path, data: dot).replacingOccurrences(of: "<no value>", with: "")
         }
-        return Output(templates: rendered, disabledSubcharts: disabled)
+        return Output(templates: rendered, disabledSubcharts: disabled, crds: Self.crds(tree, path: tree.name))
+    }
+
+    /// `crds/` files of `chart` and then of its subcharts, as Helm lists them.
+    static func crds(_ chart: ChartTree, path: String) -> [(path: String, text: String)] {
+        chart.files.keys.sorted().filter { $0.hasPrefix("crds/") }.map { ("\(path)/\($0)", chart.files[$0] ?? "") }
+            + chart.subcharts.flatMap { crds($0, path: "\(path)/charts/\($0.name)") }
     }
 
     /// Every template of `chart` and its subcharts under its full name, and the dot of each
@@ -130,19 +138,4 @@ public struct ChartRender {
         "rbac.authorization.k8s.io/v1alpha1", "scheduling.k8s.io/v1", "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1alpha1",
         "storage.k8s.io/v1", "storage.k8s.io/v1beta1", "storage.k8s.io/v1alpha1",
     ]
-
-    /// A file's YAML documents, as `helm template` prints them: split at `---` lines, empty ones left out.
-    public static func documents(_ text: String) -> [String] {
-        var documents: [String] = [], current: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "---" || line.hasPrefix("--- ") {
-                documents.append(current.joined(separator: "\n"))
-                current = []
-            } else {
-                current.append(line)
-            }
-        }
-        documents.append(current.joined(separator: "\n"))
-        return documents.map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-    }
 }

@@ -73,7 +73,7 @@ struct ChartTree {
         var result = subcharts.filter { sub in !listed.contains { $0.name == sub.name } }
         for dependency in listed {
             guard var sub = subcharts.first(where: { $0.name == dependency.name }) else {
-                throw TemplateError(.failed, template: "\(label)/Chart.yaml", line: 1, column: 1,
+                throw TemplateError(.missingDependency, template: "\(label)/Chart.yaml", line: 1, column: 1,
                                     "found in Chart.yaml, but missing in charts/ directory: \(dependency.name)")
             }
             if dependency.importsValues {

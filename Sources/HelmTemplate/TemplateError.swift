@@ -13,6 +13,8 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         /// A feature Helm has and this engine does not yet (a function, `.Files.Glob`,
         /// `import-values`): not the chart's fault; callers fall back rather than refuse.
         case unsupported
+        /// Chart.yaml lists a dependency its charts/ folder does not hold (`helm dependency build`).
+        case missingDependency
     }
 
     public var kind: Kind

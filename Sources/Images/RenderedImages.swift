@@ -2,9 +2,10 @@ import Diagnostics
 import HelmTemplate
 
 /// The images of one release as `helm template` renders it: every `image` of the containers,
-/// init containers and ephemeral containers of every rendered document (workloads, pods, the
-/// pod templates of custom resources), Helm test hooks left out (an install does not run
-/// them), plus the images the chart's annotations declare but do not render.
+/// init containers and ephemeral containers of every document Helm would install (workloads,
+/// pods, the pod templates of custom resources, hooks), Helm test hooks and hooks of unknown
+/// types left out (an install does not run them), plus the images the chart's annotations
+/// declare but do not render.
 public struct RenderedImages: Sendable {
     public private(set) var images: [FoundImage] = []
     /// `CHART/templates/FILE: "text" is not an image reference`: rendered images that are not valid.
@@ -20,24 +21,21 @@ public struct RenderedImages: Sendable {
     public init(chart: ChartFiles, releaseValues: String?, release: ChartRender.Release) throws {
         let output = try ChartRender(files: chart.renderFiles).renderChart(values: releaseValues.map { [$0] } ?? [], release: release)
         skipped += output.disabledSubcharts.map { "\(chart.name) subchart \($0)" }
-        for (path, text) in output.templates.sorted(by: { $0.key < $1.key }) {
-            for document in ChartRender.documents(text) {
-                let values: Values
-                do { values = try Values(yaml: document) } catch {
-                    throw TemplateError(.parse, template: path, line: 1, column: 1, "YAML parse error: the rendered document is not valid YAML: \(error)")
+        let sorted = try ManifestSorter.sort(output.templates)
+        for manifest in sorted.manifests + sorted.hooks {
+            let values: Values
+            do { values = try Values(yaml: manifest.content) } catch {
+                throw TemplateError(.parse, template: manifest.path, line: 1, column: 1, "YAML parse error on \(manifest.path): \(error)")
+            }
+            var found: [String] = []
+            Self.collectImages(values, into: &found, depth: 0)
+            for text in found {
+                if manifest.isTestHook {
+                    skipped.append("\(manifest.path) (\(text)): a Helm test hook (helm test runs it, an install does not)")
+                    continue
                 }
-                var found: [String] = []
-                Self.collectImages(values, into: &found, depth: 0)
-                let hook = values["metadata"]?["annotations"]?["helm.sh/hook"]?.text ?? ""
-                let isTest = hook.split(separator: ",").contains { ["test", "test-success", "test-failure"].contains($0.trimmingCharacters(in: .whitespaces)) }
-                for text in found {
-                    if isTest {
-                        skipped.append("\(path) (\(text)): a Helm test hook (helm test runs it, an install does not)")
-                        continue
-                    }
-                    do { add(try ImageReference(parsing: text), from: path) } catch {
-                        undetermined.append("\(path): image \"\(Escaped(text))\" \(error.reason)")
-                    }
+                do { add(try ImageReference(parsing: text), from: manifest.path) } catch {
+                    undetermined.append("\(manifest.path): image \"\(Escaped(text))\" \(error.reason)")
                 }
             }
         }
