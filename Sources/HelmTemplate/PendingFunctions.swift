@@ -5,8 +5,6 @@ enum PendingFunctions {
     static let names: [String] = [
         // Sprig: strings, regex, encoding, crypto, random.
         "abbrev", "abbrevboth", "initials", "wrap", "wrapWith", "swapcase", "shuffle", "substr", "camelcase",
-        "regexMatch", "mustRegexMatch", "regexFindAll", "mustRegexFindAll", "regexFind", "mustRegexFind", "regexReplaceAll",
-        "mustRegexReplaceAll", "regexReplaceAllLiteral", "mustRegexReplaceAllLiteral", "regexSplit", "mustRegexSplit", "regexQuoteMeta",
         "b32dec", "htpasswd", "bcrypt", "derivePassword", "genPrivateKey",
         "buildCustomCert", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey",
         "encryptAES", "decryptAES", "randBytes",

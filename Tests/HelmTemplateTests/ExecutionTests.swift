@@ -104,9 +104,24 @@ struct ExecutionTests {
 extension ExecutionTests {
     /// A function of Helm's map that the engine lacks yet is there, and fails naming itself.
     @Test func aPendingFunctionFailsNamingItself() {
-        #expect { try Self.render("{{ regexMatch \"a\" \"abc\" }}") } throws: { error in
-            "\(error)".contains("regexMatch is not implemented")
+        #expect { try Self.render("{{ genCA \"x\" 365 }}") } throws: { error in
+            "\(error)".contains("genCA is not implemented") && (error as? TemplateError)?.kind == .unsupported
         }
+        #expect { try Self.render("{{ regexMatch \"\\\\p{Greek}\" \"x\" }}") } throws: { error in (error as? TemplateError)?.kind == .unsupported }
+    }
+
+    /// Regular expressions run in linear time: a pattern that takes a backtracking engine
+    /// exponential time is answered at once, and a text too long for the step budget is an error.
+    @Test func regularExpressionsAreLinearAndBounded() throws {
+        let long = String(repeating: "a", count: 5000)
+        #expect(try Self.render("{{ regexMatch \"(a+)+$\" .s }}", ["s": .string(long + "b")]) == "false")
+        #expect(try Self.render("{{ regexMatch \"(a|aa)*c\" .s }}", ["s": .string(long)]) == "false")
+        #expect(throws: TemplateError.self) {
+            try Self.render("{{ regexMatch \"(a|aa|aaa){1,300}x\" .s }}", ["s": .string(String(repeating: "a", count: 200_000))])
+        }
+        // A pattern over the size limit does not compile: regexFind fails, regexMatch answers false (as Sprig's do).
+        #expect(throws: TemplateError.self) { try Self.render("{{ regexFind \"((a{1000}){1000})\" \"a\" }}") }
+        #expect(try Self.render("{{ regexMatch \"((a{1000}){1000})\" \"a\" }}") == "false")
     }
 }
 

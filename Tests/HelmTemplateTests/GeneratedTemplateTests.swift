@@ -37,7 +37,8 @@ struct GeneratedTemplateTests {
                              ".Values.empty", ".Values.zero", ".Values.list", ".Values.nums", ".Values.map", ".Values.map.a",
                              ".Values.nested.deep", ".Values.nested.deep.n", ".Values.text", ".Values.ver", ".Values.nil",
                              ".Values.missing", ".Values.words", ".Release.Name"]
-        static let literals = ["\"s\"", "\"a,b\"", "\"\"", "\"x-y\"", "\"%v|%d|%s|%q\"", "1", "0", "-3", "2", "1.5", "true", "false", "nil"]
+        static let literals = ["\"s\"", "\"a,b\"", "\"\"", "\"x-y\"", "\"%v|%d|%s|%q\"", "1", "0", "-3", "2", "1.5", "true", "false", "nil",
+                               "\"[a-z]+\"", "\"a*\"", "\"(\\\\w)(\\\\w*)\"", "\"^w|b$\"", "\"(?i)W(?P<n>.)\"", "\"$2-$1${n}\"", "\"[^,]*\""]
         /// Functions with the arities drawn (deterministic ones only).
         static let functions: [(String, ClosedRange<Int>)] = [
             ("quote", 1...2), ("squote", 1...1), ("upper", 1...1), ("lower", 1...1), ("title", 1...1), ("trim", 1...1),
@@ -48,7 +49,8 @@ struct GeneratedTemplateTests {
             ("lt", 2...2), ("ge", 2...2), ("print", 0...3), ("printf", 1...3), ("int", 1...1), ("float64", 1...1), ("b64enc", 1...1), ("sha256sum", 1...1), ("join", 2...2),
             ("first", 1...1), ("last", 1...1), ("has", 2...2), ("hasKey", 2...2), ("kindOf", 1...1),
             ("base", 1...1), ("semverCompare", 2...2), ("cat", 0...3), ("until", 1...1),
-            ("toPrettyJson", 1...1), ("concat", 1...2), ("uniq", 1...1), ("compact", 1...1), ("dig", 3...3), ("splitList", 2...2),
+            ("toPrettyJson", 1...1), ("concat", 1...2), ("regexMatch", 2...2), ("regexFind", 2...2), ("regexFindAll", 3...3),
+            ("regexReplaceAll", 3...3), ("regexReplaceAllLiteral", 3...3), ("regexSplit", 3...3), ("regexQuoteMeta", 1...1), ("uniq", 1...1), ("compact", 1...1), ("dig", 3...3), ("splitList", 2...2),
         ]
 
         mutating func operand(depth: Int) -> String {

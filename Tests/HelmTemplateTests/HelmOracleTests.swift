@@ -76,6 +76,13 @@ struct HelmOracleTests {
         "{{ dig \"deep\" \"x\" \"d\" .Values.nested }} {{ dig \"deep\" \"no\" \"d\" .Values.nested }} {{ pick .Values.map \"a\" }} {{ omit .Values.map \"a\" }} {{ pluck \"a\" .Values.map (dict \"a\" 9) }} {{ push .Values.list \"d\" }} {{ prepend .Values.list 0 }}",
         "{{ semverCompare \">=1.21-0\" \"v1.36.0\" }} {{ semverCompare \"<1.19\" \"1.36.0\" }} {{ semverCompare \"~1.2.3\" \"1.2.9\" }} {{ semverCompare \"~1.2.3\" \"1.3.0\" }} {{ semverCompare \"^0.2.3\" \"0.2.9\" }} {{ semverCompare \"^1.2\" \"1.9.0\" }} {{ semverCompare \"1.2.x\" \"1.2.7\" }} {{ semverCompare \">=1.0 <2.0 || >=3\" \"3.1.0\" }} {{ semverCompare \"1.0 - 1.5\" \"1.5.0\" }} {{ semverCompare \">1.20\" \"1.21.0-rc.1\" }} {{ semverCompare \">=1.20.0-0\" \"1.21.0-rc.1\" }} {{ (semver \"v1.2.3-beta.1+b5\").Minor }} {{ (semver \"1.2.3-beta.1+b5\").Prerelease }}",
         "{{ semverCompare \">=1.0\" \"not-a-version\" }}",
+        // Regular expressions (RE2 syntax, Go's leftmost-first matches).
+        "{{ regexMatch \"^[a-z]+$\" .Values.name }} {{ regexMatch \"(?i)WEB\" .Values.name }} {{ regexMatch \"\\\\d+\" \"abc\" }} {{ regexFind \"[0-9]+\" \"ab12cd345\" }} {{ regexFindAll \"[0-9]+\" \"ab12cd345e6\" -1 }} {{ regexFindAll \"[0-9]\" \"a1b2c3\" 2 }}",
+        "{{ regexReplaceAll \"(\\\\w+)@(\\\\w+)\" \"joe@corp and ann@home\" \"${2}:$1\" }} {{ regexReplaceAll \"a*\" \"baaac\" \"-\" }} {{ regexReplaceAllLiteral \"[.]\" \"a.b.c\" \"$1\" }} {{ regexReplaceAll \"(?P<first>\\\\w+) (?P<last>\\\\w+)\" \"John Smith\" \"$last, $first $$ $9 $x\" }}",
+        "{{ regexSplit \",\\\\s*\" \"a, b,c,   d\" -1 }} {{ regexSplit \"x*\" \"axbxxc\" -1 }} {{ regexSplit \",\" \"a,b,c\" 2 }} {{ regexSplit \",\" \"\" -1 }} {{ regexQuoteMeta \"1.5+[x]\" }} {{ regexFind \"a|ab\" \"ab\" }} {{ regexFind \"(a|ab)(c|bcd)\" \"abcd\" }}",
+        "{{ regexFindAll \"\\\\bfoo\\\\b\" \"foo food foo\" -1 }} {{ regexFindAll \"(?m)^\\\\w+\" \"one two\\nthree\" -1 }} {{ regexFind \"a.c\" \"a\\nc abc\" }} {{ regexFind \"(?s)a.c\" \"a\\nc\" | quote }} {{ regexFind \"a{2,3}\" \"aaaa\" }} {{ regexFind \"a{2,3}?\" \"aaaa\" }} {{ regexFind \"[[:upper:]][^0-9]*\" \"xAbc9\" }}",
+        "{{ regexMatch \"(\" \"x\" }}",
+        "{{ regexFind \"\\\\pZ\" \"x\" }}",
     ]
 
     /// Helpers every case can call (Helm renders no `_*.tpl` file itself).

@@ -1,0 +1,343 @@
+/// The syntax tree of a regular expression in Go's RE2 syntax (what Sprig's `regex…` functions
+/// take): literals, `.`, classes (`[a-z]`, `[^…]`, `\d`, `\w`, `\s`, `[[:alpha:]]`), anchors
+/// (`^`, `$`, `\A`, `\z`, `\b`, `\B`), groups (`(…)`, `(?:…)`, `(?P<name>…)`, `(?<name>…)`),
+/// flags (`(?i)`, `(?s)`, `(?m)`, `(?U)`), alternation and repetition (`*`, `+`, `?`, `{n,m}`,
+/// lazy forms). No backreferences or look-around: RE2 has none, which is what keeps matching
+/// linear.
+indirect enum RegexNode {
+    case empty
+    case literal(Unicode.Scalar, foldCase: Bool)
+    case set(RegexSet)
+    /// `.`: any character, a newline only with `(?s)`.
+    case any(dotAll: Bool)
+    case concat([RegexNode])
+    case alternate([RegexNode])
+    case repetition(RegexNode, min: Int, max: Int?, greedy: Bool)
+    case group(RegexNode, index: Int?)
+    case assertion(RegexAssertion)
+}
+
+enum RegexAssertion { case lineStart, lineEnd, textStart, textEnd, wordBoundary, notWordBoundary }
+
+/// A character class: ranges and Unicode general categories (`\\pL`), negated or not, case
+/// folded or not.
+struct RegexSet {
+    var ranges: [ClosedRange<UInt32>] = []
+    var categories: [Unicode.GeneralCategory] = []
+    var negated = false
+    var foldCase = false
+
+    func contains(_ scalar: Unicode.Scalar) -> Bool {
+        var hit = ranges.contains { $0.contains(scalar.value) } || categories.contains(scalar.properties.generalCategory)
+        if !hit, foldCase {
+            for other in [String(scalar).lowercased(), String(scalar).uppercased()] {
+                if let s = other.unicodeScalars.first, other.unicodeScalars.count == 1, ranges.contains(where: { $0.contains(s.value) }) { hit = true }
+            }
+        }
+        return hit != negated
+    }
+
+    static let digit = RegexSet(ranges: [48...57])
+    static let word = RegexSet(ranges: [48...57, 65...90, 95...95, 97...122])
+    static let space = RegexSet(ranges: [9...10, 12...13, 32...32])
+    static let posix: [String: [ClosedRange<UInt32>]] = [
+        "alnum": [48...57, 65...90, 97...122], "alpha": [65...90, 97...122], "ascii": [0...127], "blank": [9...9, 32...32],
+        "cntrl": [0...31, 127...127], "digit": [48...57], "graph": [33...126], "lower": [97...122], "print": [32...126],
+        "punct": [33...47, 58...64, 91...96, 123...126], "space": [9...13, 32...32], "upper": [65...90],
+        "word": [48...57, 65...90, 95...95, 97...122], "xdigit": [48...57, 65...70, 97...102],
+    ]
+}
+
+struct RegexError: Error {
+    var message: String
+    /// Valid in Go, not implemented here (`\\p{Greek}`, `\\Q…\\E`, octal escapes).
+    var isUnsupported = false
+}
+
+/// Parses Go's RE2 syntax into a `RegexNode`, counting capture groups and their names.
+struct RegexParser {
+    private let scalars: [Unicode.Scalar]
+    private var index = 0
+    private var foldCase = false, dotAll = false, multiLine = false, ungreedy = false
+    private(set) var groupCount = 0
+    private(set) var groupNames: [Int: String] = [:]
+    /// Nesting at most this deep (a pattern is untrusted input).
+    static let maxDepth = 500
+
+    init(_ pattern: String) { scalars = Array(pattern.unicodeScalars) }
+
+    mutating func parse() throws(RegexError) -> RegexNode {
+        let node = try alternation(depth: 0)
+        guard index == scalars.count else { throw RegexError(message: "unexpected )") }
+        return node
+    }
+
+    private var atEnd: Bool { index >= scalars.count }
+    private var current: Unicode.Scalar? { atEnd ? nil : scalars[index] }
+
+    private mutating func alternation(depth: Int) throws(RegexError) -> RegexNode {
+        guard depth < Self.maxDepth else { throw RegexError(message: "expression nests too deeply") }
+        var branches = [try concatenation(depth: depth)]
+        while current == "|" {
+            index += 1
+            branches.append(try concatenation(depth: depth))
+        }
+        return branches.count == 1 ? branches[0] : .alternate(branches)
+    }
+
+    private mutating func concatenation(depth: Int) throws(RegexError) -> RegexNode {
+        var items: [RegexNode] = []
+        while let c = current, c != "|", c != ")" {
+            var atom = try self.atom(depth: depth)
+            atom = try repetition(of: atom)
+            items.append(atom)
+        }
+        return items.count == 1 ? items[0] : (items.isEmpty ? .empty : .concat(items))
+    }
+
+    private mutating func repetition(of atom: RegexNode) throws(RegexError) -> RegexNode {
+        var node = atom
+        while let c = current {
+            var (low, high): (Int, Int?)
+            switch c {
+            case "*": (low, high) = (0, nil); index += 1
+            case "+": (low, high) = (1, nil); index += 1
+            case "?": (low, high) = (0, 1); index += 1
+            case "{":
+                guard let bounds = try braces() else { return node }
+                (low, high) = bounds
+            default: return node
+            }
+            if case .repetition = node { throw RegexError(message: "invalid nested repetition operator") }
+            if case .empty = node { throw RegexError(message: "missing argument to repetition operator") }
+            var greedy = !ungreedy
+            if current == "?" { greedy.toggle(); index += 1 }
+            node = .repetition(node, min: low, max: high, greedy: greedy)
+        }
+        return node
+    }
+
+    /// `{n}`, `{n,}`, `{n,m}` (at most 1000, as Go); nil when the brace is a literal.
+    private mutating func braces() throws(RegexError) -> (Int, Int?)? {
+        let start = index
+        index += 1
+        func number() -> Int? {
+            var digits = ""
+            while let c = current, ("0"..."9").contains(c) { digits.unicodeScalars.append(c); index += 1 }
+            return digits.isEmpty ? nil : Int(digits.prefix(5))
+        }
+        guard let low = number() else { index = start; return nil }
+        var high: Int? = low
+        if current == "," {
+            index += 1
+            high = current == "}" ? nil : number()
+            if high == nil, current != "}" { index = start; return nil }
+        }
+        guard current == "}" else { index = start; return nil }
+        index += 1
+        guard low <= 1000, (high ?? 0) <= 1000, high.map({ $0 >= low }) ?? true else { throw RegexError(message: "invalid repeat count") }
+        return (low, high)
+    }
+
+    private mutating func atom(depth: Int) throws(RegexError) -> RegexNode {
+        guard let c = current else { throw RegexError(message: "missing argument") }
+        index += 1
+        switch c {
+        case "(": return try group(depth: depth)
+        case ".": return .any(dotAll: dotAll)
+        case "^": return .assertion(multiLine ? .lineStart : .textStart)
+        case "$": return .assertion(multiLine ? .lineEnd : .textEnd)
+        case "[": return .set(try characterClass())
+        case "\\": return try escape(inClass: false).node
+        case "*", "+", "?": throw RegexError(message: "missing argument to repetition operator: `\(c)`")
+        default: return .literal(c, foldCase: foldCase)
+        }
+    }
+
+    private mutating func group(depth: Int) throws(RegexError) -> RegexNode {
+        var name: String?
+        if current == "?" {
+            index += 1
+            if current == "P" || current == "<" {
+                if current == "P" { index += 1 }
+                guard current == "<" else { throw RegexError(message: "invalid named capture") }
+                index += 1
+                var text = ""
+                while let c = current, c != ">" { text.unicodeScalars.append(c); index += 1 }
+                guard current == ">", !text.isEmpty else { throw RegexError(message: "invalid named capture") }
+                index += 1
+                name = text
+            } else {
+                return try flags(depth: depth)
+            }
+        }
+        groupCount += 1
+        let number = groupCount
+        if let name { groupNames[number] = name }
+        let saved = (foldCase, dotAll, multiLine, ungreedy)
+        let body = try alternation(depth: depth + 1)
+        (foldCase, dotAll, multiLine, ungreedy) = saved
+        guard current == ")" else { throw RegexError(message: "missing closing )") }
+        index += 1
+        return .group(body, index: number)
+    }
+
+    /// `(?flags)` for the rest of the group, or `(?flags:…)` for its body.
+    private mutating func flags(depth: Int) throws(RegexError) -> RegexNode {
+        var on = true
+        var flags = (foldCase, dotAll, multiLine, ungreedy)
+        while let c = current {
+            index += 1
+            switch c {
+            case "i": flags.0 = on
+            case "s": flags.1 = on
+            case "m": flags.2 = on
+            case "U": flags.3 = on
+            case "-": on = false
+            case ")":
+                (foldCase, dotAll, multiLine, ungreedy) = flags
+                return .empty
+            case ":":
+                let saved = (foldCase, dotAll, multiLine, ungreedy)
+                (foldCase, dotAll, multiLine, ungreedy) = flags
+                let body = try alternation(depth: depth + 1)
+                (foldCase, dotAll, multiLine, ungreedy) = saved
+                guard current == ")" else { throw RegexError(message: "missing closing )") }
+                index += 1
+                return .group(body, index: nil)
+            default: throw RegexError(message: "invalid or unsupported Perl syntax: `(?\(c)`")
+            }
+        }
+        throw RegexError(message: "missing closing )")
+    }
+
+    /// `\d`, `\n`, `\.`, `\x41`, `\b` …: a node outside a class, ranges inside one.
+    private mutating func escape(inClass: Bool) throws(RegexError) -> (node: RegexNode, ranges: [ClosedRange<UInt32>], negated: Bool) {
+        guard let c = current else { throw RegexError(message: "trailing backslash at end of expression") }
+        index += 1
+        func one(_ s: Unicode.Scalar) -> (RegexNode, [ClosedRange<UInt32>], Bool) { (.literal(s, foldCase: foldCase), [s.value...s.value], false) }
+        func set(_ base: RegexSet, negated: Bool) -> (RegexNode, [ClosedRange<UInt32>], Bool) {
+            var s = base
+            s.negated = negated
+            return (.set(s), base.ranges, negated)
+        }
+        switch c {
+        case "d": return set(.digit, negated: false)
+        case "D": return set(.digit, negated: true)
+        case "w": return set(.word, negated: false)
+        case "W": return set(.word, negated: true)
+        case "s": return set(.space, negated: false)
+        case "S": return set(.space, negated: true)
+        case "n": return one("\n")
+        case "t": return one("\t")
+        case "r": return one("\r")
+        case "f": return one("\u{0C}")
+        case "v": return one("\u{0B}")
+        case "a": return one("\u{07}")
+        case "p", "P":
+            var set = try unicodeClass()
+            set.negated = c == "P"
+            return (.set(set), [], c == "P")
+        case "Q", "0"..."7":
+            throw RegexError(message: "\\\(c) escapes are not implemented by bundle's template engine yet", isUnsupported: true)
+        case "b" where !inClass: return (.assertion(.wordBoundary), [], false)
+        case "B" where !inClass: return (.assertion(.notWordBoundary), [], false)
+        case "A" where !inClass: return (.assertion(.textStart), [], false)
+        case "z" where !inClass: return (.assertion(.textEnd), [], false)
+        case "x":
+            var hex = ""
+            if current == "{" {
+                index += 1
+                while let h = current, h != "}" { hex.unicodeScalars.append(h); index += 1 }
+                index += 1
+            } else {
+                for _ in 0..<2 { if let h = current { hex.unicodeScalars.append(h); index += 1 } }
+            }
+            guard let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) else { throw RegexError(message: "invalid escape sequence: `\\x\(hex)`") }
+            return one(scalar)
+        default:
+            // Punctuation escapes itself; a letter or digit escape Go does not know is an error.
+            guard c.isASCII, !c.properties.isAlphabetic, !("0"..."9").contains(c) else { throw RegexError(message: "invalid escape sequence: `\\\(c)`") }
+            return one(c)
+        }
+    }
+
+    /// `\\pL`, `\\p{Lu}`: a Unicode general category (scripts are not implemented yet).
+    private mutating func unicodeClass() throws(RegexError) -> RegexSet {
+        var name = ""
+        if current == "{" {
+            index += 1
+            while let c = current, c != "}" { name.unicodeScalars.append(c); index += 1 }
+            guard current == "}" else { throw RegexError(message: "invalid character class range: `\\p{\(name)`") }
+            index += 1
+        } else if let c = current {
+            name.unicodeScalars.append(c)
+            index += 1
+        }
+        let categories: [String: [Unicode.GeneralCategory]] = [
+            "L": [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter], "Lu": [.uppercaseLetter],
+            "Ll": [.lowercaseLetter], "Lt": [.titlecaseLetter], "Lm": [.modifierLetter], "Lo": [.otherLetter],
+            "N": [.decimalNumber, .letterNumber, .otherNumber], "Nd": [.decimalNumber], "Nl": [.letterNumber], "No": [.otherNumber],
+            "Z": [.spaceSeparator, .lineSeparator, .paragraphSeparator], "Zs": [.spaceSeparator],
+            "P": [.connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation],
+            "S": [.mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol], "M": [.nonspacingMark, .spacingMark, .enclosingMark],
+            "C": [.control, .format, .surrogate, .privateUse, .unassigned], "Cc": [.control],
+        ]
+        guard let found = categories[name] else {
+            throw RegexError(message: "the Unicode class \\p{\(name)} is not implemented by bundle's template engine yet", isUnsupported: true)
+        }
+        return RegexSet(categories: found, foldCase: false)
+    }
+
+    /// `[…]` after its `[`.
+    private mutating func characterClass() throws(RegexError) -> RegexSet {
+        var set = RegexSet(foldCase: foldCase)
+        if current == "^" { set.negated = true; index += 1 }
+        var first = true
+        while let c = current, c != "]" || first {
+            first = false
+            if c == "[", index + 1 < scalars.count, scalars[index + 1] == ":" {
+                let rest = String(String.UnicodeScalarView(scalars[(index + 2)...]))
+                if let end = rest.range(of: ":]") {
+                    var name = String(rest[..<end.lowerBound])
+                    let negate = name.hasPrefix("^")
+                    if negate { name.removeFirst() }
+                    guard let ranges = RegexSet.posix[name], !negate else { throw RegexError(message: "invalid character class range: `[:\(name):]`") }
+                    set.ranges += ranges
+                    index += 2 + name.unicodeScalars.count + 2
+                    continue
+                }
+            }
+            index += 1
+            var low: UInt32
+            if c == "\\" {
+                let escaped = try escape(inClass: true)
+                guard !escaped.negated else {
+                    throw RegexError(message: "negated class escapes inside a class are not implemented by bundle's template engine yet", isUnsupported: true)
+                }
+                if case .set(let inner) = escaped.node, !inner.categories.isEmpty { set.categories += inner.categories; continue }
+                if escaped.ranges.count != 1 || escaped.ranges[0].count != 1 { set.ranges += escaped.ranges; continue }
+                low = escaped.ranges[0].lowerBound
+            } else {
+                low = c.value
+            }
+            if current == "-", index + 1 < scalars.count, scalars[index + 1] != "]" {
+                index += 1
+                guard var high = current?.value else { break }
+                index += 1
+                if high == 92 /* \ */ {
+                    let escaped = try escape(inClass: true)
+                    guard escaped.ranges.count == 1 else { throw RegexError(message: "invalid character class range") }
+                    high = escaped.ranges[0].lowerBound
+                }
+                guard high >= low else { throw RegexError(message: "invalid character class range") }
+                set.ranges.append(low...high)
+            } else {
+                set.ranges.append(low...low)
+            }
+        }
+        guard current == "]" else { throw RegexError(message: "missing closing ]") }
+        index += 1
+        return set
+    }
+}
