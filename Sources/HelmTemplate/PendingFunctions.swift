@@ -8,11 +8,8 @@ enum PendingFunctions {
         "b32dec", "htpasswd", "bcrypt", "derivePassword", "genPrivateKey",
         "buildCustomCert", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey",
         "encryptAES", "decryptAES", "randBytes",
-        // Sprig: lists, dicts, math, types, paths, dates, semver, reflection, network.
-        
-        
-        "set", "unset", "merge", "mustMerge", "mergeOverwrite",
-        "mustMergeOverwrite", "toDecimal",
+        // Sprig: math, paths, dates, network, encodings.
+        "toDecimal",
         "osBase", "osDir", "osClean",
         "osExt", "osIsAbs", "now", "date", "dateInZone", "date_in_zone", "dateModify", "date_modify", "mustDateModify", "ago", "duration",
         "durationRound", "htmlDate", "htmlDateInZone", "toDate", "mustToDate", "unixEpoch",

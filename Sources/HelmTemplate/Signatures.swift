@@ -44,7 +44,7 @@ enum Signatures {
             semverCompare:SS kindIs:SA typeIs:SA typeIsLike:SA replace:SSS repeat:IS trunc:IS indent:IS nindent:IS substr:IIS \
             plural:SSI chunk:IA mustChunk:IA until:I untilStep:III seq:*I randAlphaNum:I randAlpha:I randNumeric:I randAscii:I \
             randInt:II round:AI*F join:SA include:SA tpl:SA required:SA lookup:SSSS printf:S*A ternary:AAB get:MS hasKey:MS keys:*M \
-            pick:M*S omit:M*S pluck:S*M values:M dig:*A quote:*A squote:*A cat:*A toString:A default:A*A empty:A coalesce:*A \
+            set:MSA unset:MS merge:M*M mustMerge:M*M mergeOverwrite:M*M mustMergeOverwrite:M*M pick:M*S omit:M*S pluck:S*M values:M dig:*A quote:*A squote:*A cat:*A toString:A default:A*A empty:A coalesce:*A \
             list:*A tuple:*A dict:*A first:A last:A rest:A initial:A uniq:A compact:A reverse:A mustFirst:A mustLast:A mustRest:A \
             mustInitial:A mustUniq:A mustCompact:A mustReverse:A without:A*A mustWithout:A*A has:AA mustHas:AA append:AA \
             mustAppend:AA push:AA mustPush:AA prepend:AA mustPrepend:AA concat:*A slice:A*A mustSlice:A*A sortAlpha:A int:A \

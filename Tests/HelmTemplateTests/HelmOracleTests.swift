@@ -82,6 +82,12 @@ struct HelmOracleTests {
         "{{ regexSplit \",\\\\s*\" \"a, b,c,   d\" -1 }} {{ regexSplit \"x*\" \"axbxxc\" -1 }} {{ regexSplit \",\" \"a,b,c\" 2 }} {{ regexSplit \",\" \"\" -1 }} {{ regexQuoteMeta \"1.5+[x]\" }} {{ regexFind \"a|ab\" \"ab\" }} {{ regexFind \"(a|ab)(c|bcd)\" \"abcd\" }}",
         "{{ regexFindAll \"\\\\bfoo\\\\b\" \"foo food foo\" -1 }} {{ regexFindAll \"(?m)^\\\\w+\" \"one two\\nthree\" -1 }} {{ regexFind \"a.c\" \"a\\nc abc\" }} {{ regexFind \"(?s)a.c\" \"a\\nc\" | quote }} {{ regexFind \"a{2,3}\" \"aaaa\" }} {{ regexFind \"a{2,3}?\" \"aaaa\" }} {{ regexFind \"[[:upper:]][^0-9]*\" \"xAbc9\" }}",
         "{{ regexMatch \"(\" \"x\" }}",
+        // Dicts changed in place, in the idioms charts use (Bitnami's common labels and merges).
+        "{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" 2 }}{{ $_ := unset $d \"a\" }}{{ toJson $d }} {{ $_ := set $d \"c\" (dict \"x\" 1) }}{{ toJson $d }} {{ set (dict) \"k\" \"v\" | toJson }}",
+        "{{ $dst := dict }}{{ range (list (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" \"\" \"n\" (dict \"y\" 2))) }}{{ $dst = merge $dst . }}{{ end }}{{ toJson $dst }}",
+        "{{ toJson (merge (dict \"a\" \"\" \"b\" 0 \"c\" false \"d\" 1 \"e\" (list) \"n\" (dict \"x\" \"\" \"y\" 1)) (dict \"a\" \"A\" \"b\" 2 \"c\" true \"d\" 9 \"e\" (list 1) \"f\" 3 \"n\" (dict \"x\" \"X\" \"y\" 2 \"z\" 3))) }}",
+        "{{ toJson (mergeOverwrite (dict \"a\" \"x\" \"b\" 1 \"c\" 5 \"n\" (dict \"x\" 1 \"y\" 1)) (dict \"a\" \"\" \"b\" 0 \"c\" 7 \"n\" (dict \"x\" 2)) (dict \"d\" 4)) }}",
+        "{{ $labels := dict \"app\" .Values.name }}{{ with .Values.name }}{{ $_ := set $labels \"version\" . }}{{ end }}{{ $all := merge (dict \"team\" \"x\") $labels }}{{ toJson $all }}",
         "{{ regexFind \"\\\\pZ\" \"x\" }}",
     ]
 
