@@ -8,7 +8,9 @@ enum ValuesCoalesce {
     /// YAML text as Helm reads values (through JSON: every number a float64).
     static func read(_ text: String, file: String) throws(TemplateError) -> Value {
         do {
-            guard let node = try Yams.compose(yaml: text) else { return .map([:]) }
+            // Go's YAML reader ends a block scalar at the end of the text with a line break, as if the
+            // text ended with one; libyaml does not.
+            guard let node = try Yams.compose(yaml: text.hasSuffix("\n") ? text : text + "\n") else { return .map([:]) }
             var budget = maxNodes
             let value = Self.value(of: node, budget: &budget)
             if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }

@@ -255,4 +255,72 @@ struct HelmOracleTests {
             for (path, text) in ours { #expect(text == helm[path], "values \(index) \(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
         }
     }
+
+    /// A chart in the style of Bitnami's (our own text): a library subchart of helpers that
+    /// build labels with `set` and `merge`, render values through `tpl`, pick images with a
+    /// global registry, and a parent that uses them; rendered exactly as Helm renders it.
+    @Test func libraryHelpersInTheBitnamiStyleRenderAsHelmDoes() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: shop\nversion: 2.0.0\nappVersion: \"5.1\"\ndependencies:\n  - {name: helpers, version: 1.0.0}\n",
+            "values.yaml": """
+                global:
+                  imageRegistry: ""
+                image: {registry: docker.io, repository: org/shop, tag: ""}
+                commonLabels: {team: "{{ .Release.Name }}-team"}
+                podLabels: {tier: web}
+                extraEnv: |
+                  - name: RELEASE
+                    value: {{ .Release.Name }}
+                """,
+            "templates/deployment.yaml": """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: {{ include "helpers.fullname" . }}
+                  labels: {{- include "helpers.labels" (dict "custom" .Values.commonLabels "context" $) | nindent 4 }}
+                spec:
+                  template:
+                    metadata:
+                      labels: {{- include "helpers.labels" (dict "custom" (merge (dict) .Values.podLabels .Values.commonLabels) "context" $) | nindent 8 }}
+                    spec:
+                      containers:
+                        - name: shop
+                          image: {{ include "helpers.image" (dict "image" .Values.image "global" .Values.global "chart" .Chart) }}
+                          env: {{- include "helpers.render" (dict "value" .Values.extraEnv "context" $) | nindent 12 }}
+                """,
+            "charts/helpers/Chart.yaml": "apiVersion: v2\nname: helpers\nversion: 1.0.0\ntype: library\n",
+            "charts/helpers/templates/_helpers.tpl": """
+                {{- define "helpers.fullname" -}}
+                {{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+                {{- end -}}
+                {{- define "helpers.render" -}}
+                {{- $text := ternary .value (.value | toYaml) (typeIs "string" .value) -}}
+                {{- if contains "{{" (toJson .value) -}}{{- tpl $text .context -}}{{- else -}}{{- $text -}}{{- end -}}
+                {{- end -}}
+                {{- define "helpers.labels" -}}
+                {{- $default := dict "app.kubernetes.io/name" .context.Chart.Name "app.kubernetes.io/instance" .context.Release.Name -}}
+                {{- with .context.Chart.AppVersion -}}{{- $_ := set $default "app.kubernetes.io/version" . -}}{{- end -}}
+                {{- $merged := dict -}}
+                {{- range (list .custom $default) -}}
+                {{- $merged = include "helpers.render" (dict "value" . "context" $.context) | fromYaml | merge $merged -}}
+                {{- end -}}
+                {{ toYaml $merged }}
+                {{- end -}}
+                {{- define "helpers.image" -}}
+                {{- $registry := .global.imageRegistry | default .image.registry -}}
+                {{- $tag := .image.tag | default .chart.AppVersion | toString -}}
+                {{- if $registry }}{{ printf "%s/%s:%s" $registry .image.repository $tag }}{{ else }}{{ printf "%s:%s" .image.repository $tag }}{{ end -}}
+                {{- end -}}
+                """,
+        ]
+        let settings: [[String: Any]] = [[:], ["global": ["imageRegistry": "registry.corp"], "image": ["tag": "5.2"], "podLabels": ["tier": "api", "team": "own"]]]
+        let answers = try Self.oracle(settings.enumerated().map { ["name": "bitnami\($0.offset)", "chart": chart, "values": $0.element] })
+        for (index, values) in settings.enumerated() {
+            let helm = try #require(answers[index]["output"] as? [String: String], "\(answers[index])")
+            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+            let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
+            #expect(ours.keys.sorted() == helm.keys.sorted(), "\(ours.keys.sorted()) vs \(helm.keys.sorted())")
+            for (path, text) in ours { #expect(text == helm[path], "values \(index) \(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
+        }
+    }
 }
