@@ -296,10 +296,15 @@ final class Executor {
         case .field(let names): return try fields(names, of: dot, at: position)
         case .variable(let name, let names):
             guard let found = variables.last(where: { $0.name == name }) else { throw fail("undefined variable: \(name)", at: position) }
+            // A variable holds a pipeline's result, which Go unwraps: a nil one has no fields and no error.
+            if Comparison.isNil(found.value), !names.isEmpty { return .missing }
             return try fields(names, of: found.value, at: position)
         case .identifier(let name):
             return try call(name, command: Command(arguments: [argument], position: position), dot: dot, piped: nil)
-        case .chain(let inner, let names): return try fields(names, of: try value(of: inner, dot: dot, at: position), at: position)
+        case .chain(let inner, let names):
+            // `(.a.missing).b` is nil, not an error (Go unwraps the parenthesised value first).
+            let receiver = try value(of: inner, dot: dot, at: position)
+            return Comparison.isNil(receiver) ? .missing : try fields(names, of: receiver, at: position)
         case .pipeline(let pipe):
             let mark = variables.count
             defer { variables.removeLast(variables.count - mark) }

@@ -49,8 +49,8 @@ public struct TemplateSet: Sendable {
         guard let nodes = files[name] else {
             throw TemplateError(.execute, template: name, line: 1, column: 1, "no template \"\(name)\" in this set")
         }
-        var templates = definitions
-        templates[name] = templates[name] ?? nodes
+        // Each file is a template of its own name too (`include (print $.Template.BasePath "/configmap.yaml") .`).
+        let templates = files.merging(definitions) { _, defined in defined }
         let executor = Executor(templates: templates, functions: HelmFunctions.all,
                                 limits: .init(steps: limits.steps, depth: limits.depth, outputBytes: limits.outputBytes), name: name,
                                 definitionFiles: definitionFiles)

@@ -37,6 +37,8 @@ struct HelmOracleTests {
         "{{ (index .Values.list 0) }}{{ (.Values.nested).deep.x }} {{ 0x1F }} {{ 1e3 }} {{ 'a' }} {{ -5 }} {{ 1_000 }} {{ 1.5 }}",
         "{{ define \"h\" }}<{{ . }}>{{ end }}{{ template \"h\" .Values.name }}{{ block \"b\" .Values.list }}[{{ . }}]{{ end }}",
         "{{ .Values.missing.key }}",
+        "[{{ (.Values.missing).key }}] [{{ (.Values.nested.nope).a.b }}] {{ $m := .Values.missing }}[{{ $m.x.y }}] {{ $n := .Values.nested }}[{{ $n.deep.x }}]",
+        "{{ $n := .Values.nested }}{{ $n.nope.x }}",
         "{{ .Values.name.key }}",
         "{{ eq .Values.replicas 3 }}",
         "{{ index .Values.list 5 }}",
