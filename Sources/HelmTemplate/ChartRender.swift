@@ -56,12 +56,22 @@ public struct ChartRender {
         let disabled = tree.enableDependencies(values: tree.coalesce(given))
         let merged = tree.coalesce(given)
         var templates: [String: String] = [:]
-        var dots: [String: Value] = [:]
+        var dots: [String: (object: ValueMap, basePath: String)] = [:]
         Self.collect(tree, path: tree.name, values: merged, release: release, templates: &templates, dots: &dots)
         let set = try TemplateSet(files: templates, limits: limits)
         var rendered: [String: String] = [:]
-        for (path, dot) in dots.sorted(by: { $0.key < $1.key }) {
-            rendered[path] = try set.render(path, data: dot).replacingOccurrences(of: "<no value>", with: "")
+        // Helm's order (deepest files first, then by name, backwards): it decides what a template
+        // sees of a dict another one changed with `set`.
+        let order = dots.keys.sorted { a, b in
+            let (x, y) = (a.filter { $0 == "/" }.count, b.filter { $0 == "/" }.count)
+            return x != y ? x > y : a > b
+        }
+        for path in order {
+            guard let entry = dots[path] else { continue }
+            // One object per chart, shared by its templates as Helm shares it (`set . …` is seen
+            // by the templates after), with `.Template` set for each.
+            entry.object.setShared("Template", ["Name": .string(path), "BasePath": .string(entry.basePath)])
+            rendered[path] = try set.render(path, data: .map(entry.object)).replacingOccurrences(of: "<no value>", with: "")
         }
         return Output(templates: rendered, disabledSubcharts: disabled, crds: Self.crds(tree, path: tree.name))
     }
@@ -77,25 +87,24 @@ public struct ChartRender {
     /// Returns the chart's object, for its parent's `.Subcharts`.
     @discardableResult
     static func collect(_ chart: ChartTree, path: String, values: Value, release: Release,
-                        templates: inout [String: String], dots: inout [String: Value]) -> Value {
+                        templates: inout [String: String], dots: inout [String: (object: ValueMap, basePath: String)]) -> Value {
         var subcharts: [String: Value] = [:]
         for sub in chart.subcharts {
             var own = Value.map([:])
             if case .map(let map)? = values.path([sub.name]) { own = .map(map) }
             subcharts[sub.name] = collect(sub, path: "\(path)/charts/\(sub.name)", values: own, release: release, templates: &templates, dots: &dots)
         }
-        var object = Self.objects(values: values, chart: chart.metadata, release: release, template: "", chartPath: path)
-        object["Files"] = .map(chart.files.mapValues { .string($0) })
-        object["Subcharts"] = .map(subcharts)
+        var fields = Self.objects(values: values, chart: chart.metadata, release: release, template: "", chartPath: path)
+        fields["Files"] = .map(ValueMap(chart.files.mapValues { .string($0) }))
+        fields["Subcharts"] = .map(ValueMap(subcharts))
+        let object = ValueMap(fields)
         for (file, text) in chart.templates {
             let base = file.split(separator: "/").last.map(String.init) ?? file
             let isPartial = base.hasPrefix("_")
             if chart.isLibrary && !isPartial { continue }
             templates["\(path)/\(file)"] = text
             if isPartial || base == "NOTES.txt" { continue }
-            var dot = object
-            dot["Template"] = ["Name": .string("\(path)/\(file)"), "BasePath": .string("\(path)/templates")]
-            dots["\(path)/\(file)"] = .map(dot)
+            dots["\(path)/\(file)"] = (object, "\(path)/templates")
         }
         return .map(object)
     }
@@ -115,7 +124,7 @@ public struct ChartRender {
             "Values": values,
             "Release": ["Name": .string(release.name), "Namespace": .string(release.namespace), "IsInstall": true, "IsUpgrade": false,
                         "Revision": 1, "Service": "Helm"],
-            "Chart": .map(chartObject),
+            "Chart": .map(ValueMap(chartObject)),
             "Capabilities": ["KubeVersion": kube, "HelmVersion": ["Version": "v4.2.3"], "APIVersions": .list(apiVersions.map { .string($0) })],
             "Template": ["Name": .string(template), "BasePath": .string("\(chartPath)/templates")],
         ]

@@ -38,7 +38,7 @@ struct ChartTree {
             throw TemplateError(.parse, template: chartFile, line: 1, column: 1, "Chart.yaml has no name")
         }
         self.name = name
-        self.metadata = metadata
+        self.metadata = metadata.entries
         let label = place.isEmpty ? name : place
         defaults = try ValuesCoalesce.read(files["values.yaml"] ?? "", file: "\(label)/values.yaml")
         var templates: [String: String] = [:], others: [String: String] = [:], nested: [String: [String: String]] = [:]

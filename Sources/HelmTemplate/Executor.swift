@@ -14,14 +14,7 @@ final class Executor {
     let limits: Limits
     private(set) var steps = 0
     private var depth = 0
-    /// `fresh`: the variable holds a dict no one else holds, which `set` and `merge` may change (`DictMutations`).
-    private var variables: [(name: String, value: Value, fresh: Bool)] = []
-    /// Whether the last command's value is a dict no one else holds, and the variable that
-    /// holds it when `set` or `merge` changed a variable's dict.
-    private var lastFresh = false
-    private var lastHolder: Int?
-    /// The variable being declared, while `holds` decides about it.
-    private var pendingDeclaration = ""
+    private var variables: [(name: String, value: Value)] = []
     private var output = ""
     private var outputBytes = 0
     /// The template being run, for errors.
@@ -42,7 +35,7 @@ final class Executor {
 
     /// The text `nodes` produce with `data` as the dot and `$`.
     func run(_ nodes: [Node], data: Value) throws(TemplateError) -> String {
-        variables = [("$", data, false)]
+        variables = [("$", data)]
         output = ""
         outputBytes = 0
         do { try walk(nodes, dot: data) } catch let error as TemplateError { throw error } catch {
@@ -56,7 +49,7 @@ final class Executor {
         guard let body = templates[name] else { throw fail("no template \"\(name)\" associated with template \"\(current)\"", at: position) }
         let saved = (output, outputBytes, variables, current)
         output = ""
-        variables = [("$", dot, false)]
+        variables = [("$", dot)]
         current = definitionFiles[name] ?? name
         defer { (output, outputBytes, variables, current) = saved }
         try enter(at: position)
@@ -76,7 +69,7 @@ final class Executor {
         templates.merge(parser.definitions) { _, new in new }
         let saved = (output, outputBytes, variables)
         output = ""
-        variables = [("$", dot, false)]
+        variables = [("$", dot)]
         defer { (output, outputBytes, variables) = saved }
         try enter(at: position)
         defer { depth -= 1 }
@@ -173,8 +166,8 @@ final class Executor {
             let (key, element) = item(index)
             try step(at: pipe.position)
             let inner = variables.count
-            if pipe.declarations.count == 1 { variables.append((pipe.declarations[0], element, false)) }
-            if pipe.declarations.count == 2 { variables.append((pipe.declarations[0], key, false)); variables.append((pipe.declarations[1], element, false)) }
+            if pipe.declarations.count == 1 { variables.append((pipe.declarations[0], element)) }
+            if pipe.declarations.count == 2 { variables.append((pipe.declarations[0], key)); variables.append((pipe.declarations[1], element)) }
             defer { variables.removeLast(variables.count - inner) }
             do { try walk(body, dot: element) } catch Control.breakLoop { break } catch Control.continueLoop { continue }
         }
@@ -190,13 +183,9 @@ final class Executor {
             for name in pipe.declarations {
                 guard let slot = variables.lastIndex(where: { $0.name == name }) else { throw fail("undefined variable: \(name)", at: pipe.position) }
                 variables[slot].value = result
-                variables[slot].fresh = holds(slot, single: pipe.declarations.count == 1)
             }
         } else {
-            for name in pipe.declarations {
-                pendingDeclaration = name
-                variables.append((name, result, holds(variables.count, single: pipe.declarations.count == 1)))
-            }
+            for name in pipe.declarations { variables.append((name, result)) }
         }
         return result
     }
@@ -208,9 +197,6 @@ final class Executor {
         if case .identifier(let name) = first {
             return try call(name, command: command, dot: dot, piped: piped)
         }
-        (lastFresh, lastHolder) = (false, nil)
-        // `$y := $x`: both now hold the same dict.
-        if case .variable(let name, _) = first { share(name) }
         if piped != nil || command.arguments.count > 1 {
             // `.Capabilities.APIVersions.Has "apps/v1"`, `.Files.Get "f"`: a method of the value before it.
             if case .field(let names) = first, names.count >= 2, let method = names.last {
@@ -236,7 +222,6 @@ final class Executor {
             let all = rest.count + (piped == nil ? 0 : 1)
             guard all >= 1 else { throw fail("wrong number of args for \(name): want at least 1 got 0", at: command.position) }
             var last = Value.missing
-            defer { (lastFresh, lastHolder) = (false, nil) }
             for index in 0..<all {
                 last = index < rest.count ? try value(of: rest[index], dot: dot, at: command.position) : (piped ?? .missing)
                 if (name == "and") != last.isTruthy { return last }
@@ -244,23 +229,9 @@ final class Executor {
             return last
         }
         guard let function = functions[name] else { throw fail("function \"\(name)\" not defined", at: command.position) }
-        let pipedFresh = lastFresh
         var arguments: [Value] = []
-        var target: (slot: Int?, fresh: Bool)?
-        for (index, argument) in rest.enumerated() {
-            arguments.append(try value(of: argument, dot: dot, at: command.position))
-            if index == 0, DictMutations.names.contains(name) {
-                target = try mutationTarget(argument, computedFresh: lastFresh, at: command.position)
-            } else if case .variable(let variable, _) = argument, !DictMutations.readers.contains(name) {
-                share(variable)
-            }
-        }
+        for argument in rest { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
         if let piped { arguments.append(piped) }
-        if DictMutations.names.contains(name), rest.isEmpty {
-            guard pipedFresh else { throw unsupportedMutation(name, at: command.position) }
-            target = (nil, true)
-        }
-        (lastFresh, lastHolder) = (false, nil)
         do {
             try Signatures.check(name, values: arguments, sources: rest.map(Self.source) + (piped == nil ? [] : [.computed]))
         } catch {
@@ -268,12 +239,6 @@ final class Executor {
         }
         do {
             let result = try function(arguments, CallContext(executor: self, dot: dot, position: command.position))
-            if let target {
-                if let slot = target.slot { variables[slot].value = result }
-                (lastFresh, lastHolder) = (target.slot == nil, target.slot)
-            } else {
-                lastFresh = DictMutations.producers.contains(name)
-            }
             // A value built up without being written (`$s = print $s $s`) counts against the output limit too.
             if case .string(let text) = result, text.utf8.count > limits.outputBytes {
                 throw TemplateError(.limit, template: current, line: command.position.line, column: command.position.column,
@@ -329,43 +294,6 @@ final class Executor {
             }
         }
         return value
-    }
-
-    /// The dict `set` or `merge` would change: a variable holding a dict no one else holds, or
-    /// one a call just made; anything else is a gap of the engine (Go would change a shared dict).
-    private func mutationTarget(_ argument: Argument, computedFresh: Bool, at position: Position) throws(TemplateError) -> (slot: Int?, fresh: Bool) {
-        switch argument {
-        case .variable(let name, let path) where path.isEmpty:
-            guard let slot = variables.lastIndex(where: { $0.name == name }), variables[slot].fresh else { throw unsupportedMutation(name, at: position) }
-            return (slot, true)
-        case .identifier, .pipeline:
-            guard computedFresh else { throw unsupportedMutation("a dict the chart shares", at: position) }
-            return (nil, true)
-        default:
-            throw unsupportedMutation(describe(argument), at: position)
-        }
-    }
-
-    private func unsupportedMutation(_ what: String, at position: Position) -> TemplateError {
-        TemplateError(.unsupported, template: current, line: position.line, column: position.column,
-                      "changing \(what) in place (set, unset, merge) is not implemented by bundle's template engine yet: only a dict made by the template and held by one variable")
-    }
-
-    /// Whether the variable at `slot`, given the last value, holds a dict no one else holds:
-    /// a new dict, or the one `set`/`merge` changed in this same variable (`$d = merge $d …`).
-    private func holds(_ slot: Int, single: Bool) -> Bool {
-        guard single else { return false }
-        guard let holder = lastHolder else { return lastFresh }
-        if holder == slot { return true }
-        // `$_ := set $d …`: `$_` is Go's discard by convention, never read; `$d` keeps its dict.
-        if slot < variables.count ? variables[slot].name == "$_" : pendingDeclaration == "$_" { return false }
-        variables[holder].fresh = false
-        return false
-    }
-
-    /// A variable whose dict is now held elsewhere too: no longer changed in place.
-    private func share(_ name: String) {
-        if let slot = variables.lastIndex(where: { $0.name == name }) { variables[slot].fresh = false }
     }
 
     /// How Go sees an argument when it converts it to a parameter's type.

@@ -23,14 +23,16 @@ enum SprigData {
             for index in stride(from: 0, to: args.count, by: 2) {
                 map[SprigStrings.stringify(args[index])] = index + 1 < args.count ? args[index + 1] : .string("")
             }
-            return .map(map)
+            return .map(ValueMap(map))
         },
         "get": { args, _ in
-            guard args.count == 2, case .map(let map) = args[0] else { throw FunctionError("get wants a dict and a key") }
+            guard args.count == 2 else { throw FunctionError("get wants a dict and a key") }
+            guard case .map(let map) = args[0] else { return .string("") }  // a nil dict (Go's zero map) has nothing
             return map[SprigStrings.stringify(args[1])] ?? .string("")
         },
         "hasKey": { args, _ in
-            guard args.count == 2, case .map(let map) = args[0] else { throw FunctionError("hasKey wants a dict and a key") }
+            guard args.count == 2 else { throw FunctionError("hasKey wants a dict and a key") }
+            guard case .map(let map) = args[0] else { return .bool(false) }  // a nil dict (Go's zero map) has no key
             return .bool(map[SprigStrings.stringify(args[1])] != nil)
         },
         "keys": { args, _ in

@@ -38,8 +38,8 @@ enum SprigDicts {
             guard case .map(let map) = try SprigStrings.single(args, "values") else { throw FunctionError("values wants a dict") }
             return .list(map.keys.sorted().compactMap { map[$0] })
         },
-        "deepCopy": { args, _ in try SprigStrings.single(args, "deepCopy") },
-        "mustDeepCopy": { args, _ in try SprigStrings.single(args, "mustDeepCopy") },
+        "deepCopy": { args, _ in deepCopy(try SprigStrings.single(args, "deepCopy")) },
+        "mustDeepCopy": { args, _ in deepCopy(try SprigStrings.single(args, "mustDeepCopy")) },
         "push": { args, _ in try listAnd(args, "push") { $0 + [$1] } },
         "mustPush": { args, _ in try listAnd(args, "mustPush") { $0 + [$1] } },
         "prepend": { args, _ in try listAnd(args, "prepend") { [$1] + $0 } },
@@ -55,6 +55,15 @@ enum SprigDicts {
             return value
         },
     ]
+
+    /// A copy no one else holds, all the way down (a later `set` or `merge` changes only it).
+    static func deepCopy(_ value: Value) -> Value {
+        switch value {
+        case .map(let map): .map(ValueMap(map.entries.mapValues(deepCopy)))
+        case .list(let items): .list(items.map(deepCopy))
+        default: value
+        }
+    }
 
     static func listAnd(_ args: [Value], _ name: String, _ body: ([Value], Value) -> [Value]) throws -> Value {
         guard args.count == 2, case .list(let items) = args[0] else { throw FunctionError("Cannot \(name) on type \(args.first?.typeName ?? "<nil>")") }

@@ -46,7 +46,7 @@ enum SprigMore {
         "split": { args, _ in
             try SprigStrings.two(args, "split") { separator, text in
                 let parts = text.components(separatedBy: separator)
-                return .map(Dictionary(uniqueKeysWithValues: parts.enumerated().map { ("_\($0.offset)", .string($0.element)) }))
+                return .map(ValueMap(Dictionary(uniqueKeysWithValues: parts.enumerated().map { ("_\($0.offset)", .string($0.element)) })))
             }
         },
         "toStrings": { args, _ in

@@ -6,6 +6,6 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     public init(floatLiteral value: Double) { self = .float(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: Value...) { self = .list(elements) }
-    public init(dictionaryLiteral elements: (String, Value)...) { self = .map(Dictionary(elements, uniquingKeysWith: { _, last in last })) }
+    public init(dictionaryLiteral elements: (String, Value)...) { self = .map(ValueMap(Dictionary(elements, uniquingKeysWith: { _, last in last }))) }
     public init(nilLiteral: ()) { self = .null }
 }

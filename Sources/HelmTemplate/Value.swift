@@ -10,7 +10,7 @@ public indirect enum Value: Sendable, Equatable {
     case float(Double)
     case string(String)
     case list([Value])
-    case map([String: Value])
+    case map(ValueMap)
 
     /// Go's truth: false, 0, nil, missing and empty strings, lists and maps are false.
     public var isTruthy: Bool {

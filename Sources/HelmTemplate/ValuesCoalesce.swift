@@ -9,8 +9,13 @@ enum ValuesCoalesce {
     static func read(_ text: String, file: String) throws(TemplateError) -> Value {
         do {
             // Go's YAML reader ends a block scalar at the end of the text with a line break, as if the
-            // text ended with one; libyaml does not.
-            guard let node = try Yams.compose(yaml: text.hasSuffix("\n") ? text : text + "\n") else { return .map([:]) }
+            // text ended with one (libyaml does not), and reads the first document only.
+            var first: Yams.Node?
+            for node in try Yams.compose_all(yaml: text.hasSuffix("\n") ? text : text + "\n") {
+                first = node
+                break
+            }
+            guard let node = first else { return .map([:]) }
             var budget = maxNodes
             let value = Self.value(of: node, budget: &budget)
             if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }
@@ -36,7 +41,7 @@ enum ValuesCoalesce {
         case .mapping(let mapping):
             var map: [String: Value] = [:]
             for (key, value) in mapping where budget >= 0 { map[key.string ?? ""] = Self.value(of: value, budget: &budget) }
-            return .map(map)
+            return .map(ValueMap(map))
         case .sequence(let sequence):
             var items: [Value] = []
             for item in sequence where budget >= 0 { items.append(Self.value(of: item, budget: &budget)) }

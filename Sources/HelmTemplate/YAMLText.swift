@@ -7,7 +7,7 @@ enum YAMLText {
     static func encode(_ value: Value) -> String {
         var lines: [String] = []
         switch value {
-        case .map(let m) where !m.isEmpty: mapping(m, indent: 0, into: &lines)
+        case .map(let m) where !m.isEmpty: mapping(m.entries, indent: 0, into: &lines)
         case .list(let l) where !l.isEmpty: sequence(l, indent: 0, into: &lines)
         default: lines.append(scalar(value, indent: 0))
         }
@@ -22,7 +22,7 @@ enum YAMLText {
             switch value {
             case .map(let inner) where !inner.isEmpty:
                 lines.append(name + ":")
-                mapping(inner, indent: indent + 2, into: &lines)
+                mapping(inner.entries, indent: indent + 2, into: &lines)
             case .list(let inner) where !inner.isEmpty:
                 lines.append(name + ":")
                 sequence(inner, indent: indent, into: &lines)
@@ -38,7 +38,7 @@ enum YAMLText {
             switch item {
             case .map(let inner) where !inner.isEmpty:
                 var nested: [String] = []
-                mapping(inner, indent: indent + 2, into: &nested)
+                mapping(inner.entries, indent: indent + 2, into: &nested)
                 // The first line of the mapping goes on the dash's line.
                 lines.append(pad + "- " + nested[0].dropFirst(indent + 2))
                 lines += nested.dropFirst()

@@ -110,17 +110,6 @@ extension ExecutionTests {
         #expect { try Self.render("{{ regexMatch \"\\\\p{Greek}\" \"x\" }}") } throws: { error in (error as? TemplateError)?.kind == .unsupported }
     }
 
-    /// `set` and `merge` change a dict only where no one else holds it; changing a shared one
-    /// (the values, the dot, a dict two variables hold) is a gap of the engine, never a wrong render.
-    @Test(arguments: [
-        "{{ $_ := set .Values \"x\" 1 }}", "{{ $_ := set . \"x\" 1 }}", "{{ $a := dict }}{{ $b := $a }}{{ $_ := set $a \"x\" 1 }}",
-        "{{ $a := dict }}{{ $l := list $a }}{{ $_ := set $a \"x\" 1 }}", "{{ $v := .Values }}{{ $_ := merge $v (dict) }}",
-        "{{ $_ := set (default (dict) .Values) \"x\" 1 }}",
-    ])
-    func changingASharedDictIsAGap(_ template: String) {
-        #expect { try Self.render(template, ["Values": ["a": 1.0]]) } throws: { ($0 as? TemplateError)?.kind == .unsupported }
-    }
-
     @Test func aDictTheTemplateMadeChangesInPlace() throws {
         #expect(try Self.render("{{ $d := dict }}{{ $_ := set $d \"a\" 1 }}{{ $d = merge $d (dict \"b\" 2) }}{{ $_ := set $d \"c\" 3 }}{{ toJson $d }}") == #"{"a":1,"b":2,"c":3}"#)
         #expect(try Self.render("{{ $d := fromYaml \"a: 1\" }}{{ $_ := unset $d \"a\" }}{{ toJson $d }} {{ dict \"x\" 1 | merge (dict \"y\" 2) | toJson }}") == #"{} {"x":1,"y":2}"#)

@@ -50,7 +50,8 @@ struct GeneratedTemplateTests {
             ("first", 1...1), ("last", 1...1), ("has", 2...2), ("hasKey", 2...2), ("kindOf", 1...1),
             ("base", 1...1), ("semverCompare", 2...2), ("cat", 0...3), ("until", 1...1),
             ("toPrettyJson", 1...1), ("concat", 1...2), ("regexMatch", 2...2), ("regexFind", 2...2), ("regexFindAll", 3...3),
-            ("regexReplaceAll", 3...3), ("regexReplaceAllLiteral", 3...3), ("regexSplit", 3...3), ("regexQuoteMeta", 1...1), ("uniq", 1...1), ("compact", 1...1), ("dig", 3...3), ("splitList", 2...2),
+            ("regexReplaceAll", 3...3), ("regexReplaceAllLiteral", 3...3), ("regexSplit", 3...3), ("regexQuoteMeta", 1...1),
+            ("set", 3...3), ("unset", 2...2), ("merge", 2...3), ("mergeOverwrite", 2...3), ("uniq", 1...1), ("compact", 1...1), ("dig", 3...3), ("splitList", 2...2),
         ]
 
         mutating func operand(depth: Int) -> String {
@@ -114,12 +115,14 @@ struct GeneratedTemplateTests {
             ["name": "g\($0.offset)", "files": ["t.yaml": $0.element, "_h.tpl": Self.helper], "values": valuesJSON] as [String: Any]
         })
         #expect(answers.count == count)
-        let values = try JSONDecoder().decode(HelmOracleTests.JSONValue.self, from: Data(Self.values.utf8)).value
-        let dot = Value.map(["Values": values, "Release": ["Name": "rel", "Namespace": "ns"]])
+        // Fresh values for each case, as each Helm render has.
+        func dot() throws -> Value {
+            .map(["Values": try JSONDecoder().decode(HelmOracleTests.JSONValue.self, from: Data(Self.values.utf8)).value, "Release": ["Name": "rel", "Namespace": "ns"]])
+        }
         var agreed = 0
         for (index, template) in templates.enumerated() {
             let answer = answers[index]
-            let ours = Result { try TemplateSet(files: ["t.yaml": template, "_h.tpl": Self.helper]).render("t.yaml", data: dot) }
+            let ours = Result { try TemplateSet(files: ["t.yaml": template, "_h.tpl": Self.helper]).render("t.yaml", data: try dot()) }
             if answer["ok"] as? Bool == true {
                 let helm = (answer["output"] as? [String: String])?["t.yaml"]
                 let same = (try? ours.get())?.replacingOccurrences(of: "<no value>", with: "") == helm

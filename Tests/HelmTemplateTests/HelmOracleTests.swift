@@ -89,6 +89,10 @@ struct HelmOracleTests {
         "{{ $dst := dict }}{{ range (list (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" \"\" \"n\" (dict \"y\" 2))) }}{{ $dst = merge $dst . }}{{ end }}{{ toJson $dst }}",
         "{{ toJson (merge (dict \"a\" \"\" \"b\" 0 \"c\" false \"d\" 1 \"e\" (list) \"n\" (dict \"x\" \"\" \"y\" 1)) (dict \"a\" \"A\" \"b\" 2 \"c\" true \"d\" 9 \"e\" (list 1) \"f\" 3 \"n\" (dict \"x\" \"X\" \"y\" 2 \"z\" 3))) }}",
         "{{ toJson (mergeOverwrite (dict \"a\" \"x\" \"b\" 1 \"c\" 5 \"n\" (dict \"x\" 1 \"y\" 1)) (dict \"a\" \"\" \"b\" 0 \"c\" 7 \"n\" (dict \"x\" 2)) (dict \"d\" 4)) }}",
+        "{{ $_ := set .Values \"added\" 1 }}{{ .Values.added }} {{ $n := .Values.nested }}{{ $_ := set $n \"k\" \"v\" }}{{ .Values.nested.k }} {{ $a := dict }}{{ $b := $a }}{{ $_ := set $b \"x\" 1 }}{{ $a.x }} {{ $l := list $a }}{{ $_ := unset $a \"x\" }}{{ $l }}",
+        "{{ $ns := .Values.nested | default dict }}{{ $ns = merge $ns (dict \"deep\" (dict \"z\" 1) \"w\" 2) }}{{ toJson .Values.nested }} {{ $_ := set . \"extra\" \"e\" }}{{ .extra }} {{ include \"app.name\" (set (dict) \"Values\" (dict \"nameOverride\" \"over\")) }}",
+        "{{ $m := fromYaml \"a: 1\\n---\\nb: [unclosed\" }}{{ toJson $m }} {{ fromYamlArray \"- 1\\n---\\n- 2\" }}",
+        "{{ $c := deepCopy .Values.nested }}{{ $_ := mergeOverwrite $c (dict \"deep\" (dict \"x\" \"changed\")) }}{{ toJson .Values.nested }} {{ toJson $c }}",
         "{{ $labels := dict \"app\" .Values.name }}{{ with .Values.name }}{{ $_ := set $labels \"version\" . }}{{ end }}{{ $all := merge (dict \"team\" \"x\") $labels }}{{ toJson $all }}",
         "{{ regexFind \"\\\\pZ\" \"x\" }}",
     ]
@@ -109,7 +113,7 @@ struct HelmOracleTests {
             else if let d = try? c.decode(Double.self) { value = .float(d) }
             else if let s = try? c.decode(String.self) { value = .string(s) }
             else if let l = try? c.decode([JSONValue].self) { value = .list(l.map(\.value)) }
-            else { value = .map(try c.decode([String: JSONValue].self).mapValues(\.value)) }
+            else { value = .map(ValueMap(try c.decode([String: JSONValue].self).mapValues(\.value))) }
         }
     }
 
@@ -139,10 +143,13 @@ struct HelmOracleTests {
         let answers = try Self.oracle(cases)
         #expect(answers.count == Self.templates.count)
         // What this test gives beyond .Values: the release's name, as the oracle renders it.
-        let data_ = Value.map(["Values": try JSONDecoder().decode(JSONValue.self, from: Data(Self.values.utf8)).value, "Release": ["Name": "rel", "Namespace": "ns"]])
+        // Each case renders fresh values, as each Helm render does (`set` changes them in place).
+        func data_() throws -> Value {
+            .map(["Values": try JSONDecoder().decode(JSONValue.self, from: Data(Self.values.utf8)).value, "Release": ["Name": "rel", "Namespace": "ns"]])
+        }
         for (index, template) in Self.templates.enumerated() {
             let answer = answers[index]
-            let ours = Result { try TemplateSet(files: ["t.yaml": template, "_helpers.tpl": Self.helpers]).render("t.yaml", data: data_) }
+            let ours = Result { try TemplateSet(files: ["t.yaml": template, "_helpers.tpl": Self.helpers]).render("t.yaml", data: try data_()) }
             if answer["ok"] as? Bool == true {
                 let helm = (answer["output"] as? [String: String])?["t.yaml"]
                 #expect((try? ours.get())?.replacingOccurrences(of: "<no value>", with: "") == helm, "\(template)\nhelm: \(helm ?? "-")\nours: \(ours)")

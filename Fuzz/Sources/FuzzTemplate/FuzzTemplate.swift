@@ -16,11 +16,12 @@ public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 enum TemplateInput {
     static let helpers = #"{{- define "h" -}}{{ .Values.name | default "x" | trunc 63 }}{{- end -}}{{- define "r" -}}{{ include "r" . }}{{- end -}}"#
-    static let dot: Value = [
+    /// Made anew for each input: `set` changes a dict in place, as Go does.
+    static var dot: Value { [
         "Values": ["name": "web", "n": 1000000.0, "f": 0.25, "on": true, "list": ["a", 1.0, ["b"]], "map": ["k": "v", "n": ["x": 1.0]], "nil": .null],
         "Release": ["Name": "rel", "Namespace": "ns"],
         "Capabilities": ["KubeVersion": ["Version": "v1.36.0", "GitVersion": "v1.36.0"], "APIVersions": ["v1", "apps/v1"]],
-    ]
+    ] }
 }
 
 @_cdecl("FuzzTemplate_main")

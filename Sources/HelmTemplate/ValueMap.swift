@@ -1,0 +1,53 @@
+/// A dict of template values. Go's maps are shared: `set`, `unset` and `merge` change a dict in
+/// place and every holder sees the change (the values, the dot, a variable), so a `ValueMap`
+/// holds its entries by reference; those functions change them with `setShared` and friends.
+/// Any other change copies first (copy on write): building values never touches another's.
+public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    final class Storage: @unchecked Sendable {
+        var entries: [String: Value]
+        init(_ entries: [String: Value]) { self.entries = entries }
+    }
+
+    private var storage: Storage
+
+    public init(_ entries: [String: Value] = [:]) { storage = Storage(entries) }
+    public init(dictionaryLiteral elements: (String, Value)...) { self.init(Dictionary(elements, uniquingKeysWith: { _, last in last })) }
+
+    /// The entries as a plain dictionary (a snapshot).
+    public var entries: [String: Value] { storage.entries }
+    public var keys: Dictionary<String, Value>.Keys { storage.entries.keys }
+    public var count: Int { storage.entries.count }
+    public var isEmpty: Bool { storage.entries.isEmpty }
+
+    public subscript(key: String) -> Value? {
+        get { storage.entries[key] }
+        set {
+            copyIfShared()
+            storage.entries[key] = newValue
+        }
+    }
+
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> Value? {
+        copyIfShared()
+        return storage.entries.removeValue(forKey: key)
+    }
+
+    public func makeIterator() -> Dictionary<String, Value>.Iterator { storage.entries.makeIterator() }
+
+    public func filter(_ isIncluded: ((key: String, value: Value)) throws -> Bool) rethrows -> ValueMap {
+        ValueMap(try storage.entries.filter(isIncluded))
+    }
+
+    public func mapValues(_ transform: (Value) throws -> Value) rethrows -> ValueMap { ValueMap(try storage.entries.mapValues(transform)) }
+
+    /// Go's in-place change: every holder of this dict sees it.
+    func setShared(_ key: String, _ value: Value) { storage.entries[key] = value }
+    func removeShared(_ key: String) { storage.entries.removeValue(forKey: key) }
+
+    private mutating func copyIfShared() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.entries) }
+    }
+
+    public static func == (a: ValueMap, b: ValueMap) -> Bool { a.storage === b.storage || a.storage.entries == b.storage.entries }
+}
