@@ -8,7 +8,7 @@ struct ChartTree {
     var defaults: Value
     /// `templates/…` → text.
     var templates: [String: String]
-    /// Every other file of the chart but Chart.yaml, values.yaml and charts/ (`.Files`).
+    /// Every other file of the chart but Chart.yaml, values.yaml, values.schema.json and charts/ (`.Files`).
     var files: [String: String]
     var subcharts: [ChartTree]
 
@@ -48,7 +48,7 @@ struct ChartTree {
             } else if path.hasPrefix("charts/"), let slash = path.dropFirst(7).firstIndex(of: "/") {
                 let folder = String(path[path.index(path.startIndex, offsetBy: 7)..<slash])
                 nested[folder, default: [:]][String(path[path.index(after: slash)...])] = text
-            } else if path != "Chart.yaml" && path != "values.yaml" {
+            } else if path != "Chart.yaml" && path != "values.yaml" && path != "values.schema.json" {
                 others[path] = text
             }
         }

@@ -288,7 +288,7 @@ final class Executor {
         var value = start
         for name in names {
             switch value {
-            case .map(let map): value = map[name] ?? .missing
+            case .map(let map): value = map[name] ?? Methods.property(name, of: map) ?? .missing
             case .missing, .null: throw fail("nil pointer evaluating interface {}.\(name)", at: position)
             default: throw fail("can't evaluate field \(name) in type \(value.typeName)", at: position)
             }

@@ -1,6 +1,9 @@
-/// The methods Helm's objects offer to templates: `.Capabilities.APIVersions.Has "apps/v1"`
-/// and `.Files.Get "path"` (`GetBytes`, `Lines` alike). Nil when `name` is no method of the
-/// value; `Glob`, `AsConfig` and `AsSecrets` of `.Files` are not implemented yet and say so.
+import Foundation
+
+/// The methods Helm's objects offer to templates: `.Capabilities.APIVersions.Has "apps/v1"`,
+/// and on `.Files` `Get`, `GetBytes`, `Lines`, `Glob` (gobwas/glob patterns: `*` and `?` within
+/// a path segment, `**` across them, classes, `{a,b}`), `AsConfig` and `AsSecrets` (the files by
+/// base name as YAML, their contents as text or base64). Nil when `name` is no method of the value.
 enum Methods {
     static func call(_ name: String, on receiver: Value, _ arguments: [Value]) throws(FunctionError) -> Value? {
         switch (name, receiver) {
@@ -15,10 +18,69 @@ enum Methods {
             guard case .string(var text)? = files[path], !text.isEmpty else { return .list([]) }
             if text.hasSuffix("\n") { text.removeLast() }
             return .list(text.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) })
-        case ("Glob", .map), ("AsConfig", .map), ("AsSecrets", .map):
-            throw FunctionError("the method .Files.\(name) is not implemented by bundle's template engine yet", isUnsupported: true)
+        case ("Glob", .map(let files)):
+            guard arguments.count == 1, case .string(let pattern) = arguments[0] else { return nil }
+            let glob = Array(pattern.unicodeScalars)
+            return .map(files.filter { Glob.matches(glob, Array($0.key.unicodeScalars)) })
         default:
             return nil
         }
+    }
+
+    /// `.AsConfig` and `.AsSecrets` of a files object (also after `Glob`), read as fields.
+    static func property(_ name: String, of files: ValueMap) -> Value? {
+        guard name == "AsConfig" || name == "AsSecrets" else { return nil }
+        var byName: [String: Value] = [:]
+        for (path, content) in files {
+            let text = SprigStrings.stringify(content)
+            byName[GoPath.base(path)] = .string(name == "AsConfig" ? text : Data(text.utf8).base64EncodedString())
+        }
+        return .string(YAMLText.encode(.map(ValueMap(byName))))
+    }
+}
+
+/// gobwas/glob with `/` as the separator, matched by dynamic programming (no backtracking).
+enum Glob {
+    static func matches(_ pattern: [Unicode.Scalar], _ text: [Unicode.Scalar]) -> Bool {
+        // Alternatives `{a,b}` expand first (a few at most in a chart).
+        if let open = pattern.firstIndex(of: "{"), let close = pattern[open...].firstIndex(of: "}") {
+            let options = pattern[(open + 1)..<close].split(separator: ",", omittingEmptySubsequences: false)
+            return options.prefix(32).contains { matches(Array(pattern[..<open]) + $0 + Array(pattern[(close + 1)...]), text) }
+        }
+        // reachable[j]: the pattern so far can end having consumed text[..<j].
+        var reachable = [Bool](repeating: false, count: text.count + 1)
+        reachable[0] = true
+        var i = 0
+        while i < pattern.count {
+            var next = [Bool](repeating: false, count: text.count + 1)
+            let c = pattern[i]
+            if c == "*" {
+                let crosses = i + 1 < pattern.count && pattern[i + 1] == "*"
+                for j in 0...text.count where reachable[j] {
+                    next[j] = true
+                    var k = j
+                    while k < text.count, crosses || text[k] != "/" { k += 1; next[k] = true }
+                }
+                i += crosses ? 2 : 1
+            } else if c == "[", let close = pattern[(i + 1)...].firstIndex(of: "]") {
+                let negated = pattern[i + 1] == "!"
+                let body = Array(pattern[(negated ? i + 2 : i + 1)..<close])
+                for j in 0..<text.count where reachable[j] {
+                    var hit = false, k = 0
+                    while k < body.count {
+                        if k + 2 < body.count, body[k + 1] == "-" { hit = hit || (body[k]...body[k + 2]).contains(text[j]); k += 3 } else { hit = hit || body[k] == text[j]; k += 1 }
+                    }
+                    if hit != negated, text[j] != "/" { next[j + 1] = true }
+                }
+                i = close + 1
+            } else {
+                var literal = c
+                if c == "\\", i + 1 < pattern.count { i += 1; literal = pattern[i] }
+                for j in 0..<text.count where reachable[j] && (c == "?" ? text[j] != "/" : text[j] == literal) { next[j + 1] = true }
+                i += 1
+            }
+            reachable = next
+        }
+        return reachable[text.count]
     }
 }

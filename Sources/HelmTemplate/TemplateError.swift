@@ -10,7 +10,7 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         case failed
         /// A limit for untrusted templates: depth, steps or output size.
         case limit
-        /// A feature Helm has and this engine does not yet (a function, `.Files.Glob`,
+        /// A feature Helm has and this engine does not yet (a function, a Unicode script class,
         /// `import-values`): not the chart's fault; callers fall back rather than refuse.
         case unsupported
         /// Chart.yaml lists a dependency its charts/ folder does not hold (`helm dependency build`).

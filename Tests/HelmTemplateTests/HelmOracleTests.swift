@@ -332,4 +332,30 @@ struct HelmOracleTests {
             for (path, text) in ours { #expect(text == helm[path], "values \(index) \(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
         }
     }
+
+    /// `.Files` as charts use it for config maps: `Get`, `Lines`, `Glob` with `*`, `**`, `?`,
+    /// classes and alternatives, `AsConfig` and `AsSecrets` after `Glob` or on all files.
+    @Test func filesRenderAsHelmDoes() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: files\nversion: 1.0.0\n",
+            "values.yaml": "{}\n",
+            "config/a.conf": "alpha = 1\n",
+            "config/b.conf": "beta: \"two\"\nlines\n",
+            "config/sub/c.txt": "nested\n",
+            "other/x.txt": "x\n",
+            "templates/config.yaml": """
+                a: {{ (.Files.Glob "config/*").AsConfig | nindent 2 }}
+                b: {{ (.Files.Glob "config/**").AsSecrets | nindent 2 }}
+                c: {{ range $path, $_ := .Files.Glob "**.txt" }}{{ $path }} {{ end }}
+                d: {{ range $path, $_ := .Files.Glob "config/{a,b}.co?f" }}{{ $path }} {{ end }}
+                e: {{ range $path, $_ := .Files.Glob "[ox]*/*" }}{{ $path }} {{ end }}
+                f: {{ .Files.Get "config/a.conf" | quote }} {{ .Files.Lines "config/b.conf" }} {{ .Files.Get "missing" | quote }}
+                g: {{ (.Files.Glob "nothing/*").AsConfig | quote }}
+                """,
+        ]
+        let answers = try Self.oracle([["name": "files", "chart": chart, "values": [String: Any]()]])
+        let helm = try #require(answers.first?["output"] as? [String: String], "\(answers)")
+        let ours = try ChartRender(files: chart).render(values: [], release: .init(name: "rel", namespace: "ns"))
+        #expect(ours == helm.filter { !$0.key.hasSuffix("NOTES.txt") }, "helm:\n\(helm)\nours:\n\(ours)")
+    }
 }
