@@ -87,9 +87,7 @@ struct ImageStage {
     /// file names (`v1.34.1+k0s.0` is 1.34.1), else Helm's default.
     func renderRelease(_ chart: ChartEntry, config: K0sConfig) -> ChartRender.Release? {
         guard options.render else { return nil }
-        let cluster = config.format == .k0sctl ? K0sctlCluster.k0sVersion(in: config.text).flatMap(KubeVersion.parse) : nil
-        return ChartRender.Release(name: chart.name, namespace: chart.namespace ?? "default",
-                                   kubeVersion: options.kubeVersion ?? cluster ?? ChartRender.defaultKubeVersion)
+        return ReleaseRendering.release(chart, config: config, kubeVersion: options.kubeVersion)
     }
 
     /// A release Helm would refuse to render: the template's place and reason, the config's line.

@@ -78,6 +78,30 @@ extension Planner {
         return plan
     }
 
+    /// A release's chart archive in the cache, for rendering it (`bundle template CONFIG`).
+    public struct CachedChart: Sendable {
+        public var release: ChartEntry
+        /// The archive's path in the cache; nil with `problem`.
+        public var archive: String?
+        public var version: String?
+        public var problem: ErrorReport?
+    }
+
+    /// Each chart planned so far fetched into the cache (as `build` and `images` fetch it).
+    public func cachedCharts() -> [CachedChart] {
+        do { try cache.prepare() } catch {
+            return resolvedCharts.map { CachedChart(release: $0.0.chart, problem: BuildError.Problem(wrapping: error, subject: cache.root).report) }
+        }
+        return resolvedCharts.map { job, artifact in
+            do {
+                let complete = try ensureInCache(job, artifact)
+                return CachedChart(release: job.chart, archive: cache.blobPath(complete.chart.digest), version: complete.version)
+            } catch {
+                return CachedChart(release: job.chart, problem: BuildError.Problem(wrapping: error, subject: job.chart.name).report)
+            }
+        }
+    }
+
     /// The chart's archive in the cache (fetched if missing); a classic repository's chart
     /// whose size the plan did not learn is resolved again with its body.
     func ensureInCache(_ job: Builder.PullJob, _ artifact: ChartArtifact) throws -> ChartArtifact {

@@ -55,6 +55,7 @@ import Testing
                                                        environment: ["BUNDLE_CACHE_DIR": env.scratch()]), table)
         expectDocumented("plan", try env.bundle(["plan", folder + "/a.yaml", "--json"]), table)
         expectDocumented("images", try env.bundle(["images", folder + "/a.yaml", "--json"]), table)
+        expectDocumented("template", try env.bundle(["template", folder + "/a.yaml", "--json", "--cache-dir", env.scratch()]), table)
         expectDocumented("build", try env.bundle(["build", folder + "/a.yaml", "--sign-key", bundles.privateKey, "-o", env.scratch() + "/x.tar.gz",
                                                   "--cache-dir", folder + "/cache", "--json"]), table)
         expectDocumented("verify", try env.bundle(["verify", bundles.a, "--trust", bundles.key, "--json"]), table, warns: false)

@@ -49,4 +49,44 @@ import Testing
         #expect(run.status == 1 && run.stdout.isEmpty, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("web/templates/deployment.yaml:2:") && run.stderr.contains("ingress.host is required"), "\(run.stderr)")
     }
+
+    /// A k0s config: each release rendered as k0s installs it (its chart fetched into the cache
+    /// over the registry's TLS, its values, name and namespace), one release with --release, as
+    /// JSON with --json; a release the chart refuses fails naming the config's line.
+    @Test func aConfigsReleasesRenderAsK0sInstallsThem() throws {
+        let folder = env.scratch()
+        let anonymous = env.registry("anonymous")
+        func config(_ values: String) -> String {
+            """
+            apiVersion: k0s.k0sproject.io/v1beta1
+            kind: ClusterConfig
+            metadata: {name: k0s}
+            spec:
+              extensions:
+                helm:
+                  repositories:
+                    - {name: anonymous, url: "oci://\(anonymous)", caFile: "\(env.file.caFile)"}
+                  charts:
+                    - {name: web, chartname: "oci://\(anonymous)/charts/webapp", version: 0.3.0, namespace: apps, values: "\(values)"}
+                    - {name: other, chartname: "oci://\(anonymous)/charts/webapp", version: 0.3.0, namespace: tools}
+            """
+        }
+        try config("image: {tag: '7.7'}").write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let run = try env.bundle(["template", folder + "/k0s.yaml", "--cache-dir", folder + "/cache"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("name: web-web") && run.stdout.contains("images/web:7.7") && run.stdout.contains("name: other-web"), "\(run.stdout)")
+        #expect(run.stdout.hasPrefix("---\n# Source: webapp/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\n"), "\(run.stdout.prefix(200))")
+
+        let one = try env.bundle(["template", folder + "/k0s.yaml", "--cache-dir", folder + "/cache", "--release", "other", "--json"])
+        let releases = one.json?["releases"] as? [[String: Any]] ?? []
+        #expect(one.status == 0 && releases.map { $0["release"] as? String } == ["other"] && releases.first?["namespace"] as? String == "tools", "\(one.stdout)")
+        let kinds = (releases.first?["manifests"] as? [[String: Any]] ?? []).map { $0["kind"] as? String ?? "?" }
+        #expect(kinds == ["Deployment", "CronJob", ""], "Helm's order, the test hook last: \(kinds)")
+
+        try config("image: {repository: null}").write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let refused = try env.bundle(["template", folder + "/k0s.yaml", "--cache-dir", folder + "/cache", "--release", "web"])
+        #expect(refused.status == 1 && refused.stderr.contains("k0s.yaml:") && refused.stderr.contains("webapp needs image.repository"), "\(refused.stderr)")
+        let unknown = try env.bundle(["template", folder + "/k0s.yaml", "--release", "nope", "--cache-dir", folder + "/cache"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("nope") && unknown.stderr.contains("web, other"), "\(unknown.stderr)")
+    }
 }
