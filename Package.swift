@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // System libraries, each with a shim of typed C functions (libcurl's setopt is variadic).
@@ -44,7 +45,12 @@ let package = Package(
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
         .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         // HelmTemplate: Go's text/template as Helm runs it (lexer, parser, executor, functions); no I/O.
-        .target(name: "HelmTemplate", dependencies: ["Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "HelmTemplate",
+            dependencies: [
+                "Yams", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
         // Images: finding a release's images (rendered, or read from values and templates; annotations, lists), image references.
         .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Diagnostics", "HelmTemplate", "OCI", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures.
@@ -76,7 +82,9 @@ let package = Package(
 
         .testTarget(name: "OCITests", dependencies: ["OCI", "HTTP"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "HelmTemplateTests", dependencies: ["HelmTemplate"]),
+        .testTarget(
+            name: "HelmTemplateTests",
+            dependencies: ["HelmTemplate", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "HelmTemplate"]),

@@ -5,8 +5,7 @@ enum PendingFunctions {
     static let names: [String] = [
         // Sprig: strings, regex, encoding, crypto, random.
         "abbrev", "abbrevboth", "initials", "wrap", "wrapWith", "swapcase", "shuffle", "substr", "camelcase",
-        "b32dec", "htpasswd", "bcrypt", "derivePassword", "genPrivateKey",
-        "buildCustomCert", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey",
+        "b32dec", "htpasswd", "bcrypt", "derivePassword",
         "encryptAES", "decryptAES", "randBytes",
         // Sprig: math, paths, dates, network, encodings.
         "toDecimal",

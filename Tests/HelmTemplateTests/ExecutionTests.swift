@@ -1,5 +1,8 @@
+import Foundation
 import HelmTemplate
+import SwiftASN1
 import Testing
+import X509
 
 /// Go's text/template semantics, case by case: what `text/template` prints for each template
 /// and data (the expected outputs are Go's).
@@ -113,6 +116,30 @@ extension ExecutionTests {
     @Test func aDictTheTemplateMadeChangesInPlace() throws {
         #expect(try Self.render("{{ $d := dict }}{{ $_ := set $d \"a\" 1 }}{{ $d = merge $d (dict \"b\" 2) }}{{ $_ := set $d \"c\" 3 }}{{ toJson $d }}") == #"{"a":1,"b":2,"c":3}"#)
         #expect(try Self.render("{{ $d := fromYaml \"a: 1\" }}{{ $_ := unset $d \"a\" }}{{ toJson $d }} {{ dict \"x\" 1 | merge (dict \"y\" 2) | toJson }}") == #"{} {"x":1,"y":2}"#)
+    }
+
+    /// Certificates as charts make them for TLS secrets: a CA, a certificate it signs (with the
+    /// IPs and names asked for), a self-signed one; PEM that parses and verifies.
+    @Test func certificatesAreMadeAsSprigMakesThem() throws {
+        let text = try Self.render("""
+            {{- $ca := genCA "test-ca" 365 -}}
+            {{- $cert := genSignedCert "web.ns.svc" (list "10.0.0.1") (list "web" "web.ns.svc") 30 $ca -}}
+            {{- $self := genSelfSignedCert "self" nil nil 1 -}}
+            {{ $ca.Cert | b64enc }}|{{ $ca.Key | b64enc }}|{{ $cert.Cert | b64enc }}|{{ $self.Cert | b64enc }}|{{ genPrivateKey "ecdsa" | b64enc }}|{{ genPrivateKey "x" }}
+            """)
+        let parts = text.split(separator: "|").map(String.init)
+        let pems = parts.prefix(5).map { String(decoding: Data(base64Encoded: $0) ?? Data(), as: UTF8.self) }
+        let ca = try Certificate(pemEncoded: pems[0])
+        #expect(pems[1].hasPrefix("-----BEGIN RSA PRIVATE KEY-----"), "Go's PKCS#1 form")
+        let leaf = try Certificate(pemEncoded: pems[2])
+        #expect(leaf.issuer == ca.subject && ca.publicKey.isValidSignature(leaf.signature, for: leaf))
+        let names = try leaf.extensions.subjectAlternativeNames.map(Array.init) ?? []
+        #expect(names.contains(.dnsName("web.ns.svc")) && names.contains(.ipAddress(ASN1OctetString(contentBytes: [10, 0, 0, 1]))), "\(names)")
+        #expect(try ca.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: nil))
+        let selfSigned = try Certificate(pemEncoded: pems[3])
+        #expect(selfSigned.issuer == selfSigned.subject)
+        #expect(pems[4].hasPrefix("-----BEGIN EC PRIVATE KEY-----") && parts[5] == "Unknown type x")
+        #expect(throws: TemplateError.self, "an IP that is none") { try Self.render("{{ genSelfSignedCert \"x\" (list \"no-ip\") nil 1 }}") }
     }
 
     /// Regular expressions run in linear time: a pattern that takes a backtracking engine
