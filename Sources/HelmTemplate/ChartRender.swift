@@ -55,6 +55,7 @@ public struct ChartRender {
         }
         let disabled = tree.enableDependencies(values: tree.coalesce(given))
         let merged = tree.coalesce(given)
+        try tree.validate(merged)
         var templates: [String: String] = [:]
         var dots: [String: (object: ValueMap, basePath: String)] = [:]
         Self.collect(tree, path: tree.name, values: merged, release: release, templates: &templates, dots: &dots)

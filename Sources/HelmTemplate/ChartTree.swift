@@ -11,6 +11,10 @@ struct ChartTree {
     /// Every other file of the chart but Chart.yaml, values.yaml, values.schema.json and charts/ (`.Files`).
     var files: [String: String]
     var subcharts: [ChartTree]
+    /// `values.schema.json`, when the chart has one.
+    var schema: String?
+    /// Where the chart is, for errors (`CHART/charts/SUB`).
+    var label: String
 
     /// Subcharts deeper than this are refused (a chart is untrusted input).
     static let maxDepth = 8
@@ -54,6 +58,8 @@ struct ChartTree {
         }
         self.templates = templates
         self.files = others
+        self.schema = files["values.schema.json"]
+        self.label = label
         var subcharts: [ChartTree] = []
         for (folder, inner) in nested.sorted(by: { $0.key < $1.key }) where inner["Chart.yaml"] != nil {
             guard depth < Self.maxDepth else {
@@ -115,6 +121,29 @@ struct ChartTree {
             dropped += subcharts[index].enableDependencies(values: values, path: path + subcharts[index].name + ".")
         }
         return dropped
+    }
+
+    /// Each chart's values checked against its `values.schema.json` (the subcharts' under their
+    /// names), as Helm checks them before it renders; the violations, Helm's way.
+    func validate(_ values: Value) throws(TemplateError) {
+        var report: [String] = []
+        try collectViolations(values, into: &report)
+        guard report.isEmpty else {
+            throw TemplateError(.failed, template: "\(label)/values.schema.json", line: 1, column: 1,
+                                "values don't meet the specifications of the schema(s) in the following chart(s):\n" + report.joined(separator: "\n"))
+        }
+    }
+
+    private func collectViolations(_ values: Value, into report: inout [String]) throws(TemplateError) {
+        if let schema {
+            let found = try ValuesSchema(json: schema, file: "\(label)/values.schema.json").violations(of: values)
+            if !found.isEmpty { report.append("\(name):\n" + found.map { "- \($0)" }.joined(separator: "\n")) }
+        }
+        for sub in subcharts {
+            var own = Value.map([:])
+            if case .map(let map)? = values.path([sub.name]) { own = .map(map) }
+            try sub.collectViolations(own, into: &report)
+        }
     }
 
     /// The chart's values as Helm coalesces them: `given` over the chart's defaults, then each

@@ -358,4 +358,57 @@ struct HelmOracleTests {
         let ours = try ChartRender(files: chart).render(values: [], release: .init(name: "rel", namespace: "ns"))
         #expect(ours == helm.filter { !$0.key.hasSuffix("NOTES.txt") }, "helm:\n\(helm)\nours:\n\(ours)")
     }
+
+    /// `values.schema.json` checked as Helm checks it before rendering: values it accepts render,
+    /// values it refuses are refused here too (types, required, enum, additional properties,
+    /// patterns, bounds, `$ref`, `oneOf`, `if`/`then`, a subchart's own schema).
+    @Test func valuesSchemasRefuseWhatHelmRefuses() throws {
+        let schema = #"""
+            {
+              "$schema": "http://json-schema.org/draft-07/schema#",
+              "type": "object",
+              "required": ["image", "replicas"],
+              "definitions": {"port": {"type": "integer", "minimum": 1, "maximum": 65535}},
+              "properties": {
+                "replicas": {"type": "integer", "minimum": 0},
+                "image": {
+                  "type": "object", "additionalProperties": false, "required": ["repository"],
+                  "properties": {"repository": {"type": "string", "pattern": "^[a-z0-9./-]+$"}, "tag": {"type": ["string", "null"], "maxLength": 8}}
+                },
+                "mode": {"enum": ["standalone", "replication"]},
+                "port": {"$ref": "#/definitions/port"},
+                "storage": {"oneOf": [{"type": "string"}, {"type": "object", "required": ["size"]}]},
+                "tls": {"type": "object", "if": {"properties": {"enabled": {"const": true}}}, "then": {"required": ["secret"]}},
+                "labels": {"type": "object", "patternProperties": {"^[a-z]+$": {"type": "string"}}, "additionalProperties": false}
+              }
+            }
+            """#
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: checked\nversion: 1.0.0\ndependencies:\n  - {name: sub, version: 1.0.0}\n",
+            "values.yaml": "replicas: 1\nimage:\n  repository: org/app\n  tag: \"1.0\"\nmode: standalone\nport: 80\n",
+            "values.schema.json": schema,
+            "templates/cm.yaml": "replicas: {{ .Values.replicas }}\n",
+            "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+            "charts/sub/values.yaml": "size: 1\n",
+            "charts/sub/values.schema.json": #"{"properties": {"size": {"type": "integer", "exclusiveMaximum": 10}}}"#,
+            "charts/sub/templates/cm.yaml": "size: {{ .Values.size }}\n",
+        ]
+        let settings: [[String: Any]] = [
+            [:], ["replicas": 3, "storage": "10Gi", "tls": ["enabled": false], "labels": ["team": "a"], "image": ["tag": NSNull()]],
+            ["replicas": "three"], ["replicas": 1.5], ["image": ["repository": "Bad Name"]], ["image": ["extra": 1]], ["mode": "cluster"],
+            ["port": 70000], ["storage": ["class": "fast"]], ["tls": ["enabled": true]], ["labels": ["Team": "x"]], ["replicas": -1],
+            ["image": ["tag": "123456789"]], ["sub": ["size": 10]], ["sub": ["size": 9]], ["image": NSNull()],
+        ]
+        let answers = try Self.oracle(settings.enumerated().map { ["name": "schema\($0.offset)", "chart": chart, "values": $0.element] })
+        for (index, values) in settings.enumerated() {
+            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+            let ours = Result { try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns")) }
+            if answers[index]["ok"] as? Bool == true {
+                #expect((try? ours.get()) != nil, "Helm accepts \(values), the engine refuses: \(ours)")
+            } else {
+                #expect((try? ours.get()) == nil, "Helm refuses \(values) (\(answers[index]["error"] ?? "")), the engine renders")
+            }
+        }
+        #expect(answers.map { $0["ok"] as? Bool == true } == [true, true] + Array(repeating: false, count: 11) + [false, true, false], "\(answers.map { $0["error"] ?? "ok" })")
+    }
 }
