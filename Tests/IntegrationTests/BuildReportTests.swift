@@ -3,7 +3,7 @@ import Testing
 
 /// What build says matches what it did: one line per chart saying whether it was downloaded,
 /// and an up-to-date rebuild said once, not followed by "Built".
-@Suite struct BuildReportTests {
+@Suite(.needsTestEnvironment) struct BuildReportTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `bundle build` from the real registries, checked with independent tools.
-@Suite struct BuildTests {
+@Suite(.needsTestEnvironment) struct BuildTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

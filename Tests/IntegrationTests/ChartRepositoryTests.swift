@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Charts from classic Helm repositories (index.yaml over HTTPS), served by nginx with the test CA.
-@Suite struct ChartRepositoryTests {
+@Suite(.needsTestEnvironment) struct ChartRepositoryTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

@@ -4,7 +4,7 @@ import Testing
 /// Merge mode never drops the node's own chart entries silently: k0s uninstalls a release
 /// whose entry disappears. Entries the previous bundle wrote and this one no longer carries
 /// do go, since their chart files go too.
-@Suite struct ConfigMergeTests {
+@Suite(.needsTestEnvironment) struct ConfigMergeTests {
     let env: TestEnvironment
     let bundles: Bundles
     init() throws {

@@ -3,7 +3,7 @@ import Testing
 
 /// Every command reports a failure the same way under `--json`: exit status 1 and, on stdout,
 /// `{"error": {"code", "class", "subject", "message", "hint"}}` with the message on stderr too.
-@Suite struct ErrorShapeTests {
+@Suite(.needsTestEnvironment) struct ErrorShapeTests {
     let env: TestEnvironment
 
     init() throws {

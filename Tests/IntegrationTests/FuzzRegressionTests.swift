@@ -4,7 +4,7 @@ import Testing
 /// The inputs scripts/fuzz made (Tests/Fixtures/fuzz/corpus, and every finding kept beside it)
 /// replayed with the campaign's invariants: no crash or hang, no file left by a refused
 /// install, every error with a subject, no raw escape sequence on the terminal.
-@Suite struct FuzzRegressionTests {
+@Suite(.needsTestEnvironment) struct FuzzRegressionTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

@@ -4,7 +4,7 @@ import Testing
 /// Help and usage say what each command does and takes: one spelling of "error:", required
 /// flags shown as required, a "did you mean" for a mistyped command, negative numbers read
 /// as values, and no flag offered where it makes no sense.
-@Suite struct HelpAndUsageTests {
+@Suite(.needsTestEnvironment) struct HelpAndUsageTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

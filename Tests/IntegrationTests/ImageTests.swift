@@ -4,7 +4,7 @@ import Testing
 /// Images: found in a chart that names them in every way charts do, pulled from the test
 /// registries (private CA, basic auth, mTLS), bundled as one OCI layout, installed as one tar,
 /// and imported by a real containerd with the registries' digests.
-@Suite struct ImageTests {
+@Suite(.needsTestEnvironment) struct ImageTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

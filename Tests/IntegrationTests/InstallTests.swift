@@ -64,7 +64,7 @@ struct Bundles: Sendable {
     }
 }
 
-@Suite struct InstallTests {
+@Suite(.needsTestEnvironment) struct InstallTests {
     let env: TestEnvironment
     let bundles: Bundles
     init() throws {

@@ -4,7 +4,7 @@ import Testing
 /// Every top-level key a command's `--json` success output has is in docs/output.md's table of
 /// JSON keys (optional keys may be absent from one run; none may be undocumented), and every
 /// command that can warn has `warnings[]`.
-@Suite struct JSONKeysTests {
+@Suite(.needsTestEnvironment) struct JSONKeysTests {
     let env: TestEnvironment
     let bundles: Bundles
     init() throws {

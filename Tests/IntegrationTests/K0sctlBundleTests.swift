@@ -3,7 +3,7 @@ import Testing
 
 /// A bundle built from a k0sctl `Cluster` file gives the node a k0s ClusterConfig (what k0s
 /// reads), while the whole rewritten Cluster file stays available through `inspect --config`.
-@Suite struct K0sctlBundleTests {
+@Suite(.needsTestEnvironment) struct K0sctlBundleTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

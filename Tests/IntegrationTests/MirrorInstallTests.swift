@@ -3,7 +3,7 @@ import Testing
 
 /// `install --mirror`: k0s's config and containerd's hosts files point at a mirror seeded with
 /// `bundle push`; a real containerd pulls an image by its original name through them.
-@Suite struct MirrorInstallTests {
+@Suite(.needsTestEnvironment) struct MirrorInstallTests {
     let env: TestEnvironment
     let push: PushTests
     init() throws {

@@ -3,7 +3,7 @@ import Testing
 
 /// What the node-side commands say matches what happened: the config's state and backup,
 /// exit statuses as diff(1), a cut bundle as damage, nothing installed as such.
-@Suite struct NodeReportTests {
+@Suite(.needsTestEnvironment) struct NodeReportTests {
     let env: TestEnvironment
     let bundles: Bundles
     init() throws {

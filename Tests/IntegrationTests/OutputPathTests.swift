@@ -4,7 +4,7 @@ import Testing
 /// A path named for output is only ever a regular file that gets replaced whole: a device, a
 /// FIFO, a socket or a folder is refused before any download, and a link is followed with the
 /// link kept.
-@Suite struct OutputPathTests {
+@Suite(.needsTestEnvironment) struct OutputPathTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `bundle plan` against the real test registries.
-@Suite struct PlanTests {
+@Suite(.needsTestEnvironment) struct PlanTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `bundle pull` against real distribution registries with a private CA.
-@Suite struct PullTests {
+@Suite(.needsTestEnvironment) struct PullTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

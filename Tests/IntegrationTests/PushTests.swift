@@ -3,7 +3,7 @@ import Testing
 
 /// `bundle push` into a second registry with its own CA (and one with basic auth): verified
 /// before a byte is sent, digests unchanged, nothing uploaded twice.
-@Suite struct PushTests {
+@Suite(.needsTestEnvironment) struct PushTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

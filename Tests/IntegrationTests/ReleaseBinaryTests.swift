@@ -5,7 +5,7 @@ import Testing
 /// on a machine without the Swift toolchain: a copy of it builds, verifies and installs a
 /// bundle in a mount namespace where the toolchain's library folder is an empty tmpfs, with
 /// a clean environment (no LD_LIBRARY_PATH).
-@Suite struct ReleaseBinaryTests {
+@Suite(.needsTestEnvironment) struct ReleaseBinaryTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

@@ -4,7 +4,7 @@ import Testing
 /// The node binary is one static file that runs where nothing else is: in an empty root (the
 /// binary, a bundle, a key, CA files and /etc/hosts; no /proc; `chroot` with `env -i`) and in a
 /// Debian 11 root (glibc 2.31). Nothing it needs comes from the host.
-@Suite struct StaticBinaryTests {
+@Suite(.needsTestEnvironment) struct StaticBinaryTests {
     let env: TestEnvironment
     let release: String
     let bundles: Bundles

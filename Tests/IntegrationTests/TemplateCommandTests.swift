@@ -3,7 +3,7 @@ import Testing
 
 /// `bundle template`: a chart (folder or .tgz) printed as `helm template` prints it, and a
 /// chart that refuses its values named at template:line:column.
-@Suite struct TemplateCommandTests {
+@Suite(.needsTestEnvironment) struct TemplateCommandTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 

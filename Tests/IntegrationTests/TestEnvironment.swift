@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// The registries and files started by scripts/testenv (see scripts/test), read from the
-/// env.json that `BUNDLE_TESTENV` names. Without it the integration tests fail, saying how
-/// to start it; they never skip.
+/// env.json that `BUNDLE_TESTENV` names. Without it a plain `swift test` disables the
+/// integration suites, saying how to run them; scripts/test sets it and fails if any test was
+/// skipped, so CI never skips one.
 struct TestEnvironment: Sendable {
     struct Chart: Decodable, Sendable {
         var manifest: String
@@ -223,5 +224,13 @@ extension TestEnvironment {
 
     func files(in folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// The suites that need the test registries: disabled without `BUNDLE_TESTENV`, with how to run them.
+    static var needsTestEnvironment: Self {
+        .enabled(if: ProcessInfo.processInfo.environment["BUNDLE_TESTENV"] != nil,
+                 "BUNDLE_TESTENV is not set: these tests need the test registries; run scripts/test (it starts them), or scripts/testenv/start DIR and export BUNDLE_TESTENV=DIR/env.json")
     }
 }

@@ -4,7 +4,7 @@ import Testing
 /// `--quiet`, `--verbose` and `--debug` on every command: quiet leaves errors only (the
 /// warnings stay in `--json`), verbose names what is fetched and with which trust, debug shows
 /// the HTTP exchanges with every credential left out.
-@Suite struct VerbosityTests {
+@Suite(.needsTestEnvironment) struct VerbosityTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 
@@ -66,7 +66,7 @@ import Testing
 }
 
 /// Usage errors show the subcommand's own usage; `pull --help` has one `--version`, the chart's.
-@Suite struct UsageTests {
+@Suite(.needsTestEnvironment) struct UsageTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 
@@ -88,7 +88,7 @@ import Testing
 
 /// On a terminal, a large transfer shows one line rewritten in place, fitted to the terminal's
 /// width: never wrapped into stacked lines, whatever the width.
-@Suite struct ProgressLineTests {
+@Suite(.needsTestEnvironment) struct ProgressLineTests {
     let env: TestEnvironment
     init() throws { env = try TestEnvironment.require() }
 
