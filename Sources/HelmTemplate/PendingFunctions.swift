@@ -3,19 +3,12 @@
 /// render naming it, rather than rendering something Helm would not.
 enum PendingFunctions {
     static let names: [String] = [
-        // Sprig: strings, regex, encoding, crypto, random.
-        "abbrev", "abbrevboth", "initials", "wrap", "wrapWith", "swapcase", "shuffle", "substr", "camelcase",
-        "b32dec", "htpasswd", "bcrypt", "derivePassword",
-        "encryptAES", "decryptAES", "randBytes",
-        // Sprig: math, paths, dates, network, encodings.
-        "toDecimal",
-        "osBase", "osDir", "osClean",
-        "osExt", "osIsAbs", "now", "date", "dateInZone", "date_in_zone", "dateModify", "date_modify", "mustDateModify", "ago", "duration",
-        "durationRound", "htmlDate", "htmlDateInZone", "toDate", "mustToDate", "unixEpoch",
-        "urlParse", "urlJoin",
-        "toToml", "fromToml", "toYamlPretty",
-        "html", "js", "urlquery", "call",
-
+        // Sprig: strings, passwords and encryption.
+        "abbrevboth", "wrap", "wrapWith", "camelcase", "htpasswd", "bcrypt", "derivePassword", "encryptAES", "decryptAES",
+        // Sprig: dates, URLs, TOML; Go's js escaper and call.
+        "now", "date", "dateInZone", "date_in_zone", "dateModify", "date_modify", "mustDateModify", "ago", "duration",
+        "durationRound", "htmlDate", "htmlDateInZone", "toDate", "mustToDate", "unixEpoch", "urlParse", "urlJoin",
+        "toToml", "fromToml", "toYamlPretty", "js", "call",
     ]
 
     static var table: FunctionTable {

@@ -50,7 +50,8 @@ enum Signatures {
             mustAppend:AA push:AA mustPush:AA prepend:AA mustPrepend:AA concat:*A slice:A*A mustSlice:A*A sortAlpha:A int:A \
             int64:A float64:A toStrings:A add:*A add1:A sub:AA mul:A*A div:AA mod:AA max:A*A min:A*A biggest:A*A addf:*A add1f:A \
             subf:A*A mulf:A*A divf:A*A maxf:A*A minf:A*A floor:A ceil:A kindOf:A typeOf:A deepEqual:AA deepCopy:A mustDeepCopy:A \
-            genCA:SI genCAWithKey:SIS genSelfSignedCert:SAAI genSelfSignedCertWithKey:SAAIS genSignedCert:SAAIA \
+            substr:IIS swapcase:S initials:S abbrev:IS toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
+            randBytes:I shuffle:S genCA:SI genCAWithKey:SIS genSelfSignedCert:SAAI genSelfSignedCertWithKey:SAAIS genSignedCert:SAAIA \
             genSignedCertWithKey:SAAIAS genPrivateKey:S buildCustomCert:SS regexMatch:SS mustRegexMatch:SS regexFind:SS mustRegexFind:SS regexFindAll:SSI mustRegexFindAll:SSI \
             regexReplaceAll:SSS mustRegexReplaceAll:SSS regexReplaceAllLiteral:SSS mustRegexReplaceAllLiteral:SSS regexSplit:SSI \
             mustRegexSplit:SSI regexQuoteMeta:S toJson:A mustToJson:A toPrettyJson:A mustToPrettyJson:A toRawJson:A mustToRawJson:A toYaml:A mustToYaml:A uuidv4:
