@@ -54,7 +54,11 @@ public struct ChartRender {
             given = ValuesCoalesce.merge(try ValuesCoalesce.read(text, file: "values #\(index + 1)"), over: given)
         }
         let disabled = tree.enableDependencies(values: tree.coalesce(given))
-        let merged = tree.coalesce(given)
+        var merged = tree.coalesce(given)
+        // Helm imports from the charts' own values (the release's are not seen by import-values).
+        if case .map(let imported) = tree.importedValues(tree.coalesce(.map([:]))), !imported.isEmpty {
+            merged = ValuesCoalesce.coalesce(merged, over: .map(imported))
+        }
         try tree.validate(merged)
         var templates: [String: String] = [:]
         var dots: [String: (object: ValueMap, basePath: String)] = [:]

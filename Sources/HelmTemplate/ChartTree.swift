@@ -21,15 +21,17 @@ struct ChartTree {
 
     var isLibrary: Bool { metadata["type"] == .string("library") }
 
-    /// The dependencies Chart.yaml lists: name, alias, condition, tags.
-    var dependencies: [(name: String, alias: String?, condition: String?, tags: [String], importsValues: Bool)] {
+    /// The dependencies Chart.yaml lists: name, alias, condition, tags, import-values.
+    var dependencies: [(name: String, alias: String?, condition: String?, tags: [String], imports: [Value])] {
         guard case .list(let items)? = metadata["dependencies"] else { return [] }
         return items.compactMap { item in
             guard case .map(let fields) = item, case .string(let name)? = fields["name"] else { return nil }
             var tags: [String] = []
             if case .list(let list)? = fields["tags"] { tags = list.compactMap { if case .string(let s) = $0 { s } else { nil } } }
             let text = { (key: String) -> String? in if case .string(let s)? = fields[key], !s.isEmpty { s } else { nil } }
-            return (name, text("alias"), text("condition"), tags, fields["import-values"].map { $0 != .null } ?? false)
+            var imports: [Value] = []
+            if case .list(let list)? = fields["import-values"] { imports = list }
+            return (name, text("alias"), text("condition"), tags, imports)
         }
     }
 
@@ -68,12 +70,12 @@ struct ChartTree {
             subcharts.append(try ChartTree(files: inner, place: "\(label)/charts/\(folder)", depth: depth + 1))
         }
         self.subcharts = subcharts
-        try applyAliases(label: label)
+        try applyAliases(label: label, nested: depth > 0)
     }
 
     /// Helm's dependency list: subcharts Chart.yaml does not list stay; each listed one is
     /// taken (a copy under its alias, where it has one); a listed one missing is an error.
-    private mutating func applyAliases(label: String) throws(TemplateError) {
+    private mutating func applyAliases(label: String, nested: Bool) throws(TemplateError) {
         let listed = dependencies
         guard !listed.isEmpty else { return }
         var result = subcharts.filter { sub in !listed.contains { $0.name == sub.name } }
@@ -82,9 +84,9 @@ struct ChartTree {
                 throw TemplateError(.missingDependency, template: "\(label)/Chart.yaml", line: 1, column: 1,
                                     "found in Chart.yaml, but missing in charts/ directory: \(dependency.name)")
             }
-            if dependency.importsValues {
+            if nested && !dependency.imports.isEmpty {
                 throw TemplateError(.unsupported, template: "\(label)/Chart.yaml", line: 1, column: 1,
-                                    "the dependency \(dependency.name) uses import-values, which bundle's template engine does not implement yet")
+                                    "a subchart's dependency \(dependency.name) uses import-values, which bundle's template engine implements for the top chart only")
             }
             if let alias = dependency.alias {
                 sub.name = alias
@@ -123,6 +125,34 @@ struct ChartTree {
         return dropped
     }
 
+    /// The values the top chart imports from its enabled subcharts (`import-values`): a name
+    /// `data` takes the child's `exports.data` into the top level; `{child: a.b, parent: c}`
+    /// takes the child's `a.b` to `c`. Only dicts are imported, as Helm imports them; the
+    /// chart's own values win over them.
+    func importedValues(_ values: Value) -> Value {
+        var imported = Value.map([:])
+        for dependency in dependencies {
+            let key = dependency.alias ?? dependency.name
+            guard subcharts.contains(where: { $0.name == key }) else { continue }
+            for item in dependency.imports {
+                var child = "", parent = ""
+                switch item {
+                case .string(let name): child = "exports." + name
+                case .map(let pair):
+                    if case .string(let c)? = pair["child"] { child = c }
+                    if case .string(let p)? = pair["parent"] { parent = p }
+                default: continue
+                }
+                let childKeys = child.split(separator: ".").map(String.init)
+                guard case .map(let table)? = values.path([key] + childKeys) else { continue }
+                var piece = Value.map(table)
+                for name in parent.split(separator: ".").reversed() where !name.isEmpty { piece = .map(ValueMap([String(name): piece])) }
+                imported = ValuesCoalesce.coalesce(imported, over: piece)
+            }
+        }
+        return imported
+    }
+
     /// Each chart's values checked against its `values.schema.json` (the subcharts' under their
     /// names), as Helm checks them before it renders; the violations, Helm's way.
     func validate(_ values: Value) throws(TemplateError) {
@@ -153,9 +183,10 @@ struct ChartTree {
         for sub in subcharts {
             var own: Value = values[sub.name] ?? .map([:])
             guard case .map(var ownMap) = own else { continue }
-            if case .map(let parentGlobal)? = values["global"] {
-                ownMap["global"] = ValuesCoalesce.coalesce(.map(parentGlobal), over: ownMap["global"] ?? .map([:]))
-            }
+            // Every subchart has a `global` (empty when no one gives one), the parent's winning.
+            var parentGlobal = Value.map([:])
+            if case .map(let global)? = values["global"] { parentGlobal = .map(global) }
+            ownMap["global"] = ValuesCoalesce.coalesce(parentGlobal, over: ownMap["global"] ?? .map([:]))
             own = .map(ownMap)
             values[sub.name] = sub.coalesce(own)
         }

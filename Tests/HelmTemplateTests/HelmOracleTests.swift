@@ -413,4 +413,33 @@ struct HelmOracleTests {
         }
         #expect(answers.map { $0["ok"] as? Bool == true } == [true, true] + Array(repeating: false, count: 11) + [false, true, false], "\(answers.map { $0["error"] ?? "ok" })")
     }
+
+    /// `import-values` in both forms: a child's `exports.NAME` into the top level, a child's path
+    /// to a parent path; the parent's own values win; only dicts are imported.
+    @Test func importValuesAsHelmImportsThem() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": """
+                apiVersion: v2
+                name: parent
+                version: 1.0.0
+                dependencies:
+                  - name: db
+                    version: 1.0.0
+                    import-values: [data, {child: config, parent: dbConfig}, {child: scalar, parent: nope}]
+                """,
+            "values.yaml": "port: 1\ndbConfig:\n  extra: true\n",
+            "templates/t.yaml": "{{ toJson .Values }}\n",
+            "charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+            "charts/db/values.yaml": "exports:\n  data:\n    port: 5432\n    host: db\nconfig:\n  user: admin\n  extra: false\nscalar: 3\n",
+            "charts/db/templates/t.yaml": "{{ .Values.config.user }}\n",
+        ]
+        let settings: [[String: Any]] = [[:], ["db": ["config": ["user": "root"]], "host": "mine"]]
+        let answers = try Self.oracle(settings.enumerated().map { ["name": "imports\($0.offset)", "chart": chart, "values": $0.element] })
+        for (index, values) in settings.enumerated() {
+            let helm = try #require(answers[index]["output"] as? [String: String], "\(answers[index])")
+            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+            let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
+            #expect(ours == helm, "values \(index)\nhelm: \(helm)\nours: \(ours)")
+        }
+    }
 }
