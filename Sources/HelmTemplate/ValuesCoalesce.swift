@@ -27,6 +27,19 @@ enum ValuesCoalesce {
         }
     }
 
+    /// Whether a plain scalar can be a YAML number at all: digits with signs, points,
+    /// exponents, underscores and 0x/0o prefixes, or `.inf`/`.nan`; a word such as `infinity`
+    /// or `nan` is a string (Swift's own number parsing would take it).
+    static func looksNumeric(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first else { return false }
+        if text.hasPrefix(".") || text.hasPrefix("-.") || text.hasPrefix("+.") {
+            let rest = text.drop { $0 == "-" || $0 == "+" || $0 == "." }.lowercased()
+            if rest == "inf" || rest == "nan" { return true }
+        }
+        guard ("0"..."9").contains(first) || "+-.".unicodeScalars.contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || "+-._eExXoOabcdefABCDEF".unicodeScalars.contains($0) }
+    }
+
     static func value(of node: Yams.Node, budget: inout Int) -> Value {
         budget -= 1
         guard budget >= 0 else { return .null }
@@ -34,8 +47,8 @@ enum ValuesCoalesce {
         case .scalar(let scalar):
             if scalar.style != .plain { return .string(scalar.string) }
             if let b = Bool.construct(from: scalar) { return .bool(b) }
-            if let i = Int.construct(from: scalar) { return .float(Double(i)) }
-            if let d = Double.construct(from: scalar) { return .float(d) }
+            if looksNumeric(scalar.string), let i = Int.construct(from: scalar) { return .float(Double(i)) }
+            if looksNumeric(scalar.string), let d = Double.construct(from: scalar) { return .float(d) }
             if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return .null }
             return .string(scalar.string)
         case .mapping(let mapping):

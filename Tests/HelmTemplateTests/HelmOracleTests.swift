@@ -161,6 +161,20 @@ struct HelmOracleTests {
         }
     }
 
+    /// Words YAML 1.1 reads as strings stay strings (`infinity`, `nan`, `inf`), numbers in its
+    /// forms are numbers, as Helm reads a values file.
+    @Test func valuesScalarsReadAsHelmReadsThem() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: scalars\nversion: 1.0.0\n",
+            "values.yaml": "a: [infinity, nan, inf, 1_000, 0x1F, 1e3, +5, -2.5, 0.5e-1, yes, off, ~, null, 1.2.3, 12:30, 0777, 9e, e9]\n",
+            "templates/t.yaml": "{{ range .Values.a }}{{ kindOf . }}:{{ . }} {{ end }}\n",
+        ]
+        let answers = try Self.oracle([["name": "scalars", "chart": chart, "values": [String: Any]()]])
+        let helm = try #require(answers.first?["output"] as? [String: String], "\(answers)")
+        let ours = try ChartRender(files: chart).render(values: [], release: .init(name: "rel", namespace: "ns"))
+        #expect(ours == helm, "helm: \(helm)\nours: \(ours)")
+    }
+
     /// A whole chart (our own test chart): values coalesced over the chart's, Helm's objects,
     /// partials and NOTES.txt not rendered, several documents in one file.
     @Test func aChartRendersAsHelmDoes() throws {
