@@ -29,6 +29,9 @@ public struct RenderedImages: Sendable {
             }
             var found: [String] = []
             Self.collectImages(values, into: &found, depth: 0)
+            if !manifest.isTestHook {
+                for (flag, reference) in Self.operandImages(values) { add(reference, from: "\(manifest.path) (\(flag))") }
+            }
             for text in found {
                 if manifest.isTestHook {
                     skipped.append("\(manifest.path) (\(text)): a Helm test hook (helm test runs it, an install does not)")
@@ -75,6 +78,40 @@ public struct RenderedImages: Sendable {
         default:
             return
         }
+    }
+
+    /// Images an operator is told to run as arguments (`--acme-http01-solver-image=REF`, as
+    /// cert-manager's controller is): a `--…image…=` flag of a container whose value names a
+    /// tag or a digest. The operator starts those pods itself, so the render has no pod spec.
+    static func operandImages(_ value: Values, depth: Int = 0) -> [(flag: String, reference: ImageReference)] {
+        guard depth < 64 else { return [] }
+        var found: [(String, ImageReference)] = []
+        switch value {
+        case .map(let pairs):
+            for (key, item) in pairs {
+                if containerKeys.contains(key), case .list(let containers) = item {
+                    for container in containers {
+                        for field in ["args", "command"] {
+                            guard case .list(let words)? = container[field] else { continue }
+                            for case .string(let word) in words {
+                                guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { continue }
+                                let flag = String(word[..<equals])
+                                guard flag.lowercased().contains("image"),
+                                      let reference = try? ImageReference(parsing: String(word[word.index(after: equals)...])),
+                                      !reference.tagDefaulted else { continue }
+                                found.append((flag, reference))
+                            }
+                        }
+                    }
+                }
+                found += operandImages(item, depth: depth + 1)
+            }
+        case .list(let items):
+            for item in items { found += operandImages(item, depth: depth + 1) }
+        default:
+            break
+        }
+        return found
     }
 
     private mutating func add(_ reference: ImageReference, from source: String) {

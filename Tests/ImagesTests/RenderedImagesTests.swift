@@ -110,4 +110,25 @@ struct RenderedImagesTests {
         #expect(new.images.map(\.reference.description) == ["docker.io/library/proxy:2"])
         #expect(KubeVersion.parse("v1.34.1+k0s.0") == "1.34.1" && KubeVersion.parse("1.30") == "1.30.0" && KubeVersion.parse("latest") == nil)
     }
+
+    /// An operator's operand images passed as arguments (cert-manager's ACME solver) are bundled
+    /// too: the operator starts those pods itself; flags naming no fixed image are not images.
+    @Test func operandImagesPassedAsArguments() throws {
+        let chart = try ChartImagesTests.chart(templates: ["controller.yaml": """
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: controller
+                      image: quay.io/jetstack/controller:v1.18.0
+                      args:
+                        - --acme-http01-solver-image=quay.io/jetstack/acmesolver:v1.18.0
+                        - --image-pull-policy=IfNotPresent
+                        - --default-image=busybox
+                        - --v=2
+            """])
+        let found = try RenderedImages(chart: chart, releaseValues: nil, release: release)
+        #expect(Set(found.images.map(\.reference.description)) == ["quay.io/jetstack/controller:v1.18.0", "quay.io/jetstack/acmesolver:v1.18.0"])
+        #expect(found.images.first { $0.reference.description.contains("acmesolver") }?.sources == ["app/templates/controller.yaml (--acme-http01-solver-image)"])
+    }
 }
