@@ -5,9 +5,8 @@ enum PendingFunctions {
     static let names: [String] = [
         // Sprig: strings, passwords and encryption.
         "abbrevboth", "wrap", "wrapWith", "camelcase", "htpasswd", "bcrypt", "derivePassword", "encryptAES", "decryptAES",
-        // Sprig: dates, URLs, TOML; Go's js escaper and call.
-        "now", "date", "dateInZone", "date_in_zone", "dateModify", "date_modify", "mustDateModify", "ago", "duration",
-        "durationRound", "htmlDate", "htmlDateInZone", "toDate", "mustToDate", "unixEpoch", "urlParse", "urlJoin",
+        // Sprig: dates from text, URLs, TOML; Go's js escaper and call.
+        "durationRound", "toDate", "mustToDate", "urlParse", "urlJoin",
         "toToml", "fromToml", "toYamlPretty", "js", "call",
     ]
 

@@ -41,7 +41,8 @@ enum Signatures {
             initials:S sha256sum:S sha1sum:S sha512sum:S adler32sum:S b32enc:S b32dec:S base:S dir:S ext:S clean:S isAbs:S \
             fromJson:S fromYaml:S fromYamlArray:S fromJsonArray:S mustFromJson:S mustFromJsonArray:S semver:S atoi:S getHostByName:S \
             fail:S trimAll:SS trimall:SS trimSuffix:SS trimPrefix:SS contains:SS hasPrefix:SS hasSuffix:SS split:SS splitList:SS \
-            semverCompare:SS kindIs:SA typeIs:SA typeIsLike:SA replace:SSS repeat:IS trunc:IS indent:IS nindent:IS substr:IIS \
+            semverCompare:SS kindIs:SA typeIs:SA typeIsLike:SA replace:SSS repeat:IS trunc:IS indent:IS nindent:IS now: date:SA dateInZone:SAS date_in_zone:SAS htmlDate:A htmlDateInZone:AS unixEpoch:A dateModify:SA date_modify:SA \
+            mustDateModify:SA ago:A duration:A substr:IIS \
             plural:SSI chunk:IA mustChunk:IA until:I untilStep:III seq:*I randAlphaNum:I randAlpha:I randNumeric:I randAscii:I \
             randInt:II round:AI*F join:SA include:SA tpl:SA required:SA lookup:SSSS printf:S*A ternary:AAB get:MS hasKey:MS keys:*M \
             set:MSA unset:MS merge:M*M mustMerge:M*M mergeOverwrite:M*M mustMergeOverwrite:M*M pick:M*S omit:M*S pluck:S*M values:M dig:*A quote:*A squote:*A cat:*A toString:A default:A*A empty:A coalesce:*A \
@@ -50,7 +51,8 @@ enum Signatures {
             mustAppend:AA push:AA mustPush:AA prepend:AA mustPrepend:AA concat:*A slice:A*A mustSlice:A*A sortAlpha:A int:A \
             int64:A float64:A toStrings:A add:*A add1:A sub:AA mul:A*A div:AA mod:AA max:A*A min:A*A biggest:A*A addf:*A add1f:A \
             subf:A*A mulf:A*A divf:A*A maxf:A*A minf:A*A floor:A ceil:A kindOf:A typeOf:A deepEqual:AA deepCopy:A mustDeepCopy:A \
-            substr:IIS swapcase:S initials:S abbrev:IS toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
+            now: date:SA dateInZone:SAS date_in_zone:SAS htmlDate:A htmlDateInZone:AS unixEpoch:A dateModify:SA date_modify:SA \
+            mustDateModify:SA ago:A duration:A substr:IIS swapcase:S initials:S abbrev:IS toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
             randBytes:I shuffle:S genCA:SI genCAWithKey:SIS genSelfSignedCert:SAAI genSelfSignedCertWithKey:SAAIS genSignedCert:SAAIA \
             genSignedCertWithKey:SAAIAS genPrivateKey:S buildCustomCert:SS regexMatch:SS mustRegexMatch:SS regexFind:SS mustRegexFind:SS regexFindAll:SSI mustRegexFindAll:SSI \
             regexReplaceAll:SSS mustRegexReplaceAll:SSS regexReplaceAllLiteral:SSS mustRegexReplaceAllLiteral:SSS regexSplit:SSI \

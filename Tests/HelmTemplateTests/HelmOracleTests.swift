@@ -80,6 +80,9 @@ struct HelmOracleTests {
         "{{ semverCompare \">=1.0\" \"not-a-version\" }}",
         "{{ substr 1 3 \"abcdef\" }} {{ substr -1 2 \"abcdef\" }} {{ substr 2 99 \"abcdef\" }} {{ swapcase \"Hello World\" }} {{ initials \"first second  third\" }} {{ abbrev 5 \"hello world\" }} {{ abbrev 20 \"short\" }} {{ b32dec \"NBSWY3DP\" }} {{ toDecimal \"0777\" }} {{ toDecimal \"x\" }}",
         "{{ osBase \"/a/b.c\" }} {{ osDir \"/a/b.c\" }} {{ osClean \"a//b/../c\" }} {{ osExt \"a/b.tar.gz\" }} {{ osIsAbs \"a\" }} {{ html \"<a href='x'>&\\\"</a>\" }} {{ urlquery \"a b&c=d/é\" }} {{ randBytes 12 | len }} {{ shuffle \"aaaa\" }}",
+        // Dates (UTC, as this machine's zone): Go's layouts on a fixed time, durations.
+        "{{ date \"2006-01-02T15:04:05Z07:00\" 1700000000 }} {{ date \"Mon Jan _2 15:04:05 MST 2006\" 1700000000 }} {{ date \"Monday, January 2, 06 3:04:05PM -0700 -07:00\" 1700000000 }} {{ htmlDate 1700000000 }} {{ dateInZone \"2006-01-02 15:04 MST\" 1700000000 \"UTC\" }}",
+        "{{ date \"002 __2 .000 ,999 01/02 pm\" 1699999999 }} {{ duration 3661 }} {{ duration \"3661\" }} {{ duration \"90\" }} {{ duration \"45\" }} {{ duration .Values.replicas }} {{ duration .Values.ratio }} {{ duration \"1.5\" }} {{ unixEpoch now | len }} {{ date \"2006\" now | len }}",
         // Regular expressions (RE2 syntax, Go's leftmost-first matches).
         "{{ regexMatch \"^[a-z]+$\" .Values.name }} {{ regexMatch \"(?i)WEB\" .Values.name }} {{ regexMatch \"\\\\d+\" \"abc\" }} {{ regexFind \"[0-9]+\" \"ab12cd345\" }} {{ regexFindAll \"[0-9]+\" \"ab12cd345e6\" -1 }} {{ regexFindAll \"[0-9]\" \"a1b2c3\" 2 }}",
         "{{ regexReplaceAll \"(\\\\w+)@(\\\\w+)\" \"joe@corp and ann@home\" \"${2}:$1\" }} {{ regexReplaceAll \"a*\" \"baaac\" \"-\" }} {{ regexReplaceAllLiteral \"[.]\" \"a.b.c\" \"$1\" }} {{ regexReplaceAll \"(?P<first>\\\\w+) (?P<last>\\\\w+)\" \"John Smith\" \"$last, $first $$ $9 $x\" }}",

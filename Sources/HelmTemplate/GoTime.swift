@@ -1,0 +1,136 @@
+import Foundation
+
+/// Go's time formatting in UTC: layouts written as the reference time `Mon Jan 2 15:04:05 MST
+/// 2006` (`2006-01-02T15:04:05Z07:00`), `Time.String()`'s printed form, and durations as
+/// `Duration.String()` prints and `ParseDuration` reads them.
+enum GoTime {
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar
+    }()
+
+    /// `2006-01-02 15:04:05.999999999 +0000 UTC`.
+    static func printed(_ date: Date) -> String { format(date, layout: "2006-01-02 15:04:05.999999999 -0700 MST") }
+
+    static func parsePrinted(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count >= 2 else { return nil }
+        let day = parts[0].split(separator: "-").compactMap { Int($0) }, clock = parts[1].split(separator: ":")
+        guard day.count == 3, clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let seconds = Double(clock[2]) else { return nil }
+        let whole = DateComponents(calendar: calendar, year: day[0], month: day[1], day: day[2], hour: hour, minute: minute, second: 0)
+        return calendar.date(from: whole).map { $0.addingTimeInterval(seconds) }
+    }
+
+    /// The layout's tokens, longest first where one is a prefix of another, as Go reads them.
+    static let tokens = ["January", "Monday", "2006", "-07:00:00", "-070000", "Z07:00:00", "Z070000", "-07:00", "-0700", "Z07:00", "Z0700",
+                         "Jan", "Mon", "MST", "002", "__2", "_2", "-07", "Z07", "01", "02", "03", "04", "05", "06", "15", "PM", "pm", "1", "2", "3", "4", "5"]
+
+    static func format(_ date: Date, layout: String) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .nanosecond], from: date)
+        let (year, month, day) = (parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        let (hour, minute, second, nanos) = (parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, parts.nanosecond ?? 0)
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
+        func pad(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - String(n).count)) + String(n) }
+        var out = "", rest = Substring(layout)
+        while !rest.isEmpty {
+            if let fraction = fractionToken(rest) {
+                let digits = pad(nanos, 9)
+                if fraction.trims {
+                    let kept = String(digits.prefix(fraction.width)).replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+                    out += kept.isEmpty ? "" : String(fraction.separator) + kept
+                } else {
+                    out += String(fraction.separator) + digits.prefix(fraction.width)
+                }
+                rest = rest.dropFirst(fraction.width + 1)
+                continue
+            }
+            guard let token = tokens.first(where: { rest.hasPrefix($0) }) else {
+                out.append(rest.removeFirst())
+                continue
+            }
+            rest = rest.dropFirst(token.count)
+            switch token {
+            case "January": out += months[month - 1]
+            case "Jan": out += months[month - 1].prefix(3)
+            case "Monday": out += weekday
+            case "Mon": out += weekday.prefix(3)
+            case "2006": out += pad(year, 4)
+            case "06": out += pad(year % 100, 2)
+            case "01": out += pad(month, 2)
+            case "1": out += String(month)
+            case "02": out += pad(day, 2)
+            case "2": out += String(day)
+            case "_2": out += (day < 10 ? " " : "") + String(day)
+            case "002": out += pad(calendar.ordinality(of: .day, in: .year, for: date) ?? 1, 3)
+            case "__2":
+                let yearDay = String(calendar.ordinality(of: .day, in: .year, for: date) ?? 1)
+                out += String(repeating: " ", count: 3 - yearDay.count) + yearDay
+            case "15": out += pad(hour, 2)
+            case "03": out += pad(hour % 12 == 0 ? 12 : hour % 12, 2)
+            case "3": out += String(hour % 12 == 0 ? 12 : hour % 12)
+            case "04": out += pad(minute, 2)
+            case "4": out += String(minute)
+            case "05": out += pad(second, 2)
+            case "5": out += String(second)
+            case "PM": out += hour >= 12 ? "PM" : "AM"
+            case "pm": out += hour >= 12 ? "pm" : "am"
+            case "MST": out += "UTC"
+            case "-07:00:00": out += "+00:00:00"
+            case "-070000": out += "+000000"
+            case "-07:00": out += "+00:00"
+            case "-0700": out += "+0000"
+            case "-07": out += "+00"
+            default: out += "Z"  // the Z07… forms print Z in UTC
+            }
+        }
+        return out
+    }
+
+    /// `.000`/`,000` (fixed digits) or `.999` (trailing zeros trimmed) after a seconds field.
+    static func fractionToken(_ text: Substring) -> (separator: Character, width: Int, trims: Bool)? {
+        guard let separator = text.first, separator == "." || separator == "," else { return nil }
+        let digits = text.dropFirst().prefix { $0 == "0" || $0 == "9" }
+        guard let digit = digits.first, digits.allSatisfy({ $0 == digit }) else { return nil }
+        let after = text.dropFirst(1 + digits.count).first
+        guard after.map({ !$0.isNumber }) ?? true else { return nil }
+        return (separator, digits.count, digit == "9")
+    }
+
+    /// Go's `Duration.String()` of whole seconds and beyond: `1h2m3s`, `0s`, `-1m30s`.
+    static func duration(_ seconds: Double) -> String {
+        if seconds == 0 { return "0s" }
+        let sign = seconds < 0 ? "-" : "", total = abs(seconds)
+        guard total >= 1 else {
+            let millis = total * 1000
+            return sign + (millis >= 1 ? GoFloat.format((millis * 1e6).rounded() / 1e6) + "ms" : GoFloat.format((total * 1e6).rounded()) + "µs")
+        }
+        let hours = Int(total / 3600), minutes = Int(total.truncatingRemainder(dividingBy: 3600) / 60)
+        let rest = total.truncatingRemainder(dividingBy: 60)
+        let secondsText = GoFloat.format((rest * 1e9).rounded() / 1e9) + "s"
+        if hours > 0 { return "\(sign)\(hours)h\(minutes)m\(secondsText)" }
+        if minutes > 0 { return "\(sign)\(minutes)m\(secondsText)" }
+        return sign + secondsText
+    }
+
+    /// Go's `ParseDuration`: `1h30m`, `-1.5h`, `300ms`, `2h45m10.5s`; nil for anything else.
+    static func parseDuration(_ text: String) -> Double? {
+        var rest = Substring(text), sign = 1.0
+        if rest.first == "-" || rest.first == "+" { sign = rest.first == "-" ? -1 : 1; rest = rest.dropFirst() }
+        if rest == "0" { return 0 }
+        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("μs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let unit = units.first(where: { rest.hasPrefix($0.0) && !(($0.0 == "m") && rest.hasPrefix("ms")) }) else { return nil }
+            rest = rest.dropFirst(unit.0.count)
+            total += value * unit.1
+        }
+        return sign * total
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Sprig's dates in UTC: `now` (as Go prints a time), `date` and `htmlDate` with Go's layouts
+/// (`2006-01-02T15:04:05Z07:00`), `dateInZone` for UTC, `unixEpoch`, `dateModify`, `ago`,
+/// `duration` and `durationRound`. A time is Go's printed form of one, or a number of seconds
+/// since 1970 (Sprig takes both); other zones than UTC are not implemented yet.
+/// (`toDate` and `durationRound` are not either.)
+enum SprigDates {
+    static let table: FunctionTable = [
+        "now": { _, _ in .string(GoTime.printed(Date())) },
+        "date": { args, _ in
+            guard args.count == 2 else { throw FunctionError("wrong number of args for date: want 2 got \(args.count)") }
+            return .string(GoTime.format(try time(args[1]), layout: SprigStrings.stringify(args[0])))
+        },
+        "dateInZone": { args, _ in try inZone(args, "dateInZone") },
+        "date_in_zone": { args, _ in try inZone(args, "date_in_zone") },
+        "htmlDate": { args, _ in .string(GoTime.format(try time(try SprigStrings.single(args, "htmlDate")), layout: "2006-01-02")) },
+        "htmlDateInZone": { args, _ in
+            guard args.count == 2 else { throw FunctionError("wrong number of args for htmlDateInZone: want 2 got \(args.count)") }
+            return try inZone([.string("2006-01-02"), args[0], args[1]], "htmlDateInZone")
+        },
+        "unixEpoch": { args, _ in .string(String(Int(try time(try SprigStrings.single(args, "unixEpoch")).timeIntervalSince1970.rounded(.down)))) },
+        "dateModify": { args, _ in try modify(args) },
+        "date_modify": { args, _ in try modify(args) },
+        "mustDateModify": { args, _ in try modify(args) },
+        "ago": { args, _ in .string(GoTime.duration(Date().timeIntervalSince(try time(try SprigStrings.single(args, "ago"))).rounded())) },
+        "duration": { args, _ in
+            // Sprig reads text (and int64s) as whole seconds; an int literal or a float64 from the
+            // values is 0s in Helm (the engine's one integer type cannot tell Sprig's int64s apart).
+            let seconds: Int? = switch try SprigStrings.single(args, "duration") {
+            case .string(let text): Int(text)
+            default: 0
+            }
+            return .string(GoTime.duration(Double(seconds ?? 0)))
+        },
+    ]
+
+    /// A time argument: Go's printed form (what `now` gives), or an integer of seconds since
+    /// 1970; anything else (a float64 from the values, another string) is now, as Sprig's.
+    static func time(_ value: Value) throws -> Date {
+        switch value {
+        case .int(let seconds): return Date(timeIntervalSince1970: Double(seconds))
+        case .string(let text): return GoTime.parsePrinted(text) ?? Date()
+        default: return Date()
+        }
+    }
+
+    static func inZone(_ args: [Value], _ name: String) throws -> Value {
+        guard args.count == 3 else { throw FunctionError("wrong number of args for \(name): want 3 got \(args.count)") }
+        let zone = SprigStrings.stringify(args[2])
+        guard zone == "UTC" || zone == "" || zone == "Etc/UTC" else {
+            throw FunctionError("the time zone \(zone) is not implemented by bundle's template engine yet (UTC is)", isUnsupported: true)
+        }
+        return .string(GoTime.format(try time(args[1]), layout: SprigStrings.stringify(args[0])))
+    }
+
+    /// `dateModify "-1.5h" TIME`: Go's duration syntax added to the time.
+    static func modify(_ args: [Value]) throws -> Value {
+        guard args.count == 2 else { throw FunctionError("wrong number of args for dateModify: want 2 got \(args.count)") }
+        guard let seconds = GoTime.parseDuration(SprigStrings.stringify(args[0])) else {
+            throw FunctionError("time: invalid duration \"\(SprigStrings.stringify(args[0]))\"")
+        }
+        return .string(GoTime.printed(try time(args[1]).addingTimeInterval(seconds)))
+    }
+}
