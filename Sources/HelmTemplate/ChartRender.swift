@@ -19,6 +19,10 @@ public struct ChartRender {
         }
     }
 
+    /// What a chart's file maps to when it was too large to read (only `.Files` reads such a
+    /// file; reading it through `.Files` is a gap of the render, not an empty file).
+    public static let omittedFile = "\u{0}bundle: file left out (too large)\u{0}"
+
     /// The Kubernetes version `helm template` assumes without a cluster (Helm v4.2's default).
     public static let defaultKubeVersion = "1.36.0"
 
@@ -83,7 +87,10 @@ public struct ChartRender {
 
     /// `crds/` files of `chart` and then of its subcharts, as Helm lists them.
     static func crds(_ chart: ChartTree, path: String) -> [(path: String, text: String)] {
-        chart.files.keys.sorted().filter { $0.hasPrefix("crds/") }.map { ("\(path)/\($0)", chart.files[$0] ?? "") }
+        chart.files.keys.sorted().filter { $0.hasPrefix("crds/") }.map { file in
+            let text = chart.files[file] ?? ""
+            return ("\(path)/\(file)", text == omittedFile ? "# \(path)/\(file) is larger than bundle reads (4 MiB); print it with Helm" : text)
+        }
             + chart.subcharts.flatMap { crds($0, path: "\(path)/charts/\($0.name)") }
     }
 
@@ -100,7 +107,7 @@ public struct ChartRender {
             subcharts[sub.name] = collect(sub, path: "\(path)/charts/\(sub.name)", values: own, release: release, templates: &templates, dots: &dots)
         }
         var fields = Self.objects(values: values, chart: chart.metadata, release: release, template: "", chartPath: path)
-        fields["Files"] = .map(ValueMap(chart.files.mapValues { .string($0) }))
+        fields["Files"] = .map(ValueMap(chart.files.mapValues { $0 == Self.omittedFile ? .missing : .string($0) }))
         fields["Subcharts"] = .map(ValueMap(subcharts))
         let object = ValueMap(fields)
         for (file, text) in chart.templates {

@@ -12,9 +12,11 @@ enum Methods {
             return .bool(items.contains(.string(wanted)))
         case ("Get", .map(let files)), ("GetBytes", .map(let files)):
             guard arguments.count == 1, case .string(let path) = arguments[0] else { return nil }
+            if case .missing? = files[path] { throw omitted(path) }
             return files[path] ?? .string("")
         case ("Lines", .map(let files)):
             guard arguments.count == 1, case .string(let path) = arguments[0] else { return nil }
+            if case .missing? = files[path] { throw omitted(path) }
             guard case .string(var text)? = files[path], !text.isEmpty else { return .list([]) }
             if text.hasSuffix("\n") { text.removeLast() }
             return .list(text.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) })
@@ -25,6 +27,10 @@ enum Methods {
         default:
             return nil
         }
+    }
+
+    static func omitted(_ path: String) -> FunctionError {
+        FunctionError("the chart's file \(path) is too large for bundle to read (over 4 MiB, or past 64 MiB in all)", isUnsupported: true)
     }
 
     /// `.AsConfig` and `.AsSecrets` of a files object (also after `Glob`), read as fields.

@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import HelmTemplate
 import Yams
 
 /// The files of a chart that say which images it runs: Chart.yaml, values.yaml, templates,
@@ -51,6 +52,10 @@ public struct ChartFiles: Sendable {
             guard let handle = FileHandle(forReadingAtPath: full) else { continue }
             let data = handle.readData(ofLength: Int(Self.maxFileBytes) + 1)
             try? handle.close()
+            if !Self.isEssential(relative), data.count > Self.maxFileBytes || Int64(data.count) > budget {
+                files[relative] = Data(ChartRender.omittedFile.utf8)
+                continue
+            }
             guard data.count <= Self.maxFileBytes else {
                 throw ArchiveError(.archiveEntryTooLarge, archive: path, entry: relative, reason: "is larger than \(Self.maxFileBytes) bytes")
             }
@@ -63,12 +68,24 @@ public struct ChartFiles: Sendable {
         try self.init(files: files, archive: path, depth: 0, budget: &budget)
     }
 
-    /// Every regular file, by path inside the chart's top folder.
+    /// Whether a file is one the chart's templates and values are made of (the rest are only
+    /// `.Files`, which a large one may be left out of).
+    static func isEssential(_ inner: String) -> Bool {
+        inner == "Chart.yaml" || inner == "values.yaml" || inner == "values.schema.json" || inner.hasPrefix("templates/") || inner.hasPrefix("charts/")
+    }
+
+    /// Every regular file, by path inside the chart's top folder. A file only `.Files` reads
+    /// that is larger than a file may be, or past the chart's total, is left out: its path
+    /// maps to `ChartRender.omittedFile`, so a template reading it says so.
     static func read(_ reader: ArchiveReader, budget: inout Int64) throws -> [String: Data] {
         var files: [String: Data] = [:]
         while let entry = try reader.next() {
             guard entry.kind == .regular, let slash = entry.path.firstIndex(of: "/") else { continue }
             let inner = String(entry.path[entry.path.index(after: slash)...])
+            if !isEssential(inner), entry.size > Self.maxFileBytes || entry.size > budget {
+                files[inner] = Data(ChartRender.omittedFile.utf8)
+                continue
+            }
             let data = try reader.readAll(limit: Self.maxFileBytes)
             budget -= Int64(data.count)
             guard budget >= 0 else {

@@ -1,3 +1,4 @@
+import Foundation
 import HelmTemplate
 @testable import Images
 import Testing
@@ -130,5 +131,25 @@ struct RenderedImagesTests {
         let found = try RenderedImages(chart: chart, releaseValues: nil, release: release)
         #expect(Set(found.images.map(\.reference.description)) == ["quay.io/jetstack/controller:v1.18.0", "quay.io/jetstack/acmesolver:v1.18.0"])
         #expect(found.images.first { $0.reference.description.contains("acmesolver") }?.sources == ["app/templates/controller.yaml (--acme-http01-solver-image)"])
+    }
+
+    /// A chart carrying a file larger than bundle reads (a binary, a big dashboard) still
+    /// renders and gives its images; only a template that reads that file is a gap.
+    @Test func aLargeFileOnlyFilesReadsIsLeftOut() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/templates", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/files", withIntermediateDirectories: true)
+        try "apiVersion: v2\nname: big\nversion: 1.0.0\n".write(toFile: folder + "/Chart.yaml", atomically: true, encoding: .utf8)
+        try "spec:\n  containers: [{name: a, image: nginx:1.27}]\n".write(toFile: folder + "/templates/pod.yaml", atomically: true, encoding: .utf8)
+        try Data(count: 5 << 20).write(to: URL(fileURLWithPath: folder + "/files/blob.bin"))
+        let chart = try ChartFiles(folder: folder)
+        let found = try RenderedImages(chart: chart, releaseValues: nil, release: release)
+        #expect(found.images.map(\.reference.description) == ["docker.io/library/nginx:1.27"])
+
+        try "data: {{ .Files.Get \"files/blob.bin\" | len }}\n".write(toFile: folder + "/templates/cm.yaml", atomically: true, encoding: .utf8)
+        #expect { try RenderedImages(chart: try ChartFiles(folder: folder), releaseValues: nil, release: release) } throws: {
+            ($0 as? TemplateError)?.kind == .unsupported && "\($0)".contains("files/blob.bin")
+        }
     }
 }
