@@ -16,6 +16,12 @@ public struct BuildError: ToolError {
         case renderFailed
         /// `--strict-images`: a release uses a feature the template engine lacks (its values were read instead).
         case renderUnsupported
+        /// A release's templates ran more than 10 million steps, or nested `include`/`tpl` deeper than 1000.
+        case renderStepLimit, renderDepthLimit
+        /// A release's templates wrote more than 16 MiB, or ran more than 1 million `range` iterations.
+        case renderOutputLimit, renderIterationLimit
+        /// A chart's input is too large to render: values' YAML nodes, its schema, subchart nesting.
+        case renderInputLimit
         /// The build would download more than `--max-download`.
         case downloadTooLarge
         /// The cache or the output's file system has too little free space for the build.
@@ -23,7 +29,8 @@ public struct BuildError: ToolError {
 
         public var errorClass: ErrorClass {
             switch self {
-            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .imagesUnreadable, .imagesUndetermined, .renderFailed, .renderUnsupported, .downloadTooLarge: return .input
+            case .config, .unsupportedChart, .notInCache, .unvendoredDependencies, .certificate, .imagesUnreadable, .imagesUndetermined, .renderFailed, .renderUnsupported, .renderStepLimit, .renderDepthLimit,
+                 .renderOutputLimit, .renderIterationLimit, .renderInputLimit, .downloadTooLarge: return .input
             case .pullFailed: return .remote
             case .output, .cacheUnreadable, .notEnoughSpace: return .local
             case .cacheCorrupt: return .integrity

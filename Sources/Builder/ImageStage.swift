@@ -93,9 +93,11 @@ struct ImageStage {
     /// A release Helm would refuse to render: the template's place and reason, the config's line.
     static func renderProblem(_ error: TemplateError, release: String, entry: ChartEntry) -> BuildError.Problem {
         BuildError.Problem(
-            code: .renderFailed, subject: "\(release) (\(entry.location))",
+            code: ReleaseRendering.limitCode(error) ?? .renderFailed, subject: "\(release) (\(entry.location))",
             message: "the release does not render, as Helm would not render it: template: \(error.template):\(error.line):\(error.column): \(error.message)",
-            hint: error.kind == .failed
+            hint: error.kind == .limit
+                ? "The chart's templates do more work than bundle allows a release (a loop, or a template including itself?); --no-render reads the images from the values instead."
+                : error.kind == .failed
                 ? "The chart refuses these values: give the values it asks for in the release's values."
                 : "Check the release's values against the chart; --no-render reads the images from the values without rendering.")
     }

@@ -11,4 +11,17 @@ public enum ReleaseRendering {
         return ChartRender.Release(name: chart.name, namespace: chart.namespace ?? "default",
                                    kubeVersion: kubeVersion ?? cluster ?? ChartRender.defaultKubeVersion)
     }
+
+    /// The code of a bound a hostile or runaway template hit, each its own.
+    public static func limitCode(_ error: TemplateError) -> BuildError.Code? {
+        switch error.limit {
+        case .steps?: .renderStepLimit
+        case .depth?: .renderDepthLimit
+        case .output?: .renderOutputLimit
+        case .iterations?: .renderIterationLimit
+        case .input?: .renderInputLimit
+        case nil: nil
+        }
+    }
+
 }

@@ -5,7 +5,7 @@ import Yams
 /// it: the chart's values coalesced with the release's, Helm's objects (`.Values`, `.Release`,
 /// `.Chart`, `.Capabilities`, `.Template`), every template but partials (`_*`) and NOTES.txt,
 /// `<no value>` removed; vendored subcharts (`charts/NAME/…`) rendered in their own scope.
-public struct ChartRender {
+public struct ChartRender: Sendable {
     public struct Release: Sendable {
         public var name: String
         public var namespace: String
@@ -52,6 +52,10 @@ public struct ChartRender {
 
     /// The whole render: the chart and its enabled subcharts, as `helm template` runs them.
     public func renderChart(values: [String], release: Release) throws(TemplateError) -> Output {
+        try DeepStack.run { () throws(TemplateError) -> Output in try renderOnThisThread(values: values, release: release) }
+    }
+
+    private func renderOnThisThread(values: [String], release: Release) throws(TemplateError) -> Output {
         var tree = try ChartTree(files: files)
         var given = Value.map([:])
         for (index, text) in values.enumerated() {
@@ -69,6 +73,7 @@ public struct ChartRender {
         Self.collect(tree, path: tree.name, values: merged, release: release, templates: &templates, dots: &dots)
         let set = try TemplateSet(files: templates, limits: limits)
         var rendered: [String: String] = [:]
+        var left = limits
         // Helm's order (deepest files first, then by name, backwards): it decides what a template
         // sees of a dict another one changed with `set`.
         let order = dots.keys.sorted { a, b in
@@ -80,7 +85,7 @@ public struct ChartRender {
             // One object per chart, shared by its templates as Helm shares it (`set . …` is seen
             // by the templates after), with `.Template` set for each.
             entry.object.setShared("Template", ["Name": .string(path), "BasePath": .string(entry.basePath)])
-            rendered[path] = try set.render(path, data: .map(entry.object)).replacingOccurrences(of: "<no value>", with: "")
+            rendered[path] = try set.render(path, data: .map(entry.object), left: &left).replacingOccurrences(of: "<no value>", with: "")
         }
         return Output(templates: rendered, disabledSubcharts: disabled, crds: Self.crds(tree, path: tree.name))
     }

@@ -6,13 +6,15 @@ final class Executor {
     struct Limits: Sendable {
         var steps = 10_000_000
         var depth = 1000
-        var outputBytes = 64 << 20
+        var outputBytes = 16 << 20
+        var iterations = 1_000_000
     }
 
     private(set) var templates: [String: [Node]]
     let functions: FunctionTable
     let limits: Limits
     private(set) var steps = 0
+    private(set) var iterations = 0
     private var depth = 0
     private var variables: [(name: String, value: Value)] = []
     private var output = ""
@@ -83,21 +85,21 @@ final class Executor {
         depth += 1
         if depth > limits.depth {
             throw TemplateError(.limit, template: current, line: position.line, column: position.column,
-                                "templates nest deeper than \(limits.depth) calls (a template that includes itself?)")
+                                "templates nest deeper than \(limits.depth) calls (a template that includes itself?)", limit: .depth)
         }
     }
 
     func step(at position: Position) throws(TemplateError) {
         steps += 1
         if steps > limits.steps {
-            throw TemplateError(.limit, template: current, line: position.line, column: position.column, "the template ran more than \(limits.steps) steps")
+            throw TemplateError(.limit, template: current, line: position.line, column: position.column, "the release's templates ran more than \(limits.steps) steps", limit: .steps)
         }
     }
 
     private func write(_ text: String) throws(TemplateError) {
         outputBytes += text.utf8.count
         if outputBytes > limits.outputBytes {
-            throw TemplateError(.limit, template: current, line: 1, column: 1, "the template wrote more than \(limits.outputBytes) bytes")
+            throw TemplateError(.limit, template: current, line: 1, column: 1, "the release's templates wrote more than \(limits.outputBytes) bytes", limit: .output)
         }
         output += text
     }
@@ -165,6 +167,11 @@ final class Executor {
         for index in 0..<count {
             let (key, element) = item(index)
             try step(at: pipe.position)
+            iterations += 1
+            if iterations > limits.iterations {
+                throw TemplateError(.limit, template: current, line: pipe.position.line, column: pipe.position.column,
+                                    "the release's templates ran more than \(limits.iterations) range iterations", limit: .iterations)
+            }
             let inner = variables.count
             if pipe.declarations.count == 1 { variables.append((pipe.declarations[0], element)) }
             if pipe.declarations.count == 2 { variables.append((pipe.declarations[0], key)); variables.append((pipe.declarations[1], element)) }
@@ -242,7 +249,7 @@ final class Executor {
             // A value built up without being written (`$s = print $s $s`) counts against the output limit too.
             if case .string(let text) = result, text.utf8.count > limits.outputBytes {
                 throw TemplateError(.limit, template: current, line: command.position.line, column: command.position.column,
-                                    "\(name) made more than \(limits.outputBytes) bytes")
+                                    "\(name) made more than \(limits.outputBytes) bytes", limit: .output)
             }
             return result
         } catch let error as TemplateError {

@@ -17,14 +17,30 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         case missingDependency
     }
 
+    /// Which bound a `.limit` error hit (each has its own error code for callers).
+    public enum Limit: String, Sendable {
+        /// Steps of template execution (10 million a release).
+        case steps
+        /// Nested `template`/`include`/`tpl` calls (1000, Helm's).
+        case depth
+        /// Bytes written (16 MiB a release).
+        case output
+        /// `range` iterations (1 million a release).
+        case iterations
+        /// The input itself: YAML nodes of values, schema steps, subchart nesting.
+        case input
+    }
+
     public var kind: Kind
+    public var limit: Limit?
     public var template: String
     public var line: Int
     public var column: Int
     public var message: String
 
-    public init(_ kind: Kind, template: String, line: Int, column: Int, _ message: String) {
+    public init(_ kind: Kind, template: String, line: Int, column: Int, _ message: String, limit: Limit? = nil) {
         self.kind = kind
+        self.limit = limit ?? (kind == .limit ? .input : nil)
         self.template = template
         self.line = line
         self.column = column

@@ -2,16 +2,19 @@
 /// `define`s are visible to every other, and each file can be rendered by its name. No I/O and
 /// no environment: a template sees only the data it is given, within `Limits`.
 public struct TemplateSet: Sendable {
-    /// Bounds for untrusted templates: steps, nesting of template calls, output size.
+    /// Bounds for untrusted templates, for a whole release: steps, nesting of template calls
+    /// (Helm's 1000), output size, `range` iterations; defaults no real chart reaches.
     public struct Limits: Sendable {
         public var steps: Int
         public var depth: Int
         public var outputBytes: Int
+        public var iterations: Int
 
-        public init(steps: Int = 10_000_000, depth: Int = 1000, outputBytes: Int = 64 << 20) {
+        public init(steps: Int = 10_000_000, depth: Int = 1000, outputBytes: Int = 16 << 20, iterations: Int = 1_000_000) {
             self.steps = steps
             self.depth = depth
             self.outputBytes = outputBytes
+            self.iterations = iterations
         }
     }
 
@@ -46,14 +49,27 @@ public struct TemplateSet: Sendable {
     /// The text the file `name` renders to with `data` as the dot. A missing value prints
     /// `<no value>` (Helm removes those afterwards).
     public func render(_ name: String, data: Value) throws(TemplateError) -> String {
+        try DeepStack.run { () throws(TemplateError) -> String in
+            var left = limits
+            return try render(name, data: data, left: &left)
+        }
+    }
+
+    /// Renders `name` within what `left` leaves of a release's budget, and takes what it used
+    /// from `left` (a release's templates share one budget).
+    public func render(_ name: String, data: Value, left: inout Limits) throws(TemplateError) -> String {
         guard let nodes = files[name] else {
             throw TemplateError(.execute, template: name, line: 1, column: 1, "no template \"\(name)\" in this set")
         }
         // Each file is a template of its own name too (`include (print $.Template.BasePath "/configmap.yaml") .`).
         let templates = files.merging(definitions) { _, defined in defined }
         let executor = Executor(templates: templates, functions: HelmFunctions.all,
-                                limits: .init(steps: limits.steps, depth: limits.depth, outputBytes: limits.outputBytes), name: name,
-                                definitionFiles: definitionFiles)
-        return try executor.run(nodes, data: data)
+                                limits: .init(steps: left.steps, depth: left.depth, outputBytes: left.outputBytes, iterations: left.iterations),
+                                name: name, definitionFiles: definitionFiles)
+        let text = try executor.run(nodes, data: data)
+        left.steps -= executor.steps
+        left.iterations -= executor.iterations
+        left.outputBytes -= text.utf8.count
+        return text
     }
 }

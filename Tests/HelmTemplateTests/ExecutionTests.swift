@@ -169,6 +169,26 @@ extension ExecutionTests {
         #expect(throws: TemplateError.self) { try TemplateSet(files: ["t": template], limits: .init(steps: 100_000, outputBytes: 1 << 20)).render("t", data: [:]) }
     }
 
+    /// A release's templates share one budget, and each bound names itself (callers give each
+    /// its own error code).
+    @Test(arguments: [
+        ("{{ range 2000000 }}{{ end }}", TemplateError.Limit.iterations), ("{{ define \"x\" }}{{ include \"x\" . }}{{ end }}{{ include \"x\" . }}", .depth),
+        ("{{ range 900000 }}0123456789012345678901{{ end }}", .output),
+    ])
+    func eachLimitNamesItself(_ template: String, _ limit: TemplateError.Limit) {
+        let chart = ChartRender(files: ["Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n", "templates/t.yaml": template])
+        #expect { try chart.render(values: [], release: .init(name: "r", namespace: "n")) } throws: { ($0 as? TemplateError)?.limit == limit }
+    }
+
+    @Test func aReleasesTemplatesShareOneBudget() {
+        let loop = "{{ range 600000 }}{{ end }}"
+        let chart = ChartRender(files: ["Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n", "templates/a.yaml": loop, "templates/b.yaml": loop])
+        #expect(throws: TemplateError.self, "two templates of 600000 iterations pass 1 million together") {
+            try chart.render(values: [], release: .init(name: "r", namespace: "n"))
+        }
+        #expect(throws: Never.self) { try TemplateSet(files: ["t": loop]).render("t", data: [:]) }
+    }
+
     @Test func printfRefusesHugeWidthsAsGoDoes() throws {
         #expect(try Self.render("{{ printf \"%999999999999d\" 1 }}") == "%!(BADWIDTH)1")
         #expect(try Self.render("{{ trunc -9223372036854775808 \"x\" }}") == "x", "the most negative length cuts nothing (and traps nowhere)")

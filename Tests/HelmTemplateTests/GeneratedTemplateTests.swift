@@ -107,7 +107,7 @@ struct GeneratedTemplateTests {
 
     @Test func randomTemplatesRenderAsHelmDoes() throws {
         let environment = ProcessInfo.processInfo.environment
-        let count = environment["BUNDLE_TEMPLATE_CASES"].flatMap(Int.init) ?? 1500
+        let count = environment["BUNDLE_TEMPLATE_CASES"].flatMap(Int.init) ?? 3000
         var generator = Generator(state: environment["BUNDLE_TEMPLATE_SEED"].flatMap(UInt64.init) ?? 20261207)
         let templates = (0..<count).map { _ in generator.template() }
         let valuesJSON = try JSONSerialization.jsonObject(with: Data(Self.values.utf8))
