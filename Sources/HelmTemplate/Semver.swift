@@ -93,11 +93,21 @@ struct Semver: Comparable {
     static func check(_ version: Semver, _ atom: String) -> Bool? {
         let op = String(atom.prefix { "=<>!~^".contains($0) })
         let text = String(atom.dropFirst(op.count))
-        let parts = text.trimmingPrefix("v").split(separator: "-", maxSplits: 1)[0].split(separator: ".")
+        let core = text.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let halves = core.trimmingPrefix("v").split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = (halves.first ?? "").split(separator: ".", omittingEmptySubsequences: false)
+        // Masterminds' grammar: 1-3 numbers or wildcards, a pre-release of non-empty identifiers.
+        if !text.isEmpty {
+            guard (1...3).contains(parts.count),
+                  parts.allSatisfy({ ["x", "X", "*"].contains($0) || (!$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber }) }),
+                  halves.count == 1 || halves[1].split(separator: ".", omittingEmptySubsequences: false).allSatisfy({
+                      !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } })
+            else { return nil }
+        }
         let wild = parts.firstIndex { ["x", "X", "*"].contains($0) } ?? (text.isEmpty ? 0 : nil)
         let fixed = wild.map { Array(parts[..<$0]) } ?? parts
-        guard let bound = Semver(fixed.isEmpty ? "0" : (fixed.joined(separator: ".") + (wild == nil && text.contains("-") ? "-" + text.split(separator: "-", maxSplits: 1)[1] : "")))
-        else { return nil }
+        let prerelease = wild == nil && halves.count > 1 ? "-" + halves[1] : ""
+        guard let bound = Semver(fixed.isEmpty ? "0" + prerelease : fixed.joined(separator: ".") + prerelease) else { return nil }
         if !version.prerelease.isEmpty && bound.prerelease.isEmpty { return false }
         let given = wild ?? parts.count
         func next(_ level: Int) -> Semver {

@@ -78,6 +78,9 @@ struct HelmOracleTests {
         "{{ dig \"deep\" \"x\" \"d\" .Values.nested }} {{ dig \"deep\" \"no\" \"d\" .Values.nested }} {{ pick .Values.map \"a\" }} {{ omit .Values.map \"a\" }} {{ pluck \"a\" .Values.map (dict \"a\" 9) }} {{ push .Values.list \"d\" }} {{ prepend .Values.list 0 }}",
         "{{ semverCompare \">=1.21-0\" \"v1.36.0\" }} {{ semverCompare \"<1.19\" \"1.36.0\" }} {{ semverCompare \"~1.2.3\" \"1.2.9\" }} {{ semverCompare \"~1.2.3\" \"1.3.0\" }} {{ semverCompare \"^0.2.3\" \"0.2.9\" }} {{ semverCompare \"^1.2\" \"1.9.0\" }} {{ semverCompare \"1.2.x\" \"1.2.7\" }} {{ semverCompare \">=1.0 <2.0 || >=3\" \"3.1.0\" }} {{ semverCompare \"1.0 - 1.5\" \"1.5.0\" }} {{ semverCompare \">1.20\" \"1.21.0-rc.1\" }} {{ semverCompare \">=1.20.0-0\" \"1.21.0-rc.1\" }} {{ (semver \"v1.2.3-beta.1+b5\").Minor }} {{ (semver \"1.2.3-beta.1+b5\").Prerelease }}",
         "{{ semverCompare \">=1.0\" \"not-a-version\" }}",
+        "{{ semverCompare \"-\" \"1.0.0\" }}",
+        "{{ semverCompare \">=-1\" \"1.0.0\" }}",
+        "{{ semverCompare \"1.0-\" \"1.0.0\" }}",
         "{{ substr 1 3 \"abcdef\" }} {{ substr -1 2 \"abcdef\" }} {{ substr 2 99 \"abcdef\" }} {{ swapcase \"Hello World\" }} {{ initials \"first second  third\" }} {{ abbrev 5 \"hello world\" }} {{ abbrev 20 \"short\" }} {{ b32dec \"NBSWY3DP\" }} {{ toDecimal \"0777\" }} {{ toDecimal \"x\" }}",
         "{{ osBase \"/a/b.c\" }} {{ osDir \"/a/b.c\" }} {{ osClean \"a//b/../c\" }} {{ osExt \"a/b.tar.gz\" }} {{ osIsAbs \"a\" }} {{ html \"<a href='x'>&\\\"</a>\" }} {{ urlquery \"a b&c=d/é\" }} {{ randBytes 12 | len }} {{ shuffle \"aaaa\" }}",
         // Dates (UTC, as this machine's zone): Go's layouts on a fixed time, durations.
