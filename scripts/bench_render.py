@@ -11,12 +11,14 @@ globals). bundle is timed as a whole process (start, read, render, print); Helm 
 Prints a markdown table; with --write, puts it between the render markers of BENCHMARKS.md."""
 import argparse
 import json
-import re
 import os
 import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helm_sdk import documents  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("bundle")
@@ -119,28 +121,20 @@ def time_bundle(chart):
 
 def time_helm(chart):
     code = """
-import json, os, sys, tempfile, time
-work = tempfile.mkdtemp(prefix="helm-bench-")
-for var in ["HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"]:
-    os.environ[var] = os.path.join(work, var.lower())
-os.environ["HELM_DRIVER"] = "memory"
-os.environ["KUBECONFIG"] = os.path.join(work, "none")
-import helm_python as helm
+import json, sys, time
+sys.path.insert(0, sys.argv[2])
+import helm_sdk
+helm, _ = helm_sdk.isolate("helm-bench-")
 start = time.perf_counter()
 rendered = helm.Chart.load(sys.argv[1]).render({}, name="rel", namespace="ns")
 elapsed = time.perf_counter() - start
 print(json.dumps({"seconds": elapsed, "rendered": rendered}))
 """
-    result = subprocess.run([sys.executable, "-c", code, chart], capture_output=True)
+    result = subprocess.run([sys.executable, "-c", code, chart, os.path.dirname(os.path.abspath(__file__))], capture_output=True)
     if result.returncode != 0:
         sys.exit("bench_render: Helm's engine failed on %s: %s" % (chart, result.stderr.decode()[-2000:]))
     answer = json.loads(result.stdout)
     return answer["seconds"], answer["rendered"]
-
-
-def documents(text):
-    """A template's YAML documents as `helm template` prints them: Helm's separator pattern, trimmed, empty ones left out."""
-    return [d.strip() for d in re.split(r"(?:^|\s*\n)---\s*", text.strip()) if d.strip()]
 
 
 def same_output(ours, rendered):

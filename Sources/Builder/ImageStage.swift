@@ -56,7 +56,8 @@ struct ImageStage {
             } catch let error as TemplateError where error.kind == .missingDependency {
                 continue  // `Builder.checkComplete` refuses the chart, naming what `helm dependency build` would fetch
             } catch let error as TemplateError {
-                discovery.problems.append(Self.renderProblem(error, release: release, entry: outcome.job.chart))
+                discovery.problems.append(ReleaseRendering.problem(error, subject: "\(release) (\(outcome.job.chart.location))",
+                                                                   lead: "the release does not render, as Helm would not render it: template: ", readsValues: true))
             } catch {
                 discovery.problems.append(BuildError.Problem(
                     code: .imagesUnreadable, subject: release,
@@ -88,18 +89,6 @@ struct ImageStage {
     func renderRelease(_ chart: ChartEntry, config: K0sConfig) -> ChartRender.Release? {
         guard options.render else { return nil }
         return ReleaseRendering.release(chart, config: config, kubeVersion: options.kubeVersion)
-    }
-
-    /// A release Helm would refuse to render: the template's place and reason, the config's line.
-    static func renderProblem(_ error: TemplateError, release: String, entry: ChartEntry) -> BuildError.Problem {
-        BuildError.Problem(
-            code: ReleaseRendering.limitCode(error) ?? .renderFailed, subject: "\(release) (\(entry.location))",
-            message: "the release does not render, as Helm would not render it: template: \(error.template):\(error.line):\(error.column): \(error.message)",
-            hint: error.kind == .limit
-                ? "The chart's templates do more work than bundle allows a release (a loop, or a template including itself?); --no-render reads the images from the values instead."
-                : error.kind == .failed
-                ? "The chart refuses these values: give the values it asks for in the release's values."
-                : "Check the release's values against the chart; --no-render reads the images from the values without rendering.")
     }
 
     /// Resolves every job on the pool; outcomes in the jobs' order.

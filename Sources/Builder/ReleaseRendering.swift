@@ -12,6 +12,22 @@ public enum ReleaseRendering {
                                    kubeVersion: kubeVersion ?? cluster ?? ChartRender.defaultKubeVersion)
     }
 
+    /// A release that does not render, about `subject` (the release and where it comes from):
+    /// its code (each bound its own), the template's place and reason after `lead`, and what to
+    /// do; `readsValues` adds that `--no-render` reads the images without rendering.
+    public static func problem(_ error: TemplateError, subject: String, lead: String = "", readsValues: Bool = false) -> BuildError.Problem {
+        let code = limitCode(error) ?? (error.kind == .unsupported ? .renderUnsupported : .renderFailed)
+        var hint = switch error.kind {
+        case .failed: "The chart refuses these values: give the values it asks for"
+        case .missingDependency: "Run `helm dependency build` on the chart, as Helm would fetch it from the network"
+        case .unsupported: "Render it with Helm for now; `bundle images` reads this release's values instead"
+        case .limit: "The chart's templates do more work than bundle allows a release (a loop, or a template including itself?)"
+        case .parse, .execute: "Check the template at that place against the release's values"
+        }
+        if readsValues, error.kind != .failed { hint += "; --no-render reads the images from the values without rendering" }
+        return BuildError.Problem(code: code, subject: subject, message: lead + "\(error.template):\(error.line):\(error.column): \(error.message)", hint: hint)
+    }
+
     /// The code of a bound a hostile or runaway template hit, each its own.
     public static func limitCode(_ error: TemplateError) -> BuildError.Code? {
         switch error.limit {
@@ -23,5 +39,4 @@ public enum ReleaseRendering {
         case nil: nil
         }
     }
-
 }

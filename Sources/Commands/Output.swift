@@ -99,10 +99,6 @@ struct CommandError: CodedError {
         case mirrorUnusable
         /// A file given to a command (a chart, a values file) cannot be read.
         case unreadableInput
-        /// `template`: the chart does not render (a template error, or `fail`/`required`).
-        case renderFailed
-        /// `template`: the chart uses a feature the template engine does not implement yet.
-        case renderUnsupported
 
         var errorClass: ErrorClass { self == .mirrorUnusable ? .remote : .input }
     }

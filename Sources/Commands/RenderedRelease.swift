@@ -38,14 +38,7 @@ struct RenderedRelease: Encodable {
             out.manifests = (sorted.manifests + sorted.hooks).map { Manifest(path: $0.path, kind: $0.kind, hooks: $0.hooks, content: $0.content) }
             out.crds = output.crds.map { Manifest(path: $0.path, kind: "CustomResourceDefinition", hooks: [], content: $0.text) }
         } catch {
-            let code = ReleaseRendering.limitCode(error)?.rawValue ?? (error.kind == .unsupported ? CommandError.Code.renderUnsupported : .renderFailed).rawValue
-            let hint = error.kind == .failed ? "The chart refuses these values; give the values it asks for"
-                : error.kind == .missingDependency ? "Run `helm dependency build` on the chart, as Helm would fetch it from the network"
-                : error.kind == .unsupported ? "Render it with Helm for now; `bundle images` reads this release's values instead"
-                : error.kind == .limit ? "The chart's templates do more work than bundle allows a release (a loop, or a template including itself?)"
-                : "Check the template at that place"
-            out.problems = [ErrorReport(code: code, errorClass: ErrorClass.input.rawValue, subject: "\(release.name) (\(place))",
-                                        message: "\(error.template):\(error.line):\(error.column): \(error.message)", hint: hint)]
+            out.problems = [ReleaseRendering.problem(error, subject: "\(release.name) (\(place))").report]
         }
         return out
     }

@@ -39,7 +39,8 @@ enum GoTime {
             if let fraction = fractionToken(rest) {
                 let digits = pad(nanos, 9)
                 if fraction.trims {
-                    let kept = String(digits.prefix(fraction.width)).replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+                    var kept = String(digits.prefix(fraction.width))
+                    while kept.hasSuffix("0") { kept.removeLast() }
                     out += kept.isEmpty ? "" : String(fraction.separator) + kept
                 } else {
                     out += String(fraction.separator) + digits.prefix(fraction.width)

@@ -27,12 +27,10 @@ public struct RenderedImages: Sendable {
             do { values = try Values(yaml: manifest.content) } catch {
                 throw TemplateError(.parse, template: manifest.path, line: 1, column: 1, "YAML parse error on \(manifest.path): \(error)")
             }
-            var found: [String] = []
-            Self.collectImages(values, into: &found, depth: 0)
-            if !manifest.isTestHook {
-                for (flag, reference) in Self.operandImages(values) { add(reference, from: "\(manifest.path) (\(flag))") }
-            }
-            for text in found {
+            var containers: [Values] = []
+            Self.collectContainers(values, into: &containers, depth: 0)
+            for container in containers {
+                let text = container["image"]?.text ?? ""
                 if manifest.isTestHook {
                     skipped.append("\(manifest.path) (\(text)): a Helm test hook (helm test runs it, an install does not)")
                     continue
@@ -40,6 +38,7 @@ public struct RenderedImages: Sendable {
                 do { add(try ImageReference(parsing: text), from: manifest.path) } catch {
                     undetermined.append("\(manifest.path): image \"\(Escaped(text))\" \(error.reason)")
                 }
+                for (flag, reference) in Self.operandImages(of: container) { add(reference, from: "\(manifest.path) (\(flag))") }
             }
         }
         try addDeclared(chart, releaseValues: releaseValues)
@@ -48,6 +47,7 @@ public struct RenderedImages: Sendable {
     /// Images the annotations list that the render did not run: taken unless the values say
     /// their block is off, or an image of the same repository was rendered (with its own tag).
     private mutating func addDeclared(_ chart: ChartFiles, releaseValues: String?) throws {
+        guard Self.declaresImages(chart) else { return }  // no annotation: nothing to read the values for
         let declared = try ChartImages(chart: chart, releaseValues: releaseValues)
         let rendered = Set(images.map(\.reference.name))
         for image in declared.images {
@@ -62,54 +62,41 @@ public struct RenderedImages: Sendable {
         skipped += declared.skipped.filter { $0.contains(" annotation ") }
     }
 
-    /// The `image` strings of every container list in `value`, in document order.
-    static func collectImages(_ value: Values, into found: inout [String], depth: Int) {
+    /// Whether the chart or a subchart lists images in an annotation.
+    static func declaresImages(_ chart: ChartFiles) -> Bool {
+        ChartImages.annotationKeys.contains { chart.annotations[$0] != nil } || chart.subcharts.contains(where: declaresImages)
+    }
+
+    /// Every container of every container list in `value` (pod specs anywhere), in document order.
+    static func collectContainers(_ value: Values, into found: inout [Values], depth: Int) {
         guard depth < 64 else { return }
         switch value {
         case .map(let pairs):
             for (key, item) in pairs {
-                if containerKeys.contains(key), case .list(let containers) = item {
-                    for container in containers { found.append(container["image"]?.text ?? "") }
-                }
-                collectImages(item, into: &found, depth: depth + 1)
+                if containerKeys.contains(key), case .list(let containers) = item { found += containers }
+                collectContainers(item, into: &found, depth: depth + 1)
             }
         case .list(let items):
-            for item in items { collectImages(item, into: &found, depth: depth + 1) }
+            for item in items { collectContainers(item, into: &found, depth: depth + 1) }
         default:
             return
         }
     }
 
     /// Images an operator is told to run as arguments (`--acme-http01-solver-image=REF`, as
-    /// cert-manager's controller is): a `--…image…=` flag of a container whose value names a
+    /// cert-manager's controller is): a `--…image…=` flag of the container whose value names a
     /// tag or a digest. The operator starts those pods itself, so the render has no pod spec.
-    static func operandImages(_ value: Values, depth: Int = 0) -> [(flag: String, reference: ImageReference)] {
-        guard depth < 64 else { return [] }
+    static func operandImages(of container: Values) -> [(flag: String, reference: ImageReference)] {
         var found: [(String, ImageReference)] = []
-        switch value {
-        case .map(let pairs):
-            for (key, item) in pairs {
-                if containerKeys.contains(key), case .list(let containers) = item {
-                    for container in containers {
-                        for field in ["args", "command"] {
-                            guard case .list(let words)? = container[field] else { continue }
-                            for case .string(let word) in words {
-                                guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { continue }
-                                let flag = String(word[..<equals])
-                                guard flag.lowercased().contains("image"),
-                                      let reference = try? ImageReference(parsing: String(word[word.index(after: equals)...])),
-                                      !reference.tagDefaulted else { continue }
-                                found.append((flag, reference))
-                            }
-                        }
-                    }
-                }
-                found += operandImages(item, depth: depth + 1)
+        for field in ["args", "command"] {
+            guard case .list(let words)? = container[field] else { continue }
+            for case .string(let word) in words {
+                guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { continue }
+                let flag = String(word[..<equals])
+                guard flag.lowercased().contains("image"), let reference = try? ImageReference(parsing: String(word[word.index(after: equals)...])),
+                      !reference.tagDefaulted else { continue }
+                found.append((flag, reference))
             }
-        case .list(let items):
-            for item in items { found += operandImages(item, depth: depth + 1) }
-        default:
-            break
         }
         return found
     }

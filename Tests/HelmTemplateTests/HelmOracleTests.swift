@@ -145,6 +145,25 @@ struct HelmOracleTests {
                             "scripts/helm-oracle gave no answer (is helm-python-sdk==0.2.2 installed? scripts/install-deps installs it): \(stderr.suffix(800))")
     }
 
+    /// Renders `chart` with each of `settings` in Helm and in the engine: the same templates
+    /// byte for byte where Helm renders, a refusal on both sides where it refuses. Returns
+    /// whether Helm rendered each.
+    static func expectRendersAsHelm(_ chart: [String: String], _ settings: [[String: Any]], name: String) throws -> [Bool] {
+        let answers = try oracle(settings.enumerated().map { ["name": "\(name)\($0.offset)", "chart": chart, "values": $0.element] })
+        for (index, values) in settings.enumerated() {
+            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+            let ours = Result { try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns")) }
+            guard let helm = answers[index]["output"] as? [String: String] else {
+                #expect((try? ours.get()) == nil, "Helm refuses \(name) values \(index) (\(answers[index]["error"] ?? "")), the engine renders")
+                continue
+            }
+            let rendered = try ours.get()
+            #expect(rendered.keys.sorted() == helm.keys.sorted(), "\(name) values \(index): \(rendered.keys.sorted()) vs \(helm.keys.sorted())")
+            for (path, text) in rendered { #expect(text == helm[path], "\(name) values \(index) \(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
+        }
+        return answers.map { $0["ok"] as? Bool == true }
+    }
+
     @Test func rendersAsHelmDoes() throws {
         let valuesJSON = try JSONSerialization.jsonObject(with: Data(Self.values.utf8))
         let cases = Self.templates.enumerated().map { ["name": "case\($0.offset)", "files": ["t.yaml": $0.element, "_helpers.tpl": Self.helpers], "values": valuesJSON] as [String: Any] }
@@ -270,21 +289,8 @@ struct HelmOracleTests {
             ["database": ["image": ["tag": "16"]], "global": ["registry": "override.example"], "cache": ["enabled": false], "tags": ["extras": true]],
             ["database": ["enabled": false], "global": NSNull()],
         ]
-        let answers = try Self.oracle(settings.enumerated().map { ["name": "subcharts\($0.offset)", "chart": chart, "values": $0.element] })
-        #expect(answers.map { $0["ok"] as? Bool } == [true, true, false], "\(answers)")
-        for (index, values) in settings.enumerated() {
-            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
-            guard let helm = answers[index]["output"] as? [String: String] else {
-                // A disabled subchart's values are not coalesced: the parent's template fails in both.
-                #expect(throws: TemplateError.self, "Helm refuses values \(index): \(answers[index])") {
-                    try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
-                }
-                continue
-            }
-            let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
-            #expect(ours.keys.sorted() == helm.keys.sorted(), "values \(index): \(ours.keys.sorted()) vs \(helm.keys.sorted())")
-            for (path, text) in ours { #expect(text == helm[path], "values \(index) \(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
-        }
+        // With the database off its values are not coalesced: the parent's template fails in both.
+        #expect(try Self.expectRendersAsHelm(chart, settings, name: "subcharts") == [true, true, false])
     }
 
     /// A chart in the style of Bitnami's (our own text): a library subchart of helpers that
@@ -345,14 +351,7 @@ struct HelmOracleTests {
                 """,
         ]
         let settings: [[String: Any]] = [[:], ["global": ["imageRegistry": "registry.corp"], "image": ["tag": "5.2"], "podLabels": ["tier": "api", "team": "own"]]]
-        let answers = try Self.oracle(settings.enumerated().map { ["name": "bitnami\($0.offset)", "chart": chart, "values": $0.element] })
-        for (index, values) in settings.enumerated() {
-            let helm = try #require(answers[index]["output"] as? [String: String], "\(answers[index])")
-            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
-            let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
-            #expect(ours.keys.sorted() == helm.keys.sorted(), "\(ours.keys.sorted()) vs \(helm.keys.sorted())")
-            for (path, text) in ours { #expect(text == helm[path], "values \(index) \(path)\nhelm:\n\(helm[path] ?? "-")\nours:\n\(text)") }
-        }
+        #expect(try Self.expectRendersAsHelm(chart, settings, name: "bitnami") == [true, true])
     }
 
     /// `.Files` as charts use it for config maps: `Get`, `Lines`, `Glob` with `*`, `**`, `?`,
@@ -454,12 +453,6 @@ struct HelmOracleTests {
             "charts/db/templates/t.yaml": "{{ .Values.config.user }}\n",
         ]
         let settings: [[String: Any]] = [[:], ["db": ["config": ["user": "root"]], "host": "mine"]]
-        let answers = try Self.oracle(settings.enumerated().map { ["name": "imports\($0.offset)", "chart": chart, "values": $0.element] })
-        for (index, values) in settings.enumerated() {
-            let helm = try #require(answers[index]["output"] as? [String: String], "\(answers[index])")
-            let yaml = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
-            let ours = try ChartRender(files: chart).render(values: [yaml], release: .init(name: "rel", namespace: "ns"))
-            #expect(ours == helm, "values \(index)\nhelm: \(helm)\nours: \(ours)")
-        }
+        #expect(try Self.expectRendersAsHelm(chart, settings, name: "imports") == [true, true])
     }
 }
