@@ -64,7 +64,8 @@ public struct ChartRender: Sendable {
         let disabled = tree.enableDependencies(values: tree.coalesce(given))
         var merged = tree.coalesce(given)
         // Helm imports from the charts' own values (the release's are not seen by import-values).
-        if case .map(let imported) = tree.importedValues(tree.coalesce(.map([:]))), !imported.isEmpty {
+        if tree.dependencies.contains(where: { !$0.imports.isEmpty }),
+           case .map(let imported) = tree.importedValues(tree.coalesce(.map([:]))), !imported.isEmpty {
             merged = ValuesCoalesce.coalesce(merged, over: .map(imported))
         }
         try tree.validate(merged)
