@@ -128,7 +128,8 @@ struct Template: ParsableCommand {
                 text += release.manifests.map { "---\n# Source: \($0.path)\n\($0.content)\n" }.joined()
             }
             Swift.print(text, terminator: "")
-            for problem in rendered.flatMap(\.problems) { Output.error("\(problem.subject): \(problem.message)\(problem.hint.isEmpty ? "" : ". \(problem.hint)")") }
+            // A problem's message is its whole sentence: subject, reason and hint.
+            for problem in rendered.flatMap(\.problems) { Output.error(problem.message) }
         }
         if !ok { throw ExitCode(1) }
     }

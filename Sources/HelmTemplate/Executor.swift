@@ -235,6 +235,7 @@ final class Executor {
             }
             return last
         }
+        if name == "call" { return try callFunctionValue(rest, dot: dot, piped: piped, at: command.position) }
         guard let function = functions[name] else { throw fail("function \"\(name)\" not defined", at: command.position) }
         var arguments: [Value] = []
         for argument in rest { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
@@ -310,6 +311,18 @@ final class Executor {
         case .dot, .field, .variable, .chain: .field
         case .identifier, .pipeline: .computed
         }
+    }
+
+    /// Go's `call`: a template's data never holds a function, so it names what it was given.
+    private func callFunctionValue(_ rest: [Argument], dot: Value, piped: Value?, at position: Position) throws(TemplateError) -> Value {
+        guard let first = rest.first else {
+            if let piped, !Comparison.isNil(piped) { throw fail("error calling call: non-function \(piped.formatted) of type \(piped.typeName)", at: position) }
+            if piped != nil { throw fail("error calling call: call of nil", at: position) }
+            throw fail("wrong number of args for call: want at least 1 got 0", at: position)
+        }
+        let callee = try value(of: first, dot: dot, at: position)
+        if Comparison.isNil(callee) { throw fail("error calling call: call of nil", at: position) }
+        throw fail("error calling call: non-function \(GoSource.text(of: first)) of type \(callee.typeName)", at: position)
     }
 
     private func describe(_ argument: Argument) -> String {

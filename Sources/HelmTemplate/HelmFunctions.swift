@@ -23,12 +23,14 @@ enum HelmFunctions {
         "mustToJson": { args, _ in .string(JSONText.encode(try SprigStrings.single(args, "mustToJson"))) },
         "lookup": { _, _ in .map([:]) },
         "toYaml": { args, _ in .string(YAMLText.encode(try SprigStrings.single(args, "toYaml"))) },
+        "toToml": { args, _ in .string(try TOMLText.encode(SprigStrings.single(args, "toToml"))) },
+        "toYamlPretty": { args, _ in .string(YAMLText.pretty.encode(try SprigStrings.single(args, "toYamlPretty"))) },
     ]
 
     /// Every function a chart's templates can call: Go's, Sprig's (those implemented), Helm's.
     static let all: FunctionTable = GoBuiltins.table.merging(SprigStrings.table) { a, _ in a }
         .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }.merging(SprigMath.table) { a, _ in a }
-        .merging(SprigCodec.table) { a, _ in a }.merging(SprigMore.table) { a, _ in a }.merging(Semver.table) { a, _ in a }.merging(SprigDicts.table) { a, _ in a }.merging(SprigRegex.table) { a, _ in a }.merging(DictMutations.table) { a, _ in a }.merging(SprigCertificates.table) { a, _ in a }.merging(SprigText.table) { a, _ in a }.merging(SprigDates.table) { a, _ in a }
+        .merging(SprigCodec.table) { a, _ in a }.merging(SprigMore.table) { a, _ in a }.merging(Semver.table) { a, _ in a }.merging(SprigDicts.table) { a, _ in a }.merging(SprigRegex.table) { a, _ in a }.merging(DictMutations.table) { a, _ in a }.merging(SprigCertificates.table) { a, _ in a }.merging(SprigText.table) { a, _ in a }.merging(SprigWords.table) { a, _ in a }.merging(SprigDates.table) { a, _ in a }
         .merging(SprigData.aliases) { a, _ in a }.merging(PendingFunctions.table) { a, _ in a }
 }
 

@@ -4,10 +4,10 @@
 enum PendingFunctions {
     static let names: [String] = [
         // Sprig: strings, passwords and encryption.
-        "abbrevboth", "wrap", "wrapWith", "camelcase", "htpasswd", "bcrypt", "derivePassword", "encryptAES", "decryptAES",
+        "htpasswd", "bcrypt", "derivePassword", "encryptAES", "decryptAES",
         // Sprig: dates from text, URLs, TOML; Go's js escaper and call.
         "durationRound", "toDate", "mustToDate", "urlParse", "urlJoin",
-        "toToml", "fromToml", "toYamlPretty", "js", "call",
+        "fromToml",
     ]
 
     static var table: FunctionTable {

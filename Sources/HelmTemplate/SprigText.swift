@@ -1,7 +1,7 @@
 import Foundation
 
 /// The rest of Sprig's and Go's string helpers charts use: `substr`, `swapcase`, `initials`,
-/// `abbrev`, `b32dec`, `toDecimal`, the `os…` path functions (Linux's paths are
+/// `b32dec`, `toDecimal`, the `os…` path functions (Linux's paths are
 /// Go's `path`), `urlParse`, `urlJoin`, Go's escapers `html` and `urlquery`, and the
 /// random `randBytes` and `shuffle` (random, as in Helm).
 enum SprigText {
@@ -21,12 +21,6 @@ enum SprigText {
             .string(String(try SprigStrings.one(args, "swapcase").map { $0.isUppercase ? Character($0.lowercased()) : $0.isLowercase ? Character($0.uppercased()) : $0 }))
         },
         "initials": { args, _ in .string(try SprigStrings.one(args, "initials").split(whereSeparator: \.isWhitespace).compactMap(\.first).map(String.init).joined()) },
-        "abbrev": { args, _ in
-            guard args.count == 2 else { throw FunctionError("wrong number of args for abbrev: want 2 got \(args.count)") }
-            let width = SprigData.toInt(args[0]), text = SprigStrings.stringify(args[1])
-            guard width >= 4, text.count > width else { return .string(text) }
-            return .string(String(text.prefix(width - 3)) + "...")
-        },
         "b32dec": { args, _ in .string(base32Decode(try SprigStrings.one(args, "b32dec"))) },
         "toDecimal": { args, _ in .int(Int(try SprigStrings.one(args, "toDecimal"), radix: 8) ?? 0) },  // Sprig: octal text, 0 when it is none
         "osBase": { args, _ in .string(GoPath.base(try SprigStrings.one(args, "osBase"))) },
@@ -34,10 +28,10 @@ enum SprigText {
         "osClean": { args, _ in .string(GoPath.clean(try SprigStrings.one(args, "osClean"))) },
         "osExt": { args, _ in .string(GoPath.ext(try SprigStrings.one(args, "osExt"))) },
         "osIsAbs": { args, _ in .bool(try SprigStrings.one(args, "osIsAbs").hasPrefix("/")) },
-        "html": { args, _ in .string(escapeHTML(args.map(SprigStrings.stringify).joined())) },
+        "html": { args, _ in .string(escapeHTML(goArguments(args))) },
         "urlquery": { args, _ in
             let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
-            let text = args.map(SprigStrings.stringify).joined()
+            let text = goArguments(args)
             return .string((text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+"))
         },
         "randBytes": { args, _ in
@@ -49,6 +43,13 @@ enum SprigText {
     ]
 
     /// Go's `template.HTMLEscapeString`.
+    /// What Go's escapers (`html`, `urlquery`, `js`) escape: a single string as it is, else
+    /// `fmt.Sprint` of the arguments.
+    static func goArguments(_ args: [Value]) -> String {
+        if args.count == 1, case .string(let text) = args[0] { return text }
+        return GoFormat.sprint(args)
+    }
+
     static func escapeHTML(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {

@@ -165,18 +165,24 @@ struct HelmOracleTests {
     }
 
     @Test func rendersAsHelmDoes() throws {
-        let valuesJSON = try JSONSerialization.jsonObject(with: Data(Self.values.utf8))
-        let cases = Self.templates.enumerated().map { ["name": "case\($0.offset)", "files": ["t.yaml": $0.element, "_helpers.tpl": Self.helpers], "values": valuesJSON] as [String: Any] }
-        let answers = try Self.oracle(cases)
-        #expect(answers.count == Self.templates.count)
+        try Self.expectTemplatesRenderAsHelm(Self.templates, values: Self.values)
+    }
+
+    /// Renders each of `templates` (with `helpers` beside it) in Helm and in the engine on
+    /// `values`: the same text where Helm renders, a refusal where it refuses.
+    static func expectTemplatesRenderAsHelm(_ templates: [String], values: String, helpers: String = HelmOracleTests.helpers) throws {
+        let valuesJSON = try JSONSerialization.jsonObject(with: Data(values.utf8))
+        let cases = templates.enumerated().map { ["name": "case\($0.offset)", "files": ["t.yaml": $0.element, "_helpers.tpl": helpers], "values": valuesJSON] as [String: Any] }
+        let answers = try oracle(cases)
+        #expect(answers.count == templates.count)
         // What this test gives beyond .Values: the release's name, as the oracle renders it.
         // Each case renders fresh values, as each Helm render does (`set` changes them in place).
         func data_() throws -> Value {
-            .map(["Values": try JSONDecoder().decode(JSONValue.self, from: Data(Self.values.utf8)).value, "Release": ["Name": "rel", "Namespace": "ns"]])
+            .map(["Values": try JSONDecoder().decode(JSONValue.self, from: Data(values.utf8)).value, "Release": ["Name": "rel", "Namespace": "ns"]])
         }
-        for (index, template) in Self.templates.enumerated() {
+        for (index, template) in templates.enumerated() {
             let answer = answers[index]
-            let ours = Result { try TemplateSet(files: ["t.yaml": template, "_helpers.tpl": Self.helpers]).render("t.yaml", data: try data_()) }
+            let ours = Result { try TemplateSet(files: ["t.yaml": template, "_helpers.tpl": helpers]).render("t.yaml", data: try data_()) }
             if answer["ok"] as? Bool == true {
                 let helm = (answer["output"] as? [String: String])?["t.yaml"]
                 #expect((try? ours.get())?.replacingOccurrences(of: "<no value>", with: "") == helm, "\(template)\nhelm: \(helm ?? "-")\nours: \(ours)")

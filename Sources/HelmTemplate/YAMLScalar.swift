@@ -1,0 +1,76 @@
+/// How go-yaml writes one string: plain where YAML 1.1 reads it back as the same string, else
+/// quoted, several lines as a literal block, long ones folded (`YAMLText.helm`).
+enum YAMLScalar {
+    /// A string as go-yaml v2 writes it: plain, single-quoted, double-quoted, or a literal block.
+    static func string(_ s: String, indent: Int) -> String {
+        if s.isEmpty { return "\"\"" }
+        if resolvesToOtherType(s) { return GoFormat.quote(s) }
+        if s.contains("\n") {
+            if s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n") || $0 == "\u{7F}" }) || s.hasPrefix(" ") { return GoFormat.quote(s) }
+            let chomp = s.hasSuffix("\n") ? (s.hasSuffix("\n\n") ? "|+" : "|") : "|-"
+            let pad = String(repeating: " ", count: max(indent, 2))
+            var body = s
+            if body.hasSuffix("\n") { body.removeLast() }
+            return chomp + "\n" + body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+        }
+        if isPlainSafe(s) { return s }
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" }) { return GoFormat.quote(s) }
+        return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// Strings YAML 1.1 (go-yaml v2) would read as something else: bools, nulls, numbers.
+    static func resolvesToOtherType(_ s: String) -> Bool {
+        let words: Set<String> = ["true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON",
+                                  "off", "Off", "OFF", "y", "Y", "n", "N", "null", "Null", "NULL", "~", ".inf", ".Inf", ".INF", "-.inf", "-.Inf",
+                                  "-.INF", "+.inf", ".nan", ".NaN", ".NAN"]
+        if words.contains(s) { return true }
+        let number = s.replacingOccurrences(of: "_", with: "")
+        let unsigned = number.hasPrefix("-") || number.hasPrefix("+") ? String(number.dropFirst()) : number
+        for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where unsigned.hasPrefix(prefix) {
+            return Int(unsigned.dropFirst(2), radix: radix) != nil
+        }
+        // Decimal integers and floats (Swift would also read hex floats and "inf": not YAML's).
+        guard !number.isEmpty, number.allSatisfy({ $0.isNumber || ".eE+-".contains($0) }) else { return false }
+        return Int(number) != nil || Double(number) != nil
+    }
+
+    /// What libyaml lets stand as a plain scalar in block context.
+    static func isPlainSafe(_ s: String) -> Bool {
+        guard let first = s.first, let last = s.last else { return false }
+        if first == " " || last == " " { return false }
+        if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+            // `-`, `?` and `:` may start a plain scalar when no space follows.
+            guard "-?:".contains(first), s.count > 1, let second = s.dropFirst().first, second != " " else { return false }
+        }
+        if s.contains(": ") || s.contains(" #") || s.hasSuffix(":") { return false }
+        return !s.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7F}" || $0 == "\u{FEFF}" }
+    }
+
+    /// libyaml's folding of a plain or quoted scalar: at a single space (not a quoted one's first
+    /// or last character) once the line is past `width`, the space becomes a line break and
+    /// `indent`; a double-quoted one escapes a space that would then start the line (`\ `).
+    static func fold(_ text: String, column start: Int, indent: Int, width: Int) -> String {
+        let characters = Array(text.unicodeScalars)
+        guard start + characters.count > width else { return text }
+        let quote = characters.first == "'" || characters.first == "\"" ? characters.first : nil
+        let body = quote == nil ? 0..<characters.count : 1..<(characters.count - 1)
+        var folded = String.UnicodeScalarView()
+        var column = start, afterSpace = false
+        for (index, character) in characters.enumerated() {
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            let edge = quote != nil && (index == body.lowerBound || index == body.upperBound - 1)
+            if character == " ", body.contains(index), !afterSpace, column > width, !edge, quote == "\"" || next != " " {
+                folded.append("\n")
+                folded.append(contentsOf: String(repeating: " ", count: indent).unicodeScalars)
+                column = indent
+                if quote == "\"", next == " " { folded.append("\\"); column += 1 }
+                afterSpace = true
+                continue
+            }
+            folded.append(character)
+            column += 1
+            afterSpace = character == " "
+        }
+        return String(folded)
+    }
+}
