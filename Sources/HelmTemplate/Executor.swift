@@ -89,8 +89,10 @@ final class Executor {
         }
     }
 
-    func step(at position: Position) throws(TemplateError) {
-        steps += 1
+    /// Counts `cost` steps (one for each action; more for a function that does more work,
+    /// `FunctionCosts`) against the release's budget.
+    func step(at position: Position, cost: Int = 1) throws(TemplateError) {
+        steps += cost
         if steps > limits.steps {
             throw TemplateError(.limit, template: current, line: position.line, column: position.column, "the release's templates ran more than \(limits.steps) steps", limit: .steps)
         }
@@ -245,6 +247,7 @@ final class Executor {
         } catch {
             throw fail(error.message, at: command.position)
         }
+        if let cost = FunctionCosts.steps[name] { try step(at: command.position, cost: cost) }
         do {
             let result = try function(arguments, CallContext(executor: self, dot: dot, position: command.position))
             // A value built up without being written (`$s = print $s $s`) counts against the output limit too.

@@ -18,6 +18,18 @@ struct FunctionError: Error {
     }
 }
 
+/// Functions that do far more work than a template step (key generation, password hashing),
+/// each charged as many steps as its work is worth, so a release cannot run one of them a
+/// million times inside its step budget: about 50 RSA-2048 keys or bcrypt hashes, 10 RSA-4096
+/// keys, 20 scrypt derivations.
+enum FunctionCosts {
+    static let steps: [String: Int] = [
+        "genCA": 200_000, "genSelfSignedCert": 200_000, "genSignedCert": 200_000, "genPrivateKey": 1_000_000,
+        "genCAWithKey": 20_000, "genSelfSignedCertWithKey": 20_000, "genSignedCertWithKey": 20_000,
+        "bcrypt": 200_000, "htpasswd": 200_000, "derivePassword": 500_000,
+    ]
+}
+
 typealias TemplateFunction = @Sendable ([Value], CallContext) throws -> Value
 typealias FunctionTable = [String: TemplateFunction]
 

@@ -30,7 +30,7 @@ enum HelmFunctions {
     /// Every function a chart's templates can call: Go's, Sprig's (those implemented), Helm's.
     static let all: FunctionTable = GoBuiltins.table.merging(SprigStrings.table) { a, _ in a }
         .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }.merging(SprigMath.table) { a, _ in a }
-        .merging(SprigCodec.table) { a, _ in a }.merging(SprigMore.table) { a, _ in a }.merging(Semver.table) { a, _ in a }.merging(SprigDicts.table) { a, _ in a }.merging(SprigRegex.table) { a, _ in a }.merging(DictMutations.table) { a, _ in a }.merging(SprigCertificates.table) { a, _ in a }.merging(SprigText.table) { a, _ in a }.merging(SprigWords.table) { a, _ in a }.merging(SprigDates.table) { a, _ in a }
+        .merging(SprigCodec.table) { a, _ in a }.merging(SprigMore.table) { a, _ in a }.merging(Semver.table) { a, _ in a }.merging(SprigDicts.table) { a, _ in a }.merging(SprigRegex.table) { a, _ in a }.merging(DictMutations.table) { a, _ in a }.merging(SprigCertificates.table) { a, _ in a }.merging(SprigText.table) { a, _ in a }.merging(SprigWords.table) { a, _ in a }.merging(SprigPasswords.table) { a, _ in a }.merging(SprigDates.table) { a, _ in a }
         .merging(SprigData.aliases) { a, _ in a }.merging(PendingFunctions.table) { a, _ in a }
 }
 

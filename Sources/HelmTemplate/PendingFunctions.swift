@@ -3,9 +3,7 @@
 /// render naming it, rather than rendering something Helm would not.
 enum PendingFunctions {
     static let names: [String] = [
-        // Sprig: strings, passwords and encryption.
-        "htpasswd", "bcrypt", "derivePassword", "encryptAES", "decryptAES",
-        // Sprig: dates from text, URLs, TOML; Go's js escaper and call.
+        // Sprig: dates from text, URLs, TOML.
         "durationRound", "toDate", "mustToDate", "urlParse", "urlJoin",
         "fromToml",
     ]

@@ -3,7 +3,7 @@ import Testing
 
 /// The functions added after the first oracle suite, against Helm v4's own (scripts/helm-oracle):
 /// YAML as go-yaml v2 folds long values and v3 indents lists (`toYamlPretty`), TOML as
-/// BurntSushi's encoder writes it, Sprig's word functions, Go's `js` and `call`.
+/// BurntSushi's encoder writes it, Sprig's word and password functions, Go's `js` and `call`.
 struct FunctionOracleTests {
     static let values = #"""
         {"long": "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss",
@@ -28,6 +28,12 @@ struct FunctionOracleTests {
         #"{{ abbrevboth 5 10 "1234 5678 9123" }}|{{ abbrevboth 0 10 "1234 5678 9123" }}|{{ abbrevboth 10 7 "1234567890abcdefghij" }}|{{ abbrevboth 100 8 "1234567890abcdefghij" }}|{{ abbrevboth 3 4 "1234567890" }}|{{ abbrevboth 5 6 "1234567890" }}|{{ abbrevboth -3 5 "1234567890" }}|{{ abbrev 3 "abcdef" }}|{{ abbrev 5 "hello world" }}"#,
         #"{{ camelcase "http_server" }} {{ camelcase "_foo_bar-baz hello" }} {{ camelcase "a__b" }} {{ camelcase "ab_" }} {{ camelcase "HTTPServer_x" }} {{ camelcase "a  b" }} {{ camelcase "a-_-b" }} {{ camelcase "éa_éb" }} {{ camelcase "_" }} {{ camelcase "__" }} {{ camelcase "" }}"#,
         #"{{ js "<a>'x\"=&\\" }}|{{ js 1 2 "a" }}|{{ js "\u2028é\u0001\u00a0" }}|{{ html 1 2 "a" }}|{{ urlquery 1 "a b" }}|{{ "x" | js }}"#,
+        #"{{ htpasswd "u" "p" | len }}|{{ htpasswd "u:x" "p" }}|{{ bcrypt (repeat 80 "a") }}|{{ derivePassword 1 "long" "password" "user" "example.com" }}|{{ derivePassword 1 "nope" "p" "u" "s" }}|{{ derivePassword 7 "maximum" "é" "" "x" }}|{{ derivePassword 0 "pin" "a" "b" "c" }}"#,
+        #"{{ encryptAES "secretkey" "plaintext" | decryptAES "secretkey" }}|{{ encryptAES "k" "" }}|{{ encryptAES (repeat 40 "k") "sixteen bytes!!!" | decryptAES (repeat 40 "k") }}|{{ encryptAES "k" "x" | len }}"#,
+        #"{{ decryptAES "k" "QUJD" }}"#,
+        #"{{ decryptAES "k" "!!" }}"#,
+        #"{{ decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAA==" }}"#,
+        #"{{ derivePassword 1.5 "long" "p" "u" "s" }}"#,
         #"{{ call .Values.s }}"#,
         #"{{ call nil }}"#,
         #"{{ "x" | call }}"#,
