@@ -3,8 +3,7 @@
 /// render naming it, rather than rendering something Helm would not.
 enum PendingFunctions {
     static let names: [String] = [
-        // Sprig: dates from text, URLs, TOML.
-        "durationRound", "toDate", "mustToDate", "urlParse", "urlJoin",
+        // Helm's: reading TOML.
         "fromToml",
     ]
 

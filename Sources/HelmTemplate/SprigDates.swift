@@ -3,8 +3,8 @@ import Foundation
 /// Sprig's dates in UTC: `now` (as Go prints a time), `date` and `htmlDate` with Go's layouts
 /// (`2006-01-02T15:04:05Z07:00`), `dateInZone` for UTC, `unixEpoch`, `dateModify`, `ago`,
 /// `duration` and `durationRound`. A time is Go's printed form of one, or a number of seconds
-/// since 1970 (Sprig takes both); other zones than UTC are not implemented yet.
-/// (`toDate` and `durationRound` are not either.)
+/// since 1970 (Sprig takes both); `toDate` and `mustToDate` read text by a layout
+/// (`GoTimeParser`). Other zones than UTC are not implemented yet.
 enum SprigDates {
     static let table: FunctionTable = [
         "now": { _, _ in .string(GoTime.printed(Date())) },
@@ -24,6 +24,9 @@ enum SprigDates {
         "date_modify": { args, _ in try modify(args) },
         "mustDateModify": { args, _ in try modify(args) },
         "ago": { args, _ in .string(GoTime.duration(Date().timeIntervalSince(try time(try SprigStrings.single(args, "ago"))).rounded())) },
+        "toDate": { args, _ in try parsedTime(args, strict: false) },
+        "mustToDate": { args, _ in try parsedTime(args, strict: true) },
+        "durationRound": { args, _ in .string(roundedDuration(args[0])) },
         "duration": { args, _ in
             // Sprig reads text (and int64s) as whole seconds; an int literal or a float64 from the
             // values is 0s in Helm (the engine's one integer type cannot tell Sprig's int64s apart).
@@ -34,6 +37,28 @@ enum SprigDates {
             return .string(GoTime.duration(Double(seconds ?? 0)))
         },
     ]
+
+    /// `toDate LAYOUT TEXT` (Go's zero time for text it cannot read) and `mustToDate` (an
+    /// error instead); a zone the engine cannot print is unsupported either way.
+    static func parsedTime(_ args: [Value], strict: Bool) throws -> Value {
+        do throws(GoTimeParser.Failure) {
+            return .string(try GoTimeParser.parse(SprigStrings.stringify(args[1]), layout: SprigStrings.stringify(args[0])))
+        } catch {
+            if strict || error.isUnsupported { throw FunctionError(error.message, isUnsupported: error.isUnsupported) }
+            return .string(GoTimeParser.zeroTime)
+        }
+    }
+
+    /// Sprig's durationRound: the largest whole unit (y of 365 days, mo of 30, d, h, m, s) a
+    /// duration exceeds; text is Go's duration syntax, a time the time since it, anything
+    /// else (Go's int and float64) 0s.
+    static func roundedDuration(_ value: Value) -> String {
+        guard case .string(let text) = value else { return "0s" }
+        let seconds = abs(GoTime.parseDuration(text) ?? GoTime.parsePrinted(text).map { Date().timeIntervalSince($0) } ?? 0)
+        let units: [(String, Double)] = [("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)]
+        for (name, size) in units where seconds > size { return String(Int((seconds / size).rounded(.down))) + name }
+        return "0s"
+    }
 
     /// A time argument: Go's printed form (what `now` gives), or an integer of seconds since
     /// 1970; anything else (a float64 from the values, another string) is now, as Sprig's.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The rest of Sprig's and Go's string helpers charts use: `substr`, `swapcase`, `initials`,
 /// `b32dec`, `toDecimal`, the `os…` path functions (Linux's paths are
-/// Go's `path`), `urlParse`, `urlJoin`, Go's escapers `html` and `urlquery`, and the
+/// Go's `path`), `urlParse`, `urlJoin` (`GoURL`), Go's escapers `html` and `urlquery`, and the
 /// random `randBytes` and `shuffle` (random, as in Helm).
 enum SprigText {
     static let table: FunctionTable = [
@@ -34,6 +34,13 @@ enum SprigText {
             let text = goArguments(args)
             return .string((text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+"))
         },
+        "urlParse": { args, _ in
+            let url: GoURL
+            do throws(GoURL.Failure) { url = try GoURL(parsing: SprigStrings.stringify(args[0])) } catch { throw FunctionError("unable to parse url: \(error.message)") }
+            return ["scheme": .string(url.scheme), "host": .string(url.host), "hostname": .string(url.hostname), "path": .string(url.path),
+                    "query": .string(url.rawQuery), "opaque": .string(url.opaque), "fragment": .string(url.fragment), "userinfo": .string(url.user ?? "")]
+        },
+        "urlJoin": { args, _ in .string(try joinedURL(args[0])) },
         "randBytes": { args, _ in
             let count = SprigData.toInt(try SprigStrings.single(args, "randBytes"))
             guard count >= 0, count <= SprigMore.maxRandom else { throw FunctionError("randBytes of \(count) bytes") }
@@ -43,6 +50,23 @@ enum SprigText {
     ]
 
     /// Go's `template.HTMLEscapeString`.
+    /// Sprig's urlJoin: a dict's string parts written as one URL.
+    static func joinedURL(_ parts: Value) throws -> String {
+        guard case .map(let map) = parts else { return "" }
+        func part(_ key: String) throws -> String {
+            guard let value = map[key] else { return "" }
+            guard case .string(let text) = value else { throw FunctionError("unable to parse \(key) key, must be of type string, but \(SprigMore.kind(value)) found") }
+            return text
+        }
+        var url = GoURL()
+        (url.scheme, url.host, url.path, url.rawQuery, url.opaque, url.fragment) = (try part("scheme"), try part("host"), try part("path"), try part("query"), try part("opaque"), try part("fragment"))
+        let info = try part("userinfo")
+        if !info.isEmpty {
+            do throws(GoURL.Failure) { url.user = try GoURL(parsing: "proto://\(info)@host").user } catch { throw FunctionError("unable to parse userinfo in dict: \(error.message)") }
+        }
+        return url.text
+    }
+
     /// What Go's escapers (`html`, `urlquery`, `js`) escape: a single string as it is, else
     /// `fmt.Sprint` of the arguments.
     static func goArguments(_ args: [Value]) -> String {

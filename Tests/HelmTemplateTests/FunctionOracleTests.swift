@@ -3,7 +3,7 @@ import Testing
 
 /// The functions added after the first oracle suite, against Helm v4's own (scripts/helm-oracle):
 /// YAML as go-yaml v2 folds long values and v3 indents lists (`toYamlPretty`), TOML as
-/// BurntSushi's encoder writes it, Sprig's word and password functions, Go's `js` and `call`.
+/// BurntSushi's encoder writes it, Sprig's word, password, date-parsing and URL functions, Go's `js` and `call`.
 struct FunctionOracleTests {
     static let values = #"""
         {"long": "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss",
@@ -34,6 +34,19 @@ struct FunctionOracleTests {
         #"{{ decryptAES "k" "!!" }}"#,
         #"{{ decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAA==" }}"#,
         #"{{ derivePassword 1.5 "long" "p" "u" "s" }}"#,
+        #"{{ toDate "2006-01-02" "2024-03-05" }}|{{ toDate "2006-01-02" "bad" }}|{{ toDate "Jan 2, 2006 at 3:04pm (MST)" "Feb 3, 2013 at 7:54pm (UTC)" }}|{{ toDate "2006-01-02T15:04:05Z07:00" "2024-03-05T10:11:12.5Z" }}|{{ toDate "2006-01-02" "2024-03-05" | date "Mon Jan 2" }}|{{ toDate "2006-01-02" "1969-12-31" | unixEpoch }}"#,
+        #"{{ toDate "2006-01-02" "2024-02-30" }}|{{ toDate "02/01/06 15:04:05" "05/03/24 10:11:12" }}|{{ toDate "2006-01-02  15" "2024-03-05 7" }}|{{ toDate "2006-01-02T15:04:05.000Z" "2024-03-05T10:11:12.123Z" }}|{{ toDate "15:04:05.999999999" "10:11:12.1234567891" }}|{{ toDate "Monday January _2 3PM" "tuesday MARCH  5 11AM" }}|{{ toDate "2006-01-02 -0700" "2024-03-05 +0000" }}|{{ toDate "2006-01-02 MST" "2024-02-03 PST" }}"#,
+        #"{{ durationRound "2h10m" }}|{{ durationRound "-49h" }}|{{ durationRound 3600 }}|{{ durationRound "bad" }}|{{ durationRound "8760h1s" }}|{{ durationRound "1s" }}|{{ durationRound "1.5s" }}|{{ durationRound "721h" }}"#,
+        #"{{ mustToDate "2006-01-02" "bad" }}"#,
+        #"{{ mustToDate "2006-01-02 15:04" "2024-13-05 10:00" }}"#,
+        #"{{ mustToDate "2006-01-02" "2024-03-05x" }}"#,
+        #"{{ urlParse "https://user:pa%20ss@host.com:8080/p/a%2Fth?q=1&r=2#frag" | toJson }}|{{ urlParse "x" | toJson }}|{{ urlParse "mailto:a@b.c" | toJson }}|{{ urlParse "http://[::1]:80/a?x#" | toJson }}|{{ urlParse "HTTP://h/a?" | toJson }}|{{ urlParse "//h/p" | toJson }}|{{ urlParse "/a b/%41?x=1#%7e" | toJson }}|{{ urlParse "a:b/c" | toJson }}"#,
+        #"{{ urlJoin (dict "scheme" "https" "host" "h:1" "path" "/a b" "query" "q=1" "fragment" "f g" "userinfo" "u:p") }}|{{ urlJoin (dict "scheme" "https" "host" "h" "userinfo" "u") }}|{{ urlJoin (dict "opaque" "x" "scheme" "mailto") }}|{{ urlJoin (dict "path" "a:b") }}|{{ urlJoin (dict "host" "h" "path" "p") }}|{{ urlJoin (dict "path" "/x?y#z" "fragment" "a#b") }}|{{ urlJoin dict }}|{{ urlJoin (urlParse "https://u:p%40@h:1/a/b?c=d#e") }}"#,
+        #"{{ urlParse "://bad" }}"#,
+        #"{{ urlParse "http://h:x/" }}"#,
+        #"{{ urlParse "%zz" }}"#,
+        #"{{ urlJoin (dict "host" 1) }}"#,
+        #"{{ urlJoin (dict "userinfo" "a@b:c/d" "host" "h") }}"#,
         #"{{ call .Values.s }}"#,
         #"{{ call nil }}"#,
         #"{{ "x" | call }}"#,
