@@ -19,10 +19,15 @@ enum HelmFunctions {
             return args[1]
         },
         "fail": { args, _ in throw FunctionError(args.first.map(SprigStrings.stringify) ?? "", isFail: true) },
-        "toJson": { args, _ in .string(JSONText.encode(try SprigStrings.single(args, "toJson"))) },
-        "mustToJson": { args, _ in .string(JSONText.encode(try SprigStrings.single(args, "mustToJson"))) },
+        "toJson": { args, _ in .string(JSONText.encodeOrEmpty(try SprigStrings.single(args, "toJson"))) },
+        "mustToJson": { args, _ in .string(try JSONText.encodeOrThrow(try SprigStrings.single(args, "mustToJson"))) },
         "lookup": { _, _ in .map([:]) },
-        "toYaml": { args, _ in .string(YAMLText.encode(try SprigStrings.single(args, "toYaml"))) },
+        // Through JSON, as sigs.k8s.io/yaml goes: a value JSON cannot hold (±Inf, NaN) makes "".
+        "toYaml": { args, _ in
+            let value = try SprigStrings.single(args, "toYaml")
+            return .string(JSONText.unsupported(in: value) == nil ? YAMLText.encode(value) : "")
+        },
+        "fromToml": { args, _ in try TOMLReader.read(SprigStrings.stringify(args[0])) },
         "toToml": { args, _ in .string(try TOMLText.encode(SprigStrings.single(args, "toToml"))) },
         "toYamlPretty": { args, _ in .string(YAMLText.pretty.encode(try SprigStrings.single(args, "toYamlPretty"))) },
     ]
@@ -31,7 +36,7 @@ enum HelmFunctions {
     static let all: FunctionTable = GoBuiltins.table.merging(SprigStrings.table) { a, _ in a }
         .merging(SprigData.table) { a, _ in a }.merging(table) { a, _ in a }.merging(SprigMath.table) { a, _ in a }
         .merging(SprigCodec.table) { a, _ in a }.merging(SprigMore.table) { a, _ in a }.merging(Semver.table) { a, _ in a }.merging(SprigDicts.table) { a, _ in a }.merging(SprigRegex.table) { a, _ in a }.merging(DictMutations.table) { a, _ in a }.merging(SprigCertificates.table) { a, _ in a }.merging(SprigText.table) { a, _ in a }.merging(SprigWords.table) { a, _ in a }.merging(SprigPasswords.table) { a, _ in a }.merging(SprigDates.table) { a, _ in a }
-        .merging(SprigData.aliases) { a, _ in a }.merging(PendingFunctions.table) { a, _ in a }
+        .merging(SprigData.aliases) { a, _ in a }
 }
 
 /// Go's `encoding/json` for template values: keys sorted, no spaces, `<`, `>` and `&`
@@ -58,6 +63,27 @@ enum JSONText {
                 inner + string($0, escapeHTML: escapeHTML) + colon + encode(m[$0] ?? .null, indent: indent, escapeHTML: escapeHTML, level: level + 1)
             }.joined(separator: ",") + outer + "}"
         }
+    }
+
+    /// The first float JSON cannot hold (`+Inf`, `-Inf`, `NaN`), in Go's order (keys sorted).
+    static func unsupported(in value: Value) -> String? {
+        switch value {
+        case .float(let f) where !f.isFinite: return f.isNaN ? "NaN" : (f < 0 ? "-Inf" : "+Inf")
+        case .list(let l): return l.lazy.compactMap(unsupported(in:)).first
+        case .map(let m): return m.keys.sorted().lazy.compactMap { m[$0].flatMap(unsupported(in:)) }.first
+        default: return nil
+        }
+    }
+
+    /// Sprig's `toJson` and `toPrettyJson`: "" for what JSON cannot hold.
+    static func encodeOrEmpty(_ value: Value, indent: String? = nil) -> String {
+        unsupported(in: value) == nil ? encode(value, indent: indent) : ""
+    }
+
+    /// The `must…` forms and `toRawJson`: Go's error for what JSON cannot hold.
+    static func encodeOrThrow(_ value: Value, indent: String? = nil, escapeHTML: Bool = true, context: String = "") throws -> String {
+        if let bad = unsupported(in: value) { throw FunctionError(context + "json: unsupported value: \(bad)") }
+        return encode(value, indent: indent, escapeHTML: escapeHTML)
     }
 
     static func number(_ f: Double) -> String {

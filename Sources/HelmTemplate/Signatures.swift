@@ -52,7 +52,7 @@ enum Signatures {
             int64:A float64:A toStrings:A add:*A add1:A sub:AA mul:A*A div:AA mod:AA max:A*A min:A*A biggest:A*A addf:*A add1f:A \
             subf:A*A mulf:A*A divf:A*A maxf:A*A minf:A*A floor:A ceil:A kindOf:A typeOf:A deepEqual:AA deepCopy:A mustDeepCopy:A \
             now: date:SA dateInZone:SAS date_in_zone:SAS htmlDate:A htmlDateInZone:AS unixEpoch:A dateModify:SA date_modify:SA \
-            mustDateModify:SA ago:A duration:A substr:IIS swapcase:S initials:S abbrev:IS abbrevboth:IIS urlParse:S urlJoin:M toDate:SS mustToDate:SS durationRound:A bcrypt:S htpasswd:SS derivePassword:ISSSS encryptAES:SS decryptAES:SS wrap:IS wrapWith:ISS js:*A toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
+            mustDateModify:SA ago:A duration:A substr:IIS swapcase:S initials:S abbrev:IS abbrevboth:IIS fromToml:S toToml:A toYamlPretty:A urlParse:S urlJoin:M toDate:SS mustToDate:SS durationRound:A bcrypt:S htpasswd:SS derivePassword:ISSSS encryptAES:SS decryptAES:SS wrap:IS wrapWith:ISS js:*A toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
             randBytes:I shuffle:S genCA:SI genCAWithKey:SIS genSelfSignedCert:SAAI genSelfSignedCertWithKey:SAAIS genSignedCert:SAAIA \
             genSignedCertWithKey:SAAIAS genPrivateKey:S buildCustomCert:SS regexMatch:SS mustRegexMatch:SS regexFind:SS mustRegexFind:SS regexFindAll:SSI mustRegexFindAll:SSI \
             regexReplaceAll:SSS mustRegexReplaceAll:SSS regexReplaceAllLiteral:SSS mustRegexReplaceAllLiteral:SSS regexSplit:SSI \

@@ -46,7 +46,11 @@ enum SprigDicts {
         "mustPrepend": { args, _ in try listAnd(args, "mustPrepend") { [$1] + $0 } },
         "slice": { args, _ in try slice(args) },
         "mustSlice": { args, _ in try slice(args) },
-        "mustToYaml": { args, _ in .string(YAMLText.encode(try SprigStrings.single(args, "mustToYaml"))) },
+        "mustToYaml": { args, _ in
+            let value = try SprigStrings.single(args, "mustToYaml")
+            _ = try JSONText.encodeOrThrow(value, context: "error marshaling into JSON: ")
+            return .string(YAMLText.encode(value))
+        },
         "mustFromJsonArray": { args, _ in
             let value = SprigCodec.readList(try SprigStrings.one(args, "mustFromJsonArray"))
             if case .list(let items) = value, items.count == 1, case .string(let error) = items[0], error.hasPrefix("cannot unmarshal") || error.contains("YAML") {

@@ -3,7 +3,8 @@ import Testing
 
 /// The functions added after the first oracle suite, against Helm v4's own (scripts/helm-oracle):
 /// YAML as go-yaml v2 folds long values and v3 indents lists (`toYamlPretty`), TOML as
-/// BurntSushi's encoder writes it, Sprig's word, password, date-parsing and URL functions, Go's `js` and `call`.
+/// BurntSushi's encoder writes it, TOML read back (`fromToml`), JSON of what it cannot hold, Sprig's word, password,
+/// date-parsing and URL functions, Go's `js` and `call`.
 struct FunctionOracleTests {
     static let values = #"""
         {"long": "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss",
@@ -47,6 +48,13 @@ struct FunctionOracleTests {
         #"{{ urlParse "%zz" }}"#,
         #"{{ urlJoin (dict "host" 1) }}"#,
         #"{{ urlJoin (dict "userinfo" "a@b:c/d" "host" "h") }}"#,
+        #"{{ fromToml "a = 1\nb = \"x\"\n[t]\nc = [1, 2.5, \"s\"]\n[[arr]]\nq = 1\n[[arr]]\nq = 2\n" | toJson }}|{{ fromToml "x = 0x1F\no = 0o17\nb = 0b101\nf = 1e3\ng = -0.5\nu = 1_000\ni = inf\nbool = true\n" | toYamlPretty }}"#,
+        #"{{ fromToml "s = \"\"\"\nline1\nline2\\\n   cont\"\"\"\nl = 'c:\\path'\nml = '''\nraw\\n'''\nq = \"\"\"a\"\"\"\"\"\nr = '''b''''\n" | toJson }}|{{ fromToml "a.b.c = 1\na.d = 2\n\"quoted key\" = 3\nit = { x = 1, y = { z = 2 } }\nml = {\n x = 1,\n}\n" | toJson }}|{{ fromToml "" | toJson }}|{{ fromToml "z = 0 # a comment\na = [\n  1, # one\n  2,\n]\ne = \"\\u00e9\\t\\\"\\e\\x41\"" | toJson }}"#,
+        #"{{ hasKey (fromToml "a = 1\na = 2") "Error" }}|{{ hasKey (fromToml "= 1") "Error" }}|{{ hasKey (fromToml "[a]\nx=1\n[a]\ny=2") "Error" }}|{{ hasKey (fromToml "x = 9223372036854775808") "Error" }}|{{ hasKey (fromToml "x = 01") "Error" }}|{{ hasKey (fromToml "x = 1__0") "Error" }}|{{ hasKey (fromToml "x = .5") "Error" }}|{{ hasKey (fromToml "a = \"x\ny\"") "Error" }}|{{ hasKey (fromToml "a = 1 b = 2") "Error" }}"#,
+        #"{{ $v := fromToml "i = inf" }}{{ toJson $v }}|{{ toPrettyJson $v }}|{{ toYaml $v }}|{{ toYamlPretty $v }}|{{ toToml $v }}"#,
+        #"{{ mustToYaml (fromToml "i = inf") }}"#,
+        #"{{ mustToJson (fromToml "a = -inf\nb = nan") }}"#,
+        #"{{ toRawJson (fromToml "i = inf") }}"#,
         #"{{ call .Values.s }}"#,
         #"{{ call nil }}"#,
         #"{{ "x" | call }}"#,
