@@ -9,7 +9,7 @@ public typealias TransportFactory = @Sendable () throws(HTTPError) -> any HTTPTr
 
 public enum Transports {
     /// libcurl, configured from the environment (proxies, timeouts).
-    public static let curl: TransportFactory = { () throws(HTTPError) -> any HTTPTransport in try CurlTransport() }
+    public static let curl: TransportFactory = { () throws(HTTPError) -> any HTTPTransport in try HTTPTransports.standard() }
 }
 
 /// The clients of one worker thread, over its one transport: one registry client per registry

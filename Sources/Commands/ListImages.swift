@@ -38,7 +38,7 @@ struct ListImages: ParsableCommand {
         try Output.reportingErrors(json: json) {
             let loaded = try K0sConfig.load(path: config)
             Output.report(loaded.problems)
-            let planner = Planner(config: loaded, transport: try CurlTransport(), cache: BlobCache(root: cache.root), warn: Output.warn)
+            let planner = Planner(config: loaded, transport: try HTTPTransports.standard(), cache: BlobCache(root: cache.root), warn: Output.warn)
             for chart in loaded.charts {
                 let row = planner.plan(chart)
                 chartProblems += row.problems.map { "\(row.release): \($0.message)" }

@@ -21,7 +21,7 @@ struct MirrorCheck {
     func problems(_ manifest: BundleManifest) -> [String] {
         let client: RegistryClient
         do {
-            client = try RegistryClient(registry: target.registry, tls: tls, credentials: credentials, transport: try CurlTransport())
+            client = try RegistryClient(registry: target.registry, tls: tls, credentials: credentials, transport: try HTTPTransports.standard())
         } catch {
             return ["the mirror \(target) cannot be checked: \((error as? any ToolError)?.message ?? "\(error)")"]
         }

@@ -50,8 +50,8 @@ struct Plan: ParsableCommand {
             if json { print(try Output.json(PlanReport(config: config, format: nil, problems: error.problems, charts: [], error: error.report))) }
             throw ExitCode(error.errorClass.exitStatus)
         }
-        let transport: CurlTransport
-        do { transport = try CurlTransport() } catch { try Output.fail(error, json: json, ok: false) }
+        let transport: any HTTPTransport
+        do { transport = try HTTPTransports.standard() } catch { try Output.fail(error, json: json, ok: false) }
         Output.report(loaded.problems)
         var imageOptions = ImageOptions()
         try Output.reportingErrors(json: json) { imageOptions = try imageFlags.options(enabled: !noImages.noImages) }

@@ -45,7 +45,7 @@ struct Pull: ParsableCommand {
                 return
             }
             let chart = try ChartReference(parsing: reference)
-            let transport = try CurlTransport()
+            let transport = try HTTPTransports.standard()
             let found = try credentials(for: chart.registry)
             let client = try RegistryClient(
                 registry: chart.registry, plainHTTP: registry.plainHTTP, tls: registry.tls,
@@ -113,7 +113,7 @@ extension Pull {
         tls.source = "command-line flags"
         let host = URL(string: repo)?.hostAndPort ?? repo
         let login = try credentials(for: host)
-        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: login?.credentials, transport: try CurlTransport(), cacheDir: BlobCache.defaultRoot())
+        let client = try ChartRepositoryClient(url: repo, tls: tls, credentials: login?.credentials, transport: try HTTPTransports.standard(), cacheDir: BlobCache.defaultRoot())
         client.credentialHelp = .flags(registry: host, source: login?.source)
         let found = try client.resolve(chart: reference, version: version)
         found.warnings.forEach(Output.warn)

@@ -93,7 +93,7 @@ struct Template: ParsableCommand {
             throw CommandError(code: .unreadableInput, subject: "\(source): release \(wanted)", reason: "is not a release of the config",
                                hint: "Its releases are \(config.charts.map(\.name).joined(separator: ", "))")
         }
-        let planner = Planner(config: config, transport: try CurlTransport(), cache: BlobCache(root: cache.root), warn: Output.warn)
+        let planner = Planner(config: config, transport: try HTTPTransports.standard(), cache: BlobCache(root: cache.root), warn: Output.warn)
         var out: [RenderedRelease] = []
         for chart in config.charts where releases.isEmpty || releases.contains(chart.name) {
             let row = planner.plan(chart)

@@ -2,15 +2,15 @@ import CCurl
 import Crypto
 import Foundation
 
-/// The one transport over libcurl. It owns one easy handle (so connections and TLS sessions
-/// are reused between requests to the same registry) and is therefore not `Sendable`:
-/// concurrency happens above it, with one transport per thread.
+/// The one transport over libcurl: one HTTP exchange per request (the policies in
+/// `HTTPTransports.standard` follow redirects and retry). It owns one easy handle (so
+/// connections and TLS sessions are reused between requests to the same registry) and is
+/// therefore not `Sendable`: concurrency happens above it, with one transport per thread.
 public final class CurlTransport: HTTPTransport {
     let handle: UnsafeMutableRawPointer
     let errorBuffer: UnsafeMutablePointer<CChar>
     public let options: TransportOptions
     private var validatedTLS: Set<TLSSettings> = []
-    private var warnedInsecure: Set<String> = []
 
     /// `options` nil: the defaults with the environment's overrides (`fromEnvironment`).
     public init(options: TransportOptions? = nil) throws(HTTPError) {
@@ -33,81 +33,13 @@ public final class CurlTransport: HTTPTransport {
         errorBuffer.deallocate()
     }
 
+    /// One exchange: no redirect followed, no retry (`HTTPTransports.standard` adds those).
     public func send(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
-        let host = request.hostDescription
         if !validatedTLS.contains(request.tls) {
-            try request.tls.validateFiles(host: host)
+            try request.tls.validateFiles(host: request.hostDescription)
             validatedTLS.insert(request.tls)
         }
-        if request.tls.insecureSkipVerify, request.url.scheme == "https", !warnedInsecure.contains(host) {
-            warnedInsecure.insert(host)
-            options.warn("TLS verification is disabled for \(host) (insecure, from \(request.tls.source)); anyone on the network path can impersonate this registry")
-        }
-
-        var current = request
-        let origin = request.url.origin
-        for _ in 0...options.maxRedirects {
-            let response = try sendWithRetries(current, body: body)
-            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location") else {
-                return response
-            }
-            guard let next = URL(string: location, relativeTo: current.url)?.absoluteURL,
-                  let scheme = next.scheme?.lowercased(), scheme == "https" || scheme == "http"
-            else {
-                throw HTTPError(
-                    .invalidURL, host: current.hostDescription,
-                    reason: "redirected to an unusable location \(location)",
-                    hint: "The registry's redirect is broken; report it to the registry's operators.")
-            }
-            if scheme == "http", current.url.scheme?.lowercased() == "https" {
-                throw HTTPError(
-                    .invalidURL, host: current.hostDescription,
-                    reason: "refused a redirect from HTTPS to plain HTTP (\(next.hostAndPort))",
-                    hint: "Bytes fetched over plain HTTP could be altered in transit; fix the registry's storage redirect to use HTTPS.")
-            }
-            if next.origin != origin {
-                // Credentials and the client certificate belong to the registry, not to blob storage or a CDN.
-                current.headers.removeAll { $0.name.caseInsensitiveCompare("Authorization") == .orderedSame }
-                current.tls.certFile = nil
-                current.tls.keyFile = nil
-            }
-            if response.status == 303 {
-                current.method = "GET"
-                current.body = nil
-                current.upload = nil
-            }
-            current.url = next
-        }
-        throw HTTPError(
-            .tooManyRedirects, host: request.hostDescription,
-            reason: "more than \(options.maxRedirects) redirects for \(request.url.path)",
-            hint: "The registry or a proxy redirects in a loop; check its configuration.")
-    }
-
-    private func sendWithRetries(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
-        var attempt = 1
-        while true {
-            do {
-                let response = try performLogged(request, body: body, attempt: attempt)
-                let transient = response.status == 429 || [500, 502, 503, 504].contains(response.status)
-                guard transient, attempt < options.maxAttempts else { return response }
-                let delay = retryDelay(attempt: attempt, retryAfter: response.header("Retry-After"))
-                options.warn("\(request.hostDescription): HTTP \(response.status) for \(request.method) \(request.url.path); retrying in \(String(format: "%.1f", delay))s (attempt \(attempt + 1) of \(options.maxAttempts))")
-                Thread.sleep(forTimeInterval: delay)
-            } catch {
-                guard Self.isTransient(error.code), attempt < options.maxAttempts else { throw error }
-                if attempt == 1 && error.brokenBeforeAnswer {
-                    // Most likely a registry refusing the missing client certificate, its alert
-                    // lost to the reset: asked again at once, it says so. No warning for that.
-                    attempt += 1
-                    continue
-                }
-                let delay = retryDelay(attempt: attempt, retryAfter: nil)
-                options.warn("\(error.host): \(error.reason); retrying in \(String(format: "%.1f", delay))s (attempt \(attempt + 1) of \(options.maxAttempts))")
-                Thread.sleep(forTimeInterval: delay)
-            }
-            attempt += 1
-        }
+        return try performLogged(request, body: body, attempt: request.attempt)
     }
 
     /// One attempt, as `--verbose` and `--debug` show it.
@@ -121,21 +53,6 @@ public final class CurlTransport: HTTPTransport {
             logFailure(request, error)
             throw error
         }
-    }
-
-    static func isTransient(_ code: HTTPError.Code) -> Bool {
-        switch code {
-        case .connectionFailed, .timedOut, .truncated: return true
-        default: return false
-        }
-    }
-
-    /// Exponential backoff, or the server's `Retry-After` (seconds) when given, capped.
-    func retryDelay(attempt: Int, retryAfter: String?) -> Double {
-        if let retryAfter, let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
-            return min(seconds, options.maxRetryAfter)
-        }
-        return min(options.baseDelay * pow(2, Double(attempt - 1)), options.maxRetryAfter)
     }
 
     private func perform(_ request: HTTPRequest, body: ResponseBody, attempt: Int) throws(HTTPError) -> HTTPResponse {

@@ -12,6 +12,8 @@ public struct HTTPRequest: Sendable {
     /// A blob to upload, streamed from a file (`PUT`/`PATCH`): its path, the offset to start
     /// at and how many bytes to send.
     public var upload: Upload?
+    /// Which try of the request this is (`RetryPolicy` counts), for the log and for progress.
+    public var attempt = 1
 
     public struct Upload: Sendable {
         public var path: String
@@ -105,8 +107,9 @@ public struct HTTPResponse: Sendable {
 /// Sends requests. The OCI client receives one in its initializer, so its logic can be
 /// unit-tested without a network; production uses `CurlTransport`.
 public protocol HTTPTransport {
-    /// Sends `request`, following redirects and retrying transient failures, and returns the
-    /// final response. Throws `HTTPError` for failures below HTTP (TLS, connection, truncation).
+    /// Sends `request` and returns the response (`CurlTransport`: one exchange; the policies
+    /// of `HTTPTransports.standard` around it follow redirects and retry transient failures).
+    /// Throws `HTTPError` for failures below HTTP (TLS, connection, truncation).
     func send(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse
 }
 

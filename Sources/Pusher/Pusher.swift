@@ -102,7 +102,7 @@ public final class Pusher {
         let tally = PushTally(items: items, report: options.progress)
         let results = try PushRun(items: items, workers: options.concurrency) { [self] () throws -> RegistryClient in
             let client = try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
-                                            credentials: options.credentials, transport: try CurlTransport())
+                                            credentials: options.credentials, transport: try HTTPTransports.standard())
             client.credentialHelp = CredentialHelp(give: "--username with --password-stdin, or BUNDLE_MIRROR_USERNAME and BUNDLE_MIRROR_PASSWORD",
                                                    source: options.credentialSource)
             return client

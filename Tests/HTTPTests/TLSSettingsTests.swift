@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func retryDelayHonoursRetryAfterWithinTheCap() throws {
-        let transport = try CurlTransport(options: TransportOptions())
+        let transport = RetryPolicy(TransportPolicyTests.Script([]), options: TransportOptions(), sleep: { _ in })
         #expect(transport.retryDelay(attempt: 1, retryAfter: "2") == 2)
         #expect(transport.retryDelay(attempt: 1, retryAfter: "3600") == 30)
         #expect(transport.retryDelay(attempt: 1, retryAfter: nil) == 0.25)
