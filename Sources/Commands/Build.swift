@@ -9,6 +9,7 @@ import K0sConfig
 /// `bundle build`: one signed, reproducible bundle from a k0s config.
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Build one signed, reproducible bundle of the charts a k0s config lists.",
         discussion: """
             Pulls every oci:// chart of CONFIG (verified, through a cache), checks that each is \

@@ -7,6 +7,7 @@ import Installer
 /// `bundle inspect`: what a bundle holds, without installing (and without trusting it).
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Show what a bundle holds: charts, certificates, images, signer, name, sequence (not verified; see verify).")
 
     @Argument(help: ArgumentHelp("The bundle.", valueName: "bundle"))

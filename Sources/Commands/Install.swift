@@ -9,6 +9,7 @@ import OCI
 /// `bundle install`: verify a bundle, then seed this node for offline k0s.
 struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "install",
         abstract: "Verify a bundle with trusted keys, then put its charts, CA certificates and config in place.",
         discussion: """
             Nothing is written before the signature holds; entries are verified into a private \

@@ -6,6 +6,7 @@ import Foundation
 /// `bundle keygen`: make a signing key pair in the PEM formats openssl reads and writes.
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Create a key pair for signing bundles: PREFIX.key (private) and PREFIX.pub.",
         discussion: """
             PREFIX.key is PKCS#8 PEM (mode 0600), PREFIX.pub SubjectPublicKeyInfo PEM. Keys made \

@@ -24,6 +24,7 @@ struct NodeOptions: ParsableArguments {
 /// `bundle status`: what this node holds, and whether every file is still intact.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show what is installed on this node: bundle, sequence, signer, when, charts, images, mirror, and whether every file is intact.")
 
     @OptionGroup var node: NodeOptions
@@ -64,6 +65,7 @@ struct Status: ParsableCommand {
 /// `bundle uninstall`: remove what the installed bundle placed, put the config back.
 struct Uninstall: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "uninstall",
         abstract: "Remove exactly what the installed bundle placed and restore the config backup.",
         discussion: "Files changed since the install are kept and named; the config is restored from CONFIG.bundle-backup, or removed if the install created it.")
 
@@ -105,6 +107,7 @@ struct Uninstall: ParsableCommand {
 /// `bundle diff OLD NEW`: what changed between two bundles.
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show what changed between two bundles: charts and images added, removed and changed, and the config as a unified diff.",
         discussion: "Neither bundle is trusted (as with inspect). Exit status as diff(1): 0 when they hold the same, 1 when they differ, 2 when either cannot be read.")
 

@@ -9,6 +9,7 @@ import K0sConfig
 /// its archive as a build does, and show what a build would bundle.
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plan",
         abstract: "Show what a build would bundle: each chart resolved against its registry.",
         discussion: """
             Reads CONFIG (a k0s ClusterConfig, the short form, or a k0sctl Cluster), validates it as \

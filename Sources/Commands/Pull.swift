@@ -10,6 +10,7 @@ import OCI
 /// `bundle pull`: download one chart from an OCI registry, verified, like `helm pull`.
 struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pull",
         abstract: "Download a chart from an OCI registry, verified against its digests.",
         discussion: """
             Writes CHART-VERSION.tgz (and CHART-VERSION.tgz.prov when the chart has provenance) \

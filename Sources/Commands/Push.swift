@@ -10,6 +10,7 @@ import Pusher
 /// `bundle push`: seed an in-network registry from a verified bundle.
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "push",
         abstract: "Verify a bundle, then push its charts and images into a registry (a mirror inside the air gap).",
         discussion: """
             The signature and every entry are verified before a byte is sent. Charts go to \

@@ -12,6 +12,7 @@ import K0sConfig
 /// renders it, with the tool's own engine.
 struct Template: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "template",
         abstract: "Render a chart, or the releases of a k0s config, as `helm template` does (the tool's own engine, no Helm needed).",
         discussion: """
             SOURCE is a chart archive (.tgz) or folder, or a k0s config. A chart renders with its \

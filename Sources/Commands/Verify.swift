@@ -6,6 +6,7 @@ import Installer
 /// `bundle verify`: check a bundle's signature and every entry, writing nothing.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check a bundle: the signature over bundle.json with trusted keys, then every entry against it.")
 
     @Argument(help: ArgumentHelp("The bundle.", valueName: "bundle"))

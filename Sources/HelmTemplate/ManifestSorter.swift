@@ -71,38 +71,42 @@ public enum ManifestSorter {
     /// that break and after the dashes belongs to the separator), each piece trimmed, empty
     /// pieces dropped.
     public static func split(_ text: String) -> [String] {
-        let scalars = Array(text.unicodeScalars)
-        var pieces: [String] = [], start = 0, index = 0
-        func isDashes(_ at: Int) -> Bool { at + 2 < scalars.count && scalars[at] == "-" && scalars[at + 1] == "-" && scalars[at + 2] == "-" }
-        let first = scalars.firstIndex { !isSpace($0) } ?? scalars.count
-        let last = (scalars.lastIndex { !isSpace($0) } ?? -1) + 1
-        index = first
-        start = first
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let lastKept = scalars.lastIndex(where: { !isSpace($0) }) else { return [] }
+        let end = scalars.index(after: lastKept)
+        func isDashes(_ at: String.UnicodeScalarView.Index) -> Bool { scalars[at...].starts(with: "---".unicodeScalars) }
+        func skipSpaces(_ index: inout String.UnicodeScalarView.Index) {
+            while index < end, isSpace(scalars[index]) { index = scalars.index(after: index) }
+        }
+        var start = first, index = first, pieces: [String] = []
         if isDashes(first) {
-            index = first + 3
-            while index < last, isSpace(scalars[index]) { index += 1 }
+            index = scalars.index(first, offsetBy: 3)
+            skipSpaces(&index)
             start = index
         }
-        while index < last {
-            if scalars[index] == "\n", isDashes(index + 1) {
-                var cut = index
-                while cut > start, isSpace(scalars[cut - 1]) { cut -= 1 }
-                pieces.append(String(String.UnicodeScalarView(scalars[start..<cut])))
-                index += 4
-                while index < last, isSpace(scalars[index]) { index += 1 }
-                start = index
+        while index < end {
+            let next = scalars.index(after: index)
+            guard scalars[index] == "\n", next < scalars.endIndex, isDashes(next) else {
+                index = next
                 continue
             }
-            index += 1
+            var cut = index
+            while cut > start, isSpace(scalars[scalars.index(before: cut)]) { cut = scalars.index(before: cut) }
+            pieces.append(String(Substring(scalars[start..<cut])))
+            index = scalars.index(next, offsetBy: 3)
+            skipSpaces(&index)
+            start = index
         }
-        pieces.append(String(String.UnicodeScalarView(scalars[Swift.min(start, last)..<last])))
+        pieces.append(String(Substring(scalars[Swift.min(start, end)..<end])))
         return pieces.map(trim).filter { !$0.isEmpty }
     }
 
     /// The kind and, for a hook, its events; a document Helm cannot read fails its template.
     static func head(_ document: String, path: String) throws(TemplateError) -> (kind: String, hooks: [String]?) {
         let node: Yams.Node?
-        do { node = try Yams.compose(yaml: document) } catch {
+        // Only the structure and the scalars' text and style are read (types are judged by
+        // `isTyped`), so no tag is resolved: the basic resolver skips libyaml-side regexes.
+        do { node = try Yams.compose(yaml: document, .basic) } catch {
             throw TemplateError(.parse, template: path, line: 1, column: 1, "YAML parse error on \(path): \(error)")
         }
         guard case .mapping(let root)? = node else { return ("", nil) }
@@ -139,11 +143,14 @@ public enum ManifestSorter {
         return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
+    /// Go's unicode.IsSpace (ASCII first: the common case is a byte compare).
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+    }
     static func isBlank(_ text: String) -> Bool { text.unicodeScalars.allSatisfy(isSpace) }
     static func trim(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        return String(Substring(scalars[first...last]))
     }
 }
