@@ -32,18 +32,21 @@ let package = Package(
         .target(name: "Diagnostics"),
         // FileSystem: the one durable-file writer (temporary name, fsync, rename, fsync of the folder).
         .target(name: "FileSystem", dependencies: ["Diagnostics"]),
+        // Content: how registry content is named and reached, as plain data (digests, chart
+        // references, credentials, TLS settings, the errors that name them); no I/O, no libcurl.
+        .target(name: "Content", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // HTTP: the only module that touches libcurl.
         .target(
             name: "HTTP",
-            dependencies: ["CCurl", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CCurl", "Content", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // Archive: the only module that touches libarchive.
         .target(name: "Archive", dependencies: ["CArchive", "Diagnostics", "FileSystem"]),
         // OCI: references, auth, manifests, blobs, tags, Helm media types and version rules.
         .target(
             name: "OCI",
-            dependencies: ["HTTP", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Content", "HTTP", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // ChartRepository: classic Helm repositories (index.yaml over HTTP(S)).
-        .target(name: "ChartRepository", dependencies: ["HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ChartRepository", dependencies: ["Content", "HTTP", "OCI", "Diagnostics", "FileSystem", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         // HelmTemplate: Go's text/template as Helm runs it (lexer, parser, executor, functions); no I/O.
         .target(
             name: "HelmTemplate",
@@ -52,27 +55,28 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
         // Images: finding a release's images (rendered, or read from values and templates; annotations, lists), image references.
-        .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Diagnostics", "HelmTemplate", "OCI", "Yams"]),
+        .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Content", "Diagnostics", "HelmTemplate", "OCI", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures.
         .target(name: "BundleFormat", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
-        // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use.
-        .target(name: "K0sConfig", dependencies: ["OCI", "HTTP", "Diagnostics", "Yams"]),
+        // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use
+        // (no network: it names registries and their trust, it does not reach them).
+        .target(name: "K0sConfig", dependencies: ["Content", "Diagnostics", "Yams"]),
         // Builder: config -> verified pulls (parallel, cached) -> one signed, reproducible bundle.
         .target(
             name: "Builder",
             dependencies: [
-                "K0sConfig", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Diagnostics", "FileSystem", "HelmTemplate", "Images", "Yams",
+                "K0sConfig", "Content", "OCI", "HTTP", "Archive", "BundleFormat", "ChartRepository", "Diagnostics", "FileSystem", "HelmTemplate", "Images", "Yams",
                 .product(name: "X509", package: "swift-certificates"),
             ]),
         // Installer: bundle -> verified node state (verify, inspect, install).
         .target(name: "Installer", dependencies: ["Archive", "BundleFormat", "K0sConfig", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // Pusher: bundle -> an in-network registry (charts and images, digests unchanged).
-        .target(name: "Pusher", dependencies: ["BundleFormat", "Installer", "OCI", "HTTP", "Diagnostics", "FileSystem"]),
+        .target(name: "Pusher", dependencies: ["BundleFormat", "Content", "Installer", "OCI", "HTTP", "Diagnostics", "FileSystem"]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",
             dependencies: [
-                "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository", "Images", "Pusher", "HelmTemplate",
+                "Content", "OCI", "HTTP", "Archive", "K0sConfig", "BundleFormat", "Builder", "Installer", "ChartRepository", "Images", "Pusher", "HelmTemplate",
                 "Diagnostics", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -80,25 +84,25 @@ let package = Package(
         .target(name: "CStartup"),
         .executableTarget(name: "bundle", dependencies: ["Commands", "CStartup"]),
 
-        .testTarget(name: "OCITests", dependencies: ["OCI", "HTTP"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "OCITests", dependencies: ["Content", "OCI", "HTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["Content", "HTTP"]),
         .testTarget(
             name: "HelmTemplateTests",
             dependencies: ["HelmTemplate", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
-        .testTarget(name: "K0sConfigTests", dependencies: ["K0sConfig", "OCI", "Yams"]),
+        .testTarget(name: "K0sConfigTests", dependencies: ["Content", "K0sConfig", "Yams"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "HelmTemplate"]),
         .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "Diagnostics"]),
         .testTarget(
             name: "BuilderTests",
             dependencies: [
-                "Builder", "Installer", "Archive", "ChartRepository", "HTTP", "OCI", "BundleFormat", "K0sConfig", "Diagnostics",
+                "Builder", "Installer", "Archive", "ChartRepository", "Content", "HTTP", "OCI", "BundleFormat", "K0sConfig", "Diagnostics",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "DiagnosticsTests",
-            dependencies: ["Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands", "Images", "Pusher"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["OCI", "HTTP", "Archive"]),
+            dependencies: ["Content", "Diagnostics", "FileSystem", "HTTP", "OCI", "Archive", "BundleFormat", "K0sConfig", "Builder", "Commands", "Images", "Pusher"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Content", "OCI", "HTTP", "Archive"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Archive
 import BundleFormat
+import Content
 import Crypto
 import FileSystem
 import Foundation
@@ -24,7 +25,7 @@ struct Assembler {
     let events: @Sendable (BuildEvent) -> Void
     /// Blobs this build downloaded before assembling (chart archives read for their images):
     /// in the cache now, but reported as downloaded.
-    var fetchedEarlier: Set<OCI.Digest> = []
+    var fetchedEarlier: Set<Content.Digest> = []
 
     /// Which blob entries this build fetches (task index by entry), and which were in the cache.
     struct Fetches {
@@ -57,7 +58,7 @@ struct Assembler {
     }
 
     /// Writes the bundle; returns the digests of charts this build downloaded.
-    func write(fetches: Fetches, fetcher: Fetcher) throws -> Set<OCI.Digest> {
+    func write(fetches: Fetches, fetcher: Fetcher) throws -> Set<Content.Digest> {
         let temporary = DurableFile.temporaryPath(for: options.output)
         defer { unlink(temporary) }
         var pass = Pass(assembler: self, fetches: fetches, fetcher: fetcher, streaming: !fetches.tasks.isEmpty)
@@ -97,7 +98,7 @@ extension Assembler {
         let fetches: Fetches
         let fetcher: Fetcher
         var streaming: Bool
-        var downloaded: Set<OCI.Digest> = []
+        var downloaded: Set<Content.Digest> = []
         var problems: [BuildError.Problem] = []
         var written = 0
 

@@ -1,4 +1,5 @@
 import ChartRepository
+import Content
 import FileSystem
 import Foundation
 import HTTP

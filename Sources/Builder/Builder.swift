@@ -1,5 +1,6 @@
 import Archive
 import BundleFormat
+import Content
 import Diagnostics
 import Foundation
 import HTTP
@@ -214,7 +215,7 @@ public final class Builder {
         // Up to date: the output this cache last wrote, untouched since, with this very manifest
         // and signature (the quick check of make and rsync: size, mtime, inode).
         let outputRecord = OutputRecord(
-            manifestDigest: OCI.Digest.sha256(of: manifestData).description, signature: signature.map { OCI.Digest.sha256(of: $0).description },
+            manifestDigest: Content.Digest.sha256(of: manifestData).description, signature: signature.map { Content.Digest.sha256(of: $0).description },
             compression: options.compression.rawValue, level: options.level ?? Self.defaultLevel(options.compression))
         var cached = wasCached
         for digest in images.fetched { cached[digest] = false }
@@ -240,10 +241,10 @@ public final class Builder {
     /// The chart archives are fetched into the cache first: their values and templates say
     /// which images they run.
     func imageOutcomes(_ outcomes: [PullOutcome], config: K0sConfig, pool: WorkerPool, warnings: inout [String]) throws
-        -> (outcomes: [ImageOutcome], skipped: [String], fetched: Set<OCI.Digest>)
+        -> (outcomes: [ImageOutcome], skipped: [String], fetched: Set<Content.Digest>)
     {
         guard options.images.enabled else { return ([], [], []) }
-        var seen = Set<OCI.Digest>()
+        var seen = Set<Content.Digest>()
         let missing = outcomes.compactMap { o -> FetchTask? in
             guard let r = o.resolved, seen.insert(r.chart.digest).inserted, !cache.contains(r.chart.digest, size: r.chart.size) else { return nil }
             return FetchTask(descriptor: r.chart, artifact: r, job: o.job, cacheDir: cache.root)
@@ -331,7 +332,7 @@ public final class Builder {
         return nil
     }
 
-    private func finish(_ result: BuildResult, outcomes: [PullOutcome], layout: BundleLayout, cached: [OCI.Digest: Bool]) -> BuildResult {
+    private func finish(_ result: BuildResult, outcomes: [PullOutcome], layout: BundleLayout, cached: [Content.Digest: Bool]) -> BuildResult {
         var result = result
         var info = stat()
         result.size = stat(options.output, &info) == 0 ? Int64(info.st_size) : 0

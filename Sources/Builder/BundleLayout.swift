@@ -1,4 +1,5 @@
 import BundleFormat
+import Content
 import Foundation
 import K0sConfig
 import OCI
@@ -19,13 +20,13 @@ struct BundleLayout {
     struct BlobEntry {
         enum Owner {
             /// The chart's digest (its archive, or its provenance file).
-            case chart(OCI.Digest)
+            case chart(Content.Digest)
             /// The first image that holds it.
             case image(ImageJob)
         }
         var descriptor: Descriptor
         var owner: Owner
-        var chart: OCI.Digest? {
+        var chart: Content.Digest? {
             if case .chart(let digest) = owner { return digest }
             return nil
         }
@@ -43,11 +44,11 @@ struct BundleLayout {
         var signer: BundleManifest.Signer?
     }
 
-    private(set) var bundled: [OCI.Digest: Bundled] = [:]
+    private(set) var bundled: [Content.Digest: Bundled] = [:]
     /// The images, as one OCI layout.
     let images: ImageLayout
     /// Charts in the order their first release appears in the config.
-    private(set) var order: [OCI.Digest] = []
+    private(set) var order: [Content.Digest] = []
 
     /// Dedupes `outcomes` by chart digest and gives each chart its entry path: `charts/NAME-VERSION.tgz`,
     /// or with a digest suffix when two different charts share name and version.
@@ -96,7 +97,7 @@ struct BundleLayout {
 
     /// Where a chart's OCI manifest or config goes in the bundle (not placed on nodes; `push`
     /// sends them to a mirror so that the chart keeps its digests).
-    static func ociPath(_ digest: OCI.Digest) -> String { "\(BundleManifest.ociFolder)/blobs/\(digest.algorithm)/\(digest.hex)" }
+    static func ociPath(_ digest: Content.Digest) -> String { "\(BundleManifest.ociFolder)/blobs/\(digest.algorithm)/\(digest.hex)" }
 
     /// The entries held in memory for the images: the layout marker and its index.
     func imageMemoryEntries() throws -> [String: Data] {
@@ -136,7 +137,7 @@ struct BundleLayout {
             blobs[entry.path] = BlobEntry(descriptor: entry.descriptor, owner: .image(entry.job))
         }
         for (path, data) in memoryEntries {
-            files.append(.init(path: path, size: Int64(data.count), sha256: OCI.Digest.sha256(of: data).hex))
+            files.append(.init(path: path, size: Int64(data.count), sha256: Content.Digest.sha256(of: data).hex))
         }
         files.sort { $0.path < $1.path }
         let manifest = BundleManifest(

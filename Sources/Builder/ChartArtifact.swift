@@ -1,4 +1,5 @@
 import BundleFormat
+import Content
 import Foundation
 import OCI
 
@@ -15,7 +16,7 @@ struct ChartArtifact: Codable, Sendable {
     var chart: Descriptor
     var provenance: Descriptor?
     /// The OCI manifest digest; nil for classic repositories.
-    var manifestDigest: OCI.Digest?
+    var manifestDigest: Content.Digest?
     /// The OCI manifest and config blobs as served (bundled under `oci/`, for push); nil for
     /// classic repositories.
     var ociManifest: Descriptor?

@@ -1,4 +1,5 @@
 import BundleFormat
+import Content
 import Foundation
 import OCI
 
@@ -23,7 +24,7 @@ struct ImageLayout {
     static let folder = BundleManifest.imagesFolder
     static let layoutPath = "\(folder)/oci-layout"
     static let indexPath = "\(folder)/index.json"
-    static func blobPath(_ digest: OCI.Digest) -> String { "\(folder)/blobs/\(digest.algorithm)/\(digest.hex)" }
+    static func blobPath(_ digest: Content.Digest) -> String { "\(folder)/blobs/\(digest.algorithm)/\(digest.hex)" }
 
     var isEmpty: Bool { images.isEmpty }
 
@@ -50,7 +51,7 @@ struct ImageLayout {
 
     /// Every blob entry with the first image that holds it (whose registry serves it).
     func blobEntries() -> [(path: String, descriptor: Descriptor, job: ImageJob)] {
-        var seen: Set<OCI.Digest> = []
+        var seen: Set<Content.Digest> = []
         var entries: [(path: String, descriptor: Descriptor, job: ImageJob)] = []
         for image in images {
             for blob in image.resolved.allBlobs where seen.insert(blob.digest).inserted {

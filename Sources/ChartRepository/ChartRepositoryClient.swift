@@ -1,3 +1,4 @@
+import Content
 import Crypto
 import FileSystem
 import Foundation
@@ -10,7 +11,7 @@ public struct RepositoryChart: Sendable {
     public var entry: IndexEntry
     /// The archive's absolute URL.
     public var url: URL
-    public var digest: OCI.Digest
+    public var digest: Content.Digest
     /// What the user should know about the choice (several entries of equal precedence).
     public var warnings: [String] = []
 }
@@ -110,7 +111,7 @@ public final class ChartRepositoryClient {
     /// The index on disk, fetched or revalidated once per client.
     func indexPath() throws(RegistryError) -> String {
         if let indexFile { return indexFile }
-        let key = OCI.Digest.sha256(of: Data(url.utf8)).hex
+        let key = Content.Digest.sha256(of: Data(url.utf8)).hex
         let folder = "\(cacheDir)/indexes"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = "\(folder)/\(key).yaml", metaPath = "\(folder)/\(key).json"
@@ -205,7 +206,7 @@ public final class ChartRepositoryClient {
         else {
             throw RegistryError(.badResponse, registry: host, reason: "the index gives no usable URL for \(chart) \(entry.version)", hint: "Regenerate the index with `helm repo index`.")
         }
-        guard let hex = entry.digest?.lowercased(), let digest = OCI.Digest("sha256:" + hex) else {
+        guard let hex = entry.digest?.lowercased(), let digest = Content.Digest("sha256:" + hex) else {
             throw RegistryError(.unsupported, registry: host, reason: "the index gives no sha256 digest for \(chart) \(entry.version), so the archive cannot be verified",
                                 hint: "Regenerate the index with `helm repo index`, which records digests.")
         }
@@ -240,7 +241,7 @@ public final class ChartRepositoryClient {
     /// verified; with a `size` (from resolving), more bytes abort the transfer and fewer are an
     /// error, else the archive limit applies. On failure the file is removed. Returns its size.
     @discardableResult
-    public func download(from url: String, digest: OCI.Digest, size: Int64?, to path: String,
+    public func download(from url: String, digest: Content.Digest, size: Int64?, to path: String,
                          progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) -> Int64 {
         guard let target = URL(string: url) else {
             throw RegistryError(.badResponse, registry: host, reason: "\(url) is not a usable URL", hint: "Regenerate the index with `helm repo index`.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BundleFormat
+import Content
 import Diagnostics
 import Foundation
 import HTTP

@@ -1,4 +1,5 @@
 import BundleFormat
+import Content
 import Diagnostics
 import HTTP
 import OCI

@@ -2,6 +2,7 @@ import Diagnostics
 import ArgumentParser
 import Builder
 import ChartRepository
+import Content
 import Foundation
 import HTTP
 import K0sConfig

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builder
 import BundleFormat
+import Content
 import Foundation
 import HTTP
 import K0sConfig

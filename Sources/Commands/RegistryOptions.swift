@@ -1,4 +1,5 @@
 import ArgumentParser
+import Content
 import Foundation
 import HTTP
 import OCI

@@ -1,4 +1,5 @@
 import CCurl
+import Content
 import Foundation
 
 /// Sets libcurl options through the typed shims and checks every result: an option libcurl

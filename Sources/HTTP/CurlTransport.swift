@@ -1,4 +1,5 @@
 import CCurl
+import Content
 import Crypto
 import Foundation
 

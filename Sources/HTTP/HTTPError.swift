@@ -1,41 +1,11 @@
+import Content
 import Diagnostics
 
 /// An HTTP or TLS failure, always naming the host (`host:port`) it came from and what to do next.
 public struct HTTPError: CodedError {
-    /// Stable identifiers; tests and callers compare these, never the text.
-    public enum Code: String, ErrorCodeSet {
-        case certificateUntrusted
-        case certificateExpired
-        case hostnameMismatch
-        case clientCertificateRequired
-        case clientCertificateRejected
-        case clientCertificateUnusable
-        case clientKeyMismatch
-        case caFileUnusable
-        case tlsFailed
-        case connectionFailed
-        case hostNotFound
-        case timedOut
-        case truncated
-        case bodyTooLarge
-        case tooManyRedirects
-        case proxyFailed
-        case invalidURL
-        case localFile
-        case transferFailed
-        /// libcurl refused an option or could not allocate: the request was not sent.
-        case transportSetupFailed
-        /// The work stopped (another problem ended it) before this request was sent.
-        case cancelled
-
-        public var errorClass: ErrorClass {
-            switch self {
-            case .caFileUnusable, .clientCertificateUnusable, .clientKeyMismatch, .invalidURL: return .input
-            case .localFile, .transportSetupFailed, .cancelled: return .local
-            default: return .remote
-            }
-        }
-    }
+    /// Stable identifiers; tests and callers compare these, never the text (`TransportErrorCode`,
+    /// kept below so that errors of other modules can carry one without linking libcurl).
+    public typealias Code = TransportErrorCode
 
     public var code: Code
     /// `host:port` of the peer.

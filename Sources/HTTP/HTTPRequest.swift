@@ -1,3 +1,4 @@
+import Content
 import Foundation
 
 /// One HTTP request, with the TLS settings of the registry it is for.

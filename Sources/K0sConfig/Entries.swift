@@ -1,6 +1,5 @@
+import Content
 import Foundation
-import HTTP
-import OCI
 
 /// An entry of `spec.extensions.helm.repositories`, as k0s reads it.
 public struct RepositoryEntry: Sendable {

@@ -1,6 +1,5 @@
+import Content
 import Foundation
-import HTTP
-import OCI
 import Yams
 
 /// A k0s config as k0s reads it: the helm extension's repositories and charts, validated as

@@ -1,6 +1,6 @@
+import Content
 import Diagnostics
 import Foundation
-import OCI
 
 /// Where a registry's credentials come from, so pipelines need not write secrets into configs.
 ///

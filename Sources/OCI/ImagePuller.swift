@@ -1,3 +1,4 @@
+import Content
 import Foundation
 
 /// Resolves container images in one registry: the root manifest or index as served, the

@@ -1,3 +1,4 @@
+import Content
 import Foundation
 import HTTP
 
@@ -356,5 +357,12 @@ extension RegistryError {
         let code: Code = error.code == .localFile ? .localFile : .registryFailed
         self.init(code, registry: error.host, reason: (context.map { "\($0): " } ?? "") + error.reason, hint: error.hint)
         self.transportCode = error.code
+    }
+}
+
+extension RegistryClient {
+    /// `repository@sha256:…` for a digest, `repository:tag` for a tag, as references are written.
+    public static func display(repository: String, reference: String) -> String {
+        Digest(reference) != nil ? "\(repository)@\(reference)" : "\(repository):\(reference)"
     }
 }

@@ -1,3 +1,4 @@
+import Content
 /// The OCI media types this tool reads, and Helm's (https://helm.sh/docs/topics/registries/).
 public enum MediaType {
     public static let imageManifest = "application/vnd.oci.image.manifest.v1+json"

@@ -1,5 +1,6 @@
 import FileSystem
 import BundleFormat
+import Content
 import Foundation
 import OCI
 
@@ -23,7 +24,7 @@ struct PushItems {
         return file
     }
 
-    func blobFile(_ folder: String, _ digest: OCI.Digest) -> String? { staged["\(folder)/blobs/\(digest.algorithm)/\(digest.hex)"] }
+    func blobFile(_ folder: String, _ digest: Content.Digest) -> String? { staged["\(folder)/blobs/\(digest.algorithm)/\(digest.hex)"] }
 
     func read(_ file: String) throws(PushError) -> Data {
         guard let data = FileManager.default.contents(atPath: file) else {

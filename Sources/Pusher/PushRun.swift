@@ -1,3 +1,4 @@
+import Content
 import Foundation
 import HTTP
 import OCI
@@ -5,9 +6,9 @@ import Synchronization
 
 /// Which repository of the mirror holds a blob already (so others mount it), shared by workers.
 final class Holders: Sendable {
-    private let map = Mutex<[OCI.Digest: String]>([:])
-    func holder(of digest: OCI.Digest) -> String? { map.withLock { $0[digest] } }
-    func record(_ digest: OCI.Digest, in repository: String) { map.withLock { $0[digest] = $0[digest] ?? repository } }
+    private let map = Mutex<[Content.Digest: String]>([:])
+    func holder(of digest: Content.Digest) -> String? { map.withLock { $0[digest] } }
+    func record(_ digest: Content.Digest, in repository: String) { map.withLock { $0[digest] = $0[digest] ?? repository } }
 }
 
 /// Pushes items on `workers` threads, each with its own client (libcurl handles are never
@@ -95,10 +96,10 @@ private final class Runner<Result>: @unchecked Sendable {
 final class PushTally: Sendable {
     let total: Int64
     let report: (@Sendable (Int64, Int64) -> Void)?
-    private let state = Mutex<(done: Int64, settled: Set<OCI.Digest>)>((0, []))
+    private let state = Mutex<(done: Int64, settled: Set<Content.Digest>)>((0, []))
 
     init(items: [PushItem], report: (@Sendable (Int64, Int64) -> Void)?) {
-        var seen = Set<OCI.Digest>()
+        var seen = Set<Content.Digest>()
         var total: Int64 = 0
         for item in items {
             for blob in item.blobs where seen.insert(blob.descriptor.digest).inserted {

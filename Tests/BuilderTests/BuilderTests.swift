@@ -2,6 +2,7 @@ import Archive
 @testable import Builder
 import Diagnostics
 import BundleFormat
+import Content
 import Foundation
 import HTTP
 import K0sConfig
@@ -56,7 +57,7 @@ struct BuilderTests {
 
         let entries = try Self.entries(folder + "/out.tar.gz")
         // The chart's OCI manifest and config, exactly as served, ride along under oci/ for `push`.
-        let oci = [chart.manifestDigest, OCI.Digest.sha256(of: chart.config)].map { "oci/blobs/sha256/\($0.hex)" }
+        let oci = [chart.manifestDigest, Content.Digest.sha256(of: chart.config)].map { "oci/blobs/sha256/\($0.hex)" }
         #expect(entries.map(\.0) == ["bundle.json", "bundle.json.sig", "charts/app-1.2.0.tgz", "k0s.yaml"] + oci.sorted())
         #expect(entries.first { $0.0 == "charts/app-1.2.0.tgz" }?.1 == chart.archive)
         #expect(entries.first { $0.0 == "oci/blobs/sha256/\(chart.manifestDigest.hex)" }?.1 == chart.manifest)

@@ -1,5 +1,6 @@
 @testable import Builder
 import BundleFormat
+import Content
 import Foundation
 import K0sConfig
 import OCI
@@ -14,7 +15,7 @@ struct BundleLayoutTests {
         }
         let config = try K0sConfig.parse(text: text, file: "k0s.yaml", directory: "/tmp")
         return zip(config.charts, charts).map { entry, chart in
-            let digest = OCI.Digest.sha256(of: Data(chart.bytes.utf8))
+            let digest = Content.Digest.sha256(of: Data(chart.bytes.utf8))
             let artifact = ChartArtifact(reference: entry.chartname, origin: entry.chartname, name: chart.name, version: chart.version,
                                          chart: Descriptor(mediaType: MediaType.helmChartContent, digest: digest, size: Int64(chart.bytes.utf8.count)))
             return Builder.PullOutcome(job: .init(chart: entry, source: .repository(url: "https://r.test", chart: chart.name)), resolved: artifact)
@@ -47,7 +48,7 @@ struct BundleLayoutTests {
         let second = BundleLayout(outcomes).manifest(Self.metadata, certificates: [certificate], memoryEntries: memory)
         #expect(try first.manifest.encoded() == second.manifest.encoded())
         #expect(first.manifest.files.map(\.path) == ["certs/corp.crt", "charts/app-1.0.0.tgz", "charts/db-2.0.0.tgz", "k0s.yaml"])
-        #expect(first.manifest.files.first { $0.path == "k0s.yaml" }?.sha256 == OCI.Digest.sha256(of: Data("config".utf8)).hex)
+        #expect(first.manifest.files.first { $0.path == "k0s.yaml" }?.sha256 == Content.Digest.sha256(of: Data("config".utf8)).hex)
         #expect(first.blobs.keys.sorted() == ["charts/app-1.0.0.tgz", "charts/db-2.0.0.tgz"])
         #expect(first.manifest.sequence == 7)
     }

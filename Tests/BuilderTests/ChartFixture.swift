@@ -1,4 +1,5 @@
 import Archive
+import Content
 import Foundation
 import OCI
 
@@ -11,8 +12,8 @@ struct ChartFixture {
     var config: Data
     var manifest: Data
 
-    var chartDigest: OCI.Digest { .sha256(of: archive) }
-    var manifestDigest: OCI.Digest { .sha256(of: manifest) }
+    var chartDigest: Content.Digest { .sha256(of: archive) }
+    var manifestDigest: Content.Digest { .sha256(of: manifest) }
 
     init(name: String, version: String, dependencies: [String] = [], extra: String = "") throws {
         self.name = name
@@ -31,10 +32,10 @@ struct ChartFixture {
         try writer.close()
         archive = try Data(contentsOf: URL(fileURLWithPath: path))
         config = Data(#"{"apiVersion":"v2","name":"\#(name)","version":"\#(version)"}"#.utf8)
-        let configDigest = OCI.Digest.sha256(of: config)
+        let configDigest = Content.Digest.sha256(of: config)
         manifest = Data("""
             {"schemaVersion":2,"mediaType":"\(MediaType.imageManifest)","config":{"mediaType":"\(MediaType.helmConfig)","digest":"\(configDigest)","size":\(config.count)},\
-            "layers":[{"mediaType":"\(MediaType.helmChartContent)","digest":"\(OCI.Digest.sha256(of: archive))","size":\(archive.count)}]}
+            "layers":[{"mediaType":"\(MediaType.helmChartContent)","digest":"\(Content.Digest.sha256(of: archive))","size":\(archive.count)}]}
             """.utf8)
     }
 
@@ -43,7 +44,7 @@ struct ChartFixture {
         server.answer("/v2/\(repository)/tags/list?n=1000", body: Data(#"{"name":"\#(repository)","tags":[\#((tags ?? [version]).map { "\"\($0)\"" }.joined(separator: ","))]}"#.utf8))
         server.answer("/v2/\(repository)/manifests/\(version)", body: manifest, contentType: MediaType.imageManifest, digest: true)
         server.answer("/v2/\(repository)/manifests/\(manifestDigest)", body: manifest, contentType: MediaType.imageManifest, digest: true)
-        server.answer("/v2/\(repository)/blobs/\(OCI.Digest.sha256(of: config))", body: config)
+        server.answer("/v2/\(repository)/blobs/\(Content.Digest.sha256(of: config))", body: config)
         server.answer("/v2/\(repository)/blobs/\(chartDigest)", body: archive)
     }
 }

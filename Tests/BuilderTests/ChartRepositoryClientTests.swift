@@ -1,4 +1,5 @@
 import ChartRepository
+import Content
 import Foundation
 import HTTP
 import OCI

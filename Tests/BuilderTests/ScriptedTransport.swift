@@ -1,3 +1,4 @@
+import Content
 import Crypto
 import Foundation
 import HTTP
@@ -25,7 +26,7 @@ final class ScriptedServer: Sendable {
     func answer(_ path: String, body: Data, contentType: String? = nil, digest: Bool = false) {
         var headers: [(name: String, value: String)] = []
         if let contentType { headers.append(("Content-Type", contentType)) }
-        if digest { headers.append(("Docker-Content-Digest", OCI.Digest.sha256(of: body).description)) }
+        if digest { headers.append(("Docker-Content-Digest", Content.Digest.sha256(of: body).description)) }
         answer(path, Response(headers: headers, body: body))
     }
 

@@ -2,6 +2,7 @@ import Archive
 import Builder
 import BundleFormat
 @testable import Commands
+import Content
 import Diagnostics
 import FileSystem
 import Foundation

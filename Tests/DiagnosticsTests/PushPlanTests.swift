@@ -1,3 +1,4 @@
+import Content
 import OCI
 @testable import Pusher
 import Testing

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Limits that stop a build before it moves bytes it should not.
-@Suite struct LimitsTests {
+@Suite(.needsTestEnvironment) struct LimitsTests {
     let builds: BuildTests
     init() throws { builds = try BuildTests() }
 

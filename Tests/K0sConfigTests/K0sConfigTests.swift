@@ -1,5 +1,5 @@
+import Content
 import Foundation
-import OCI
 import Testing
 @testable import K0sConfig
 

@@ -134,10 +134,3 @@ public struct ChartReference: Sendable, Hashable, CustomStringConvertible {
         c.isASCII && (c.isNumber || ("a"..."z").contains(c))
     }
 }
-
-extension RegistryClient {
-    /// `repository@sha256:…` for a digest, `repository:tag` for a tag, as references are written.
-    public static func display(repository: String, reference: String) -> String {
-        Digest(reference) != nil ? "\(repository)@\(reference)" : "\(repository):\(reference)"
-    }
-}

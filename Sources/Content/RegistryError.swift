@@ -1,5 +1,4 @@
 import Diagnostics
-import HTTP
 
 /// A registry-level failure, naming the registry (`host:port`) and saying what to do.
 public struct RegistryError: ToolError {
@@ -42,7 +41,7 @@ public struct RegistryError: ToolError {
     public var fileID: String
     public var line: Int
     /// For failures below HTTP (TLS, connection), the transport's code.
-    public var transportCode: HTTPError.Code?
+    public var transportCode: TransportErrorCode?
 
     public init(
         _ code: Code, registry: String, reason: String, hint: String = "",
