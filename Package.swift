@@ -56,8 +56,9 @@ let package = Package(
             ]),
         // Images: finding a release's images (rendered, or read from values and templates; annotations, lists), image references.
         .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Content", "Diagnostics", "HelmTemplate", "OCI", "Yams"]),
-        // BundleFormat: bundle.json, signing keys and signatures.
-        .target(name: "BundleFormat", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+        // BundleFormat: bundle.json, signing keys and signatures, and a bundle read back with its
+        // signature and every entry verified (BundleVerifier: install, push, verify, inspect, diff).
+        .target(name: "BundleFormat", dependencies: ["Archive", "Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use
         // (no network: it names registries and their trust, it does not reach them).
         .target(name: "K0sConfig", dependencies: ["Content", "Diagnostics", "Yams"]),
@@ -71,7 +72,7 @@ let package = Package(
         // Installer: bundle -> verified node state (verify, inspect, install).
         .target(name: "Installer", dependencies: ["Archive", "BundleFormat", "K0sConfig", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // Pusher: bundle -> an in-network registry (charts and images, digests unchanged).
-        .target(name: "Pusher", dependencies: ["BundleFormat", "Content", "Installer", "OCI", "HTTP", "Diagnostics", "FileSystem"]),
+        .target(name: "Pusher", dependencies: ["BundleFormat", "Content", "OCI", "HTTP", "Diagnostics", "FileSystem"]),
         // Commands: one file per subcommand.
         .target(
             name: "Commands",

@@ -3,7 +3,6 @@ import Content
 import Diagnostics
 import Foundation
 import HTTP
-import Installer
 import OCI
 
 public struct PushError: CodedError {

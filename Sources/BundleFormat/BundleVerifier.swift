@@ -1,5 +1,4 @@
 import Archive
-import BundleFormat
 import Crypto
 import Diagnostics
 import Foundation
