@@ -55,10 +55,10 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
         // Images: finding a release's images (rendered, or read from values and templates; annotations, lists), image references.
-        .target(name: "Images", dependencies: ["Archive", "BundleFormat", "Content", "Diagnostics", "HelmTemplate", "OCI", "Yams"]),
+        .target(name: "Images", dependencies: ["Archive", "Content", "Diagnostics", "HelmTemplate", "OCI", "Yams"]),
         // BundleFormat: bundle.json, signing keys and signatures, and a bundle read back with its
         // signature and every entry verified (BundleVerifier: install, push, verify, inspect, diff).
-        .target(name: "BundleFormat", dependencies: ["Archive", "Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "BundleFormat", dependencies: ["Archive", "Content", "Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // K0sConfig: read k0s configs as k0s does, match charts to repositories, rewrite for offline use
         // (no network: it names registries and their trust, it does not reach them).
         .target(name: "K0sConfig", dependencies: ["Content", "Diagnostics", "Yams"]),

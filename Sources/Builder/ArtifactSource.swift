@@ -3,11 +3,12 @@ import HTTP
 import K0sConfig
 import OCI
 
-/// Where a bundle's content comes from. Each kind of content is one source: it resolves a
-/// request to metadata (what will be bundled: name, version, the blobs with their digests and
-/// sizes) without downloading bodies, and fetches one of those blobs into a file, verified
-/// against its digest and size. Resolve, fetch, layout and assemble never ask which source an
-/// artifact came from; a new kind of content (images) is a new source.
+/// Where a bundle's charts come from: an OCI registry or a classic repository, each one
+/// source. A source resolves a request to metadata (what will be bundled: name, version, the
+/// blobs with their digests and sizes) without downloading bodies, and fetches one of those
+/// blobs into a file, verified against its digest and size; resolve, fetch, layout and
+/// assemble never ask which source a chart came from. Images are not charts: `ImageSource`
+/// resolves an image reference to the manifests of its platforms and fetches their layers.
 protocol ArtifactSource: Sendable {
     /// What `job` resolves to, from manifests or an index only. `warn` hears what the user
     /// should know but that does not stop the build (a legacy media type, say).

@@ -1,3 +1,4 @@
+import Content
 /// Where a bundle's content lives in a mirror (`bundle push` writes it there, `install
 /// --mirror` points k0s and containerd at it), so that the two cannot disagree:
 /// charts at `PREFIX/<their repository path>` tagged with their version (`+` as `_`), images at
@@ -58,14 +59,7 @@ public struct MirrorTarget: Sendable, Equatable, CustomStringConvertible {
         return (repository("\(Self.hostFolder(host))/\(rest[rest.index(after: slash)...])"), host, tag)
     }
 
-    public static func isHost(_ text: String) -> Bool {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let host = parts.first, !host.isEmpty, host.utf8.count <= 253 else { return false }
-        if parts.count == 2 { guard let port = Int(parts[1]), (1...65535).contains(port) else { return false } }
-        return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            !label.isEmpty && label.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }
-        }
-    }
+    public static func isHost(_ text: String) -> Bool { RegistryHost.isNamed(text) }
 
     /// An image reference as `bundle build` writes them (`host[:port]/path[:tag][@sha256:hex]`):
     /// checked again before its host becomes a folder name or text in a containerd file.

@@ -125,7 +125,9 @@ public struct ChartReference: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static func isValidTag(_ text: String) -> Bool {
+    /// An OCI tag: a letter, digit or `_`, then up to 127 of those, `.` and `-` (the one rule:
+    /// chart and image references, and the tags made from chart versions, are checked by it).
+    public static func isValidTag(_ text: String) -> Bool {
         guard let first = text.first, text.count <= 128, first != ".", first != "-" else { return false }
         return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") }
     }

@@ -1,4 +1,3 @@
-import BundleFormat
 import Content
 import Foundation
 import OCI
@@ -113,9 +112,9 @@ public struct ImageReference: Hashable, Sendable, Comparable, CustomStringConver
     /// sha256 only: the digest a registry is asked for and a bundle verifies by.
     static func isValidDigest(_ text: String) -> Bool { Digest(text)?.algorithm == "sha256" }
 
-    static func isValidTag(_ text: String) -> Bool { ChartPuller.isValidTag(text) }
+    static func isValidTag(_ text: String) -> Bool { ChartReference.isValidTag(text) }
 
-    static func isValidDomain(_ text: String) -> Bool { MirrorTarget.isHost(text) }
+    static func isValidDomain(_ text: String) -> Bool { RegistryHost.isNamed(text) }
 
     static func isValidComponent(_ text: String) -> Bool { !text.contains("/") && ChartReference.isValidRepository(text) }
 }

@@ -113,13 +113,6 @@ public final class ChartPuller {
         !version.isEmpty && SemanticVersion(version) != nil
     }
 
-    /// The OCI distribution spec's tag grammar: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`.
-    public static func isValidTag(_ tag: String) -> Bool {
-        guard let first = tag.utf8.first, tag.utf8.count <= 128 else { return false }
-        func word(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
-        return word(first) && tag.utf8.dropFirst().allSatisfy { word($0) || $0 == 0x2E || $0 == 0x2D }
-    }
-
     /// `oci://host/repo@sha256:…` for a digest, `oci://host/repo:tag` for a tag.
     static func display(_ reference: ChartReference, _ lookup: String) -> String {
         "oci://\(reference.registry)/" + RegistryClient.display(repository: reference.repository, reference: lookup)
@@ -150,7 +143,7 @@ public final class ChartPuller {
         }
         if let version, Self.isExactVersion(version) {
             let tag = Self.tag(fromVersion: version)
-            guard Self.isValidTag(tag) else {
+            guard ChartReference.isValidTag(tag) else {
                 throw RegistryError(
                     .invalidReference, registry: client.registry,
                     reason: "version \"\(version.prefix(40))\(version.count > 40 ? "…" : "")\" cannot be an OCI tag (\(version.count) characters; a tag is at most 128 of letters, digits, '_', '.', '-')",

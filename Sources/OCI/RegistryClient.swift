@@ -149,13 +149,13 @@ public final class RegistryClient {
             throw RegistryError(
                 .sizeMismatch, registry: registry,
                 reason: "blob \(descriptor.digest) of \(repository) is \(response.bodySize) bytes, the manifest says \(descriptor.size)",
-                hint: "The registry sent a different blob than the manifest lists; push the chart again.")
+                hint: "The registry sent a different blob than the manifest lists; push \(repository) again.")
         }
         guard response.sha256Hex == descriptor.digest.hex else {
             throw RegistryError(
                 .digestMismatch, registry: registry,
                 reason: "blob of \(repository) should have digest \(descriptor.digest) but has sha256:\(response.sha256Hex)",
-                hint: "The registry's storage or something in between altered it; the bytes were discarded. Push the chart again and check the registry's storage.")
+                hint: "The registry's storage or something in between altered it; the bytes were discarded. Push \(repository) again and check the registry's storage.")
         }
     }
 

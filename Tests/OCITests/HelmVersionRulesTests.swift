@@ -181,7 +181,7 @@ import Testing
             guard let error = error as? RegistryError else { return false }
             return error.code == .invalidReference && error.reason.contains("cannot be an OCI tag") && error.reason.count < 300
         }
-        #expect(ChartPuller.isValidTag("1.2.3_build.7") && !ChartPuller.isValidTag(".1") && !ChartPuller.isValidTag(String(repeating: "1", count: 129)))
+        #expect(ChartReference.isValidTag("1.2.3_build.7") && !ChartReference.isValidTag(".1") && !ChartReference.isValidTag(String(repeating: "1", count: 129)))
     }
 
     @Test func digestReferencesKeepTheirForm() {
