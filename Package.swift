@@ -70,7 +70,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]),
         // Installer: bundle -> verified node state (verify, inspect, install).
-        .target(name: "Installer", dependencies: ["Archive", "BundleFormat", "K0sConfig", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Installer", dependencies: ["Archive", "BundleFormat", "Content", "K0sConfig", "Diagnostics", "FileSystem", .product(name: "Crypto", package: "swift-crypto")]),
         // Pusher: bundle -> an in-network registry (charts and images, digests unchanged).
         .target(name: "Pusher", dependencies: ["BundleFormat", "Content", "OCI", "HTTP", "Diagnostics", "FileSystem"]),
         // Commands: one file per subcommand.
@@ -85,6 +85,7 @@ let package = Package(
         .target(name: "CStartup"),
         .executableTarget(name: "bundle", dependencies: ["Commands", "CStartup"]),
 
+        .testTarget(name: "ContentTests", dependencies: ["Content"]),
         .testTarget(name: "OCITests", dependencies: ["Content", "OCI", "HTTP"]),
         .testTarget(name: "HTTPTests", dependencies: ["Content", "HTTP"]),
         .testTarget(

@@ -188,19 +188,17 @@ extension Assembler {
                 try writer.add(path, contentsOf: source)
                 return
             }
-            var hasher = SHA256()
-            try writer.add(path, contentsOf: source) { hasher.update(bufferPointer: $0) }
-            let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-            guard hex == blob.descriptor.digest.hex else {
-                do {
-                    try DurableFile.remove(source)
-                } catch {
-                    throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk) and cannot be removed: \(error.reason)",
-                                     hint: "Remove it by hand, then build again.")
-                }
-                throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed",
-                                 hint: "Build again to fetch it anew.")
+            var check = ContentCheck(digest: blob.descriptor.digest, size: blob.descriptor.size)
+            try writer.add(path, contentsOf: source) { check.update($0) }
+            guard check.finish() != nil else { return }
+            do {
+                try DurableFile.remove(source)
+            } catch {
+                throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk) and cannot be removed: \(error.reason)",
+                                 hint: "Remove it by hand, then build again.")
             }
+            throw BuildError(.cacheCorrupt, source, "the cached blob no longer matches \(blob.descriptor.digest) (altered on disk); it was removed",
+                             hint: "Build again to fetch it anew.")
         }
 
         /// Where the bytes of a large blob are reported, if anyone listens.

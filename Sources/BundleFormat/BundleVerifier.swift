@@ -1,4 +1,5 @@
 import Archive
+import Content
 import Crypto
 import Diagnostics
 import Foundation
@@ -52,7 +53,7 @@ public final class BundleVerifier {
             throw Self.damaged("\(path): bundle.json", "cannot be read: \(error)")
         }
         manifestData = data
-        manifestDigest = "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        manifestDigest = "sha256:" + Content.Digest.hex(of: SHA256.hash(data: data))
 
         var signature: Data?
         let second: ArchiveReader.Entry?
@@ -145,22 +146,21 @@ public final class BundleVerifier {
                 throw BundleError(.entryMismatch, name, reason: "is \(entry.size) bytes; bundle.json says \(file.size)", hint: "The bundle was altered; do not install it.")
             }
             let sink = try open?(file)
-            var hasher = SHA256()
-            let read: Int64
+            var check = ContentCheck(digest: Content.Digest(sha256Hex: file.sha256), size: file.size)
             do {
-                read = try reader.readData(limit: file.size) { chunk in
-                    hasher.update(bufferPointer: chunk)
+                _ = try reader.readData(limit: file.size) { chunk in
+                    check.update(chunk)
                     try sink?.write(chunk)
                 }
             } catch let error as ArchiveError {
                 throw BundleError(.entryTooLarge, name, reason: error.reason, hint: "The bundle is damaged or altered; nothing was installed.")
             }
-            guard read == file.size else {
-                throw BundleError(.archiveFailed, name, reason: "holds \(read) of \(file.size) bytes (truncated)", hint: "Copy the bundle again; nothing was installed.")
-            }
-            let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-            guard hex == file.sha256 else {
-                throw BundleError(.entryMismatch, name, reason: "has sha256 \(hex); bundle.json says \(file.sha256)", hint: "The bundle was altered; do not install it.")
+            switch check.finish() {
+            case nil: break
+            case .size(let received, let declared)?:
+                throw BundleError(.archiveFailed, name, reason: "holds \(received) of \(declared) bytes (truncated)", hint: "Copy the bundle again; nothing was installed.")
+            case .digest(let received)?:
+                throw BundleError(.entryMismatch, name, reason: "has sha256 \(received.hex); bundle.json says \(file.sha256)", hint: "The bundle was altered; do not install it.")
             }
             try sink?.finish()
             count += 1

@@ -1,3 +1,4 @@
+import Content
 import Crypto
 import Foundation
 
@@ -147,7 +148,7 @@ public struct VerificationKey {
 
     /// `sha256:` of the SubjectPublicKeyInfo DER: the same for a key whatever tool wrote it.
     public var keyID: String {
-        "sha256:" + SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
+        "sha256:" + Content.Digest.hex(of: SHA256.hash(data: der))
     }
 
     public func isValidSignature(_ signature: Data, for message: Data) -> Bool {

@@ -257,17 +257,18 @@ public final class ChartRepositoryClient {
             unlink(path)
             throw failure(response, what: target.path, archive: true)
         }
-        if let size, response.bodySize != size {
-            unlink(path)
-            throw RegistryError(.sizeMismatch, registry: target.hostAndPort, reason: "\(target.lastPathComponent) is \(response.bodySize) bytes; it was \(size) when resolved",
-                                hint: "The archive changed on the server since; build again.")
+        guard let mismatch = ContentCheck.compare(receivedSize: response.bodySize, sha256Hex: response.sha256Hex, against: digest, size: size) else {
+            return response.bodySize
         }
-        guard response.sha256Hex == digest.hex else {
-            unlink(path)
+        unlink(path)
+        switch mismatch {
+        case .size(let received, let declared):
+            throw RegistryError(.sizeMismatch, registry: target.hostAndPort, reason: "\(target.lastPathComponent) is \(received) bytes; it was \(declared) when resolved",
+                                hint: "The archive changed on the server since; build again.")
+        case .digest(let received):
             throw RegistryError(.digestMismatch, registry: target.hostAndPort,
-                                reason: "\(target.lastPathComponent) has sha256:\(response.sha256Hex), the index says \(digest)",
+                                reason: "\(target.lastPathComponent) has \(received), the index says \(digest)",
                                 hint: "The archive or the index was altered; the bytes were discarded. Regenerate the index or ask the repository's operators.")
         }
-        return response.bodySize
     }
 }

@@ -29,7 +29,18 @@ public struct Digest: Sendable, Hashable, Codable, CustomStringConvertible, Comp
 
     /// The sha256 digest of `data`.
     public static func sha256(of data: Data) -> Digest {
-        Digest(sha256Hex: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+        Digest(sha256Hex: hex(of: SHA256.hash(data: data)))
+    }
+
+    /// Lower-case hex of a finished hash (the one formatting of digests).
+    public static func hex(of hash: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in hash {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     public var description: String { "\(algorithm):\(hex)" }

@@ -1,3 +1,4 @@
+import Content
 import Crypto
 import FileSystem
 import Foundation
@@ -67,7 +68,7 @@ final class BodyHasher {
             self.thread = nil
             state = shared.sha
         }
-        let hex = state.finalize().map { String(format: "%02x", $0) }.joined()
+        let hex = Content.Digest.hex(of: state.finalize())
         digest = hex
         return hex
     }

@@ -1,4 +1,5 @@
 import CCurl
+import Content
 import Crypto
 import FileSystem
 import Foundation
@@ -141,7 +142,7 @@ final class TransferContext {
 
     func digestHex() -> String {
         if let bodyHasher { return bodyHasher.finalize() }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Content.Digest.hex(of: hasher.finalize())
     }
 
     /// Takes one header line; false when the headers grew past the limit (abort the transfer).

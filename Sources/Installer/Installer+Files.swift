@@ -1,4 +1,5 @@
 import BundleFormat
+import Content
 import Crypto
 import FileSystem
 import Foundation
@@ -6,7 +7,7 @@ import Foundation
 /// The installer's file operations, each checked, each error naming the path and what to do.
 extension Installer {
     static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Content.Digest.hex(of: SHA256.hash(data: data))
     }
 
     /// Streams a file's sha256; nil when it cannot be read (or is not a regular file).
@@ -26,7 +27,7 @@ extension Installer {
             if n == 0 { break }
             hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Content.Digest.hex(of: hasher.finalize())
     }
 
     /// The node's config file at `nodePath` under the root: the final target when it is a link

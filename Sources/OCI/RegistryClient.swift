@@ -145,16 +145,17 @@ public final class RegistryClient {
         guard response.status == 200 else {
             throw failure(response, what: "blob \(descriptor.digest) of \(repository)", repository: repository)
         }
-        guard response.bodySize == descriptor.size else {
+        switch ContentCheck.compare(receivedSize: response.bodySize, sha256Hex: response.sha256Hex, against: descriptor.digest, size: descriptor.size) {
+        case nil: return
+        case .size(let received, let declared)?:
             throw RegistryError(
                 .sizeMismatch, registry: registry,
-                reason: "blob \(descriptor.digest) of \(repository) is \(response.bodySize) bytes, the manifest says \(descriptor.size)",
+                reason: "blob \(descriptor.digest) of \(repository) is \(received) bytes, the manifest says \(declared)",
                 hint: "The registry sent a different blob than the manifest lists; push \(repository) again.")
-        }
-        guard response.sha256Hex == descriptor.digest.hex else {
+        case .digest(let received)?:
             throw RegistryError(
                 .digestMismatch, registry: registry,
-                reason: "blob of \(repository) should have digest \(descriptor.digest) but has sha256:\(response.sha256Hex)",
+                reason: "blob of \(repository) should have digest \(descriptor.digest) but has \(received)",
                 hint: "The registry's storage or something in between altered it; the bytes were discarded. Push \(repository) again and check the registry's storage.")
         }
     }
