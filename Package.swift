@@ -85,9 +85,11 @@ let package = Package(
         .target(name: "CStartup"),
         .executableTarget(name: "bundle", dependencies: ["Commands", "CStartup"]),
 
+        // TestSupport: what the unit suites share (one scripted transport and registry table).
+        .target(name: "TestSupport", dependencies: ["Archive", "Builder", "Content", "HTTP", "OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "ContentTests", dependencies: ["Content"]),
-        .testTarget(name: "OCITests", dependencies: ["Content", "OCI", "HTTP"]),
-        .testTarget(name: "HTTPTests", dependencies: ["Content", "HTTP"]),
+        .testTarget(name: "OCITests", dependencies: ["Content", "OCI", "HTTP", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["Content", "HTTP", "TestSupport"]),
         .testTarget(
             name: "HelmTemplateTests",
             dependencies: ["HelmTemplate", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")]),
@@ -95,11 +97,15 @@ let package = Package(
         .testTarget(name: "K0sConfigTests", dependencies: ["Content", "K0sConfig", "Yams"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "HelmTemplate"]),
         .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "Diagnostics"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "ChartRepositoryTests", dependencies: ["ChartRepository", "Content", "HTTP", "OCI", "TestSupport"]),
+        .testTarget(name: "InstallerTests", dependencies: ["Installer", "Builder", "BundleFormat", "K0sConfig", "TestSupport"]),
+        .testTarget(name: "PusherTests", dependencies: ["Pusher", "Content", "OCI"]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands"]),
         .testTarget(
             name: "BuilderTests",
             dependencies: [
-                "Builder", "Installer", "Archive", "ChartRepository", "Content", "HTTP", "OCI", "BundleFormat", "K0sConfig", "Diagnostics",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Builder", "Archive", "Content", "HTTP", "OCI", "BundleFormat", "K0sConfig", "Diagnostics", "TestSupport",
             ]),
         .testTarget(
             name: "DiagnosticsTests",

@@ -9,44 +9,20 @@ import K0sConfig
 import OCI
 import Synchronization
 import Testing
+import TestSupport
 
 /// The whole build over a scripted transport: resolve, layout, sign, fetch and assemble,
 /// with no network and no registry process.
 struct BuilderTests {
-    static let registry = "registry.test:5000"
-
-    static func config(_ releases: [(name: String, chart: String, version: String)]) -> String {
-        var text = "repositories:\n  - name: corp\n    url: oci://\(registry)\nextensions:\n  helm:\n    charts:\n"
-        for release in releases {
-            text += "      - name: \(release.name)\n        chartname: oci://\(registry)/charts/\(release.chart)\n        version: \"\(release.version)\"\n        namespace: apps\n"
-        }
-        return text
-    }
-
-    static func options(_ folder: String, server: ScriptedServer, offline: Bool = false) -> BuildOptions {
-        var options = BuildOptions(configPath: folder + "/k0s.yaml", output: folder + "/out.tar.gz", cacheDir: folder + "/cache")
-        options.makeTransport = server.factory
-        options.sourceDateEpoch = 1_700_000_000
-        options.offline = offline
-        return options
-    }
-
-    /// The archive's entries and their bytes, in order.
-    static func entries(_ path: String) throws -> [(String, Data)] {
-        let reader = try ArchiveReader(path: path)
-        var entries: [(String, Data)] = []
-        while let entry = try reader.next() { entries.append((entry.path, try reader.readAll(limit: 1 << 24))) }
-        return entries
-    }
 
     @Test func buildsOneSignedBundleAndKnowsWhenItIsUpToDate() throws {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
         chart.serve(on: server, repository: "charts/app")
-        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0"), ("api", "app", "1.2.0")])])
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0"), ("api", "app", "1.2.0")])])
         let key = SigningKey.generate(.ed25519)
 
-        let result = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: key)
+        let result = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: key)
         #expect(result.signed && !result.upToDate)
         #expect(result.charts.map(\.release) == ["web", "api"])
         #expect(result.charts.allSatisfy { !$0.cached && $0.path == "charts/app-1.2.0.tgz" })
@@ -55,7 +31,7 @@ struct BuilderTests {
         #expect(result.manifest.charts.first?.chartDigest == chart.chartDigest.description)
         #expect(result.manifest.charts.first?.manifestDigest == chart.manifestDigest.description)
 
-        let entries = try Self.entries(folder + "/out.tar.gz")
+        let entries = try BuildFixture.entries(folder + "/out.tar.gz")
         // The chart's OCI manifest and config, exactly as served, ride along under oci/ for `push`.
         let oci = [chart.manifestDigest, Content.Digest.sha256(of: chart.config)].map { "oci/blobs/sha256/\($0.hex)" }
         #expect(entries.map(\.0) == ["bundle.json", "bundle.json.sig", "charts/app-1.2.0.tgz", "k0s.yaml"] + oci.sorted())
@@ -67,7 +43,7 @@ struct BuilderTests {
         #expect(offline.contains("chartname: /var/lib/k0s/charts/app-1.2.0.tgz"), "\(offline)")
         #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1)
 
-        let again = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: key)
+        let again = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: key)
         #expect(again.upToDate)
         #expect(again.charts.allSatisfy { $0.cached })
         #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1, "an up-to-date rebuild downloads no chart")
@@ -77,15 +53,15 @@ struct BuilderTests {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
         chart.serve(on: server, repository: "charts/app")
-        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0")])])
-        _ = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0")])])
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
         try FileManager.default.removeItem(atPath: folder + "/out.tar.gz")
 
         let empty = ScriptedServer()
-        let offline = try Builder(options: Self.options(folder, server: empty, offline: true)) { _ in }.build(signingKey: nil)
+        let offline = try Builder(options: BuildFixture.options(folder, server: empty, offline: true)) { _ in }.build(signingKey: nil)
         #expect(offline.charts.first?.cached == true)
         #expect(empty.requests.isEmpty, "--offline asked the network for \(empty.requests)")
-        #expect(try Self.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
+        #expect(try BuildFixture.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
     }
 
     @Test func aTamperedBlobKeepsItsCodeAndNamesTheRelease() throws {
@@ -95,9 +71,9 @@ struct BuilderTests {
         var altered = chart.archive
         altered[altered.count - 1] ^= 0xff
         server.answer("/v2/charts/app/blobs/\(chart.chartDigest)", body: altered)
-        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0")])])
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0")])])
 
-        let error = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
+        let error = #expect(throws: BuildError.self) { try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil) }
         #expect(error?.errorCode == "digestMismatch")
         #expect(error?.errorClass == .integrity)
         #expect(error?.problems.first?.subject == "web")
@@ -110,14 +86,14 @@ struct BuilderTests {
         let server = ScriptedServer()
         let incomplete = try ChartFixture(name: "app", version: "1.2.0", dependencies: ["redis"])
         incomplete.serve(on: server, repository: "charts/app")
-        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.2.0"), ("gone", "missing", "1.0.0"), ("old", "app", "0.9.0")])])
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0"), ("gone", "missing", "1.0.0"), ("old", "app", "0.9.0")])])
 
-        let error = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
+        let error = #expect(throws: BuildError.self) { try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil) }
         #expect(error?.problems.map(\.code) == ["versionNotFound", "versionNotFound"], "resolution fails first, for every chart at once")
         #expect(error?.problems.map(\.subject) == ["gone", "old"])
 
-        try Self.config([("web", "app", "1.2.0")]).write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
-        let second = #expect(throws: BuildError.self) { try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: nil) }
+        try BuildFixture.config([("web", "app", "1.2.0")]).write(toFile: folder + "/k0s.yaml", atomically: true, encoding: .utf8)
+        let second = #expect(throws: BuildError.self) { try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil) }
         #expect(second?.errorCode == "unvendoredDependencies")
         #expect(second?.message.contains("redis") == true)
     }
@@ -129,7 +105,7 @@ struct RepositoryChartBuildTests {
     @Test func resolvesFromTheIndexAndFetchesOnce() throws {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
-        server.answer("/stable/index.yaml", body: Data(ChartRepositoryClientTests.index([("1.2.0", chart.chartDigest.hex)]).utf8))
+        server.answer("/stable/index.yaml", body: Data(ChartFixture.repositoryIndex([("1.2.0", chart.chartDigest.hex)]).utf8))
         server.answer("/stable/charts/app-1.2.0.tgz", body: chart.archive)
         let config = """
             repositories:
@@ -150,13 +126,13 @@ struct RepositoryChartBuildTests {
         #expect(row.resolved == "1.2.0" && row.chartSize == Int64(chart.archive.count), "\(row.problems)")
         #expect(server.count("/stable/charts/app-1.2.0.tgz") == 1, "plan checks the archive as a build does, fetched into the build's cache")
 
-        let result = try Builder(options: BuilderTests.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        let result = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
         #expect(result.manifest.charts.first?.chartDigest == chart.chartDigest.description)
         #expect(result.manifest.charts.first?.manifestDigest == nil)
         #expect(server.count("/stable/charts/app-1.2.0.tgz") == 1, "the build reuses what the plan fetched")
         #expect(server.count("HEAD /stable/charts/app-1.2.0.tgz") == 2)
-        #expect(try BuilderTests.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
-        let offline = String(decoding: try #require(try BuilderTests.entries(folder + "/out.tar.gz").last?.1), as: UTF8.self)
+        #expect(try BuildFixture.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
+        let offline = String(decoding: try #require(try BuildFixture.entries(folder + "/out.tar.gz").last?.1), as: UTF8.self)
         #expect(offline.contains("/var/lib/k0s/charts/app-1.2.0.tgz") && !offline.contains("charts.test"), "\(offline)")
     }
 }
@@ -203,7 +179,7 @@ struct WorkerPoolTests {
     @Test func aServerThatRefusesHEADStillBuilds() throws {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
-        server.answer("/stable/index.yaml", body: Data(ChartRepositoryClientTests.index([("1.2.0", chart.chartDigest.hex)]).utf8))
+        server.answer("/stable/index.yaml", body: Data(ChartFixture.repositoryIndex([("1.2.0", chart.chartDigest.hex)]).utf8))
         server.answer("/stable/charts/app-1.2.0.tgz", body: chart.archive)
         server.answer("HEAD /stable/charts/app-1.2.0.tgz", ScriptedServer.Response(status: 403))
         let config = "repositories:\n  - name: stable\n    url: https://charts.test/stable\nextensions:\n  helm:\n    charts:\n      - name: web\n        chartname: stable/app\n        namespace: apps\n"
@@ -213,7 +189,7 @@ struct WorkerPoolTests {
         let row = planner.plan(try K0sConfig.load(path: folder + "/k0s.yaml").charts[0])
         #expect(row.resolved == "1.2.0" && row.chartSize == Int64(chart.archive.count) && row.problems.isEmpty, "\(row.problems)")
         #expect(server.count("/stable/charts/app-1.2.0.tgz") == 1, "plan fetches the unsized archive to check it, into the build's cache")
-        let result = try Builder(options: BuilderTests.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        let result = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
         #expect(result.manifest.files.first { $0.path == "charts/app-1.2.0.tgz" }?.size == Int64(chart.archive.count))
         #expect(server.count("/stable/charts/app-1.2.0.tgz") == 1, "fetched once, by the plan; the build reuses it")
     }
@@ -263,11 +239,11 @@ extension BuilderTests {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "my chart", version: "1.0.0")
         chart.serve(on: server, repository: "charts/app")
-        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.0.0")])])
-        let result = try Builder(options: Self.options(folder, server: server)) { _ in }.build(signingKey: SigningKey.generate(.ed25519))
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.0.0")])])
+        let result = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: SigningKey.generate(.ed25519))
         #expect(result.manifest.charts.map(\.path) == ["charts/my_chart-1.0.0.tgz"])
         try EntryRules.check(result.manifest, source: folder + "/out.tar.gz")
-        #expect(try Self.entries(folder + "/out.tar.gz").map(\.0).contains("charts/my_chart-1.0.0.tgz"))
+        #expect(try BuildFixture.entries(folder + "/out.tar.gz").map(\.0).contains("charts/my_chart-1.0.0.tgz"))
     }
 }
 
@@ -278,9 +254,9 @@ extension BuilderTests {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "other-name", version: "1.0.0")
         chart.serve(on: server, repository: "charts/app")
-        let folder = try scratchFolder(["k0s.yaml": Self.config([("web", "app", "1.0.0")])])
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.0.0")])])
         let events = Mutex<[BuildEvent]>([])
-        _ = try Builder(options: Self.options(folder, server: server)) { event in events.withLock { $0.append(event) } }.build(signingKey: nil)
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { event in events.withLock { $0.append(event) } }.build(signingKey: nil)
         let seen = events.withLock { $0 }
         #expect(seen.contains { if case .warning(let text) = $0 { text.contains("the chart inside is named \"other-name\"") } else { false } }, "\(seen)")
         #expect(seen.contains { if case .step(let text) = $0 { text.hasPrefix("[1/1] web:") } else { false } }, "\(seen)")

@@ -3,6 +3,7 @@ import Foundation
 import K0sConfig
 import OCI
 import Testing
+import TestSupport
 
 /// `plan` resolves over the same parts the build uses, and checks each archive as a build
 /// does, fetched once into the build's cache.
@@ -14,7 +15,7 @@ struct PlannerTests {
         old.serve(on: server, repository: "charts/app", tags: ["1.1.0", "1.2.0", "2.0.0-rc.1"])
         chart.serve(on: server, repository: "charts/app", tags: ["1.1.0", "1.2.0", "2.0.0-rc.1"])
         let folder = try scratchFolder()
-        let config = try K0sConfig.parse(text: BuilderTests.config([("web", "app", "^1.0"), ("gone", "app", "3.0.0")]), file: "k0s.yaml", directory: folder)
+        let config = try K0sConfig.parse(text: BuildFixture.config([("web", "app", "^1.0"), ("gone", "app", "3.0.0")]), file: "k0s.yaml", directory: folder)
         let planner = Planner(config: config, transport: ScriptedTransport(server: server), cache: BlobCache(root: folder + "/cache")) { _ in }
 
         let rows = config.charts.map { planner.plan($0) }

@@ -1,6 +1,7 @@
 import Content
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTP
 
 @Suite struct TLSSettingsTests {
@@ -86,7 +87,7 @@ import Testing
     }
 
     @Test func retryDelayHonoursRetryAfterWithinTheCap() throws {
-        let transport = RetryPolicy(TransportPolicyTests.Script([]), options: TransportOptions(), sleep: { _ in })
+        let transport = RetryPolicy(ScriptedTransport(sequence: []), options: TransportOptions(), sleep: { _ in })
         #expect(transport.retryDelay(attempt: 1, retryAfter: "2") == 2)
         #expect(transport.retryDelay(attempt: 1, retryAfter: "3600") == 30)
         #expect(transport.retryDelay(attempt: 1, retryAfter: nil) == 0.25)

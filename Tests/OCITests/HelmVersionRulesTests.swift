@@ -2,6 +2,7 @@ import Content
 import Foundation
 import HTTP
 import Testing
+import TestSupport
 @testable import OCI
 
 /// Version resolution as Helm does it. The expected results are facts: Masterminds semver v3's

@@ -2,6 +2,7 @@ import Content
 import Foundation
 import HTTP
 import Testing
+import TestSupport
 @testable import OCI
 
 /// What a broken or hostile registry can serve is bounded and named: index fan-out, layer

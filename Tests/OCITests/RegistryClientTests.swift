@@ -2,30 +2,8 @@ import Content
 import Foundation
 import HTTP
 import Testing
+import TestSupport
 @testable import OCI
-
-/// A transport that answers from a function, recording every request: the OCI client's
-/// logic (auth challenges, token reuse, digest checks) without a network. The same flows
-/// run against real registries in IntegrationTests.
-final class ScriptedTransport: HTTPTransport {
-    var requests: [HTTPRequest] = []
-    let answer: (HTTPRequest) -> (Int, [(String, String)], Data)
-
-    init(_ answer: @escaping (HTTPRequest) -> (Int, [(String, String)], Data)) {
-        self.answer = answer
-    }
-
-    func send(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
-        requests.append(request)
-        let (status, headers, data) = answer(request)
-        if case .file(let path, _, _) = body, (200..<300).contains(status) {
-            _ = FileManager.default.createFile(atPath: path, contents: data)
-        }
-        return HTTPResponse(
-            status: status, headers: headers.map { (name: $0.0, value: $0.1) }, body: data, bodySize: Int64(data.count),
-            sha256Hex: Digest.sha256(of: data).hex, url: request.url)
-    }
-}
 
 @Suite struct RegistryClientTests {
     static let manifestData = Data(#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"sha256:\#(String(repeating: "0", count: 64))","size":2},"layers":[]}"#.utf8)

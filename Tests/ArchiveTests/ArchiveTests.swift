@@ -2,6 +2,7 @@ import Archive
 import Diagnostics
 import Foundation
 import Testing
+import TestSupport
 
 /// The reproducible writer and the streaming reader, on real libarchive.
 struct ArchiveTests {

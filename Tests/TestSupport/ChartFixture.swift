@@ -5,17 +5,17 @@ import OCI
 
 /// A Helm chart as `helm package` and `helm push` make it: the .tgz with NAME/Chart.yaml, the
 /// config blob, the OCI manifest; served from a `ScriptedServer` as a registry serves them.
-struct ChartFixture {
-    var name: String
-    var version: String
-    var archive: Data
-    var config: Data
-    var manifest: Data
+public struct ChartFixture {
+    public var name: String
+    public var version: String
+    public var archive: Data
+    public var config: Data
+    public var manifest: Data
 
-    var chartDigest: Content.Digest { .sha256(of: archive) }
-    var manifestDigest: Content.Digest { .sha256(of: manifest) }
+    public var chartDigest: Content.Digest { .sha256(of: archive) }
+    public var manifestDigest: Content.Digest { .sha256(of: manifest) }
 
-    init(name: String, version: String, dependencies: [String] = [], extra: String = "") throws {
+    public init(name: String, version: String, dependencies: [String] = [], extra: String = "") throws {
         self.name = name
         self.version = version
         let folder = NSTemporaryDirectory() + "chart-\(UUID().uuidString)"
@@ -40,7 +40,16 @@ struct ChartFixture {
     }
 
     /// Serves the chart under `repository` (like `charts/app`) with its version as the tag.
-    func serve(on server: ScriptedServer, repository: String, tags: [String]? = nil) {
+    /// A classic repository's index.yaml listing `app` at each of `entries` (and an `other` chart).
+    public static func repositoryIndex(_ entries: [(version: String, digest: String)]) -> String {
+        var text = "apiVersion: v1\nentries:\n  other:\n  - name: other\n    version: 9.9.9\n    urls: [other-9.9.9.tgz]\n  app:\n"
+        for entry in entries {
+            text += "  - apiVersion: v2\n    name: app\n    version: \(entry.version)\n    digest: \(entry.digest)\n    urls:\n    - charts/app-\(entry.version).tgz\n"
+        }
+        return text + "generated: \"2026-01-01T00:00:00Z\"\n"
+    }
+
+    public func serve(on server: ScriptedServer, repository: String, tags: [String]? = nil) {
         server.answer("/v2/\(repository)/tags/list?n=1000", body: Data(#"{"name":"\#(repository)","tags":[\#((tags ?? [version]).map { "\"\($0)\"" }.joined(separator: ","))]}"#.utf8))
         server.answer("/v2/\(repository)/manifests/\(version)", body: manifest, contentType: MediaType.imageManifest, digest: true)
         server.answer("/v2/\(repository)/manifests/\(manifestDigest)", body: manifest, contentType: MediaType.imageManifest, digest: true)
@@ -50,7 +59,7 @@ struct ChartFixture {
 }
 
 /// A scratch folder with files, removed by nobody (under the test run's TMPDIR).
-func scratchFolder(_ files: [String: String] = [:]) throws -> String {
+public func scratchFolder(_ files: [String: String] = [:]) throws -> String {
     let folder = NSTemporaryDirectory() + "builder-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     for (name, text) in files {

@@ -4,18 +4,11 @@ import Foundation
 import HTTP
 import OCI
 import Testing
+import TestSupport
 
 /// The classic-repository client over a scripted transport: the index, Helm's version rules,
 /// digest checks, and the index cache's revalidation.
 struct ChartRepositoryClientTests {
-    static func index(_ entries: [(version: String, digest: String)]) -> String {
-        var text = "apiVersion: v1\nentries:\n  other:\n  - name: other\n    version: 9.9.9\n    urls: [other-9.9.9.tgz]\n  app:\n"
-        for entry in entries {
-            text += "  - apiVersion: v2\n    name: app\n    version: \(entry.version)\n    digest: \(entry.digest)\n    urls:\n    - charts/app-\(entry.version).tgz\n"
-        }
-        return text + "generated: \"2026-01-01T00:00:00Z\"\n"
-    }
-
     static func client(_ server: ScriptedServer, cache: String) throws -> ChartRepositoryClient {
         try ChartRepositoryClient(url: "https://charts.test/stable", tls: TLSSettings(source: "test"), credentials: nil,
                                   transport: ScriptedTransport(server: server), cacheDir: cache)
@@ -24,7 +17,7 @@ struct ChartRepositoryClientTests {
     @Test func resolvesAsHelmAndDownloadsVerified() throws {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
-        server.answer("/stable/index.yaml", body: Data(Self.index([("1.1.0", String(repeating: "1", count: 64)), ("1.2.0", chart.chartDigest.hex), ("2.0.0-rc.1", String(repeating: "2", count: 64))]).utf8))
+        server.answer("/stable/index.yaml", body: Data(ChartFixture.repositoryIndex([("1.1.0", String(repeating: "1", count: 64)), ("1.2.0", chart.chartDigest.hex), ("2.0.0-rc.1", String(repeating: "2", count: 64))]).utf8))
         server.answer("/stable/charts/app-1.2.0.tgz", body: chart.archive)
         let folder = try scratchFolder()
         let client = try Self.client(server, cache: folder + "/cache")
@@ -45,7 +38,7 @@ struct ChartRepositoryClientTests {
     @Test func aTamperedArchiveLeavesNothing() throws {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
-        server.answer("/stable/index.yaml", body: Data(Self.index([("1.2.0", chart.chartDigest.hex)]).utf8))
+        server.answer("/stable/index.yaml", body: Data(ChartFixture.repositoryIndex([("1.2.0", chart.chartDigest.hex)]).utf8))
         server.answer("/stable/charts/app-1.2.0.tgz", body: chart.archive + Data([0]))
         let folder = try scratchFolder()
         let client = try Self.client(server, cache: folder + "/cache")
@@ -58,7 +51,7 @@ struct ChartRepositoryClientTests {
 
     @Test func missingChartsAndVersionsSayWhatExists() throws {
         let server = ScriptedServer()
-        server.answer("/stable/index.yaml", body: Data(Self.index([("1.1.0", String(repeating: "a", count: 64))]).utf8))
+        server.answer("/stable/index.yaml", body: Data(ChartFixture.repositoryIndex([("1.1.0", String(repeating: "a", count: 64))]).utf8))
         let client = try Self.client(server, cache: try scratchFolder())
         let missing = #expect(throws: RegistryError.self) { try client.resolve(chart: "nope", version: nil) }
         #expect(missing?.code == .repositoryNotFound)

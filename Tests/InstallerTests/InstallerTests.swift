@@ -4,6 +4,7 @@ import Foundation
 @testable import Installer
 import K0sConfig
 import Testing
+import TestSupport
 
 /// Install into a folder as a node: a bundle built over a scripted transport, verified,
 /// placed, recorded; a repeat changes nothing; another data dir moves every path.
@@ -12,9 +13,9 @@ struct InstallerTests {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
         chart.serve(on: server, repository: "charts/app")
-        let folder = try scratchFolder(["k0s.yaml": BuilderTests.config([("web", "app", "1.2.0")])])
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0")])])
         let key = SigningKey.generate(.ed25519)
-        _ = try Builder(options: BuilderTests.options(folder, server: server)) { _ in }.build(signingKey: key)
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: key)
         return (folder + "/out.tar.gz", key, chart)
     }
 
