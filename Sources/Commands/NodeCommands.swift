@@ -12,13 +12,8 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("k0s data dir (as given to install).", valueName: "dir"))
     var dataDir = NodeLayout.defaultDataDir
 
-    func installer(dryRun: Bool = false) -> Installer {
-        var options = InstallOptions(bundle: "")
-        options.root = URL(fileURLWithPath: root).standardizedFileURL.path
-        options.dataDir = dataDir
-        options.dryRun = dryRun
-        return Installer(options: options, trusted: []) { Output.warn($0) }
-    }
+    /// What the node holds, under the standardized root.
+    var state: NodeState { NodeState(root: URL(fileURLWithPath: root).standardizedFileURL.path, dataDir: dataDir) }
 }
 
 /// `bundle status`: what this node holds, and whether every file is still intact.
@@ -36,7 +31,7 @@ struct Status: ParsableCommand {
     var logging: LoggingOptions
 
     func run() throws {
-        let status = node.installer().status()
+        let status = node.state.status()
         if json {
             print(try Output.json(WithWarnings(result: status, warnings: Output.warnings())))
         } else if !status.installed {
@@ -82,7 +77,7 @@ struct Uninstall: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors(json: json) {
-            let report = try node.installer(dryRun: dryRun).uninstall()
+            let report = try node.state.uninstall(dryRun: dryRun)
             if json {
                 print(try Output.json(WithWarnings(result: report, warnings: Output.warnings())))
                 return

@@ -59,7 +59,7 @@ struct InstallState {
 
     /// Creates the state folder; the error says how to get a writable one.
     func create() throws(BundleError) {
-        try Installer.createFolder(folder)
+        try NodeFiles.createFolder(folder)
     }
 
     /// Removes node paths, returning those removed; a path that cannot be removed is an error

@@ -10,7 +10,7 @@ extension Installer {
         let manifest = bundle.manifest
         // What the install would fail on, said now: a folder this user cannot write.
         let folders = [node.state, node.charts, node.certificates, node.images, (options.configOut as NSString).deletingLastPathComponent].map(rooted)
-        if let folder = unwritableFolders(folders).first {
+        if let folder = NodeFiles.unwritableFolders(folders).first {
             throw BundleError(.writeFailed, folder, reason: "is not writable by this user (uid \(getuid())), so the install would fail here; nothing was changed",
                               hint: "Run as root (the node's k0s folders are root's), or give --root a folder you can write")
         }
@@ -31,7 +31,7 @@ extension Installer {
             paths.append(nodePath)
             let target = rooted(nodePath)
             let isConfig = file.path == manifest.config.path
-            let same = isConfig ? configDiff.isEmpty : Self.sha256(of: target) == file.sha256
+            let same = isConfig ? configDiff.isEmpty : NodeFiles.sha256(of: target) == file.sha256
             let exists = FileManager.default.fileExists(atPath: target)
             report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : exists ? "would replace" : "would create", sha256: isConfig ? nil : file.sha256))
         }

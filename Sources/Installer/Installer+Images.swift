@@ -24,7 +24,7 @@ extension Installer {
     func placeImages(_ manifest: BundleManifest, staged: [String: String], placement: inout Placement) throws -> (placed: InstallReport.Placed, sha256: String)? {
         guard placesImages(manifest) else { return nil }
         let target = rooted(imageArchivePath(manifest))
-        try Self.createFolder((target as NSString).deletingLastPathComponent)
+        try NodeFiles.createFolder((target as NSString).deletingLastPathComponent)
         let prefix = BundleManifest.imagesFolder + "/"
         let order = ["images/oci-layout": 0, "images/index.json": 1]
         let files = Self.imageFiles(manifest).sorted { (order[$0.path] ?? 2, $0.path) < (order[$1.path] ?? 2, $1.path) }
@@ -42,11 +42,11 @@ extension Installer {
         } catch let error as ArchiveError {
             throw BundleError(.writeFailed, target, reason: "the images tar cannot be written: \(error.reason)", hint: "Check free space under \(options.dataDir); the node's images were not changed.")
         }
-        guard let sha256 = Self.sha256(of: temporary) else {
+        guard let sha256 = NodeFiles.sha256(of: temporary) else {
             throw BundleError(.writeFailed, target, reason: "the images tar just written cannot be read back", hint: "Check the file system under \(options.dataDir).")
         }
         let existed = FileManager.default.fileExists(atPath: target)
-        if existed, Self.sha256(of: target) == sha256 {
+        if existed, NodeFiles.sha256(of: target) == sha256 {
             return (InstallReport.Placed(path: target, action: "unchanged", sha256: sha256), sha256)
         }
         do {
@@ -55,7 +55,7 @@ extension Installer {
             throw BundleError(.writeFailed, target, reason: "cannot be put in place: \(error.reason)", hint: error.hint)
         }
         try placement.put(temporary, at: target)
-        try Self.syncFolder((target as NSString).deletingLastPathComponent)
+        try NodeFiles.syncFolder((target as NSString).deletingLastPathComponent)
         Checkpoint.reached("placed images")
         return (InstallReport.Placed(path: target, action: existed ? "replaced" : "created", sha256: sha256), sha256)
     }
@@ -64,6 +64,6 @@ extension Installer {
     func imagesInPlace(_ manifest: BundleManifest, record: InstalledRecord) -> Bool {
         guard placesImages(manifest) else { return record.imagesSHA256 == nil }
         guard let expected = record.imagesSHA256 else { return false }
-        return Self.sha256(of: rooted(imageArchivePath(manifest))) == expected
+        return NodeFiles.sha256(of: rooted(imageArchivePath(manifest))) == expected
     }
 }

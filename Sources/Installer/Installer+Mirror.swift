@@ -106,29 +106,29 @@ extension Installer {
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let staged = try bundle.stage(into: staging) { $0.path == manifest.config.path }
         // The same bundle, mirror, files and config (credentials included) as last time: unchanged.
-        let wouldWrite = try staged[manifest.config.path].flatMap { FileManager.default.contents(atPath: $0) }.map { Self.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
+        let wouldWrite = try staged[manifest.config.path].flatMap { FileManager.default.contents(atPath: $0) }.map { NodeFiles.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
         if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
-           files.allSatisfy({ Self.sha256(of: rooted($0.path)) == Self.sha256($0.data) }), let configSHA = previous.configSHA256,
-           Self.sha256(of: configFile(options.configOut)) == configSHA, wouldWrite == configSHA {
+           files.allSatisfy({ NodeFiles.sha256(of: rooted($0.path)) == NodeFiles.sha256($0.data) }), let configSHA = previous.configSHA256,
+           NodeFiles.sha256(of: configFile(options.configOut)) == configSHA, wouldWrite == configSHA {
             report.status = .unchanged
-            report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: Self.sha256($0.data)) }
+            report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: NodeFiles.sha256($0.data)) }
             return report
         }
         var placement = Placement(staging: staging)
         do {
             for (index, file) in files.enumerated() {
                 let target = rooted(file.path)
-                if Self.sha256(of: target) == Self.sha256(file.data) {
-                    report.files.append(.init(path: target, action: "unchanged", sha256: Self.sha256(file.data)))
+                if NodeFiles.sha256(of: target) == NodeFiles.sha256(file.data) {
+                    report.files.append(.init(path: target, action: "unchanged", sha256: NodeFiles.sha256(file.data)))
                     continue
                 }
                 let existed = FileManager.default.fileExists(atPath: target)
                 let source = "\(staging)/mirror-\(index)"
-                try Self.writeDurably(file.data, to: source)
-                try Self.createFolder((target as NSString).deletingLastPathComponent)
+                try NodeFiles.writeDurably(file.data, to: source)
+                try NodeFiles.createFolder((target as NSString).deletingLastPathComponent)
                 try placement.put(source, at: target)
-                try Self.syncFolder((target as NSString).deletingLastPathComponent)
-                report.files.append(.init(path: target, action: existed ? "replaced" : "created", sha256: Self.sha256(file.data)))
+                try NodeFiles.syncFolder((target as NSString).deletingLastPathComponent)
+                report.files.append(.init(path: target, action: existed ? "replaced" : "created", sha256: NodeFiles.sha256(file.data)))
             }
             try placeConfig(manifest, staged: staged, report: &report)
         } catch {
@@ -160,9 +160,9 @@ extension Installer {
         let files = try mirrorFiles(manifest, mirror: mirror)
         for file in files {
             let target = rooted(file.path)
-            let same = Self.sha256(of: target) == Self.sha256(file.data)
+            let same = NodeFiles.sha256(of: target) == NodeFiles.sha256(file.data)
             report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : FileManager.default.fileExists(atPath: target) ? "would replace" : "would create",
-                                      sha256: Self.sha256(file.data)))
+                                      sha256: NodeFiles.sha256(file.data)))
         }
         report.files.append(.init(path: configFile(options.configOut), action: "would write (charts from \(mirror.target))", sha256: nil))
         for old in Set(previous?.files ?? []).subtracting(files.map(\.path)).sorted() {

@@ -53,7 +53,7 @@ extension Installer {
         for file in files {
             let target = rooted(try nodePath(for: file.path, manifest: manifest))
             let existed = FileManager.default.fileExists(atPath: target)
-            if existed, Self.sha256(of: target) == file.sha256 {
+            if existed, NodeFiles.sha256(of: target) == file.sha256 {
                 placed.append(.init(path: target, action: "unchanged", sha256: file.sha256))
                 continue
             }
@@ -61,13 +61,13 @@ extension Installer {
                 throw BundleError(.entryMissing, "\(options.bundle): entry \"\(file.path)\"", reason: "was not staged", hint: "The bundle is incomplete; copy it again.")
             }
             let folder = (target as NSString).deletingLastPathComponent
-            try Self.createFolder(folder)
+            try NodeFiles.createFolder(folder)
             try placement.put(source, at: target)
             touchedFolders.insert(folder)
             placed.append(.init(path: target, action: existed ? "replaced" : "created", sha256: file.sha256))
             Checkpoint.reached("placed \(file.path)")
         }
-        for folder in touchedFolders.sorted() { try Self.syncFolder(folder) }
+        for folder in touchedFolders.sorted() { try NodeFiles.syncFolder(folder) }
         return placed
     }
 }
@@ -100,7 +100,7 @@ struct Placement {
             previous = keep
         }
         do {
-            try Installer.move(source, to: target)
+            try NodeFiles.move(source, to: target)
         } catch {
             if let previous { rename(previous, target) }
             throw error

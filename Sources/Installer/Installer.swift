@@ -92,13 +92,12 @@ public final class Installer {
         self.log = log
     }
 
-    func rooted(_ nodePath: String) -> String {
-        let root = options.root == "/" ? "" : (options.root.hasSuffix("/") ? String(options.root.dropLast()) : options.root)
-        return root + nodePath
-    }
-
-    var node: NodeLayout { NodeLayout(dataDir: options.dataDir) }
-    var state: InstallState { InstallState(folder: rooted(node.state), rooted: rooted) }
+    /// The node as the options name it (the data dir may change to the bundle's own).
+    var nodeState: NodeState { NodeState(root: options.root, dataDir: options.dataDir) }
+    func rooted(_ nodePath: String) -> String { nodeState.rooted(nodePath) }
+    func configFile(_ nodePath: String) -> String { nodeState.configFile(nodePath) }
+    var node: NodeLayout { nodeState.layout }
+    var state: InstallState { nodeState.state }
 
     /// The entries placed as files of their own: charts and certificates. The config goes to
     /// `--config-out`, images become one tar (`placeImages`), charts' OCI manifests (`oci/`)
@@ -197,8 +196,8 @@ public final class Installer {
     /// on the node are still exactly what that install wrote.
     func isInPlace(_ files: [BundleManifest.File], manifest: BundleManifest, digest: String, record: InstalledRecord) throws -> Bool {
         guard record.manifestDigest == digest, record.config == options.configOut, record.mirror == nil, let configSHA256 = record.configSHA256 else { return false }
-        for file in files where Self.sha256(of: rooted(try nodePath(for: file.path, manifest: manifest))) != file.sha256 { return false }
-        return Self.sha256(of: configFile(options.configOut)) == configSHA256
+        for file in files where NodeFiles.sha256(of: rooted(try nodePath(for: file.path, manifest: manifest))) != file.sha256 { return false }
+        return NodeFiles.sha256(of: configFile(options.configOut)) == configSHA256
     }
 
     /// The config the node gets from the bundle's `data`, and the one it has now: the bundle's
@@ -239,26 +238,26 @@ public final class Installer {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the staged config cannot be read", hint: "Check the staging folder's file system; nothing was installed, run the install again.")
         }
         let (newConfig, oldConfig) = try configChange(data, manifest: manifest, report: &report)
-        report.configSHA256 = Self.sha256(newConfig)
+        report.configSHA256 = NodeFiles.sha256(newConfig)
         if oldConfig == newConfig {
             report.files.append(.init(path: configTarget, action: "unchanged", sha256: nil))
             return
         }
-        try Self.createFolder((configTarget as NSString).deletingLastPathComponent)
+        try NodeFiles.createFolder((configTarget as NSString).deletingLastPathComponent)
         // The backup is the node's own config: a config an earlier install wrote is not kept
         // over it, so that uninstall puts back what the node had before any bundle.
         let backup = configTarget + ".bundle-backup"
-        let wroteItBefore = oldConfig.map { Self.sha256($0) == state.read()?.configSHA256 } ?? false
+        let wroteItBefore = oldConfig.map { NodeFiles.sha256($0) == state.read()?.configSHA256 } ?? false
         // The node's config keeps its permissions; one holding the mirror's password is 0600.
-        let existingMode = Self.permissions(of: configTarget)
+        let existingMode = NodeFiles.permissions(of: configTarget)
         var mode = existingMode ?? 0o644
         if options.mirror?.password != nil { mode &= 0o600 }
         if let oldConfig, !wroteItBefore {
-            try Self.writeDurably(oldConfig, to: backup, mode: existingMode ?? 0o600)
+            try NodeFiles.writeDurably(oldConfig, to: backup, mode: existingMode ?? 0o600)
             report.backup = backup
             Checkpoint.reached("backup")
         }
-        try Self.writeDurably(newConfig, to: configTarget, mode: mode)
+        try NodeFiles.writeDurably(newConfig, to: configTarget, mode: mode)
         report.files.append(.init(path: configTarget, action: oldConfig == nil ? "created" : "replaced", sha256: nil))
         Checkpoint.reached("config")
     }

@@ -36,7 +36,7 @@ struct InstallerTests {
         #expect(try K0sConfig.parse(text: config, file: "k0s.yaml", directory: root).charts.first?.chartname == "/var/lib/k0s/charts/app-1.2.0.tgz")
         let record = try #require(InstallState(folder: root + "/var/lib/k0s/bundle", rooted: { root + $0 }).read())
         #expect(record.files == ["/var/lib/k0s/charts/app-1.2.0.tgz"])
-        #expect(record.configSHA256 == Installer.sha256(Data(config.utf8)))
+        #expect(record.configSHA256 == NodeFiles.sha256(Data(config.utf8)))
         #expect(try Self.install(bundle, key: key, root: root).status == .unchanged)
     }
 

@@ -1,64 +1,34 @@
-import Diagnostics
 import BundleFormat
 import FileSystem
 import Foundation
 
-/// What a node holds (`bundle status`).
-public struct NodeStatus: Encodable, Sendable {
-    public struct FileState: Encodable, Sendable {
-        public var path: String
-        /// intact, changed, missing, or unknown (installed by an older bundle tool).
-        public var state: String
+/// What an install leaves on a node, found from `--root` and `--data-dir` alone (no bundle):
+/// its record, its lock, what `status` shows and what `uninstall` removes. The installer
+/// writes through it; `status` and `uninstall` need nothing else.
+public struct NodeState: Sendable {
+    /// Prefix of every path ("/" on a real node; a folder for tests and image builds).
+    public let root: String
+    public let dataDir: String
+
+    public init(root: String, dataDir: String = NodeLayout.defaultDataDir) {
+        self.root = root
+        self.dataDir = dataDir
     }
-    public var installed: Bool
-    @Nullable public var name: String?
-    @Nullable public var sequence: Int64?
-    @Nullable public var manifestDigest: String?
-    @Nullable public var installedAt: String?
-    @Nullable public var verifiedBy: String?
-    @Nullable public var mirror: String?
-    @Nullable public var config: String?
-    /// The config's state: intact (as the install wrote it), changed (edited since), or missing.
-    @Nullable public var configState: String?
-    /// The node's own config from before the first install (`CONFIG.bundle-backup`), when kept.
-    @Nullable public var configBackup: String?
-    public var charts: [String]
-    public var images: [String]
-    public var files: [FileState]
-    /// Every file, and the config, still exactly what the install wrote.
-    public var intact: Bool
-}
 
-/// What `bundle uninstall` did.
-public struct UninstallReport: Encodable, Sendable {
-    public var name: String
-    public var removed: [String]
-    /// Files changed since the install: left in place, named here.
-    public var kept: [String]
-    /// "restored from <backup>", "removed", "kept (changed since the install)" or "none".
-    public var config: String
-    /// The backup of the node's own config, when the config was kept (changed since the install).
-    @Nullable public var configBackup: String?
-    /// Removed chart files that a kept config still names: k0s will fail on them until the
-    /// config is restored or edited.
-    public var configNamesRemoved: [String] = []
-    public var dryRun: Bool
-}
+    /// A node path under the root.
+    func rooted(_ nodePath: String) -> String {
+        let prefix = root == "/" ? "" : (root.hasSuffix("/") ? String(root.dropLast()) : root)
+        return prefix + nodePath
+    }
 
-extension Installer {
-    /// Fills in what `status` shows: when, which key, the hash of every file placed.
-    func describe(_ record: inout InstalledRecord, bundle: BundleVerifier, placed: [InstallReport.Placed]) {
-        record.installedAt = ISO8601DateFormatter().string(from: Date())
-        record.verifiedBy = bundle.verifiedBy
-        record.charts = bundle.manifest.charts.map { "\($0.name) \($0.version)" }
-        record.releases = bundle.manifest.charts.flatMap(\.releases).sorted()
-        record.images = bundle.manifest.images?.map(\.reference)
-        var hashes: [String: String] = [:]
-        for file in placed {
-            guard let sha = file.sha256, let path = record.files.first(where: { rooted($0) == file.path }) else { continue }
-            hashes[path] = sha
-        }
-        record.hashes = hashes
+    var layout: NodeLayout { NodeLayout(dataDir: dataDir) }
+    /// The install record and its folder (lock, staging, pending removals).
+    var state: InstallState { InstallState(folder: rooted(layout.state), rooted: rooted) }
+
+    /// The node's config file at `nodePath` under the root: the final target when it is a link
+    /// (`/etc/k0s/k0s.yaml` often is one), which is what gets replaced, the link kept.
+    func configFile(_ nodePath: String) -> String {
+        (try? OutputPath.prepare(rooted(nodePath), option: "--config-out", missingFolder: .ignore, root: root)) ?? rooted(nodePath)
     }
 
     public func status() -> NodeStatus {
@@ -66,12 +36,12 @@ extension Installer {
             return NodeStatus(installed: false, charts: [], images: [], files: [], intact: false)
         }
         let files = record.files.map { path -> NodeStatus.FileState in
-            let actual = Self.sha256(of: rooted(path))
+            let actual = NodeFiles.sha256(of: rooted(path))
             guard let expected = record.hashes?[path] else { return .init(path: rooted(path), state: actual == nil ? "missing" : "unknown") }
             return .init(path: rooted(path), state: actual == nil ? "missing" : actual == expected ? "intact" : "changed")
         }
         let configPath = configFile(record.config)
-        let actual = Self.sha256(of: configPath)
+        let actual = NodeFiles.sha256(of: configPath)
         let configState = actual == nil ? "missing" : actual == record.configSHA256 ? "intact" : "changed"
         let backup = configPath + ".bundle-backup"
         return NodeStatus(installed: true, name: record.name, sequence: record.sequence, manifestDigest: record.manifestDigest,
@@ -83,17 +53,17 @@ extension Installer {
 
     /// Removes exactly what the installed bundle placed (files changed since are kept and
     /// named), puts back the config backup (or removes the config it wrote), then the record.
-    public func uninstall() throws -> UninstallReport {
+    public func uninstall(dryRun: Bool) throws -> UninstallReport {
         // Nothing installed is said as such, not as a folder that cannot be created.
         guard state.read() != nil else { throw notInstalled() }
         try state.create()
         let lock = try InstallLock(path: state.folder + "/install.lock")
         defer { lock.release() }
         guard let record = state.read() else { throw notInstalled() }
-        var report = UninstallReport(name: record.name, removed: [], kept: [], config: "none", dryRun: options.dryRun)
+        var report = UninstallReport(name: record.name, removed: [], kept: [], config: "none", dryRun: dryRun)
         var removable: [String] = []
         for path in record.files {
-            let actual = Self.sha256(of: rooted(path))
+            let actual = NodeFiles.sha256(of: rooted(path))
             if actual == nil { continue }
             if let expected = record.hashes?[path], actual != expected {
                 report.kept.append(rooted(path))
@@ -102,8 +72,8 @@ extension Installer {
             }
         }
         let configPath = configFile(record.config), backup = configPath + ".bundle-backup"
-        let configIntact = record.configSHA256.map { Self.sha256(of: configPath) == $0 } ?? false
-        if options.dryRun {
+        let configIntact = record.configSHA256.map { NodeFiles.sha256(of: configPath) == $0 } ?? false
+        if dryRun {
             report.removed = removable.map(rooted)
             report.config = configIntact ? (FileManager.default.fileExists(atPath: backup) ? "would restore \(backup)" : "would remove") : "would keep (changed since the install)"
             return report
@@ -115,8 +85,8 @@ extension Installer {
             let text = FileManager.default.contents(atPath: configPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
             report.configNamesRemoved = removable.filter { text.contains($0) }
         } else if FileManager.default.fileExists(atPath: backup) {
-            try Self.move(backup, to: configPath)
-            try Self.syncFolder((configPath as NSString).deletingLastPathComponent)
+            try NodeFiles.move(backup, to: configPath)
+            try NodeFiles.syncFolder((configPath as NSString).deletingLastPathComponent)
             report.config = "restored from \(backup)"
         } else if FileManager.default.fileExists(atPath: configPath) {
             _ = try state.remove([record.config])

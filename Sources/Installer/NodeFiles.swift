@@ -4,8 +4,8 @@ import Crypto
 import FileSystem
 import Foundation
 
-/// The installer's file operations, each checked, each error naming the path and what to do.
-extension Installer {
+/// The node-side file operations, each checked, each error naming the path and what to do.
+enum NodeFiles {
     static func sha256(_ data: Data) -> String {
         Content.Digest.hex(of: SHA256.hash(data: data))
     }
@@ -30,12 +30,6 @@ extension Installer {
         return Content.Digest.hex(of: hasher.finalize())
     }
 
-    /// The node's config file at `nodePath` under the root: the final target when it is a link
-    /// (`/etc/k0s/k0s.yaml` often is one), which is what gets replaced, the link kept.
-    func configFile(_ nodePath: String) -> String {
-        (try? OutputPath.prepare(rooted(nodePath), option: "--config-out", missingFolder: .ignore, root: options.root)) ?? rooted(nodePath)
-    }
-
     /// `mkdir -p`; the error is the system's own word (`Permission denied`), with what to do.
     static func createFolder(_ folder: String) throws(BundleError) {
         do {
@@ -50,7 +44,7 @@ extension Installer {
 
     /// The folders an install writes into that this user cannot write: for each, the nearest
     /// folder that exists (where the first file or folder would be created). Empty as root.
-    func unwritableFolders(_ targets: [String]) -> [String] {
+    static func unwritableFolders(_ targets: [String]) -> [String] {
         var found: [String] = []
         for target in targets {
             var folder = target
