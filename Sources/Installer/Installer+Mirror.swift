@@ -114,8 +114,7 @@ extension Installer {
             report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: NodeFiles.sha256($0.data)) }
             return report
         }
-        var placement = Placement(staging: staging)
-        do {
+        try allOrNothing(staging: staging) { placement in
             for (index, file) in files.enumerated() {
                 let target = rooted(file.path)
                 if NodeFiles.sha256(of: target) == NodeFiles.sha256(file.data) {
@@ -131,23 +130,8 @@ extension Installer {
                 report.files.append(.init(path: target, action: existed ? "replaced" : "created", sha256: NodeFiles.sha256(file.data)))
             }
             try placeConfig(manifest, staged: staged, report: &report)
-        } catch {
-            placement.undo(log: log)
-            throw error
         }
-        placement.commit()
-        let newFiles = files.map(\.path)
-        let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
-        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: newFiles,
-                                     config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete, imagesSHA256: nil,
-                                     mirror: mirror.target.description)
-        describe(&record, bundle: bundle, placed: report.files)
-        try state.write(record)
-        if !obsolete.isEmpty {
-            for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }
-            record.pendingRemoval = []
-            try state.write(record)
-        }
+        try recordAndPrune(bundle, files: files.map(\.path), previous: previous, imagesSHA256: nil, mirror: mirror.target.description, report: &report)
         return report
     }
 }

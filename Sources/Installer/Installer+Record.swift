@@ -16,4 +16,39 @@ extension Installer {
         }
         record.hashes = hashes
     }
+
+    /// Places what `body` puts through the placement all or nothing: kept (`commit`) when it
+    /// returns, every file put back (`undo`) when it throws. The local and the mirror install
+    /// both place through this.
+    func allOrNothing<T>(staging: String, _ body: (inout Placement) throws -> T) throws -> T {
+        var placement = Placement(staging: staging)
+        let result: T
+        do {
+            result = try body(&placement)
+        } catch {
+            placement.undo(log: log)
+            throw error
+        }
+        placement.commit()
+        return result
+    }
+
+    /// (5) The record, last, naming the files of the previous install the new one does not
+    /// carry; (6) those removed and the record written again. A later run finishes (6).
+    func recordAndPrune(_ bundle: BundleVerifier, files newFiles: [String], previous: InstalledRecord?, imagesSHA256: String?, mirror: String?,
+                        report: inout InstallReport) throws {
+        let manifest = bundle.manifest
+        let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
+        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: newFiles,
+                                     config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete,
+                                     imagesSHA256: imagesSHA256, mirror: mirror)
+        describe(&record, bundle: bundle, placed: report.files)
+        try state.write(record)
+        Checkpoint.reached("record")
+        guard !obsolete.isEmpty else { return }
+        for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }
+        Checkpoint.reached("removed")
+        record.pendingRemoval = []
+        try state.write(record)
+    }
 }

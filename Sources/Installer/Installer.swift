@@ -161,34 +161,17 @@ public final class Installer {
         // (3) Charts, certificates and images into place; (4) the config. Every final path is
         // checked first; a failure while placing puts back what this install replaced.
         try checkTargets(expectedFiles, manifest: manifest)
-        var placement = Placement(staging: staging)
-        let images: (placed: InstallReport.Placed, sha256: String)?
-        do {
+        let images = try allOrNothing(staging: staging) { placement -> (placed: InstallReport.Placed, sha256: String)? in
             report.files = try place(expectedFiles, staged: staged, manifest: manifest, placement: &placement)
-            images = try placeImages(manifest, staged: staged, placement: &placement)
+            let images = try placeImages(manifest, staged: staged, placement: &placement)
             if let images { report.files.append(images.placed) }
             try placeConfig(manifest, staged: staged, report: &report)
-        } catch {
-            placement.undo(log: log)
-            throw error
+            return images
         }
-        placement.commit()
 
         // (5) The record, last; (6) files the new bundle no longer carries.
         let newFiles = try expectedFiles.map { try nodePath(for: $0.path, manifest: manifest) } + (images != nil ? [imageArchivePath(manifest)] : [])
-        let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
-        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest,
-                                     files: newFiles, config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete,
-                                     imagesSHA256: images?.sha256)
-        describe(&record, bundle: bundle, placed: report.files)
-        try state.write(record)
-        Checkpoint.reached("record")
-        if !obsolete.isEmpty {
-            for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }
-            Checkpoint.reached("removed")
-            record.pendingRemoval = []
-            try state.write(record)
-        }
+        try recordAndPrune(bundle, files: newFiles, previous: previous, imagesSHA256: images?.sha256, mirror: nil, report: &report)
         return report
     }
 
