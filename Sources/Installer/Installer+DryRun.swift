@@ -24,26 +24,14 @@ extension Installer {
         try checkNodeConfig()
         let configDiff = try dryRunConfigDiff(staged[manifest.config.path], manifest: manifest, report: &report)
         report.configDiff = configDiff
-        if let mirror = options.mirror { return try dryRunForMirror(manifest, mirror: mirror, previous: previous, report: report) }
-        var paths: [String] = []
-        for file in Self.placedFiles(manifest) + manifest.files.filter({ $0.path == manifest.config.path }) {
-            let nodePath = try nodePath(for: file.path, manifest: manifest)
-            paths.append(nodePath)
-            let target = rooted(nodePath)
-            let isConfig = file.path == manifest.config.path
-            let same = isConfig ? configDiff.isEmpty : NodeFiles.sha256(of: target) == file.sha256
-            let exists = FileManager.default.fileExists(atPath: target)
-            report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : exists ? "would replace" : "would create", sha256: isConfig ? nil : file.sha256))
+        let plan: InstallPlan
+        if let mirror = options.mirror {
+            report.mirror = mirror.target.description
+            plan = try mirrorPlan(manifest, mirror: mirror)
+        } else {
+            plan = try localPlan(manifest)
         }
-        if placesImages(manifest) {
-            let target = rooted(imageArchivePath(manifest))
-            paths.append(imageArchivePath(manifest))
-            let exists = FileManager.default.fileExists(atPath: target)
-            report.files.append(.init(path: target, action: exists ? "would replace (if changed)" : "would create", sha256: nil))
-        }
-        for old in Set(previous?.files ?? []).subtracting(paths).sorted() {
-            report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
-        }
+        report.files = dryRunFiles(plan, configUnchanged: configDiff.isEmpty, previous: previous)
         return report
     }
 

@@ -92,14 +92,14 @@ extension Installer {
         var report = report
         report.mirror = mirror.target.description
         let manifest = bundle.manifest
-        let files = try mirrorFiles(manifest, mirror: mirror)
+        let plan = try mirrorPlan(manifest, mirror: mirror)
         // What an install killed while placing left aside, and targets that cannot be files.
-        let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent })
+        let folders = Set(plan.recordFiles.map { ($0 as NSString).deletingLastPathComponent })
         state.removeStaleStaging(configOut: options.configOut, placedFolders: folders.sorted())
-        for file in files {
+        for path in plan.recordFiles {
             var info = stat()
-            if lstat(rooted(file.path), &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-                throw BundleError(.writeFailed, rooted(file.path), reason: "exists and is not a regular file", hint: "Move it away, then install again; nothing was changed.")
+            if lstat(rooted(path), &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+                throw BundleError(.writeFailed, rooted(path), reason: "exists and is not a regular file", hint: "Move it away, then install again; nothing was changed.")
             }
         }
         let staging = state.folder + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
@@ -108,50 +108,14 @@ extension Installer {
         // The same bundle, mirror, files and config (credentials included) as last time: unchanged.
         let wouldWrite = try staged[manifest.config.path].flatMap { FileManager.default.contents(atPath: $0) }.map { NodeFiles.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
         if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
-           files.allSatisfy({ NodeFiles.sha256(of: rooted($0.path)) == NodeFiles.sha256($0.data) }), let configSHA = previous.configSHA256,
+           plan.files.allSatisfy({ NodeFiles.sha256(of: rooted($0.nodePath)) == $0.sha256 }), let configSHA = previous.configSHA256,
            NodeFiles.sha256(of: configFile(options.configOut)) == configSHA, wouldWrite == configSHA {
             report.status = .unchanged
-            report.files = files.map { .init(path: rooted($0.path), action: "unchanged", sha256: NodeFiles.sha256($0.data)) }
+            report.files = plan.files.map { .init(path: rooted($0.nodePath), action: "unchanged", sha256: $0.sha256) }
             return report
         }
-        try allOrNothing(staging: staging) { placement in
-            for (index, file) in files.enumerated() {
-                let target = rooted(file.path)
-                if NodeFiles.sha256(of: target) == NodeFiles.sha256(file.data) {
-                    report.files.append(.init(path: target, action: "unchanged", sha256: NodeFiles.sha256(file.data)))
-                    continue
-                }
-                let existed = FileManager.default.fileExists(atPath: target)
-                let source = "\(staging)/mirror-\(index)"
-                try NodeFiles.writeDurably(file.data, to: source)
-                try NodeFiles.createFolder((target as NSString).deletingLastPathComponent)
-                try placement.put(source, at: target)
-                try NodeFiles.syncFolder((target as NSString).deletingLastPathComponent)
-                report.files.append(.init(path: target, action: existed ? "replaced" : "created", sha256: NodeFiles.sha256(file.data)))
-            }
-            try placeConfig(manifest, staged: staged, report: &report)
-        }
-        try recordAndPrune(bundle, files: files.map(\.path), previous: previous, imagesSHA256: nil, mirror: mirror.target.description, report: &report)
-        return report
-    }
-}
-
-extension Installer {
-    /// What a mirror install would change, changing nothing.
-    func dryRunForMirror(_ manifest: BundleManifest, mirror: MirrorInstall, previous: InstalledRecord?, report: InstallReport) throws -> InstallReport {
-        var report = report
-        report.mirror = mirror.target.description
-        let files = try mirrorFiles(manifest, mirror: mirror)
-        for file in files {
-            let target = rooted(file.path)
-            let same = NodeFiles.sha256(of: target) == NodeFiles.sha256(file.data)
-            report.files.append(.init(path: target, action: same ? "would keep (unchanged)" : FileManager.default.fileExists(atPath: target) ? "would replace" : "would create",
-                                      sha256: NodeFiles.sha256(file.data)))
-        }
-        report.files.append(.init(path: configFile(options.configOut), action: "would write (charts from \(mirror.target))", sha256: nil))
-        for old in Set(previous?.files ?? []).subtracting(files.map(\.path)).sorted() {
-            report.files.append(.init(path: rooted(old), action: "would remove", sha256: nil))
-        }
+        _ = try apply(plan, manifest: manifest, staged: staged, staging: staging, report: &report)
+        try recordAndPrune(bundle, plan: plan, previous: previous, imagesSHA256: nil, report: &report)
         return report
     }
 }

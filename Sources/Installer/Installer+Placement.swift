@@ -46,29 +46,29 @@ extension Installer {
         }
     }
 
-    /// Moves staged charts and certificates into place (complete files only); returns what changed.
-    func place(_ files: [BundleManifest.File], staged: [String: String], manifest: BundleManifest, placement: inout Placement) throws -> [InstallReport.Placed] {
-        var placed: [InstallReport.Placed] = []
-        var touchedFolders = Set<String>()
-        for file in files {
-            let target = rooted(try nodePath(for: file.path, manifest: manifest))
-            let existed = FileManager.default.fileExists(atPath: target)
-            if existed, NodeFiles.sha256(of: target) == file.sha256 {
-                placed.append(.init(path: target, action: "unchanged", sha256: file.sha256))
-                continue
-            }
-            guard let source = staged[file.path] else {
-                throw BundleError(.entryMissing, "\(options.bundle): entry \"\(file.path)\"", reason: "was not staged", hint: "The bundle is incomplete; copy it again.")
-            }
-            let folder = (target as NSString).deletingLastPathComponent
-            try NodeFiles.createFolder(folder)
-            try placement.put(source, at: target)
-            touchedFolders.insert(folder)
-            placed.append(.init(path: target, action: existed ? "replaced" : "created", sha256: file.sha256))
-            Checkpoint.reached("placed \(file.path)")
+    /// Moves a staged chart or certificate into place (a complete file); nil when the node
+    /// already holds it as it is.
+    func place(_ file: BundleManifest.File, at target: String, staged: [String: String], placement: inout Placement) throws -> InstallReport.Placed? {
+        let existed = FileManager.default.fileExists(atPath: target)
+        if existed, NodeFiles.sha256(of: target) == file.sha256 { return nil }
+        guard let source = staged[file.path] else {
+            throw BundleError(.entryMissing, "\(options.bundle): entry \"\(file.path)\"", reason: "was not staged", hint: "The bundle is incomplete; copy it again.")
         }
-        for folder in touchedFolders.sorted() { try NodeFiles.syncFolder(folder) }
-        return placed
+        try NodeFiles.createFolder((target as NSString).deletingLastPathComponent)
+        try placement.put(source, at: target)
+        return .init(path: target, action: existed ? "replaced" : "created", sha256: file.sha256)
+    }
+
+    /// Places bytes the install makes (written durably to `source` first), its folder flushed.
+    func place(_ data: Data, at target: String, through source: String, placement: inout Placement) throws -> InstallReport.Placed {
+        let sha256 = NodeFiles.sha256(data)
+        if NodeFiles.sha256(of: target) == sha256 { return .init(path: target, action: "unchanged", sha256: sha256) }
+        let existed = FileManager.default.fileExists(atPath: target)
+        try NodeFiles.writeDurably(data, to: source)
+        try NodeFiles.createFolder((target as NSString).deletingLastPathComponent)
+        try placement.put(source, at: target)
+        try NodeFiles.syncFolder((target as NSString).deletingLastPathComponent)
+        return .init(path: target, action: existed ? "replaced" : "created", sha256: sha256)
     }
 }
 

@@ -35,13 +35,12 @@ extension Installer {
 
     /// (5) The record, last, naming the files of the previous install the new one does not
     /// carry; (6) those removed and the record written again. A later run finishes (6).
-    func recordAndPrune(_ bundle: BundleVerifier, files newFiles: [String], previous: InstalledRecord?, imagesSHA256: String?, mirror: String?,
-                        report: inout InstallReport) throws {
+    func recordAndPrune(_ bundle: BundleVerifier, plan: InstallPlan, previous: InstalledRecord?, imagesSHA256: String?, report: inout InstallReport) throws {
         let manifest = bundle.manifest
-        let obsolete = Set(previous?.files ?? []).subtracting(newFiles).sorted()
-        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: newFiles,
+        let obsolete = plan.removals(after: previous)
+        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: plan.recordFiles,
                                      config: options.configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete,
-                                     imagesSHA256: imagesSHA256, mirror: mirror)
+                                     imagesSHA256: imagesSHA256, mirror: plan.mirror)
         describe(&record, bundle: bundle, placed: report.files)
         try state.write(record)
         Checkpoint.reached("record")

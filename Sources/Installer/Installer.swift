@@ -161,17 +161,11 @@ public final class Installer {
         // (3) Charts, certificates and images into place; (4) the config. Every final path is
         // checked first; a failure while placing puts back what this install replaced.
         try checkTargets(expectedFiles, manifest: manifest)
-        let images = try allOrNothing(staging: staging) { placement -> (placed: InstallReport.Placed, sha256: String)? in
-            report.files = try place(expectedFiles, staged: staged, manifest: manifest, placement: &placement)
-            let images = try placeImages(manifest, staged: staged, placement: &placement)
-            if let images { report.files.append(images.placed) }
-            try placeConfig(manifest, staged: staged, report: &report)
-            return images
-        }
+        let plan = try localPlan(manifest)
+        let imagesSHA256 = try apply(plan, manifest: manifest, staged: staged, staging: staging, report: &report)
 
         // (5) The record, last; (6) files the new bundle no longer carries.
-        let newFiles = try expectedFiles.map { try nodePath(for: $0.path, manifest: manifest) } + (images != nil ? [imageArchivePath(manifest)] : [])
-        try recordAndPrune(bundle, files: newFiles, previous: previous, imagesSHA256: images?.sha256, mirror: nil, report: &report)
+        try recordAndPrune(bundle, plan: plan, previous: previous, imagesSHA256: imagesSHA256, report: &report)
         return report
     }
 
