@@ -39,6 +39,21 @@ public struct SigningKey {
     }
 
     /// Parses a PKCS#8 PEM private key (Ed25519 or P-256; SEC1 "EC PRIVATE KEY" too).
+    /// The key a build signs with: the file `flag` names (`--sign-key`), else the PEM in
+    /// BUNDLE_SIGN_KEY, else the file BUNDLE_SIGN_KEY_FILE names; nil when none is given.
+    public static func resolve(flag: String?, environment: [String: String]) throws(BundleError) -> SigningKey? {
+        func file(_ path: String, named what: String) throws(BundleError) -> SigningKey {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw BundleError(.keyUnreadable, path, reason: "(\(what)) cannot be read", hint: "Check the path given to \(what).")
+            }
+            return try SigningKey(pem: text, source: path)
+        }
+        if let flag { return try file(flag, named: "--sign-key") }
+        if let text = environment["BUNDLE_SIGN_KEY"], !text.isEmpty { return try SigningKey(pem: text, source: "BUNDLE_SIGN_KEY") }
+        if let path = environment["BUNDLE_SIGN_KEY_FILE"], !path.isEmpty { return try file(path, named: "BUNDLE_SIGN_KEY_FILE") }
+        return nil
+    }
+
     public init(pem: String, source: String) throws(BundleError) {
         guard let (label, der) = PEM.decode(pem) else {
             throw BundleError(.keyUnreadable, source, reason: "holds no PEM key", hint: "Give the PKCS#8 PEM private key made by `bundle keygen` or `openssl genpkey`.")

@@ -100,21 +100,10 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        func keyFile(_ path: String, named what: String) throws -> SigningKey {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw BundleError(.keyUnreadable, path, reason: "(\(what)) cannot be read", hint: "Check the path given to \(what).")
-            }
-            return try SigningKey(pem: text, source: path)
-        }
         var key: SigningKey?
         try Output.reportingErrors(json: json) {
-            if let signKey {
-                key = try keyFile(signKey, named: "--sign-key")
-            } else if let text = environment["BUNDLE_SIGN_KEY"], !text.isEmpty {
-                key = try SigningKey(pem: text, source: "BUNDLE_SIGN_KEY")
-            } else if let file = environment["BUNDLE_SIGN_KEY_FILE"], !file.isEmpty {
-                key = try keyFile(file, named: "BUNDLE_SIGN_KEY_FILE")
-            } else if !unsigned {
+            key = try SigningKey.resolve(flag: signKey, environment: environment)
+            if key == nil, !unsigned {
                 throw CommandError(code: .noSigningKey, subject: config, reason: "no signing key",
                                    hint: "Give --sign-key KEY (make one with `bundle keygen --out signing`), or set BUNDLE_SIGN_KEY / BUNDLE_SIGN_KEY_FILE; --unsigned builds a bundle that nodes will refuse to install")
             }

@@ -86,10 +86,6 @@ struct Push: ParsableCommand {
 
     /// BUNDLE_MIRROR_USERNAME/_PASSWORD, else a Docker/Helm config.json entry for the host.
     static func credentials(for host: String) -> (credentials: Credentials, source: String)? {
-        let environment = ProcessInfo.processInfo.environment
-        if let user = environment["BUNDLE_MIRROR_USERNAME"], let password = environment["BUNDLE_MIRROR_PASSWORD"] {
-            return (Credentials(username: user, password: password), "BUNDLE_MIRROR_USERNAME/_PASSWORD")
-        }
-        return RegistryCredentials().find(repository: nil, registry: host).map { ($0.credentials, $0.source) }
+        RegistryCredentials().mirror(host: host).map { ($0.credentials, $0.source) }
     }
 }

@@ -31,6 +31,15 @@ public struct RegistryCredentials {
         self.home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// A mirror's credentials (`push`, `install --verify-mirror`): BUNDLE_MIRROR_USERNAME and
+    /// BUNDLE_MIRROR_PASSWORD, else a Docker/Helm config.json entry for `host`.
+    public func mirror(host: String) -> Found? {
+        if let user = environment["BUNDLE_MIRROR_USERNAME"], let password = environment["BUNDLE_MIRROR_PASSWORD"] {
+            return Found(credentials: Credentials(username: user, password: password), source: "BUNDLE_MIRROR_USERNAME/_PASSWORD")
+        }
+        return find(repository: nil, registry: host)
+    }
+
     /// The environment variable prefix for a repository entry: `BUNDLE_REPO_MY_REGISTRY`.
     public static func variablePrefix(for repositoryName: String) -> String {
         "BUNDLE_REPO_" + String(repositoryName.uppercased().unicodeScalars.map { scalar in
