@@ -1,3 +1,4 @@
+import Content
 import Foundation
 
 /// `bundle.json`: what a bundle holds. Signed as exact bytes; every other entry of the
@@ -11,12 +12,31 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     public struct File: Codable, Sendable, Equatable {
         public var path: String
         public var size: Int64
-        /// Lower-case hex sha256.
-        public var sha256: String
+        /// The entry's content digest; bundle.json writes it as bare hex under `sha256`, as
+        /// bundles always have, so bundles built before still read and verify.
+        public var digest: Digest
+        /// Lower-case hex sha256 (`digest`'s hex), as bundle.json writes it.
+        public var sha256: String { digest.hex }
+
         public init(path: String, size: Int64, sha256: String) {
             self.path = path
             self.size = size
-            self.sha256 = sha256
+            self.digest = Digest(sha256Hex: sha256)
+        }
+
+        enum CodingKeys: String, CodingKey { case path, size, sha256 }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(path: try container.decode(String.self, forKey: .path), size: try container.decode(Int64.self, forKey: .size),
+                      sha256: try container.decode(String.self, forKey: .sha256))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(size, forKey: .size)
+            try container.encode(sha256, forKey: .sha256)
         }
     }
 

@@ -146,7 +146,7 @@ public final class BundleVerifier {
                 throw BundleError(.entryMismatch, name, reason: "is \(entry.size) bytes; bundle.json says \(file.size)", hint: "The bundle was altered; do not install it.")
             }
             let sink = try open?(file)
-            var check = ContentCheck(digest: Content.Digest(sha256Hex: file.sha256), size: file.size)
+            var check = ContentCheck(digest: file.digest, size: file.size)
             do {
                 _ = try reader.readData(limit: file.size) { chunk in
                     check.update(chunk)
