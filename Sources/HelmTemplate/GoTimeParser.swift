@@ -130,6 +130,14 @@ struct GoTimeParser {
             let field = value.dropFirst().prefix(shape.count)
             guard zip(field, shape).allSatisfy({ $1 == ":" ? $0 == ":" : $0.isASCII && $0.isNumber }) else { throw bad }
             value = value.dropFirst(1 + shape.count)
+            // Go checks the fields' ranges first (hours to 24, minutes and seconds to 60), the
+            // last field out of range named.
+            let digits = Array(field.filter { $0 != ":" })
+            let numbers = stride(from: 0, to: digits.count, by: 2).compactMap { Int(String(digits[$0..<min($0 + 2, digits.count)])) }
+            let names = ["hour", "minute", "second"], limits = [24, 60, 60]
+            if let bad = numbers.indices.last(where: { numbers[$0] > limits[min($0, 2)] }) {
+                throw Failure(message: "parsing time \(GoFormat.quote(text)): time zone offset \(names[min(bad, 2)]) out of range")
+            }
             if field.contains(where: { $0 != "0" && $0 != ":" }) {
                 throw Failure(message: "the time offset \(sign)\(field) is not implemented by bundle's template engine yet (UTC is)", isUnsupported: true)
             }

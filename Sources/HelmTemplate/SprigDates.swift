@@ -54,7 +54,9 @@ enum SprigDates {
     /// else (Go's int and float64) 0s.
     static func roundedDuration(_ value: Value) -> String {
         guard case .string(let text) = value else { return "0s" }
-        let seconds = abs(GoTime.parseDuration(text) ?? GoTime.parsePrinted(text).map { Date().timeIntervalSince($0) } ?? 0)
+        var seconds = abs(GoTime.parseDuration(text) ?? GoTime.parsePrinted(text).map { Date().timeIntervalSince($0) } ?? 0)
+        // Go's durations end at about 292 years: longer text does not parse, which is 0s.
+        if !(seconds < 9.223372036854775807e9) { seconds = 0 }
         let units: [(String, Double)] = [("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)]
         for (name, size) in units where seconds > size { return String(Int((seconds / size).rounded(.down))) + name }
         return "0s"

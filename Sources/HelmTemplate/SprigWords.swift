@@ -57,11 +57,12 @@ enum SprigWords {
         func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
         if bytes.isEmpty || width < 4 { return "" }
         if bytes.count <= width { return text(0..<bytes.count) }
+        // Go's ints wrap where Swift's trap: a hostile offset (-2^63) takes the same turn as in Go.
         var offset = min(requested, bytes.count)
-        if bytes.count - offset < width - 3 { offset = bytes.count - (width - 3) }
+        if bytes.count &- offset < width - 3 { offset = bytes.count - (width - 3) }
         if offset <= 4 { return text(0..<(width - 3)) + "..." }
         if width < 7 { return "" }
-        if offset + width - 3 < bytes.count { return "..." + abbreviate(Array(bytes[offset...]), offset: 0, width: width - 3) }
+        if offset &+ width &- 3 < bytes.count { return "..." + abbreviate(Array(bytes[offset...]), offset: 0, width: width - 3) }
         return "..." + text((bytes.count - (width - 3))..<bytes.count)
     }
 

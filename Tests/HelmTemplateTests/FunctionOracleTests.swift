@@ -55,6 +55,9 @@ struct FunctionOracleTests {
         #"{{ mustToYaml (fromToml "i = inf") }}"#,
         #"{{ mustToJson (fromToml "a = -inf\nb = nan") }}"#,
         #"{{ toRawJson (fromToml "i = inf") }}"#,
+        // Hostile numbers and text take Go's turn, never a trap (found by feeding these functions extremes).
+        #"{{ durationRound (printf "%sh" (repeat 400 "9")) }}|{{ durationRound "9223372036854775807h" }}|{{ durationRound "2562047h" }}|{{ durationRound "2562048h" }}|{{ abbrevboth -9223372036854775807 5 "abcdefghijkl" }}|{{ abbrevboth 9223372036854775800 8 "abcdefghijkl" }}|{{ wrap 9223372036854775807 "a b c" }}|{{ wrap -5 "a b c" }}"#,
+        #"{{ toDate "2006" "99999" }}|{{ toDate ".000" ".1" }}|{{ toDate "Z07:00" "+99:99" }}|{{ toDate "-07" "+" }}|{{ hasKey (fromToml "a = \"\\u") "Error" }}|{{ hasKey (fromToml "a = 0x") "Error" }}|{{ hasKey (fromToml "a = -") "Error" }}|{{ hasKey (fromToml "[[a]]\n[a]") "Error" }}|{{ hasKey (fromToml "a=1\n[a.b]") "Error" }}"#,
         #"{{ call .Values.s }}"#,
         #"{{ call nil }}"#,
         #"{{ "x" | call }}"#,
