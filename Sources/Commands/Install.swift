@@ -95,7 +95,6 @@ struct Install: ParsableCommand {
         options.root = URL(fileURLWithPath: root).standardizedFileURL.path
         if let dataDir { options.dataDir = dataDir } else { options.dataDirFromBundle = true }
         options.configOut = configOut
-        options.dryRun = dryRun
         options.allowDowngrade = allowDowngrade
         options.replaceBundle = replaceBundle
         options.pruneCharts = pruneCharts
@@ -115,7 +114,7 @@ struct Install: ParsableCommand {
             let trusted = try trust.load()
             if let mirror = options.mirror { try checkMirror(mirror, trusted: trusted) }
             let installer = Installer(options: options, trusted: trusted) { Output.warn($0) }
-            var report = try installer.install()
+            var report = try dryRun ? installer.plan() : installer.install()
             report.warnings = Output.warnings()
             if json {
                 print(try Output.json(report))

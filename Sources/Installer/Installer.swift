@@ -14,7 +14,6 @@ public struct InstallOptions: Sendable {
     /// No `--data-dir` given: the data dir the bundle was built for (`build --data-dir`).
     public var dataDirFromBundle = false
     public var configOut = "/etc/k0s/k0s.yaml"
-    public var dryRun = false
     public var allowDowngrade = false
     /// `--replace-bundle`: a bundle of another name may replace the installed one.
     public var replaceBundle = false
@@ -116,18 +115,32 @@ public final class Installer {
         return path
     }
 
-    public func install() throws -> InstallReport {
-        // (1) Nothing is written before the signature and the manifest hold.
+    /// What an install would do (`--dry-run`): everything verified and checked, the plan
+    /// reported, nothing written.
+    public func plan() throws -> InstallReport {
+        let bundle = try verified()
+        return try dryRun(bundle, report: report(bundle, status: .dryRun))
+    }
+
+    /// (1) Nothing is written before the signature and the manifest hold. No --data-dir: the
+    /// one the bundle was built for, when it is an absolute path.
+    private func verified() throws -> BundleVerifier {
         let bundle = try BundleVerifier(path: options.bundle, trusted: trusted)
-        let manifest = bundle.manifest
-        // No --data-dir: the one the bundle was built for, when it is an absolute path.
         if options.dataDirFromBundle {
-            options.dataDir = NodeLayout(dataDir: manifest.dataDir).dataDir
+            options.dataDir = NodeLayout(dataDir: bundle.manifest.dataDir).dataDir
         }
-        var report = InstallReport(
-            status: options.dryRun ? .dryRun : .installed, bundle: options.bundle, name: manifest.name, sequence: manifest.sequence,
-            manifestDigest: bundle.manifestDigest, verifiedBy: bundle.verifiedBy, files: [], config: rooted(options.configOut), backup: nil)
-        if options.dryRun { return try dryRun(bundle, report: report) }
+        return bundle
+    }
+
+    private func report(_ bundle: BundleVerifier, status: InstallReport.Status) -> InstallReport {
+        InstallReport(status: status, bundle: options.bundle, name: bundle.manifest.name, sequence: bundle.manifest.sequence,
+                      manifestDigest: bundle.manifestDigest, verifiedBy: bundle.verifiedBy, files: [], config: rooted(options.configOut), backup: nil)
+    }
+
+    public func install() throws -> InstallReport {
+        let bundle = try verified()
+        let manifest = bundle.manifest
+        var report = report(bundle, status: .installed)
 
         try state.create()
         let lock = try InstallLock(path: state.folder + "/install.lock")
