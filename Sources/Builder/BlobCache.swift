@@ -14,7 +14,8 @@ struct OutputRecord: Codable, Equatable, Sendable {
     var level: Int?
 }
 
-/// The build host's content-addressed cache: verified blobs under `blobs/sha256/<hex>`, and
+/// The build host's content-addressed cache: verified blobs under `blobs/sha256/<hex>` (with
+/// how each file looked when it was verified under `verified/`), and
 /// how each chart request resolved under `resolutions/`, so that a rebuild downloads only
 /// what changed and `--offline` can rebuild from the cache alone.
 public struct BlobCache: Sendable {
@@ -34,8 +35,41 @@ public struct BlobCache: Sendable {
 
     public func blobPath(_ digest: Digest) -> String { "\(root)/blobs/\(digest.algorithm)/\(digest.hex)" }
 
+    /// Whether the cache holds `digest` as it verified it: a blob stored by this cache is
+    /// trusted while its file is the one it wrote (size, modification time and inode as
+    /// recorded then); any other file of the right size (an older cache's, or one changed
+    /// since) is hashed once, and trusted (and recorded) only when it matches.
     public func contains(_ digest: Digest, size: Int64) -> Bool {
-        FileStatus.size(blobPath(digest)) == size
+        let path = blobPath(digest)
+        guard let stamp = Self.stamp(path), stamp.size == size else { return false }
+        if let recorded = try? String(contentsOfFile: verifiedPath(digest), encoding: .utf8), recorded == Self.describe(stamp) { return true }
+        guard Self.hashes(path, to: digest, size: size) else { return false }
+        recordVerified(digest)
+        return true
+    }
+
+    /// Where the cache notes how a blob's file looked when it verified it.
+    private func verifiedPath(_ digest: Digest) -> String { "\(root)/verified/\(digest.algorithm)/\(digest.hex)" }
+
+    private func recordVerified(_ digest: Digest) {
+        guard let stamp = Self.stamp(blobPath(digest)) else { return }
+        try? FileManager.default.createDirectory(atPath: "\(root)/verified/\(digest.algorithm)", withIntermediateDirectories: true)
+        store(Data(Self.describe(stamp).utf8), at: verifiedPath(digest), flush: false)
+    }
+
+    private static func describe(_ stamp: (size: Int64, modified: Int64, inode: UInt64)) -> String {
+        "\(stamp.size) \(stamp.modified) \(stamp.inode)"
+    }
+
+    /// Whether the file at `path` is exactly `size` bytes hashing to `digest` (ContentCheck).
+    private static func hashes(_ path: String, to digest: Digest, size: Int64) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        var check = ContentCheck(digest: digest, size: size)
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            guard chunk.withUnsafeBytes({ check.update($0) }) else { return false }
+        }
+        return check.finish() == nil
     }
 
     /// Creates the folders; the error names the cache folder.
@@ -84,7 +118,9 @@ public struct BlobCache: Sendable {
     /// match its name. The download's own errors pass through.
     private func store<Result>(_ digest: Digest, origin: String, _ download: (String) throws -> Result) throws -> Result {
         do {
-            return try DurableFile.write(to: blobPath(digest), download)
+            let result = try DurableFile.write(to: blobPath(digest), download)
+            recordVerified(digest)
+            return result
         } catch let error as FileSystemError {
             throw RegistryError(.localFile, registry: origin, reason: "cannot store \(digest) in the cache \(root): \(error.reason)", hint: "Check the cache folder's space and permissions.")
         }
@@ -136,8 +172,8 @@ public struct BlobCache: Sendable {
     /// Downloads a classic repository's chart into the cache unless it is there (known by the
     /// index's digest); returns whether it was cached, and its size.
     func ensure(_ chart: RepositoryChart, client: ChartRepositoryClient) throws -> (cached: Bool, size: Int64) {
-        let path = blobPath(chart.digest)
-        if let size = FileStatus.size(path) { return (true, size) }
+        // The index gives the digest, not the size: the file's own, if the cache verified it.
+        if let size = FileStatus.size(blobPath(chart.digest)), contains(chart.digest, size: size) { return (true, size) }
         return (false, try store(chart.digest, origin: chart.url.hostAndPort) { temporary in try client.download(chart, to: temporary) })
     }
 
@@ -171,7 +207,9 @@ extension BlobCache: SmallBlobStore {
         return FileManager.default.contents(atPath: blobPath(descriptor.digest))
     }
 
+    /// Keeps a blob the registry client has verified.
     public func keep(_ data: Data, for descriptor: Descriptor) {
         store(data, at: blobPath(descriptor.digest), flush: true)
+        recordVerified(descriptor.digest)
     }
 }

@@ -49,6 +49,25 @@ struct BuilderTests {
         #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1, "an up-to-date rebuild downloads no chart")
     }
 
+    /// The cache trusts only what it verified: a cached chart changed on disk since (its size
+    /// kept) is fetched again, and the bundle carries the registry's bytes.
+    @Test func aCachedBlobChangedOnDiskIsFetchedAgain() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        chart.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0")])])
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        let cached = BlobCache(root: folder + "/cache").blobPath(chart.chartDigest)
+        #expect(BlobCache(root: folder + "/cache").contains(chart.chartDigest, size: Int64(chart.archive.count)))
+        try Data(repeating: 0x2A, count: chart.archive.count).write(to: URL(fileURLWithPath: cached))
+        #expect(!BlobCache(root: folder + "/cache").contains(chart.chartDigest, size: Int64(chart.archive.count)), "same size, other bytes")
+        try FileManager.default.removeItem(atPath: folder + "/out.tar.gz")
+
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 2, "fetched again, not trusted by its size")
+        #expect(try BuildFixture.entries(folder + "/out.tar.gz").contains { $0.0 == "charts/app-1.2.0.tgz" && $0.1 == chart.archive })
+    }
+
     @Test func rebuildsOfflineFromTheCacheAlone() throws {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
