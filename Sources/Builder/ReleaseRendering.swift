@@ -25,7 +25,7 @@ public enum ReleaseRendering {
         case .parse, .execute: "Check the template at that place against the release's values"
         }
         if readsValues, error.kind != .failed { hint += "; --no-render reads the images from the values without rendering" }
-        return BuildError.Problem(code: code, subject: subject, message: lead + "\(error.template):\(error.line):\(error.column): \(error.message)", hint: hint)
+        return BuildError.Problem(code: code, subject: subject, message: lead + error.description, hint: hint)
     }
 
     /// The code of a bound a hostile or runaway template hit, each its own.

@@ -41,7 +41,7 @@ final class Executor {
         output = ""
         outputBytes = 0
         do { try walk(nodes, dot: data) } catch let error as TemplateError { throw error } catch {
-            throw TemplateError(.execute, template: current, line: 1, column: 1, "{{break}} or {{continue}} outside {{range}}")
+            throw TemplateError(.execute, template: current, line: 1, column: 1, "{{break}} or {{continue}} outside {{range}}", inTemplate: true)
         }
         return output
     }
@@ -85,7 +85,7 @@ final class Executor {
         depth += 1
         if depth > limits.depth {
             throw TemplateError(.limit, template: current, line: position.line, column: position.column,
-                                "templates nest deeper than \(limits.depth) calls (a template that includes itself?)", limit: .depth)
+                                "templates nest deeper than \(limits.depth) calls (a template that includes itself?)", limit: .depth, inTemplate: true)
         }
     }
 
@@ -94,20 +94,20 @@ final class Executor {
     func step(at position: Position, cost: Int = 1) throws(TemplateError) {
         steps += cost
         if steps > limits.steps {
-            throw TemplateError(.limit, template: current, line: position.line, column: position.column, "the release's templates ran more than \(limits.steps) steps", limit: .steps)
+            throw TemplateError(.limit, template: current, line: position.line, column: position.column, "the release's templates ran more than \(limits.steps) steps", limit: .steps, inTemplate: true)
         }
     }
 
     private func write(_ text: String) throws(TemplateError) {
         outputBytes += text.utf8.count
         if outputBytes > limits.outputBytes {
-            throw TemplateError(.limit, template: current, line: 1, column: 1, "the release's templates wrote more than \(limits.outputBytes) bytes", limit: .output)
+            throw TemplateError(.limit, template: current, line: 1, column: 1, "the release's templates wrote more than \(limits.outputBytes) bytes", limit: .output, inTemplate: true)
         }
         output += text
     }
 
-    func fail(_ message: String, at position: Position) -> TemplateError {
-        TemplateError(.execute, template: current, line: position.line, column: position.column, message)
+    func fail(_ message: String, at position: Position, node: String? = nil) -> TemplateError {
+        TemplateError(.execute, template: current, line: position.line, column: position.column, message, node: node, inTemplate: true)
     }
 
     // MARK: Nodes
@@ -172,7 +172,7 @@ final class Executor {
             iterations += 1
             if iterations > limits.iterations {
                 throw TemplateError(.limit, template: current, line: pipe.position.line, column: pipe.position.column,
-                                    "the release's templates ran more than \(limits.iterations) range iterations", limit: .iterations)
+                                    "the release's templates ran more than \(limits.iterations) range iterations", limit: .iterations, inTemplate: true)
             }
             let inner = variables.count
             if pipe.declarations.count == 1 { variables.append((pipe.declarations[0], element)) }
@@ -216,7 +216,7 @@ final class Executor {
                 do {
                     if let result = try Methods.call(method, on: receiver, arguments) { return result }
                 } catch {
-                    throw TemplateError(.unsupported, template: current, line: command.position.line, column: command.position.column, error.message)
+                    throw TemplateError(.unsupported, template: current, line: command.position.line, column: command.position.column, error.message, inTemplate: true)
                 }
             }
             throw fail("can't give argument to non-function \(describe(first))", at: command.position)
@@ -253,14 +253,15 @@ final class Executor {
             // A value built up without being written (`$s = print $s $s`) counts against the output limit too.
             if case .string(let text) = result, text.utf8.count > limits.outputBytes {
                 throw TemplateError(.limit, template: current, line: command.position.line, column: command.position.column,
-                                    "\(name) made more than \(limits.outputBytes) bytes", limit: .output)
+                                    "\(name) made more than \(limits.outputBytes) bytes", limit: .output, inTemplate: true)
             }
             return result
         } catch let error as TemplateError {
             throw error
         } catch let error as FunctionError {
+            // What the chart refused is its own words, as Helm reports it; anything else names the call.
             throw TemplateError(error.isFail ? .failed : error.isUnsupported ? .unsupported : .execute, template: current, line: command.position.line, column: command.position.column,
-                                "error calling \(name): \(error.message)")
+                                error.isFail ? error.message : "error calling \(name): \(error.message)", node: GoSource.text(of: command.arguments), inTemplate: true)
         } catch {
             throw fail("error calling \(name): \(error)", at: command.position)
         }
@@ -319,13 +320,13 @@ final class Executor {
     /// Go's `call`: a template's data never holds a function, so it names what it was given.
     private func callFunctionValue(_ rest: [Argument], dot: Value, piped: Value?, at position: Position) throws(TemplateError) -> Value {
         guard let first = rest.first else {
-            if let piped, !Comparison.isNil(piped) { throw fail("error calling call: non-function \(piped.formatted) of type \(piped.typeName)", at: position) }
-            if piped != nil { throw fail("error calling call: call of nil", at: position) }
+            if let piped, !Comparison.isNil(piped) { throw fail("error calling call: non-function \(piped.formatted) of type \(piped.typeName)", at: position, node: "call") }
+            if piped != nil { throw fail("error calling call: call of nil", at: position, node: "call") }
             throw fail("wrong number of args for call: want at least 1 got 0", at: position)
         }
         let callee = try value(of: first, dot: dot, at: position)
-        if Comparison.isNil(callee) { throw fail("error calling call: call of nil", at: position) }
-        throw fail("error calling call: non-function \(GoSource.text(of: first)) of type \(callee.typeName)", at: position)
+        if Comparison.isNil(callee) { throw fail("error calling call: call of nil", at: position, node: GoSource.text(of: [.identifier("call")] + rest)) }
+        throw fail("error calling call: non-function \(GoSource.text(of: first)) of type \(callee.typeName)", at: position, node: GoSource.text(of: [.identifier("call")] + rest))
     }
 
     private func describe(_ argument: Argument) -> String {

@@ -17,6 +17,9 @@ enum GoSource {
         }
     }
 
+    /// A command's words (`include "x" .`).
+    static func text(of arguments: [Argument]) -> String { arguments.map { text(of: $0) }.joined(separator: " ") }
+
     static func text(of pipeline: Pipeline) -> String {
         let commands = pipeline.commands.map { $0.arguments.map { text(of: $0) }.joined(separator: " ") }.joined(separator: " | ")
         guard !pipeline.declarations.isEmpty else { return commands }

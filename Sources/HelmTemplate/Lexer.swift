@@ -244,7 +244,7 @@ struct Lexer {
     private mutating func advance(_ count: Int) { for _ in 0..<count where index < scalars.count { advance() } }
 
     private func error(_ message: String, at position: (Int, Int)) -> TemplateError {
-        TemplateError(.parse, template: name, line: position.0, column: position.1, message)
+        TemplateError(.parse, template: name, line: position.0, column: position.1, message, inTemplate: true)
     }
 }
 

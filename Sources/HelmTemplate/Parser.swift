@@ -244,10 +244,10 @@ struct Parser {
     }
 
     private func error(_ message: String, at token: Token) -> TemplateError {
-        TemplateError(.parse, template: name, line: token.line, column: token.column, message)
+        TemplateError(.parse, template: name, line: token.line, column: token.column, message, inTemplate: true)
     }
 
     private func error(_ message: String, at position: Position) -> TemplateError {
-        TemplateError(.parse, template: name, line: position.line, column: position.column, message)
+        TemplateError(.parse, template: name, line: position.line, column: position.column, message, inTemplate: true)
     }
 }

@@ -1,5 +1,5 @@
-/// A template that cannot be parsed or run, at `template:line:column`, as Helm reports it
-/// (`template: NAME:LINE:COL: executing "NAME" at <…>: …` in Go; here the place and the reason).
+/// A template that cannot be parsed or run, at `template:line:column`, worded as Helm reports
+/// it (`description`).
 public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         /// The text is not a valid template.
@@ -37,15 +37,36 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     public var line: Int
     public var column: Int
     public var message: String
+    /// The action that failed as the template wrote it (`include "x" .`), where known.
+    public var node: String?
+    /// Raised by a template's text or its run (not by a values file, a schema or Chart.yaml):
+    /// worded as Helm words template errors.
+    public var inTemplate: Bool
 
-    public init(_ kind: Kind, template: String, line: Int, column: Int, _ message: String, limit: Limit? = nil) {
+    public init(_ kind: Kind, template: String, line: Int, column: Int, _ message: String, limit: Limit? = nil, node: String? = nil, inTemplate: Bool = false) {
         self.kind = kind
         self.limit = limit ?? (kind == .limit ? .input : nil)
         self.template = template
         self.line = line
         self.column = column
         self.message = message
+        self.node = node
+        self.inTemplate = inTemplate
     }
 
-    public var description: String { "\(template):\(line):\(column): \(message)" }
+    /// As Helm words it, with Go's column (counted from 0): `template: T:L:C: executing "T"
+    /// at <NODE>: …` for a template that failed to run, `execution error at (T:L:C): …` for
+    /// what the chart refused (`fail`, `required`), `parse error at (T:L): …`; `T:L:C: …` for
+    /// the engine's own limits and gaps, which Helm has not. Errors of a values file, a schema
+    /// or Chart.yaml read `FILE:LINE:COLUMN: …`.
+    public var description: String {
+        let goColumn = max(column - 1, 0)
+        guard inTemplate else { return "\(template):\(line):\(column): \(message)" }
+        switch kind {
+        case .parse: return "parse error at (\(template):\(line)): \(message)"
+        case .failed: return "execution error at (\(template):\(line):\(goColumn)): \(message)"
+        case .execute: return "template: \(template):\(line):\(goColumn): executing \"\(template)\"\(node.map { " at <\($0)>" } ?? ""): \(message)"
+        case .limit, .unsupported, .missingDependency: return "\(template):\(line):\(goColumn): \(message)"
+        }
+    }
 }

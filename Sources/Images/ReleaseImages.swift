@@ -18,7 +18,7 @@ public struct ReleaseImages: Sendable {
                 (images, undetermined, skipped, fallback) = (rendered.images, rendered.undetermined, rendered.skipped, nil)
                 return
             } catch let error as TemplateError where error.kind == .unsupported {
-                fallback = "\(error.template):\(error.line):\(error.column): \(error.message)"
+                fallback = error.description
             }
         }
         let read = try ChartImages(chart: chart, releaseValues: releaseValues)

@@ -78,7 +78,7 @@ struct ExecutionTests {
     ])
     func errorsSayWhatGoSays(_ template: String, _ message: String) {
         #expect { try Self.render(template, Self.values) } throws: { error in
-            "\(error)".contains(message) && "\(error)".hasPrefix("t:1:")
+            "\(error)".contains(message) && "\(error)".hasPrefix("template: t:1:")
         }
     }
 
