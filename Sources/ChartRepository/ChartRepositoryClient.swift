@@ -191,13 +191,13 @@ public final class ChartRepositoryClient {
             }
         }
         guard let entry = chosen else {
-            let near = ChartPuller.nearest(to: version ?? "", among: entries.map(\.version))
+            let near = VersionSelection.nearest(to: version ?? "", among: entries.map(\.version))
             throw RegistryError(version.flatMap { SemanticVersion(strict: $0) } != nil ? .versionNotFound : .noMatchingVersion, registry: host,
                                 reason: "\(url) has no version of \(chart) matching \(version ?? "a stable release")",
                                 hint: near.isEmpty ? "The index lists no versions." : "Nearest available: \(near.joined(separator: ", ")).")
         }
         // The name and version become file names (NAME-VERSION.tgz): nothing that could leave a folder.
-        guard ChartPuller.isSafeFileComponent(entry.name), ChartPuller.isSafeFileComponent(entry.version), entry.name == chart else {
+        guard PulledFile.isSafeComponent(entry.name), PulledFile.isSafeComponent(entry.version), entry.name == chart else {
             throw RegistryError(.notAChart, registry: host, reason: "the index lists \(chart) as name \"\(entry.name)\" version \"\(entry.version)\", which cannot be a chart file name",
                                 hint: "Names and versions must not contain '/' or start with '.', and must match the entry; regenerate the index with `helm repo index`.")
         }
@@ -214,10 +214,10 @@ public final class ChartRepositoryClient {
     }
 
     /// Downloads the archive into `directory` as `NAME-VERSION.tgz`, verified before it gets
-    /// that name (see `ChartPuller.writeAtomically`). Returns its path and size.
+    /// that name (see `PulledFile.writeAtomically`). Returns its path and size.
     public func download(_ chart: RepositoryChart, into directory: String) throws(RegistryError) -> (path: String, size: Int64) {
         let path = (directory as NSString).appendingPathComponent("\(chart.entry.name)-\(chart.entry.version).tgz")
-        let size = try ChartPuller.writeAtomically(to: path, registry: host) { temporary throws(RegistryError) in
+        let size = try PulledFile.writeAtomically(to: path, registry: host) { temporary throws(RegistryError) in
             try download(chart, to: temporary)
         }
         return (path, size)

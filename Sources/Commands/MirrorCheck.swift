@@ -29,7 +29,7 @@ struct MirrorCheck {
         var problems: [String] = []
         if let chart = manifest.charts.first {
             let repository = target.chartRepository(reference: chart.reference, name: chart.name)
-            if let problem = check(client, repository: repository, reference: ChartPuller.tag(fromVersion: chart.version), what: "chart \(chart.name) \(chart.version)") {
+            if let problem = check(client, repository: repository, reference: VersionSelection.tag(fromVersion: chart.version), what: "chart \(chart.name) \(chart.version)") {
                 // Unreachable from here: nothing more to ask; with --verify-mirror, that is the problem.
                 if problem.isEmpty { return strict ? ["the mirror \(target) cannot be reached from here, so it cannot be verified"] : [] }
                 problems.append(problem)

@@ -130,19 +130,19 @@ public final class ChartPuller {
     /// version that asks for (to check the chart against), and warnings about the choice.
     func lookup(_ reference: ChartReference, version: String?) throws(RegistryError) -> (lookup: String, requested: String?, warnings: [String]) {
         if let digest = reference.digest {
-            return (digest.description, reference.tag.map(Self.version(fromTag:)) ?? version, [])
+            return (digest.description, reference.tag.map(VersionSelection.version(fromTag:)) ?? version, [])
         }
         if let tag = reference.tag {
-            if let version, !version.isEmpty, version != Self.version(fromTag: tag) {
+            if let version, !version.isEmpty, version != VersionSelection.version(fromTag: tag) {
                 throw RegistryError(
                     .invalidReference, registry: client.registry,
-                    reason: "the reference \(reference) names version \(Self.version(fromTag: tag)) but --version asks for \(version)",
+                    reason: "the reference \(reference) names version \(VersionSelection.version(fromTag: tag)) but --version asks for \(version)",
                     hint: "Give the version once, either in the reference or with --version.")
             }
-            return (tag, Self.version(fromTag: tag), [])
+            return (tag, VersionSelection.version(fromTag: tag), [])
         }
         if let version, Self.isExactVersion(version) {
-            let tag = Self.tag(fromVersion: version)
+            let tag = VersionSelection.tag(fromVersion: version)
             guard ChartReference.isValidTag(tag) else {
                 throw RegistryError(
                     .invalidReference, registry: client.registry,
@@ -152,7 +152,7 @@ public final class ChartPuller {
             return (tag, version, [])
         }
         let choice = try highestTag(reference, matching: version ?? "")
-        return (Self.tag(fromVersion: choice.chosen), choice.chosen, choice.tieWarning(reference.untagged).map { [$0] } ?? [])
+        return (VersionSelection.tag(fromVersion: choice.chosen), choice.chosen, choice.tieWarning(reference.untagged).map { [$0] } ?? [])
     }
 
     /// The registry's tags that Helm considers: strict semver once `_` is read back as `+`
@@ -160,7 +160,7 @@ public final class ChartPuller {
     func semverTags(_ reference: ChartReference) throws(RegistryError) -> (all: [String], versions: [(version: SemanticVersion, text: String)]) {
         let tags = try client.tags(repository: reference.repository)
         return (tags, tags.compactMap { tag in
-            let text = Self.version(fromTag: tag)
+            let text = VersionSelection.version(fromTag: tag)
             return SemanticVersion(strict: text).map { ($0, text) }
         })
     }
@@ -199,7 +199,7 @@ public final class ChartPuller {
         } catch where error.code == .versionNotFound && reference.digest == nil {
             let tags = (try? semverTags(reference)) ?? (all: [], versions: [])
             let asked = requested ?? lookup
-            let near = Self.nearest(to: asked, among: tags.versions.map(\.text))
+            let near = VersionSelection.nearest(to: asked, among: tags.versions.map(\.text))
             var hint = near.isEmpty ? "The repository has no versions at all; check the path." : "Nearest available: \(near.joined(separator: ", "))."
             if exact, let suggestion = VersionSelection.suggestedConstraint(for: asked), let constraint = VersionConstraint(suggestion),
                let choice = VersionSelection.highest(tags.versions, matching: constraint) {
@@ -269,7 +269,7 @@ public final class ChartPuller {
                 reason: "the Helm config blob of \(reference.untagged)@\(digest) has no chart name and version",
                 hint: "Push the chart again with `helm push`.")
         }
-        guard Self.isSafeFileComponent(config.name), Self.isSafeFileComponent(config.version) else {
+        guard PulledFile.isSafeComponent(config.name), PulledFile.isSafeComponent(config.version) else {
             throw RegistryError(
                 .notAChart, registry: client.registry,
                 reason: "chart \(reference.untagged) declares name \"\(config.name)\" version \"\(config.version)\", which cannot be a file name",
@@ -306,47 +306,8 @@ public final class ChartPuller {
 
     private func fetchAtomically(repository: String, descriptor: Descriptor, to path: String,
                                  progress: (@Sendable (FileProgress) -> Void)? = nil) throws(RegistryError) {
-        try Self.writeAtomically(to: path, registry: client.registry) { temporary throws(RegistryError) in
+        try PulledFile.writeAtomically(to: path, registry: client.registry) { temporary throws(RegistryError) in
             try client.fetchBlob(repository: repository, descriptor: descriptor, to: temporary, progress: progress)
         }
-    }
-
-    /// Has `download` write a hidden temporary file beside `path`, then flushes it and renames
-    /// it into place (`DurableFile`), so that `path` never holds a partial or unverified file.
-    /// On failure the temporary file is removed.
-    public static func writeAtomically<Result>(
-        to path: String, registry: String, _ download: (String) throws(RegistryError) -> Result
-    ) throws(RegistryError) -> Result {
-        do {
-            // Only a regular file (or a link to one) is ever replaced, and that before the download.
-            let target = try OutputPath.prepare(path, option: "-d")
-            return try DurableFile.write(to: target, download)
-        } catch let error as RegistryError {
-            throw error
-        } catch let error as FileSystemError {
-            throw RegistryError(.localFile, registry: registry, reason: "cannot write \(path): \(error.reason)", hint: error.hint)
-        } catch {
-            // `download` throws only RegistryError, and the writer only FileSystemError.
-            throw RegistryError(.localFile, registry: registry, reason: "cannot write \(path): \(error)", hint: "Check free space and permissions.")
-        }
-    }
-
-    /// Helm stores `+` (invalid in tags) as `_`.
-    public static func tag(fromVersion version: String) -> String { version.replacingOccurrences(of: "+", with: "_") }
-    public static func version(fromTag tag: String) -> String { tag.replacingOccurrences(of: "_", with: "+") }
-
-    /// Up to `count` available versions closest in order to `requested`, ascending.
-    public static func nearest(to requested: String, among available: [String], count: Int = 5) -> [String] {
-        let versions = Array(Set(available.compactMap { SemanticVersion($0) })).sorted()
-        guard !versions.isEmpty else { return Array(available.sorted().suffix(count)) }
-        guard let target = SemanticVersion(requested) else { return versions.suffix(count).map(\.description) }
-        let insertion = versions.firstIndex(where: { $0 > target }) ?? versions.count
-        let low = max(0, min(insertion - (count + 1) / 2, versions.count - count))
-        return versions[low..<min(versions.count, low + count)].map(\.description)
-    }
-
-    /// Whether `text` can be part of a file name without leaving its folder.
-    public static func isSafeFileComponent(_ text: String) -> Bool {
-        !text.isEmpty && !text.hasPrefix(".") && !text.contains("/") && !text.contains("\0") && text.count <= 200
     }
 }

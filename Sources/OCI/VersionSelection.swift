@@ -42,4 +42,18 @@ public enum VersionSelection {
         default: return SemanticVersion(requested).map { "\($0.major).\($0.minor).\($0.patch)" }.flatMap { $0 == requested ? nil : $0 }
         }
     }
+
+    /// Helm stores `+` (invalid in tags) as `_`.
+    public static func tag(fromVersion version: String) -> String { version.replacingOccurrences(of: "+", with: "_") }
+    public static func version(fromTag tag: String) -> String { tag.replacingOccurrences(of: "_", with: "+") }
+
+    /// Up to `count` available versions closest in order to `requested`, ascending.
+    public static func nearest(to requested: String, among available: [String], count: Int = 5) -> [String] {
+        let versions = Array(Set(available.compactMap { SemanticVersion($0) })).sorted()
+        guard !versions.isEmpty else { return Array(available.sorted().suffix(count)) }
+        guard let target = SemanticVersion(requested) else { return versions.suffix(count).map(\.description) }
+        let insertion = versions.firstIndex(where: { $0 > target }) ?? versions.count
+        let low = max(0, min(insertion - (count + 1) / 2, versions.count - count))
+        return versions[low..<min(versions.count, low + count)].map(\.description)
+    }
 }

@@ -37,7 +37,7 @@ struct PushItems {
     /// (from `oci/`), or, for a chart from a classic repository, a manifest made here.
     func chart(_ chart: BundleManifest.Chart, manifest: BundleManifest, target: MirrorTarget) throws -> PushItem {
         let repository = target.chartRepository(reference: chart.reference, name: chart.name)
-        let tag = ChartPuller.tag(fromVersion: chart.version)
+        let tag = VersionSelection.tag(fromVersion: chart.version)
         let layerFile = try file(chart.path)
         guard let chartDigest = Digest(chart.chartDigest) else {
             throw PushError(.incompleteBundle, chart.path, reason: "has no usable chart digest", hint: "Build the bundle again.")

@@ -39,6 +39,6 @@ import Testing
         ("9.0.0", ["1.0.0", "2.0.0"], ["1.0.0", "2.0.0"]),
     ])
     func nearestVersions(requested: String, available: [String], expected: [String]) {
-        #expect(ChartPuller.nearest(to: requested, among: available) == expected)
+        #expect(VersionSelection.nearest(to: requested, among: available) == expected)
     }
 }
