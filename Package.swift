@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "BuilderTests",
             dependencies: [
-                "Builder", "Archive", "Content", "HTTP", "OCI", "BundleFormat", "K0sConfig", "Diagnostics", "TestSupport",
+                "Builder", "Archive", "Content", "HTTP", "OCI", "BundleFormat", "K0sConfig", "Diagnostics", "HelmTemplate", "Images", "TestSupport",
             ]),
         .testTarget(
             name: "DiagnosticsTests",

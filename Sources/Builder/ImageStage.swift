@@ -46,8 +46,7 @@ struct ImageStage {
             guard let resolved = outcome.resolved else { continue }
             let release = outcome.job.chart.name
             do {
-                let files = try ChartFiles(archive: cache.blobPath(resolved.chart.digest))
-                let found = try ReleaseImages(chart: files, releaseValues: outcome.job.chart.values, release: renderRelease(outcome.job.chart, config: config))
+                let found = try releaseImages(resolved.chart.digest, values: outcome.job.chart.values, release: renderRelease(outcome.job.chart, config: config))
                 for image in found.images {
                     add(FoundImage(reference: image.reference, sources: image.sources.map { "\(release): \($0)" }), release: release)
                 }
@@ -58,7 +57,7 @@ struct ImageStage {
                 continue  // `Builder.checkComplete` refuses the chart, naming what `helm dependency build` would fetch
             } catch let error as TemplateError {
                 discovery.problems.append(ReleaseRendering.problem(error, subject: "\(release) (\(outcome.job.chart.location))",
-                                                                   lead: "the release does not render, as Helm would not render it: template: ", readsValues: true))
+                                                                   lead: "the release does not render, as Helm would not render it: ", readsValues: true))
             } catch {
                 discovery.problems.append(BuildError.Problem(
                     code: .imagesUnreadable, subject: release,
@@ -87,6 +86,17 @@ struct ImageStage {
     /// How a release is rendered (nil with `--no-render`): its name and namespace as k0s
     /// installs it; the Kubernetes version `--kube-version`, else the k0s version a k0sctl
     /// file names (`v1.34.1+k0s.0` is 1.34.1), else Helm's default.
+    /// A release's images: as rendered before when the cache kept them (`RenderCache`), else
+    /// rendered (or read from its values) now, and kept.
+    func releaseImages(_ chart: Content.Digest, values: String?, release: ChartRender.Release?) throws -> ReleaseImages {
+        let notes = RenderCache(root: cache.root)
+        let key = release.flatMap { notes.key(chart: chart, values: values, release: $0) }
+        if let key, let kept = notes.load(key) { return kept }
+        let found = try ReleaseImages(chart: ChartFiles(archive: cache.blobPath(chart)), releaseValues: values, release: release)
+        if let key { notes.keep(found, as: key) }
+        return found
+    }
+
     func renderRelease(_ chart: ChartEntry, config: K0sConfig) -> ChartRender.Release? {
         guard options.render else { return nil }
         return ReleaseRendering.release(chart, config: config, kubeVersion: options.kubeVersion)

@@ -10,6 +10,10 @@ public struct ReleaseImages: Sendable {
     /// Why the values were read instead of the render, when the engine could not render it.
     public var fallback: String?
 
+    public init(images: [FoundImage], undetermined: [String], skipped: [String], fallback: String?) {
+        (self.images, self.undetermined, self.skipped, self.fallback) = (images, undetermined, skipped, fallback)
+    }
+
     /// `release` nil reads the values without rendering.
     public init(chart: ChartFiles, releaseValues: String?, release: ChartRender.Release?) throws {
         if let release {
