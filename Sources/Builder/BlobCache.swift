@@ -51,10 +51,14 @@ public struct BlobCache: Sendable {
     /// Where the cache notes how a blob's file looked when it verified it.
     private func verifiedPath(_ digest: Digest) -> String { "\(root)/verified/\(digest.algorithm)/\(digest.hex)" }
 
+    /// Notes the blob's file as verified: written in place, unflushed (`prepare` made the
+    /// folder); a torn or missing note only means the blob is hashed again.
     private func recordVerified(_ digest: Digest) {
         guard let stamp = Self.stamp(blobPath(digest)) else { return }
-        try? FileManager.default.createDirectory(atPath: "\(root)/verified/\(digest.algorithm)", withIntermediateDirectories: true)
-        store(Data(Self.describe(stamp).utf8), at: verifiedPath(digest), flush: false)
+        let fd = open(verifiedPath(digest), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = Array(Self.describe(stamp).utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
     private static func describe(_ stamp: (size: Int64, modified: Int64, inode: UInt64)) -> String {
@@ -75,7 +79,7 @@ public struct BlobCache: Sendable {
     /// Creates the folders; the error names the cache folder.
     func prepare() throws(BuildError) {
         do {
-            for sub in ["blobs/sha256", "resolutions"] {
+            for sub in ["blobs/sha256", "resolutions", "verified/sha256"] {
                 try FileManager.default.createDirectory(atPath: "\(root)/\(sub)", withIntermediateDirectories: true)
             }
             removeStalePartials()
