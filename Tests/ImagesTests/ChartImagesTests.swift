@@ -172,9 +172,9 @@ struct ChartImagesTests {
         #expect(redis.skipped.contains { $0.contains("redis-exporter") && $0.contains("annotation") && $0.contains("metrics.image is disabled") })
     }
 
-    /// Review findings: alias bombs and self-including helpers are stopped by counted limits
-    /// (nodes expanded, include depth), never by a clock; CRLF files split.
-    @Test func bombsAndLineEndings() throws {
+    /// A YAML alias bomb in a chart's values or a release's values is refused by counting the
+    /// nodes it expands to, never by a clock.
+    @Test func anAliasBombIsRefusedByCountedExpansion() throws {
         var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         for i in 1..<9 {
             let p = Character(Unicode.Scalar(UInt8(97 + i - 1))), c = Character(Unicode.Scalar(UInt8(97 + i)))
@@ -182,15 +182,27 @@ struct ChartImagesTests {
         }
         #expect(throws: ImageError.self) { try ChartImages(chart: Self.chart(values: bomb), releaseValues: nil) }
         #expect(throws: ImageError.self) { try ChartImages(chart: Self.chart(values: "a: 1\n"), releaseValues: bomb) }
+    }
+
+    /// A helper that includes itself a thousand times over is stopped by the include depth and
+    /// its image line reported as undetermined.
+    @Test func aSelfIncludingHelperIsStoppedByItsDepth() throws {
         let helper = "{{- define \"h\" -}}\n" + String(repeating: "{{ include \"h\" . }}", count: 1000) + "\n{{- end }}\n"
         let loop = try ChartImages(chart: Self.chart(templates: ["_helpers.tpl": helper, "a.yaml": "image: {{ include \"h\" . }}\n"]), releaseValues: nil)
         #expect(loop.undetermined.count == 1)
+    }
 
+    /// Templates and image lists written with CRLF line endings split into lines as with LF.
+    @Test func crlfLineEndingsSplitAsLineFeeds() throws {
         let crlf = try ChartImages(chart: Self.chart(templates: ["d.yaml": "spec:\r\n  containers:\r\n    - image: registry.corp/x/y:1.0\r\n"]), releaseValues: nil)
         #expect(Self.found(crlf) == ["registry.corp/x/y:1.0"])
         #expect(crlf.images.first?.sources == ["app/templates/d.yaml:3"])
         let list = try ImageList.parse("quay.io/a/b:1\r\nquay.io/c/d:2\r\n", file: "f")
         #expect(list.map(\.reference.description) == ["quay.io/a/b:1", "quay.io/c/d:2"])
+    }
+
+    /// A reference without a tag is the `latest` one; a path that climbs is refused.
+    @Test func referencesAreReadAsDockerReadsThem() throws {
         #expect(try ImageReference(parsing: "redis") == ImageReference(parsing: "redis:latest"), "written or assumed, latest is one image")
         #expect(throws: ImageError.self) { try ImageReference(parsing: "../x:1") }
     }
