@@ -251,11 +251,21 @@ public final class Builder {
         }
         try checkDownload(missing, manifest: nil)
         let fetcher = Fetcher(tasks: missing, cache: cache, pool: pool)
-        let fetchProblems = missing.indices.compactMap { fetcher.waitUntilDone($0) }
-        if !fetchProblems.isEmpty { throw BuildError(fetchProblems) }
-
+        // Each release is read as soon as its chart is in the cache, while the workers fetch
+        // the others (reading an archive whole is most of finding its images).
+        let task = Dictionary(missing.enumerated().map { ($1.descriptor.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        var fetchProblems: [BuildError.Problem] = [], waited = Set<Int>()
         let stage = ImageStage(options: options.images, cache: cache, offline: options.offline)
-        let discovery = stage.discover(outcomes, config: config)
+        let discovery = stage.discover(outcomes, config: config) { outcome in
+            guard let digest = outcome.resolved?.chart.digest, let index = task[digest] else { return true }
+            let problem = fetcher.waitUntilDone(index)
+            if waited.insert(index).inserted, let problem { fetchProblems.append(problem) }
+            return problem == nil
+        }
+        for index in missing.indices where !waited.contains(index) {
+            if let problem = fetcher.waitUntilDone(index) { fetchProblems.append(problem) }
+        }
+        if !fetchProblems.isEmpty { throw BuildError(fetchProblems) }
         if !discovery.problems.isEmpty { throw BuildError(discovery.problems) }
         warnings += ImageStage.warnings(discovery)
         if !discovery.jobs.isEmpty { events(.note("resolving \(discovery.jobs.count) image(s) for \(options.images.platforms)")) }

@@ -26,7 +26,9 @@ struct ImageStage {
     }
 
     /// The images of `outcomes`' charts (whose archives must be in the cache) and the explicit ones.
-    func discover(_ outcomes: [Builder.PullOutcome], config: K0sConfig) -> Discovery {
+    /// `ready` is asked before each release (it waits until that release's chart is in the
+    /// cache, so a release is read while later charts still download); false skips it.
+    func discover(_ outcomes: [Builder.PullOutcome], config: K0sConfig, ready: (Builder.PullOutcome) -> Bool = { _ in true }) -> Discovery {
         var discovery = Discovery()
         var byReference: [ImageReference: Int] = [:]
         let credentials = RegistryCredentials()
@@ -43,7 +45,7 @@ struct ImageStage {
                                            repository: repository, credentials: found))
         }
         for outcome in outcomes {
-            guard let resolved = outcome.resolved else { continue }
+            guard let resolved = outcome.resolved, ready(outcome) else { continue }
             let release = outcome.job.chart.name
             do {
                 let found = try releaseImages(resolved.chart.digest, values: outcome.job.chart.values, release: renderRelease(outcome.job.chart, config: config))
