@@ -133,8 +133,9 @@ public struct BlobCache: Sendable {
     /// Writes a small file of the cache, whole or not at all; `flush` makes it durable (blobs),
     /// records are not flushed (a torn one reads as missing and is made again). A failure only
     /// means it is not kept: the cache is an optimisation, and every read of it is verified.
-    private func store(_ data: Data, at path: String, flush: Bool) {
-        try? DurableFile.write(data, to: path, flush: flush)
+    @discardableResult
+    private func store(_ data: Data, at path: String, flush: Bool) -> Bool {
+        (try? DurableFile.write(data, to: path, flush: flush)) != nil
     }
 
     /// What identifies a bundle file this cache's builds wrote, and how it looked on disk.
@@ -213,7 +214,7 @@ extension BlobCache: SmallBlobStore {
 
     /// Keeps a blob the registry client has verified.
     public func keep(_ data: Data, for descriptor: Descriptor) {
-        store(data, at: blobPath(descriptor.digest), flush: true)
-        recordVerified(descriptor.digest)
+        // Noted as verified only when this write landed (a failed one leaves whatever was there).
+        if store(data, at: blobPath(descriptor.digest), flush: true) { recordVerified(descriptor.digest) }
     }
 }

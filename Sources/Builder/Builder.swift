@@ -246,7 +246,7 @@ public final class Builder {
         guard options.images.enabled else { return ([], [], []) }
         var seen = Set<Content.Digest>()
         let missing = outcomes.compactMap { o -> FetchTask? in
-            guard let r = o.resolved, seen.insert(r.chart.digest).inserted, !cache.contains(r.chart.digest, size: r.chart.size) else { return nil }
+            guard let r = o.resolved, seen.insert(r.chart.digest).inserted, !o.cached else { return nil }  // the resolver checked the cache
             return FetchTask(descriptor: r.chart, artifact: r, job: o.job, cacheDir: cache.root)
         }
         try checkDownload(missing, manifest: nil)

@@ -85,9 +85,6 @@ struct ImageStage {
         return discovery
     }
 
-    /// How a release is rendered (nil with `--no-render`): its name and namespace as k0s
-    /// installs it; the Kubernetes version `--kube-version`, else the k0s version a k0sctl
-    /// file names (`v1.34.1+k0s.0` is 1.34.1), else Helm's default.
     /// A release's images: as rendered before when the cache kept them (`RenderCache`), else
     /// rendered (or read from its values) now, and kept.
     func releaseImages(_ chart: Content.Digest, values: String?, release: ChartRender.Release?) throws -> ReleaseImages {
@@ -99,6 +96,9 @@ struct ImageStage {
         return found
     }
 
+    /// How a release is rendered (nil with `--no-render`): its name and namespace as k0s
+    /// installs it; the Kubernetes version `--kube-version`, else the k0s version a k0sctl
+    /// file names (`v1.34.1+k0s.0` is 1.34.1), else Helm's default.
     func renderRelease(_ chart: ChartEntry, config: K0sConfig) -> ChartRender.Release? {
         guard options.render else { return nil }
         return ReleaseRendering.release(chart, config: config, kubeVersion: options.kubeVersion)

@@ -21,6 +21,7 @@ public enum ReleaseRendering {
         case .failed: "The chart refuses these values: give the values it asks for"
         case .missingDependency: "Run `helm dependency build` on the chart, as Helm would fetch it from the network"
         case .unsupported: "Render it with Helm for now; `bundle images` reads this release's values instead"
+        case .limit where error.limit == .input: "The chart or the release's values are larger or deeper than bundle reads (YAML nodes, schema, subcharts)"
         case .limit: "The chart's templates do more work than bundle allows a release (a loop, or a template including itself?)"
         case .parse, .execute: "Check the template at that place against the release's values"
         }

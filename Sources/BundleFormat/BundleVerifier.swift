@@ -53,7 +53,7 @@ public final class BundleVerifier {
             throw Self.damaged("\(path): bundle.json", "cannot be read: \(error)")
         }
         manifestData = data
-        manifestDigest = "sha256:" + Content.Digest.hex(of: SHA256.hash(data: data))
+        manifestDigest = Content.Digest.sha256(of: data).description
 
         var signature: Data?
         let second: ArchiveReader.Entry?

@@ -38,7 +38,6 @@ public struct SigningKey {
         }
     }
 
-    /// Parses a PKCS#8 PEM private key (Ed25519 or P-256; SEC1 "EC PRIVATE KEY" too).
     /// The key a build signs with: the file `flag` names (`--sign-key`), else the PEM in
     /// BUNDLE_SIGN_KEY, else the file BUNDLE_SIGN_KEY_FILE names; nil when none is given.
     public static func resolve(flag: String?, environment: [String: String]) throws(BundleError) -> SigningKey? {
@@ -54,6 +53,7 @@ public struct SigningKey {
         return nil
     }
 
+    /// Parses a PKCS#8 PEM private key (Ed25519 or P-256; SEC1 "EC PRIVATE KEY" too).
     public init(pem: String, source: String) throws(BundleError) {
         guard let (label, der) = PEM.decode(pem) else {
             throw BundleError(.keyUnreadable, source, reason: "holds no PEM key", hint: "Give the PKCS#8 PEM private key made by `bundle keygen` or `openssl genpkey`.")

@@ -5,7 +5,8 @@ import Foundation
 /// the answer. Secrets stay out: credential headers are redacted, bodies never shown, a URL's
 /// user and password dropped.
 extension CurlTransport {
-    func logRequest(_ request: HTTPRequest, attempt: Int) {
+    func logRequest(_ request: HTTPRequest) {
+        let attempt = request.attempt
         guard Log.shows(.debug) else { return }
         var lines = ["> \(request.method) \(Self.shown(request.url))\(attempt > 1 ? " (attempt \(attempt))" : "")"]
         lines += request.headers.map { "> " + Log.header($0.name, $0.value) }

@@ -40,14 +40,14 @@ public final class CurlTransport: HTTPTransport {
             try request.tls.validateFiles(host: request.hostDescription)
             validatedTLS.insert(request.tls)
         }
-        return try performLogged(request, body: body, attempt: request.attempt)
+        return try performLogged(request, body: body)
     }
 
-    /// One attempt, as `--verbose` and `--debug` show it.
-    private func performLogged(_ request: HTTPRequest, body: ResponseBody, attempt: Int) throws(HTTPError) -> HTTPResponse {
-        logRequest(request, attempt: attempt)
+    /// One attempt (`request.attempt`), as `--verbose` and `--debug` show it.
+    private func performLogged(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
+        logRequest(request)
         do throws(HTTPError) {
-            let response = try perform(request, body: body, attempt: attempt)
+            let response = try perform(request, body: body)
             logResponse(request, response)
             return response
         } catch {
@@ -56,11 +56,11 @@ public final class CurlTransport: HTTPTransport {
         }
     }
 
-    private func perform(_ request: HTTPRequest, body: ResponseBody, attempt: Int) throws(HTTPError) -> HTTPResponse {
+    private func perform(_ request: HTTPRequest, body: ResponseBody) throws(HTTPError) -> HTTPResponse {
         let host = request.hostDescription
         let context: TransferContext
         do {
-            context = try TransferContext(body: body, attempt: attempt, upload: request.upload)
+            context = try TransferContext(body: body, attempt: request.attempt, upload: request.upload)
         } catch {
             throw HTTPError(
                 .localFile, host: host, reason: "cannot write \(error.path): \(error.message)",

@@ -300,7 +300,11 @@ final class Executor {
         var value = start
         for name in names {
             switch value {
-            case .map(let map): value = map[name] ?? Methods.property(name, of: map) ?? .missing
+            case .map(let map):
+                if let entry = map[name] { value = entry; continue }
+                do throws(FunctionError) { value = try Methods.property(name, of: map) ?? .missing } catch {
+                    throw TemplateError(.unsupported, template: current, line: position.line, column: position.column, error.message, inTemplate: true)
+                }
             case .missing, .null: throw fail("nil pointer evaluating interface {}.\(name)", at: position)
             default: throw fail("can't evaluate field \(name) in type \(value.typeName)", at: position)
             }

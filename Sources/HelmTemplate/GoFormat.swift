@@ -136,3 +136,8 @@ enum GoFormat {
         return out + "\""
     }
 }
+
+extension String {
+    /// Zero-padded on the left to `width` (Go's `%0Nd` of digits already written).
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
+}

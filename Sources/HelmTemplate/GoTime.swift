@@ -33,7 +33,7 @@ enum GoTime {
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
         let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
-        func pad(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - String(n).count)) + String(n) }
+        func pad(_ n: Int, _ width: Int) -> String { String(n).leftPadded(width) }
         var out = "", rest = Substring(layout)
         while !rest.isEmpty {
             if let fraction = fractionToken(rest) {

@@ -49,7 +49,7 @@ struct GoTimeParser {
             throw Failure(message: "parsing time \(GoFormat.quote(text)): day out of range")
         }
         // Written directly (Go's proleptic calendar has a year 0; Foundation's has not).
-        func pad(_ number: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(number).count)) + String(number) }
+        func pad(_ number: Int, _ width: Int) -> String { String(number).leftPadded(width) }
         var fraction = nanos == 0 ? "" : "." + pad(nanos, 9)
         while fraction.hasSuffix("0") { fraction.removeLast() }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))\(fraction) +0000 \(zone)"

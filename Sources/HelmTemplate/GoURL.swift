@@ -141,7 +141,3 @@ struct GoURL {
         return (String(text[..<index]), String(text[text.index(after: index)...]))
     }
 }
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
-}

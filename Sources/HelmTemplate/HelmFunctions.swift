@@ -81,8 +81,8 @@ enum JSONText {
     }
 
     /// The `must…` forms and `toRawJson`: Go's error for what JSON cannot hold.
-    static func encodeOrThrow(_ value: Value, indent: String? = nil, escapeHTML: Bool = true, context: String = "") throws -> String {
-        if let bad = unsupported(in: value) { throw FunctionError(context + "json: unsupported value: \(bad)") }
+    static func encodeOrThrow(_ value: Value, indent: String? = nil, escapeHTML: Bool = true) throws -> String {
+        if let bad = unsupported(in: value) { throw FunctionError("json: unsupported value: \(bad)") }
         return encode(value, indent: indent, escapeHTML: escapeHTML)
     }
 

@@ -33,11 +33,13 @@ enum Methods {
         FunctionError("the chart's file \(path) is too large for bundle to read (over 4 MiB, or past 64 MiB in all)", isUnsupported: true)
     }
 
-    /// `.AsConfig` and `.AsSecrets` of a files object (also after `Glob`), read as fields.
-    static func property(_ name: String, of files: ValueMap) -> Value? {
+    /// `.AsConfig` and `.AsSecrets` of a files object (also after `Glob`), read as fields; a
+    /// file too large to read is the same gap as `Get` of it, never its absence written out.
+    static func property(_ name: String, of files: ValueMap) throws(FunctionError) -> Value? {
         guard name == "AsConfig" || name == "AsSecrets" else { return nil }
         var byName: [String: Value] = [:]
         for (path, content) in files {
+            if case .missing = content { throw omitted(path) }
             let text = SprigStrings.stringify(content)
             byName[GoPath.base(path)] = .string(name == "AsConfig" ? text : Data(text.utf8).base64EncodedString())
         }

@@ -41,8 +41,7 @@ enum Signatures {
             initials:S sha256sum:S sha1sum:S sha512sum:S adler32sum:S b32enc:S b32dec:S base:S dir:S ext:S clean:S isAbs:S \
             fromJson:S fromYaml:S fromYamlArray:S fromJsonArray:S mustFromJson:S mustFromJsonArray:S semver:S atoi:S getHostByName:S \
             fail:S trimAll:SS trimall:SS trimSuffix:SS trimPrefix:SS contains:SS hasPrefix:SS hasSuffix:SS split:SS splitList:SS \
-            semverCompare:SS kindIs:SA typeIs:SA typeIsLike:SA replace:SSS repeat:IS trunc:IS indent:IS nindent:IS now: date:SA dateInZone:SAS date_in_zone:SAS htmlDate:A htmlDateInZone:AS unixEpoch:A dateModify:SA date_modify:SA \
-            mustDateModify:SA ago:A duration:A substr:IIS \
+            semverCompare:SS kindIs:SA typeIs:SA typeIsLike:SA replace:SSS repeat:IS trunc:IS indent:IS nindent:IS \
             plural:SSI chunk:IA mustChunk:IA until:I untilStep:III seq:*I randAlphaNum:I randAlpha:I randNumeric:I randAscii:I \
             randInt:II round:AI*F join:SA include:SA tpl:SA required:SA lookup:SSSS printf:S*A ternary:AAB get:MS hasKey:MS keys:*M \
             set:MSA unset:MS merge:M*M mustMerge:M*M mergeOverwrite:M*M mustMergeOverwrite:M*M pick:M*S omit:M*S pluck:S*M values:M dig:*A quote:*A squote:*A cat:*A toString:A default:A*A empty:A coalesce:*A \

@@ -48,7 +48,7 @@ enum SprigDicts {
         "mustSlice": { args, _ in try slice(args) },
         "mustToYaml": { args, _ in
             let value = try SprigStrings.single(args, "mustToYaml")
-            _ = try JSONText.encodeOrThrow(value, context: "error marshaling into JSON: ")
+            if let bad = JSONText.unsupported(in: value) { throw FunctionError("error marshaling into JSON: json: unsupported value: \(bad)") }
             return .string(YAMLText.encode(value))
         },
         "mustFromJsonArray": { args, _ in

@@ -49,7 +49,6 @@ enum SprigText {
         "shuffle": { args, _ in .string(String(try SprigStrings.one(args, "shuffle").shuffled())) },
     ]
 
-    /// Go's `template.HTMLEscapeString`.
     /// Sprig's urlJoin: a dict's string parts written as one URL.
     static func joinedURL(_ parts: Value) throws -> String {
         guard case .map(let map) = parts else { return "" }
@@ -74,6 +73,7 @@ enum SprigText {
         return GoFormat.sprint(args)
     }
 
+    /// Go's `template.HTMLEscapeString`.
     static func escapeHTML(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {

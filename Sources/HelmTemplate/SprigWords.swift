@@ -112,9 +112,9 @@ enum SprigWords {
         return escaped
     }
 
-    static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    /// `\uXXXX` (Go's escapers write the hex in upper case, TOML's encoder in lower).
+    static func unicodeEscape(_ scalar: Unicode.Scalar, uppercase: Bool = true) -> String {
+        "\\u" + String(scalar.value, radix: 16, uppercase: uppercase).leftPadded(4)
     }
 
     /// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.

@@ -142,8 +142,7 @@ struct TOMLText {
             case "\u{0C}": out += "\\f"
             case "\r": out += "\\r"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                out += SprigWords.unicodeEscape(scalar, uppercase: false)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -18,8 +18,7 @@ extension Installer {
     }
 
     /// Places what `body` puts through the placement all or nothing: kept (`commit`) when it
-    /// returns, every file put back (`undo`) when it throws. The local and the mirror install
-    /// both place through this.
+    /// returns, every file put back (`undo`) when it throws (`apply`'s frame).
     func allOrNothing<T>(staging: String, _ body: (inout Placement) throws -> T) throws -> T {
         var placement = Placement(staging: staging)
         let result: T

@@ -256,8 +256,7 @@ public final class ChartPuller {
     /// The chart's config blob (Chart.yaml as JSON), from the store when it has it.
     func chartConfig(_ descriptor: Descriptor, reference: ChartReference, digest: Digest) throws(RegistryError) -> HelmChartConfig {
         let configData: Data
-        if let kept = store?.data(for: descriptor),
-           ContentCheck.compare(receivedSize: Int64(kept.count), sha256Hex: Digest.sha256(of: kept).hex, against: descriptor.digest, size: descriptor.size) == nil {
+        if let kept = store?.data(for: descriptor), Digest.sha256(of: kept) == descriptor.digest {
             configData = kept
         } else {
             configData = try client.fetchBlob(repository: reference.repository, descriptor: descriptor, limit: client.limits.configBytes)

@@ -70,7 +70,7 @@ public final class ImagePuller {
         for entry in chosen {
             try checkSize(entry, shown: shown)
             let child = try client.manifest(repository: repository, reference: entry.digest.description)
-            guard ContentCheck.compare(receivedSize: child.size, sha256Hex: child.digest.hex, against: entry.digest, size: entry.size) == nil else {
+            guard child.digest == entry.digest, child.size == entry.size else {
                 throw RegistryError(.digestMismatch, registry: client.registry, reason: "index \(shown) names \(entry.digest) (\(entry.size) bytes) but the registry served \(child.digest) (\(child.size) bytes)",
                                     hint: "The registry or something in between altered it; do not use this registry until it is explained.")
             }

@@ -131,6 +131,9 @@ struct HelmOracleTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("scripts/helm-oracle").path]
+        // Sprig's dates are in the machine's zone, the engine's in UTC: Helm runs in UTC here
+        // whatever the test machine's zone (Go takes TZ from the environment it starts with).
+        process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { _, utc in utc }
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -151,5 +151,10 @@ struct RenderedImagesTests {
         #expect { try RenderedImages(chart: try ChartFiles(folder: folder), releaseValues: nil, release: release) } throws: {
             ($0 as? TemplateError)?.kind == .unsupported && "\($0)".contains("files/blob.bin")
         }
+        // Read as a ConfigMap's data, too: the gap, never `blob.bin: <nil>` written into it.
+        try "data: {{ (.Files.Glob \"files/*\").AsConfig | nindent 2 }}\n".write(toFile: folder + "/templates/cm.yaml", atomically: true, encoding: .utf8)
+        #expect { try RenderedImages(chart: try ChartFiles(folder: folder), releaseValues: nil, release: release) } throws: {
+            ($0 as? TemplateError)?.kind == .unsupported && "\($0)".contains("files/blob.bin")
+        }
     }
 }

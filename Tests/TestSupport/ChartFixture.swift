@@ -39,7 +39,6 @@ public struct ChartFixture {
             """.utf8)
     }
 
-    /// Serves the chart under `repository` (like `charts/app`) with its version as the tag.
     /// A classic repository's index.yaml listing `app` at each of `entries` (and an `other` chart).
     public static func repositoryIndex(_ entries: [(version: String, digest: String)]) -> String {
         var text = "apiVersion: v1\nentries:\n  other:\n  - name: other\n    version: 9.9.9\n    urls: [other-9.9.9.tgz]\n  app:\n"
@@ -49,6 +48,7 @@ public struct ChartFixture {
         return text + "generated: \"2026-01-01T00:00:00Z\"\n"
     }
 
+    /// Serves the chart under `repository` (like `charts/app`) with its version as the tag.
     public func serve(on server: ScriptedServer, repository: String, tags: [String]? = nil) {
         server.answer("/v2/\(repository)/tags/list?n=1000", body: Data(#"{"name":"\#(repository)","tags":[\#((tags ?? [version]).map { "\"\($0)\"" }.joined(separator: ","))]}"#.utf8))
         server.answer("/v2/\(repository)/manifests/\(version)", body: manifest, contentType: MediaType.imageManifest, digest: true)
