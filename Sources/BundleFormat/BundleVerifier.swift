@@ -205,12 +205,7 @@ public final class FileSink {
 
 extension BundleVerifier {
     /// Whether the file starts as gzip or zstd does: what `bundle build` writes.
-    static func isCompressed(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
-        return head.starts(with: [0x1F, 0x8B]) || head.starts(with: [0x28, 0xB5, 0x2F, 0xFD])
-    }
+    static func isCompressed(_ path: String) -> Bool { [.gzip, .zstd].contains(ArchiveKind.of(path)) }
 
     /// A bundle that was cut short or damaged on its way: nothing of it is trusted.
     static func damaged(_ subject: String, _ reason: String) -> BundleError {

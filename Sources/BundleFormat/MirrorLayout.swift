@@ -20,7 +20,7 @@ public struct MirrorTarget: Sendable, Equatable, CustomStringConvertible {
     public static func problem(with text: String) -> String? {
         guard text.hasPrefix("oci://") else { return "is not oci://HOST[:PORT][/PREFIX]" }
         let rest = text.dropFirst("oci://".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard let host = rest.first, isHost(host) else { return "has no usable registry host[:port]" }
+        guard let host = rest.first, RegistryHost.isNamed(host) else { return "has no usable registry host[:port]" }
         for component in rest.dropFirst() where !isComponent(component) {
             return "has prefix component \"\(component.prefix(80))\", which is not lower-case letters, digits and . _ -"
         }
@@ -59,12 +59,10 @@ public struct MirrorTarget: Sendable, Equatable, CustomStringConvertible {
         return (repository("\(Self.hostFolder(host))/\(rest[rest.index(after: slash)...])"), host, tag)
     }
 
-    public static func isHost(_ text: String) -> Bool { RegistryHost.isNamed(text) }
-
     /// An image reference as `bundle build` writes them (`host[:port]/path[:tag][@sha256:hex]`):
     /// checked again before its host becomes a folder name or text in a containerd file.
     public static func isValidImageReference(_ text: String) -> Bool {
-        guard text.utf8.count <= 512, let slash = text.firstIndex(of: "/"), isHost(String(text[..<slash])) else { return false }
+        guard text.utf8.count <= 512, let slash = text.firstIndex(of: "/"), RegistryHost.isNamed(String(text[..<slash])) else { return false }
         let rest = text[text.index(after: slash)...]
         return !rest.isEmpty && !rest.contains("//") && !rest.split(separator: "/").contains { $0 == ".." || $0 == "." }
             && rest.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || [0x2E, 0x5F, 0x2D, 0x2F, 0x3A, 0x40].contains($0) }

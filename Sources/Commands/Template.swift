@@ -136,10 +136,5 @@ struct Template: ParsableCommand {
     }
 
     /// A gzip or tar file (a chart archive); anything else is read as a config.
-    static func isArchive(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = [UInt8](handle.readData(ofLength: 262))
-        return head.starts(with: [0x1F, 0x8B]) || (head.count >= 262 && Array(head[257..<262]) == Array("ustar".utf8))
-    }
+    static func isArchive(_ path: String) -> Bool { [.gzip, .tar].contains(ArchiveKind.of(path)) }
 }

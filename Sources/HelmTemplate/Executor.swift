@@ -3,12 +3,8 @@
 /// functions of a `FunctionTable`. Untrusted input: every step, every nested call and every
 /// byte of output is counted against `Limits`, so no template can run forever or fill memory.
 final class Executor {
-    struct Limits: Sendable {
-        var steps = 10_000_000
-        var depth = 1000
-        var outputBytes = 16 << 20
-        var iterations = 1_000_000
-    }
+    /// A release's bounds (`TemplateSet.Limits`: the one place their defaults are).
+    typealias Limits = TemplateSet.Limits
 
     private(set) var templates: [String: [Node]]
     let functions: FunctionTable

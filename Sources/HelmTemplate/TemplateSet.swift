@@ -19,7 +19,9 @@ public struct TemplateSet: Sendable {
     }
 
     let files: [String: [Node]]
-    let definitions: [String: [Node]]
+    /// Every file as a template of its own name too (`include (print $.Template.BasePath
+    /// "/configmap.yaml") .`), with the definitions, a later one winning.
+    let templates: [String: [Node]]
     /// The file each definition is in.
     let definitionFiles: [String: String]
     public let limits: Limits
@@ -39,7 +41,7 @@ public struct TemplateSet: Sendable {
         }
         self.definitionFiles = definitionFiles
         self.files = parsed
-        self.definitions = definitions
+        self.templates = parsed.merging(definitions) { _, defined in defined }
         self.limits = limits
     }
 
@@ -61,11 +63,7 @@ public struct TemplateSet: Sendable {
         guard let nodes = files[name] else {
             throw TemplateError(.execute, template: name, line: 1, column: 1, "no template \"\(name)\" in this set")
         }
-        // Each file is a template of its own name too (`include (print $.Template.BasePath "/configmap.yaml") .`).
-        let templates = files.merging(definitions) { _, defined in defined }
-        let executor = Executor(templates: templates, functions: HelmFunctions.all,
-                                limits: .init(steps: left.steps, depth: left.depth, outputBytes: left.outputBytes, iterations: left.iterations),
-                                name: name, definitionFiles: definitionFiles)
+        let executor = Executor(templates: templates, functions: HelmFunctions.all, limits: left, name: name, definitionFiles: definitionFiles)
         let text = try executor.run(nodes, data: data)
         left.steps -= executor.steps
         left.iterations -= executor.iterations

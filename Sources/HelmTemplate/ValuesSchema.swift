@@ -8,11 +8,14 @@ import Foundation
 /// the values (`at '/image/tag': …`).
 struct ValuesSchema {
     let root: Value
+    /// The schema's place (`CHART/values.schema.json`), for errors.
+    let file: String
     /// Schemas visited at most (a schema is untrusted input; `$ref`s may loop).
     static let maxSteps = 1_000_000
 
     /// JSON is YAML: the schema is read as values are (numbers float64, objects, arrays).
     init(json text: String, file: String) throws(TemplateError) {
+        self.file = file
         do { root = try ValuesCoalesce.read(text, file: file) } catch {
             throw TemplateError(.failed, template: file, line: 1, column: 1, "unable to parse the schema: \(error.message)")
         }
@@ -22,7 +25,7 @@ struct ValuesSchema {
     func violations(of values: Value) throws(TemplateError) -> [String] {
         var state = SchemaCheck(root: root, steps: Self.maxSteps)
         state.check(values, against: root, at: "", depth: 0)
-        if state.steps < 0 { throw TemplateError(.limit, template: "values.schema.json", line: 1, column: 1, "the schema takes more than \(Self.maxSteps) steps to check") }
+        if state.steps < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "the schema takes more than \(Self.maxSteps) steps to check") }
         return state.errors
     }
 }

@@ -57,7 +57,7 @@ public struct ImageReference: Hashable, Sendable, Comparable, CustomStringConver
             components.removeFirst()
         }
         if domain == "index.docker.io" { domain = "docker.io" }
-        guard Self.isValidDomain(domain) else {
+        guard RegistryHost.isNamed(domain) else {
             throw ImageError(.invalidImageReference, raw, reason: "has registry \"\(domain)\", which is not a host name or host:port")
         }
         if domain == "docker.io", components.count == 1 { components.insert("library", at: 0) }
@@ -114,7 +114,6 @@ public struct ImageReference: Hashable, Sendable, Comparable, CustomStringConver
 
     static func isValidTag(_ text: String) -> Bool { ChartReference.isValidTag(text) }
 
-    static func isValidDomain(_ text: String) -> Bool { RegistryHost.isNamed(text) }
 
     static func isValidComponent(_ text: String) -> Bool { !text.contains("/") && ChartReference.isValidRepository(text) }
 }

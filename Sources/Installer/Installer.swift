@@ -292,10 +292,11 @@ public final class Installer {
         }
     }
 
-    /// The node paths a local install of `manifest` places (for what a replacement removes).
+    /// The files this install will hold: its plan's (a mirror install's are the CA and
+    /// containerd's files, not charts).
     func newNodeFiles(_ manifest: BundleManifest) -> [String] {
-        let files = Self.placedFiles(manifest).compactMap { try? nodePath(for: $0.path, manifest: manifest) }
-        return files + (placesImages(manifest) && options.mirror == nil ? [imageArchivePath(manifest)] : [])
+        let plan: InstallPlan? = if let mirror = options.mirror { try? mirrorPlan(manifest, mirror: mirror) } else { try? localPlan(manifest) }
+        return plan?.recordFiles ?? []
     }
 
     func checkSpace(_ manifest: BundleManifest) throws(BundleError) {
