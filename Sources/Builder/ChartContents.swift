@@ -27,7 +27,7 @@ struct ChartContents {
             guard parts.count >= 2 else { continue }
             if parts.count == 2, parts[1] == "Chart.yaml", entry.kind == .regular {
                 chartYAML = try reader.readAll(limit: 1 << 20)
-                parsed = try chartYAML.flatMap { String(data: $0, encoding: .utf8) }.map { try YAMLDecoder().decode(ChartFile.self, from: $0) }
+                parsed = try chartYAML.flatMap { String(data: $0, encoding: .utf8) }.map { try YAMLDecoder(encoding: .utf8).decode(ChartFile.self, from: $0) }
                 // `helm package` writes Chart.yaml first; without dependencies nothing else matters,
                 // so a large chart is not decompressed to its end.
                 if parsed?.dependencies?.isEmpty ?? true { break }

@@ -81,7 +81,7 @@ enum RepositoryIndex {
         }
         guard inChart else { return nil }
         do {
-            return try YAMLDecoder().decode([IndexEntry].self, from: "\n" + block.joined(separator: "\n") + "\n")
+            return try YAMLDecoder(encoding: .utf8).decode([IndexEntry].self, from: "\n" + block.joined(separator: "\n") + "\n")
         } catch {
             throw Problem(message: "lists \(chart) in a form that cannot be read: \(error)")
         }

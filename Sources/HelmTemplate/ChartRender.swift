@@ -86,7 +86,7 @@ public struct ChartRender: Sendable {
             // One object per chart, shared by its templates as Helm shares it (`set . …` is seen
             // by the templates after), with `.Template` set for each.
             entry.object.setShared("Template", ["Name": .string(path), "BasePath": .string(entry.basePath)])
-            rendered[path] = try set.render(path, data: .map(entry.object), left: &left).replacingOccurrences(of: "<no value>", with: "")
+            rendered[path] = try set.render(path, data: .map(entry.object), left: &left).replacingEvery("<no value>", with: "")
         }
         return Output(templates: rendered, disabledSubcharts: disabled, crds: Self.crds(tree, path: tree.name))
     }

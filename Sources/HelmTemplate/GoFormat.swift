@@ -98,7 +98,7 @@ enum GoFormat {
             let hex = String(n, radix: 16, uppercase: verb == "X")
             return n < 0 ? "-" + hex.dropFirst() : hex
         case ("x", .string(let s)), ("X", .string(let s)):
-            return s.utf8.map { String(format: verb == "x" ? "%02x" : "%02X", $0) }.joined()
+            return SprigCodec.hex(bytes: s.utf8, uppercase: verb == "X")
         case ("o", .int(let n)): return String(n, radix: 8)
         case ("b", .int(let n)): return String(n, radix: 2)
         case ("c", .int(let n)): return Unicode.Scalar(UInt32(clamping: n)).map { String(Character($0)) } ?? "\u{FFFD}"
@@ -140,4 +140,34 @@ enum GoFormat {
 extension String {
     /// Zero-padded on the left to `width` (Go's `%0Nd` of digits already written).
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
+
+    /// Every `old` replaced by `new`, compared byte for byte as Go's `strings.ReplaceAll`
+    /// compares (Foundation's search goes through UTF-16 and costs more than the render around
+    /// it); `self` when `old` is empty or absent.
+    func replacingEvery(_ old: String, with new: String) -> String {
+        var text = self, needle = old
+        let replacement = Array(new.utf8)
+        return text.withUTF8 { bytes in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first, bytes.count >= pattern.count else { return self }
+                var out: [UInt8] = []
+                var found = false, copied = 0, index = 0
+                while index <= bytes.count - pattern.count {
+                    guard bytes[index] == first, (1..<pattern.count).allSatisfy({ bytes[index + $0] == pattern[$0] }) else {
+                        index += 1
+                        continue
+                    }
+                    if !found { out.reserveCapacity(bytes.count) }
+                    found = true
+                    out.append(contentsOf: bytes[copied..<index])
+                    out.append(contentsOf: replacement)
+                    index += pattern.count
+                    copied = index
+                }
+                guard found else { return self }
+                out.append(contentsOf: bytes[copied...])
+                return String(decoding: out, as: UTF8.self)
+            }
+        }
+    }
 }

@@ -106,7 +106,7 @@ public enum ManifestSorter {
         let node: Yams.Node?
         // Only the structure and the scalars' text and style are read (types are judged by
         // `isTyped`), so no tag is resolved: the basic resolver skips libyaml-side regexes.
-        do { node = try Yams.compose(yaml: document, .basic) } catch {
+        do { node = try Yams.compose(yaml: document, .basic, .default, .utf8) } catch {
             throw TemplateError(.parse, template: path, line: 1, column: 1, "YAML parse error on \(path): \(error)")
         }
         guard case .mapping(let root)? = node else { return ("", nil) }

@@ -27,8 +27,18 @@ enum SprigCodec {
         },
     ]
 
-    static func hex<D: Digest>(_ digest: D) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+    static func hex<D: Digest>(_ digest: D) -> String { hex(bytes: digest) }
+
+    /// Two hex digits per byte (`String(format:)` per byte costs more than the hash).
+    static func hex<S: Sequence<UInt8>>(bytes: S, uppercase: Bool = false) -> String {
+        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func adler32(_ bytes: [UInt8]) -> UInt32 {

@@ -96,7 +96,7 @@ enum SprigStrings {
 
     static func indent(_ text: String, _ width: Int) -> String {
         let pad = String(repeating: " ", count: max(0, width))
-        return pad + text.replacingOccurrences(of: "\n", with: "\n" + pad)
+        return pad + text.replacingEvery("\n", with: "\n" + pad)
     }
 
     static func words(_ text: String) -> [String] {

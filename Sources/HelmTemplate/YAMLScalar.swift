@@ -18,13 +18,16 @@ enum YAMLScalar {
         return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
+    /// The plain words go-yaml v2 reads as bools, nulls and special floats.
+    static let otherTypeWords: Set<String> = [
+        "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+        "y", "Y", "n", "N", "null", "Null", "NULL", "~", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN",
+    ]
+
     /// Strings YAML 1.1 (go-yaml v2) would read as something else: bools, nulls, numbers.
     static func resolvesToOtherType(_ s: String) -> Bool {
-        let words: Set<String> = ["true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON",
-                                  "off", "Off", "OFF", "y", "Y", "n", "N", "null", "Null", "NULL", "~", ".inf", ".Inf", ".INF", "-.inf", "-.Inf",
-                                  "-.INF", "+.inf", ".nan", ".NaN", ".NAN"]
-        if words.contains(s) { return true }
-        let number = s.replacingOccurrences(of: "_", with: "")
+        if otherTypeWords.contains(s) { return true }
+        let number = s.replacingEvery("_", with: "")
         let unsigned = number.hasPrefix("-") || number.hasPrefix("+") ? String(number.dropFirst()) : number
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where unsigned.hasPrefix(prefix) {
             return Int(unsigned.dropFirst(2), radix: radix) != nil

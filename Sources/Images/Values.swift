@@ -29,7 +29,9 @@ public indirect enum Values: Sendable, Equatable {
         guard text.utf8.count <= Self.maxBytes else {
             throw ImageError(.imageListInvalid, "values", reason: "are larger than \(Self.maxBytes) bytes")
         }
-        guard let node = try Yams.compose(yaml: text) else {
+        // Scalars are read by their text and style alone: no resolver (its regular expressions
+        // cost more than the read), and UTF-8 whatever YAMS_DEFAULT_ENCODING says.
+        guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
             self = .map([])
             return
         }

@@ -41,7 +41,7 @@ public enum ConfigMerge {
         }
         let nodeRoot: Node
         do {
-            guard let root = try Yams.compose(yaml: node), case .mapping(let mapping) = root,
+            guard let root = try Yams.compose(yaml: node, .default, .default, .utf8), case .mapping(let mapping) = root,
                   mapping["apiVersion"]?.string?.hasPrefix("k0s.k0sproject.io/") == true, mapping["kind"]?.string == "ClusterConfig" else {
                 throw refuse("is not a k0s ClusterConfig (apiVersion k0s.k0sproject.io/…, kind ClusterConfig), so its helm section cannot be replaced; "
                              + "pass --config-mode replace to write the bundle's config whole")

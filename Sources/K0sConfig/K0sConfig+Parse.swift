@@ -29,7 +29,7 @@ extension K0sConfig {
         if let problem = ConfigLimits.lineBreakProblem(text, file: file) { throw ConfigError(file: file, problems: [problem]) }
         var documents: [Node] = []
         do {
-            let parser = try Parser(yaml: text)
+            let parser = try Parser(yaml: text, encoding: .utf8)
             while let node = try parser.nextRoot() {
                 documents.append(node)
                 if let problem = ConfigLimits.check(node, file: file, count: documents.count) { throw ConfigError(file: file, problems: [problem]) }

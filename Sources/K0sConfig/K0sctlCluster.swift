@@ -12,7 +12,7 @@ public enum K0sctlCluster {
     /// `metadata.name` filled in where the file leaves them out); nil for any other config.
     public static func clusterConfig(in text: String, file: String) throws(ConfigError) -> String? {
         let documents: [Node]
-        do { documents = try Yams.compose_all(yaml: text).map { $0 } } catch {
+        do { documents = try Yams.compose_all(yaml: text, .default, .default, .utf8).map { $0 } } catch {
             throw ConfigError(file: file, problems: [ConfigProblem(.error, .invalidYAML, at: nil, path: "", "not valid YAML: \(error)")])
         }
         guard let cluster = documents.first(where: isCluster), case .mapping(let root) = cluster else { return nil }
@@ -33,7 +33,7 @@ public enum K0sctlCluster {
 
     /// `spec.k0s.version` of the k0sctl Cluster in `text` as written (`v1.34.1+k0s.0`), if any.
     public static func k0sVersion(in text: String) -> String? {
-        guard let documents = try? Yams.compose_all(yaml: text).map({ $0 }),
+        guard let documents = try? Yams.compose_all(yaml: text, .default, .default, .utf8).map({ $0 }),
               let cluster = documents.first(where: isCluster), case .mapping(let root) = cluster
         else { return nil }
         return root["spec"]?.mapping?["k0s"]?.mapping?["version"]?.string

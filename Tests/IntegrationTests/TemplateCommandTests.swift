@@ -40,6 +40,10 @@ import Testing
         let crds = try env.bundle(["template", chart, "-f", folder + "/v.yaml", "--name", "rel", "--include-crds"])
         #expect(crds.stdout == "---\n# Source: web/crds/things.yaml\nkind: CustomResourceDefinition\nname: {{ not templated }}\n\n" + run.stdout, "\(crds.stdout)")
         #expect(try env.bundle(["template", chart, "-f", folder + "/v.yaml", "--name", "rel"]).stdout == run.stdout)
+        // The YAML reader's own environment switch neither changes the output nor writes into
+        // it (Yams printed a line to stdout per document it read with YAMS_DEFAULT_ENCODING set).
+        let switched = try env.bundle(["template", chart, "-f", folder + "/v.yaml", "--name", "rel"], environment: ["YAMS_DEFAULT_ENCODING": "utf16"])
+        #expect(switched.status == 0 && switched.stdout == run.stdout, "\(switched.stdout)\(switched.stderr)")
     }
 
     @Test func aChartThatRefusesItsValuesSaysWhere() throws {
