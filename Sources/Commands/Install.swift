@@ -93,13 +93,13 @@ struct Install: ParsableCommand {
     func run() throws {
         var options = InstallOptions(bundle: bundle)
         options.root = URL(fileURLWithPath: root).standardizedFileURL.path
-        if let dataDir { options.dataDir = dataDir } else { options.dataDirFromBundle = true }
+        options.dataDir = dataDir
         options.configOut = configOut
         options.allowDowngrade = allowDowngrade
         options.replaceBundle = replaceBundle
         options.pruneCharts = pruneCharts
-        options.placeImages = !noImages
         options.configMode = configMode
+        options.source = .bundle(images: !noImages)
         if let mirror, let target = MirrorTarget(parsing: mirror), let mirrorCA {
             var install = MirrorInstall(target: target, caFile: mirrorCA)
             install.containerdConfigVersion = containerdConfigVersion
@@ -108,11 +108,11 @@ struct Install: ParsableCommand {
                 install.username = mirrorUsername
                 install.password = password
             }
-            options.mirror = install
+            options.source = .mirror(install, images: !noImages)
         }
         try Output.reportingErrors(json: json) {
             let trusted = try trust.load()
-            if let mirror = options.mirror { try checkMirror(mirror, trusted: trusted) }
+            if case .mirror(let mirror, _) = options.source { try checkMirror(mirror, trusted: trusted) }
             let installer = Installer(options: options, trusted: trusted) { Output.warn($0) }
             var report = try dryRun ? installer.plan() : installer.install()
             report.warnings = Output.warnings()

@@ -100,6 +100,40 @@ public struct NodeState: Sendable {
         return report
     }
 
+    /// (5) The record of an install, written last, naming the files of the previous install the
+    /// new one does not carry; (6) those removed and the record written again. A later run
+    /// finishes (6).
+    func record(_ bundle: BundleVerifier, plan: InstallPlan, previous: InstalledRecord?, configOut: String, imagesSHA256: String?, report: inout InstallReport) throws {
+        let manifest = bundle.manifest
+        let obsolete = plan.removals(after: previous)
+        var record = InstalledRecord(name: manifest.name, sequence: manifest.sequence, manifestDigest: bundle.manifestDigest, files: plan.recordFiles,
+                                     config: configOut, configSHA256: report.configSHA256, pendingRemoval: obsolete,
+                                     imagesSHA256: imagesSHA256, mirror: plan.mirror)
+        describe(&record, bundle: bundle, placed: report.files)
+        try state.write(record)
+        Checkpoint.reached("record")
+        guard !obsolete.isEmpty else { return }
+        for path in try state.remove(obsolete) { report.files.append(.init(path: rooted(path), action: "removed", sha256: nil)) }
+        Checkpoint.reached("removed")
+        record.pendingRemoval = []
+        try state.write(record)
+    }
+
+    /// Fills in what `status` shows: when, which key, the hash of every file placed.
+    private func describe(_ record: inout InstalledRecord, bundle: BundleVerifier, placed: [InstallReport.Placed]) {
+        record.installedAt = ISO8601DateFormatter().string(from: Date())
+        record.verifiedBy = bundle.verifiedBy
+        record.charts = bundle.manifest.charts.map { "\($0.name) \($0.version)" }
+        record.releases = bundle.manifest.charts.flatMap(\.releases).sorted()
+        record.images = bundle.manifest.images?.map(\.reference)
+        var hashes: [String: String] = [:]
+        for file in placed {
+            guard let sha = file.sha256, let path = record.files.first(where: { rooted($0) == file.path }) else { continue }
+            hashes[path] = sha
+        }
+        record.hashes = hashes
+    }
+
     func notInstalled() -> BundleError {
         BundleError(.notInstalled, state.recordPath, reason: "holds no installed bundle, so there is nothing to uninstall",
                     hint: "Check --root and --data-dir; `bundle status` shows what a node holds.")

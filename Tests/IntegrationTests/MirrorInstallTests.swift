@@ -78,6 +78,25 @@ import Testing
         #expect(two.contains("version = 2") && two.contains("io.containerd.grpc.v1.cri"))
     }
 
+    /// A node with a config of its own: the mirror install merges into it, and the same install
+    /// again is unchanged (it compared the bundle's unmerged config with the merged one written,
+    /// so it wrote the config again on every run).
+    @Test func aRepeatOverTheNodesOwnConfigIsUnchanged() throws {
+        let (folder, bundle, _) = try push.bundle()
+        let root = folder + "/own"
+        try FileManager.default.createDirectory(atPath: root + "/etc/k0s", withIntermediateDirectories: true)
+        let own = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nmetadata:\n  name: own\nspec:\n  api:\n    port: 6443\n"
+        try own.write(toFile: root + "/etc/k0s/k0s.yaml", atomically: true, encoding: .utf8)
+        let mirrorFlags = ["--mirror", "oci://\(mirror)/own", "--mirror-ca", env.file.mirrorCA]
+        let first = try install(bundle, folder, root: root, mirrorFlags)
+        #expect(first.status == 0 && first.json?["status"] as? String == "installed", "\(first.stdout)\(first.stderr)")
+        let written = try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8)
+        #expect(written.contains("name: own") && written.contains("bundle-mirror"), "merged into the node's own: \(written)")
+        let again = try install(bundle, folder, root: root, mirrorFlags)
+        #expect(again.status == 0 && again.json?["status"] as? String == "unchanged", "\(again.stdout)\(again.stderr)")
+        #expect(try String(contentsOfFile: root + "/etc/k0s/k0s.yaml", encoding: .utf8) == written)
+    }
+
     @Test func aDryRunWritesNothingAndCredentialsStayOnTheNode() throws {
         let (folder, bundle, _) = try push.bundle()
         let root = folder + "/dry"

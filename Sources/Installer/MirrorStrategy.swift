@@ -20,20 +20,25 @@ public struct MirrorInstall: Sendable {
 
 /// Mirror mode: no chart or image file is placed; the config points every chart at the
 /// mirror through one repository entry with the installed CA, and containerd's `hosts.toml`
-/// files send pulls of every source registry of the bundle's images to the mirror.
-extension Installer {
-    static let mirrorRepositoryName = "bundle-mirror"
+/// files send pulls of every source registry of the bundle's images to the mirror. Only the
+/// config is kept of the bundle's entries (all are verified).
+struct MirrorStrategy: InstallStrategy {
+    static let repositoryName = "bundle-mirror"
     static let containerdFolder = "/etc/k0s/containerd.d"
 
+    let target: InstallTarget
+    let mirror: MirrorInstall
+    /// False with `--no-images` (controller-only nodes pull no images: containerd is left alone).
+    let imagesWanted: Bool
+
     /// The files a mirror install writes (node paths without the root) and their bytes.
-    func mirrorFiles(_ manifest: BundleManifest, mirror: MirrorInstall) throws(BundleError) -> [(path: String, data: Data)] {
+    func files(_ manifest: BundleManifest) throws(BundleError) -> [(path: String, data: Data)] {
         let ca = try Self.certificatesOnly(mirror.caFile)
-        let caPath = node.certificate("\(Self.mirrorRepositoryName).crt")
+        let caPath = target.layout.certificate("\(Self.repositoryName).crt")
         var files: [(path: String, data: Data)] = [(caPath, ca)]
         let certsFolder = Self.containerdFolder + "/certs.d"
         var hosts = Set<String>()
-        // Controller-only nodes (--no-images) pull no images: containerd is left alone.
-        guard options.placeImages else { return files }
+        guard imagesWanted else { return files }
         for image in manifest.images ?? [] {
             guard let place = mirror.target.imageRepository(reference: image.reference), hosts.insert(place.host).inserted else { continue }
             let server = place.host == "docker.io" ? "https://registry-1.docker.io" : "https://\(place.host)"
@@ -64,11 +69,11 @@ extension Installer {
     }
 
     /// The bundle's config with every chart at the mirror, through one repository entry.
-    func mirrorConfig(_ bundled: Data, manifest: BundleManifest, mirror: MirrorInstall) throws -> Data {
+    func bundledConfig(_ bundled: Data, manifest: BundleManifest) throws -> Data {
         guard let text = String(data: bundled, encoding: .utf8) else {
             throw BundleError(.manifestInvalid, manifest.config.path, reason: "is not UTF-8 text", hint: "The bundle was not made by `bundle build`; do not install it.")
         }
-        let config = try K0sConfig.parse(text: text, file: manifest.config.path, directory: node.dataDir)
+        let config = try K0sConfig.parse(text: text, file: manifest.config.path, directory: target.node.dataDir)
         var placement = OfflinePlacement()
         for chart in manifest.charts {
             let reference = "oci://\(mirror.target.registry)/\(mirror.target.chartRepository(reference: chart.reference, name: chart.name))"
@@ -77,50 +82,33 @@ extension Installer {
                 placement.versions[release] = chart.version
             }
         }
-        placement.mirror = MirrorRepository(name: Self.mirrorRepositoryName, url: "oci://\(mirror.target.registry)",
-                                            caFile: node.certificate("\(Self.mirrorRepositoryName).crt"), username: mirror.username, password: mirror.password)
+        placement.mirror = MirrorRepository(name: Self.repositoryName, url: "oci://\(mirror.target.registry)",
+                                            caFile: target.layout.certificate("\(Self.repositoryName).crt"), username: mirror.username, password: mirror.password)
         return Data(try config.offlineConfig(placement).text.utf8)
     }
-}
 
-extension Installer {
-    /// A mirror install, after the signature, the lock and the sequence checks: the entries are
-    /// verified (only the config is kept), then the mirror's CA, containerd's hosts files and
-    /// drop-in, and the config are placed (all or nothing), the record last, and the files of
-    /// a previous local install removed.
-    func installForMirror(_ bundle: BundleVerifier, mirror: MirrorInstall, previous: InstalledRecord?, report: InstallReport) throws -> InstallReport {
-        var report = report
-        report.mirror = mirror.target.description
-        let manifest = bundle.manifest
-        let plan = try mirrorPlan(manifest, mirror: mirror)
-        // What an install killed while placing left aside, and targets that cannot be files.
-        let folders = Set(plan.recordFiles.map { ($0 as NSString).deletingLastPathComponent })
-        state.removeStaleStaging(configOut: options.configOut, placedFolders: folders.sorted())
-        for path in plan.recordFiles {
-            var info = stat()
-            if lstat(rooted(path), &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-                throw BundleError(.writeFailed, rooted(path), reason: "exists and is not a regular file", hint: "Move it away, then install again; nothing was changed.")
-            }
-        }
-        let staging = state.folder + "/staging-\(getpid())-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        let staged = try bundle.stage(into: staging) { $0.path == manifest.config.path }
-        // The same bundle, mirror, files and config (credentials included) as last time: unchanged.
-        let wouldWrite = try staged[manifest.config.path].flatMap { FileManager.default.contents(atPath: $0) }.map { NodeFiles.sha256(try mirrorConfig($0, manifest: manifest, mirror: mirror)) }
-        if let previous, previous.mirror == mirror.target.description, previous.manifestDigest == bundle.manifestDigest, previous.config == options.configOut,
-           plan.files.allSatisfy({ NodeFiles.sha256(of: rooted($0.nodePath)) == $0.sha256 }), let configSHA = previous.configSHA256,
-           NodeFiles.sha256(of: configFile(options.configOut)) == configSHA, wouldWrite == configSHA {
-            report.status = .unchanged
-            report.files = plan.files.map { .init(path: rooted($0.nodePath), action: "unchanged", sha256: $0.sha256) }
-            return report
-        }
-        _ = try apply(plan, manifest: manifest, staged: staged, staging: staging, report: &report)
-        try recordAndPrune(bundle, plan: plan, previous: previous, imagesSHA256: nil, report: &report)
-        return report
+    /// The mirror's CA, containerd's hosts files and drop-in.
+    func plan(_ manifest: BundleManifest) throws -> InstallPlan {
+        InstallPlan(files: try files(manifest).map { InstallPlan.File(nodePath: $0.path, content: .bytes($0.data)) }, mirror: mirror.target.description)
     }
-}
 
-extension Installer {
+    func stages(_ file: BundleManifest.File, of manifest: BundleManifest) -> Bool { file.path == manifest.config.path }
+
+    var configHoldsSecret: Bool { mirror.password != nil }
+
+    /// A mirror install stages only the config: no room to check.
+    func checkBeforeStaging(_ plan: InstallPlan, manifest: BundleManifest) throws {}
+
+    /// Needs the config it would write (its credentials can change with the same bundle).
+    func isInPlace(_ plan: InstallPlan, bundle: BundleVerifier, record: InstalledRecord) -> Bool { false }
+
+    /// The same bundle, mirror, files and config (credentials included) as the record's.
+    func isInPlace(_ plan: InstallPlan, bundle: BundleVerifier, record: InstalledRecord, config: ConfigChange) -> Bool {
+        guard record.mirror == mirror.target.description, record.manifestDigest == bundle.manifestDigest, record.config == target.configOut,
+              let configSHA256 = record.configSHA256, NodeFiles.sha256(config.new) == configSHA256 else { return false }
+        return NodeFiles.sha256(of: target.configFile) == configSHA256 && plan.files.allSatisfy { NodeFiles.sha256(of: target.rooted($0.nodePath)) == $0.sha256 }
+    }
+
     /// The PEM certificate blocks of a CA file and nothing else; a private key in it is refused
     /// (it would be copied to every node).
     static func certificatesOnly(_ path: String) throws(BundleError) -> Data {
