@@ -214,6 +214,9 @@ extension BlobCache: SmallBlobStore {
 
     /// Keeps a blob the registry client has verified.
     public func keep(_ data: Data, for descriptor: Descriptor) {
+        // A blob the cache holds, verified, is not written again: every write is flushed, and
+        // each `images`, `plan` or rebuild keeps every chart's manifest it resolves.
+        if contains(descriptor.digest, size: descriptor.size) { return }
         // Noted as verified only when this write landed (a failed one leaves whatever was there).
         if store(data, at: blobPath(descriptor.digest), flush: true) { recordVerified(descriptor.digest) }
     }

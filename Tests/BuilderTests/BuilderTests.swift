@@ -49,6 +49,25 @@ struct BuilderTests {
         #expect(server.count("/v2/charts/app/blobs/\(chart.chartDigest)") == 1, "an up-to-date rebuild downloads no chart")
     }
 
+    /// A rebuild (and `images`, `plan`) resolves every chart's manifest again, and keeps what
+    /// the cache already holds verified as it is: no file written again (each write is flushed,
+    /// and a flush waits for whatever else the disk is writing).
+    @Test func aManifestTheCacheHoldsIsNotWrittenAgain() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        chart.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0")])])
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        let manifest = BlobCache(root: folder + "/cache").blobPath(chart.manifestDigest)
+        func inode() throws -> Int { try #require(FileManager.default.attributesOfItem(atPath: manifest)[.systemFileNumber] as? Int) }
+        let before = try inode()
+        try FileManager.default.removeItem(atPath: folder + "/out.tar.gz")
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        #expect(server.count("/v2/charts/app/manifests/1.2.0") == 2, "the tag is asked again")
+        #expect(try inode() == before, "the cached manifest is the same file")
+        #expect(BlobCache(root: folder + "/cache").contains(chart.manifestDigest, size: Int64(chart.manifest.count)))
+    }
+
     /// The cache trusts only what it verified: a cached chart changed on disk since (its size
     /// kept) is fetched again, and the bundle carries the registry's bytes.
     @Test func aCachedBlobChangedOnDiskIsFetchedAgain() throws {
