@@ -19,9 +19,10 @@ public struct ChartRender: Sendable {
         }
     }
 
-    /// What a chart's file maps to when it was too large to read (only `.Files` reads such a
-    /// file; reading it through `.Files` is a gap of the render, not an empty file).
-    public static let omittedFile = "\u{0}bundle: file left out (too large)\u{0}"
+    /// What a chart's file maps to when it was too large to read, or its bytes are not UTF-8
+    /// text (only `.Files` reads such a file; reading it through `.Files` is a gap of the
+    /// render, not an empty file).
+    public static let omittedFile = "\u{0}bundle: file left out (too large, or not UTF-8 text)\u{0}"
 
     /// The Kubernetes version `helm template` assumes without a cluster (Helm v4.2's default).
     public static let defaultKubeVersion = "1.36.0"
@@ -95,7 +96,7 @@ public struct ChartRender: Sendable {
     static func crds(_ chart: ChartTree, path: String) -> [(path: String, text: String)] {
         chart.files.keys.sorted().filter { $0.hasPrefix("crds/") }.map { file in
             let text = chart.files[file] ?? ""
-            return ("\(path)/\(file)", text == omittedFile ? "# \(path)/\(file) is larger than bundle reads (4 MiB); print it with Helm" : text)
+            return ("\(path)/\(file)", text == omittedFile ? "# \(path)/\(file) is a file bundle does not read (over 4 MiB, or not UTF-8 text); print it with Helm" : text)
         }
             + chart.subcharts.flatMap { crds($0, path: "\(path)/charts/\($0.name)") }
     }

@@ -30,7 +30,7 @@ enum Methods {
     }
 
     static func omitted(_ path: String) -> FunctionError {
-        FunctionError("the chart's file \(path) is too large for bundle to read (over 4 MiB, or past 64 MiB in all)", isUnsupported: true)
+        FunctionError("the chart's file \(path) is one bundle does not read: over 4 MiB (or past 64 MiB in all), or bytes that are not UTF-8 text", isUnsupported: true)
     }
 
     /// `.AsConfig` and `.AsSecrets` of a files object (also after `Glob`), read as fields; a

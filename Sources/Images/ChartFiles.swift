@@ -68,6 +68,16 @@ public struct ChartFiles: Sendable {
         try self.init(files: files, archive: path, depth: 0, budget: &budget)
     }
 
+    /// A file as the render reads it. A file only `.Files` reads whose bytes are not UTF-8 (a
+    /// binary) is left out as a large one is: the engine's strings are text, so its bytes could
+    /// not come out as Helm's do (`.Files.Get | b64enc` of a keystore); a template reading it is
+    /// a gap of the engine, not wrong bytes. Random bytes fail the check within a few bytes,
+    /// where decoding them with replacement characters cost more than the rest of the read.
+    static func text(of data: Data, at path: String) -> String {
+        guard !isEssential(path) else { return String(decoding: data, as: UTF8.self) }
+        return String(validating: data, as: UTF8.self) ?? ChartRender.omittedFile
+    }
+
     /// Whether a file is one the chart's templates and values are made of (the rest are only
     /// `.Files`, which a large one may be left out of).
     static func isEssential(_ inner: String) -> Bool {
@@ -126,7 +136,7 @@ public struct ChartFiles: Sendable {
         }.sorted { $0.path < $1.path }
         subcharts = depth < Self.maxDepth ? try Self.subcharts(in: files, archive: archive, depth: depth, budget: &budget) : []
         var renderFiles: [String: String] = [:]
-        for (path, data) in files where !path.hasPrefix("charts/") { renderFiles[path] = String(decoding: data, as: UTF8.self) }
+        for (path, data) in files where !path.hasPrefix("charts/") { renderFiles[path] = Self.text(of: data, at: path) }
         for sub in subcharts {
             for (path, text) in sub.renderFiles { renderFiles["charts/\(sub.name)/\(path)"] = text }
         }

@@ -133,7 +133,7 @@ struct RenderedImagesTests {
         #expect(found.images.first { $0.reference.description.contains("acmesolver") }?.sources == ["app/templates/controller.yaml (--acme-http01-solver-image)"])
     }
 
-    /// A chart carrying a file larger than bundle reads (a binary, a big dashboard) still
+    /// A chart carrying a file bundle does not read (larger than it reads, or a binary) still
     /// renders and gives its images; only a template that reads that file is a gap.
     @Test func aLargeFileOnlyFilesReadsIsLeftOut() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString)").path
@@ -151,6 +151,16 @@ struct RenderedImagesTests {
         #expect { try RenderedImages(chart: try ChartFiles(folder: folder), releaseValues: nil, release: release) } throws: {
             ($0 as? TemplateError)?.kind == .unsupported && "\($0)".contains("files/blob.bin")
         }
+        // A small binary (bytes that are not UTF-8) is left out as well: the engine's strings are
+        // text, so `b64enc` of it could not give Helm's bytes. Not read, it is no gap.
+        try Data([0x89, 0x50, 0x4E, 0x47, 0xFF, 0xFE, 0x00, 0xC3]).write(to: URL(fileURLWithPath: folder + "/files/key.jks"))
+        try "data: {{ .Files.Get \"files/key.jks\" | b64enc }}\n".write(toFile: folder + "/templates/cm.yaml", atomically: true, encoding: .utf8)
+        #expect { try RenderedImages(chart: try ChartFiles(folder: folder), releaseValues: nil, release: release) } throws: {
+            ($0 as? TemplateError)?.kind == .unsupported && "\($0)".contains("files/key.jks") && "\($0)".contains("not UTF-8")
+        }
+        try "data: {{ .Files.Get \"files/note.txt\" | b64enc }}\n".write(toFile: folder + "/templates/cm.yaml", atomically: true, encoding: .utf8)
+        try "caf\u{E9}\n".write(toFile: folder + "/files/note.txt", atomically: true, encoding: .utf8)
+        #expect(try RenderedImages(chart: try ChartFiles(folder: folder), releaseValues: nil, release: release).images.count == 1, "UTF-8 text is read")
         // Read as a ConfigMap's data, too: the gap, never `blob.bin: <nil>` written into it.
         try "data: {{ (.Files.Glob \"files/*\").AsConfig | nindent 2 }}\n".write(toFile: folder + "/templates/cm.yaml", atomically: true, encoding: .utf8)
         #expect { try RenderedImages(chart: try ChartFiles(folder: folder), releaseValues: nil, release: release) } throws: {
