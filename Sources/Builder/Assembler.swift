@@ -174,7 +174,8 @@ extension Assembler {
                     problems.append(problem)
                     return true
                 }
-                try copy(path, blob: blob, from: source, writer: writer, fetchedNow: task != nil)
+                // Fetched by this build: by a task now, or earlier for its images.
+                try copy(path, blob: blob, from: source, writer: writer, fetchedNow: task != nil || assembler.fetchedEarlier.contains(blob.descriptor.digest))
             }
             if blob.isChart, let chart { report(chart, path: path) }
             return true
