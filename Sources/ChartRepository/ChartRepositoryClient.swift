@@ -246,29 +246,29 @@ public final class ChartRepositoryClient {
         guard let target = URL(string: url) else {
             throw RegistryError(.badResponse, registry: host, reason: "\(url) is not a usable URL", hint: "Regenerate the index with `helm repo index`.")
         }
-        let response: HTTPResponse
-        do {
-            response = try send(target, body: .file(path: path, limit: size ?? archiveLimit, progress: progress))
+        // One way out for a failure: the file removed.
+        do throws(RegistryError) {
+            let response = try send(target, body: .file(path: path, limit: size ?? archiveLimit, progress: progress))
+            guard response.status == 200 else { throw failure(response, what: target.path, archive: true) }
+            if let mismatch = ContentCheck.compare(receivedSize: response.bodySize, sha256Hex: response.sha256Hex, against: digest, size: size) {
+                throw Self.mismatch(mismatch, of: target, digest: digest)
+            }
+            return response.bodySize
         } catch {
             unlink(path)
             throw error
         }
-        guard response.status == 200 else {
-            unlink(path)
-            throw failure(response, what: target.path, archive: true)
-        }
-        guard let mismatch = ContentCheck.compare(receivedSize: response.bodySize, sha256Hex: response.sha256Hex, against: digest, size: size) else {
-            return response.bodySize
-        }
-        unlink(path)
+    }
+
+    static func mismatch(_ mismatch: ContentCheck.Mismatch, of target: URL, digest: Content.Digest) -> RegistryError {
         switch mismatch {
         case .size(let received, let declared):
-            throw RegistryError(.sizeMismatch, registry: target.hostAndPort, reason: "\(target.lastPathComponent) is \(received) bytes; it was \(declared) when resolved",
-                                hint: "The archive changed on the server since; build again.")
+            RegistryError(.sizeMismatch, registry: target.hostAndPort, reason: "\(target.lastPathComponent) is \(received) bytes; it was \(declared) when resolved",
+                          hint: "The archive changed on the server since; build again.")
         case .digest(let received):
-            throw RegistryError(.digestMismatch, registry: target.hostAndPort,
-                                reason: "\(target.lastPathComponent) has \(received), the index says \(digest)",
-                                hint: "The archive or the index was altered; the bytes were discarded. Regenerate the index or ask the repository's operators.")
+            RegistryError(.digestMismatch, registry: target.hostAndPort,
+                          reason: "\(target.lastPathComponent) has \(received), the index says \(digest)",
+                          hint: "The archive or the index was altered; the bytes were discarded. Regenerate the index or ask the repository's operators.")
         }
     }
 }
