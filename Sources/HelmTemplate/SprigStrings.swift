@@ -55,8 +55,8 @@ enum SprigStrings {
             guard let data = Data(base64Encoded: try one(args, "b64dec")) else { throw FunctionError("illegal base64 data") }
             return .string(String(decoding: data, as: UTF8.self))
         },
-        "snakecase": { args, _ in .string(words(try one(args, "snakecase")).joined(separator: "_").lowercased()) },
-        "kebabcase": { args, _ in .string(words(try one(args, "kebabcase")).joined(separator: "-").lowercased()) },
+        "snakecase": { args, _ in .string(SprigCase.lowerJoined(try one(args, "snakecase"), connector: "_")) },
+        "kebabcase": { args, _ in .string(SprigCase.lowerJoined(try one(args, "kebabcase"), connector: "-")) },
     ]
 
     /// A value as Sprig's `toString` writes it (`fmt.Sprint`; a nil is `<nil>`).
@@ -97,21 +97,6 @@ enum SprigStrings {
     static func indent(_ text: String, _ width: Int) -> String {
         let pad = String(repeating: " ", count: max(0, width))
         return pad + text.replacingEvery("\n", with: "\n" + pad)
-    }
-
-    static func words(_ text: String) -> [String] {
-        var words: [String] = [], current = ""
-        for ch in text {
-            if ch == "_" || ch == "-" || ch == " " {
-                if !current.isEmpty { words.append(current) }
-                current = ""
-            } else {
-                if ch.isUppercase, let last = current.last, last.isLowercase || last.isNumber { words.append(current); current = "" }
-                current.append(ch)
-            }
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
     }
 
     static func single(_ args: [Value], _ name: String) throws -> Value {

@@ -89,7 +89,10 @@ enum SprigWords {
     static func isConnector(_ scalar: Unicode.Scalar) -> Bool { scalar == "-" || scalar == "_" || scalar.properties.isWhitespace }
     /// Go's simple case mapping: one rune for one (a longer full mapping, `ß` → `SS`, is not taken).
     static func upper(_ scalar: Unicode.Scalar) -> Unicode.Scalar { single(scalar.properties.uppercaseMapping) ?? scalar }
-    static func lower(_ scalar: Unicode.Scalar) -> Unicode.Scalar { single(scalar.properties.lowercaseMapping) ?? scalar }
+    static func lower(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        // The one letter whose simple lower case differs from the first of its full mapping: `İ` → `i`.
+        scalar == "\u{130}" ? "i" : single(scalar.properties.lowercaseMapping) ?? scalar
+    }
     private static func single(_ mapping: String) -> Unicode.Scalar? {
         mapping.unicodeScalars.count == 1 ? mapping.unicodeScalars.first : nil
     }
