@@ -9,7 +9,8 @@ import OCI
 /// Assemble, the build's last part: the manifest, its signature and every entry into one
 /// archive, written under a temporary name beside the output and moved into place durably.
 /// Blobs this build fetches are copied in while they download (see `Fetcher`); blobs found in
-/// the cache are hashed again as they are copied, in case the cache was altered. If a transfer
+/// the cache, and not downloaded by this build (as the chart archives read for their images
+/// were), are hashed again as they are copied, in case the cache was altered. If a transfer
 /// was retried while being copied, the archive is written again from the (verified) cache.
 /// Every chart is also checked for completeness (vendored dependencies, its real version), and
 /// every problem is reported at once.
@@ -23,8 +24,9 @@ struct Assembler {
     let cache: BlobCache
     let options: BuildOptions
     let events: @Sendable (BuildEvent) -> Void
-    /// Blobs this build downloaded before assembling (chart archives read for their images):
-    /// in the cache now, but reported as downloaded.
+    /// Blobs this build downloaded and verified before assembling (chart archives read for
+    /// their images): in the cache now, but reported as downloaded and copied as blobs fetched
+    /// now are, without hashing them again.
     var fetchedEarlier: Set<Content.Digest> = []
 
     /// Which blob entries this build fetches (task index by entry), and which were in the cache.
@@ -175,15 +177,16 @@ extension Assembler {
                     return true
                 }
                 // Fetched by this build: by a task now, or earlier for its images.
-                try copy(path, blob: blob, from: source, writer: writer, fetchedNow: task != nil || assembler.fetchedEarlier.contains(blob.descriptor.digest))
+                try copy(path, blob: blob, from: source, writer: writer, fetchedByThisBuild: task.map(fetcher.downloaded) ?? assembler.fetchedEarlier.contains(blob.descriptor.digest))
             }
             if blob.isChart, let chart { report(chart, path: path) }
             return true
         }
 
-        /// Copies a blob that is complete in the cache; one this build did not download is hashed again.
-        mutating func copy(_ path: String, blob: BundleLayout.BlobEntry, from source: String, writer: ArchiveWriter, fetchedNow: Bool) throws {
-            if fetchedNow {
+        /// Copies a blob that is complete in the cache; one this build did not download and verify
+        /// (`fetchedByThisBuild`) is hashed again as it is copied.
+        mutating func copy(_ path: String, blob: BundleLayout.BlobEntry, from source: String, writer: ArchiveWriter, fetchedByThisBuild: Bool) throws {
+            if fetchedByThisBuild {
                 // Downloaded and verified by this build.
                 if let digest = blob.chart, blob.isChart { downloaded.insert(digest) }
                 try writer.add(path, contentsOf: source)

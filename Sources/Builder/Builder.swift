@@ -273,7 +273,7 @@ public final class Builder {
         let resolved = stage.resolve(discovery.jobs, on: pool)
         let problems = resolved.compactMap(\.problem)
         if !problems.isEmpty { throw BuildError(problems) }
-        return (resolved, discovery.skipped, Set(missing.map(\.descriptor.digest)))
+        return (resolved, discovery.skipped, Set(missing.indices.filter(fetcher.downloaded).map { missing[$0].descriptor.digest }))
     }
 
     /// Fails before pulling anything if the bundle could not be written.

@@ -135,6 +135,12 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
     func waitUntilDone(_ index: Int) -> BuildError.Problem? {
         wait(index) { $0.done }.problem
     }
+
+    /// Whether finished task `index` downloaded its blob and verified every byte (not found in
+    /// the cache when it ran: another build sharing the cache may have stored it first).
+    func downloaded(_ index: Int) -> Bool {
+        wait(index) { $0.done }.verified
+    }
 }
 
 /// Reads a blob's bytes while it is being written: first from the download's temporary file,
