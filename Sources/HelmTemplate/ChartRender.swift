@@ -60,7 +60,7 @@ public struct ChartRender: Sendable {
         var tree = try ChartTree(files: files)
         var given = Value.map([:])
         for (index, text) in values.enumerated() {
-            given = ValuesCoalesce.merge(try ValuesCoalesce.read(text, file: "values #\(index + 1)"), over: given)
+            given = ValuesCoalesce.merge(try ValuesCoalesce.read(text, file: "values #\(index + 1)", allDocuments: true), over: given)
         }
         let disabled = tree.enableDependencies(values: tree.coalesce(given))
         var merged = tree.coalesce(given)

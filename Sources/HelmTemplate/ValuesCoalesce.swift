@@ -5,24 +5,27 @@ enum ValuesCoalesce {
     /// Values nodes read at most (aliases count each time they are used: an alias bomb stops).
     static let maxNodes = 1_000_000
 
-    /// YAML text as Helm reads values (through JSON: every number a float64).
-    static func read(_ text: String, file: String) throws(TemplateError) -> Value {
+    /// YAML text as Helm reads values (through JSON: every number a float64): the first
+    /// document, or for a values file (`allDocuments`) every document merged over the ones
+    /// before it, as Helm's LoadValues merges them (each a map, or empty).
+    static func read(_ text: String, file: String, allDocuments: Bool = false) throws(TemplateError) -> Value {
         do {
             // Go's YAML reader ends a block scalar at the end of the text with a line break, as if the
-            // text ended with one (libyaml does not), and reads the first document only. Only an
-            // explicit tag (`!!str yes`) needs Yams' resolver, which runs regular expressions
-            // over every scalar: text without a `!` is read with none (`bool(_:tagged:)`).
-            let tagged = text.utf8.contains(UInt8(ascii: "!"))
-            var first: Yams.Node?
-            for node in try Yams.compose_all(yaml: text.hasSuffix("\n") ? text : text + "\n", tagged ? .default : .basic, .default, .utf8) {
-                first = node
-                break
-            }
-            guard let node = first else { return .map([:]) }
+            // text ended with one (libyaml does not).
+            let roots = try PlainYAML.documents(text.hasSuffix("\n") ? text : text + "\n", all: allDocuments)
             var budget = maxNodes
-            let value = Self.value(of: node, tagged: tagged, budget: &budget)
-            if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }
-            return value
+            var merged = Value.map([:])
+            for root in roots {
+                let value = Self.value(of: root, budget: &budget)
+                if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }
+                guard allDocuments else { return value }
+                switch value {
+                case .map: merged = merge(value, over: merged)
+                case .null: continue
+                default: throw TemplateError(.parse, template: file, line: 1, column: 1, "a document of values is \(value.typeName), not a map")
+                }
+            }
+            return merged
         } catch let error as TemplateError {
             throw error
         } catch {
@@ -43,35 +46,40 @@ enum ValuesCoalesce {
         return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || "+-._eExXoOabcdefABCDEF".unicodeScalars.contains($0) }
     }
 
-    /// A plain scalar's bool: with the resolver's tags (`tagged`), Yams' reading; without, the
-    /// words that resolver tags as bools, which is the same reading of untagged text.
-    static func bool(_ scalar: Yams.Node.Scalar, tagged: Bool) -> Bool? {
-        if tagged { return Bool.construct(from: scalar) }
+    /// A plain scalar's bool as go-yaml v2 reads it: these words exactly, unless an explicit
+    /// tag says otherwise (`!!str yes`).
+    static func bool(_ scalar: Yams.Node.Scalar) -> Bool? {
+        guard [Tag.Name.implicit.rawValue, Tag.Name.bool.rawValue].contains(scalar.tag.description) else { return nil }
         switch scalar.string {
-        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
-        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return true
+        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return false
         default: return nil
         }
     }
 
-    static func value(of node: Yams.Node, tagged: Bool, budget: inout Int) -> Value {
+    static func value(of node: Yams.Node, budget: inout Int) -> Value {
         budget -= 1
         guard budget >= 0 else { return .null }
         switch node {
         case .scalar(let scalar):
-            if scalar.style != .plain { return .string(scalar.string) }
-            if let b = bool(scalar, tagged: tagged) { return .bool(b) }
+            // Quoted, or tagged `!!str`: text as written.
+            if scalar.style != .plain || scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
+            if let b = bool(scalar) { return .bool(b) }
             if looksNumeric(scalar.string), let i = Int.construct(from: scalar) { return .float(Double(i)) }
             if looksNumeric(scalar.string), let d = Double.construct(from: scalar) { return .float(d) }
-            if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return .null }
+            if ["~", "null", "Null", "NULL", ""].contains(scalar.string) { return .null }
             return .string(scalar.string)
         case .mapping(let mapping):
             var map: [String: Value] = [:]
-            for (key, value) in mapping where budget >= 0 { map[key.string ?? ""] = Self.value(of: value, tagged: tagged, budget: &budget) }
+            for (key, value) in mapping where budget >= 0 {
+                let name = key.string ?? ""
+                // A key a later one of the same name replaces: go-yaml keeps the last.
+                if !PlainYAML.isShadowed(name) { map[name] = Self.value(of: value, budget: &budget) }
+            }
             return .map(ValueMap(map))
         case .sequence(let sequence):
             var items: [Value] = []
-            for item in sequence where budget >= 0 { items.append(Self.value(of: item, tagged: tagged, budget: &budget)) }
+            for item in sequence where budget >= 0 { items.append(Self.value(of: item, budget: &budget)) }
             return .list(items)
         case .alias(let alias):
             return .string(alias.anchor.rawValue)

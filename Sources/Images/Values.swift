@@ -1,3 +1,4 @@
+import HelmTemplate
 import Yams
 
 /// A chart's values as Helm sees them after YAML parsing: maps keep their key order (so what
@@ -29,9 +30,8 @@ public indirect enum Values: Sendable, Equatable {
         guard text.utf8.count <= Self.maxBytes else {
             throw ImageError(.imageListInvalid, "values", reason: "are larger than \(Self.maxBytes) bytes")
         }
-        // Scalars are read by their text and style alone: no resolver (its regular expressions
-        // cost more than the read), and UTF-8 whatever YAMS_DEFAULT_ENCODING says.
-        guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
+        // Scalars are read by their text and style alone; the first document (the render reads them all).
+        guard let node = try PlainYAML.documents(text, all: false).first else {
             self = .map([])
             return
         }
@@ -55,7 +55,8 @@ public indirect enum Values: Sendable, Equatable {
         case .mapping(let mapping):
             var pairs: [(key: String, value: Values)] = []
             for (key, value) in mapping where budget >= 0 {
-                if let name = key.string { pairs.append((key: name, value: Values(node: value, depth: depth + 1, budget: &budget))) }
+                // A key a later one of the same name replaces is left out (go-yaml keeps the last).
+                if let name = key.string, !PlainYAML.isShadowed(name) { pairs.append((key: name, value: Values(node: value, depth: depth + 1, budget: &budget))) }
             }
             self = .map(pairs)
         case .sequence(let sequence):

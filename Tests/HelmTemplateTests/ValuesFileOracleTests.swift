@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+
+/// values.yaml read as Helm v4 reads it (scripts/helm-oracle): go-yaml v2's bools (`y`, `N`,
+/// not `tRue`), explicit `!!str` tags, a key given twice (the last one wins), every document
+/// merged over the ones before, and a file that is not YAML refused (it was read as no values).
+struct ValuesFileOracleTests {
+    static let template = "{{ range $k, $v := .Values }}{{ $k }}={{ kindOf $v }}:{{ $v }} {{ end }}\n"
+
+    static func chart(_ values: String) -> [String: String] {
+        ["Chart.yaml": "apiVersion: v2\nname: valuesfile\nversion: 1.0.0\n", "values.yaml": values, "templates/t.yaml": template]
+    }
+
+    @Test(arguments: [
+        ("scalars", "a: !!str yes\nb: !!str 10\nc: Yes\nd: tRue\ne: oN\nf: y\ng: N\nh: OFF\n", true),
+        ("duplicates", "a: 1\na: 2\nm:\n  k: 1\n  k: {x: 2}\nl: [{p: 1, p: 2}]\nq: {\"r\": 1, r: 3}\n", true),
+        ("documents", "a: {x: 1, z: 1}\nb: 1\n---\na: {w: 2, z: 3}\nc: 3\n---\n", true),
+        ("broken", "m: x\nbad: [1, 2\n", false),
+        ("listDocument", "a: 1\n---\n- x\n", false),
+    ])
+    func valuesFilesReadAsHelmReadsThem(name: String, values: String, renders: Bool) throws {
+        #expect(try HelmOracleTests.expectRendersAsHelm(Self.chart(values), [[:]], name: name) == [renders])
+    }
+}
