@@ -206,10 +206,17 @@ public struct BlobCache: Sendable {
 }
 
 extension BlobCache: SmallBlobStore {
-    /// A small blob from the cache (read whole; only configs are kept this way).
+    /// A small blob from the cache (read whole; only configs are kept this way), hashed as it
+    /// is read: a file that no longer matches its name is removed, so that the blob fetched
+    /// again is kept in its place.
     public func data(for descriptor: Descriptor) -> Data? {
-        guard descriptor.size <= 1 << 20, contains(descriptor.digest, size: descriptor.size) else { return nil }
-        return FileManager.default.contents(atPath: blobPath(descriptor.digest))
+        let path = blobPath(descriptor.digest)
+        guard descriptor.size <= 1 << 20, contains(descriptor.digest, size: descriptor.size), let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard ContentCheck.compare(receivedSize: Int64(data.count), sha256Hex: Digest.sha256(of: data).hex, against: descriptor.digest, size: descriptor.size) == nil else {
+            unlink(path)
+            return nil
+        }
+        return data
     }
 
     /// Keeps a blob the registry client has verified.

@@ -45,7 +45,9 @@ public struct PulledChart: Sendable {
 
 /// A place for small content-addressed blobs; what comes back is checked against its digest.
 public protocol SmallBlobStore: Sendable {
+    /// The blob's bytes, verified against its digest; nil when the store has no such bytes.
     func data(for descriptor: Descriptor) -> Data?
+    /// Keeps bytes the registry client verified.
     func keep(_ data: Data, for descriptor: Descriptor)
 }
 
@@ -256,7 +258,7 @@ public final class ChartPuller {
     /// The chart's config blob (Chart.yaml as JSON), from the store when it has it.
     func chartConfig(_ descriptor: Descriptor, reference: ChartReference, digest: Digest) throws(RegistryError) -> HelmChartConfig {
         let configData: Data
-        if let kept = store?.data(for: descriptor), Digest.sha256(of: kept) == descriptor.digest {
+        if let kept = store?.data(for: descriptor) {
             configData = kept
         } else {
             configData = try client.fetchBlob(repository: reference.repository, descriptor: descriptor, limit: client.limits.configBytes)

@@ -68,6 +68,34 @@ struct BuilderTests {
         #expect(BlobCache(root: folder + "/cache").contains(chart.manifestDigest, size: Int64(chart.manifest.count)))
     }
 
+    /// A cached chart config whose bytes changed on disk while its size, time and inode did not
+    /// is hashed as it is read, removed, fetched again and kept (the rebuild's `keep` skips a
+    /// blob the cache holds: the bad file must not stay).
+    @Test func aCachedConfigThatNoLongerMatchesIsReplaced() throws {
+        let server = ScriptedServer()
+        let chart = try ChartFixture(name: "app", version: "1.2.0")
+        chart.serve(on: server, repository: "charts/app")
+        let folder = try scratchFolder(["k0s.yaml": BuildFixture.config([("web", "app", "1.2.0")])])
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        let cache = BlobCache(root: folder + "/cache")
+        let digest = Content.Digest.sha256(of: chart.config)
+        let descriptor = Descriptor(mediaType: MediaType.helmConfig, digest: digest, size: Int64(chart.config.count))
+        let path = cache.blobPath(digest)
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.write(contentsOf: Data(repeating: 0x20, count: chart.config.count))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0, "the time it was noted with, to the nanosecond")
+        #expect(cache.data(for: descriptor) == nil, "other bytes under the config's name")
+        #expect(!FileManager.default.fileExists(atPath: path), "and the file is gone")
+        try FileManager.default.removeItem(atPath: folder + "/out.tar.gz")
+        _ = try Builder(options: BuildFixture.options(folder, server: server)) { _ in }.build(signingKey: nil)
+        #expect(server.count("/v2/charts/app/blobs/\(digest)") == 2, "fetched again")
+        #expect(cache.data(for: descriptor) == chart.config, "and kept")
+    }
+
     /// The cache trusts only what it verified: a cached chart changed on disk since (its size
     /// kept) is fetched again, and the bundle carries the registry's bytes.
     @Test func aCachedBlobChangedOnDiskIsFetchedAgain() throws {
