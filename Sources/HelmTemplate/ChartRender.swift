@@ -19,10 +19,15 @@ public struct ChartRender: Sendable {
         }
     }
 
-    /// What a chart's file maps to when it was too large to read, or its bytes are not UTF-8
-    /// text (only `.Files` reads such a file; reading it through `.Files` is a gap of the
-    /// render, not an empty file).
-    public static let omittedFile = "\u{0}bundle: file left out (too large, or not UTF-8 text)\u{0}"
+    /// What a chart's file maps to when it was too large to read (only `.Files` reads such a
+    /// file; reading it through `.Files` is a gap of the render, not an empty file).
+    public static let omittedFile = "\u{0}bundle: file left out (too large)\u{0}"
+    /// What a chart's file maps to when its bytes are not UTF-8 text: the engine's strings are
+    /// text, so `.Files.Get "x.jks" | b64enc` could not give Helm's bytes; reading it through
+    /// `.Files` is the same gap.
+    public static let binaryFile = "\u{0}bundle: file left out (not UTF-8 text)\u{0}"
+
+    static func isUnread(_ text: String) -> Bool { text == omittedFile || text == binaryFile }
 
     /// The Kubernetes version `helm template` assumes without a cluster (Helm v4.2's default).
     public static let defaultKubeVersion = "1.36.0"
@@ -96,7 +101,7 @@ public struct ChartRender: Sendable {
     static func crds(_ chart: ChartTree, path: String) -> [(path: String, text: String)] {
         chart.files.keys.sorted().filter { $0.hasPrefix("crds/") }.map { file in
             let text = chart.files[file] ?? ""
-            return ("\(path)/\(file)", text == omittedFile ? "# \(path)/\(file) is a file bundle does not read (over 4 MiB, or not UTF-8 text); print it with Helm" : text)
+            return ("\(path)/\(file)", isUnread(text) ? "# \(path)/\(file) is a file bundle does not read (over 4 MiB, or not UTF-8 text); print it with Helm" : text)
         }
             + chart.subcharts.flatMap { crds($0, path: "\(path)/charts/\($0.name)") }
     }
@@ -114,7 +119,7 @@ public struct ChartRender: Sendable {
             subcharts[sub.name] = collect(sub, path: "\(path)/charts/\(sub.name)", values: own, release: release, templates: &templates, dots: &dots)
         }
         var fields = Self.objects(values: values, chart: chart.metadata, release: release, template: "", chartPath: path)
-        fields["Files"] = .map(ValueMap(chart.files.mapValues { $0 == Self.omittedFile ? .missing : .string($0) }))
+        fields["Files"] = .map(ValueMap(chart.files.mapValues { Self.isUnread($0) ? .missing : .string($0) }))
         fields["Subcharts"] = .map(ValueMap(subcharts))
         let object = ValueMap(fields)
         for (file, text) in chart.templates {

@@ -69,13 +69,13 @@ public struct ChartFiles: Sendable {
     }
 
     /// A file as the render reads it. A file only `.Files` reads whose bytes are not UTF-8 (a
-    /// binary) is left out as a large one is: the engine's strings are text, so its bytes could
-    /// not come out as Helm's do (`.Files.Get | b64enc` of a keystore); a template reading it is
-    /// a gap of the engine, not wrong bytes. Random bytes fail the check within a few bytes,
-    /// where decoding them with replacement characters cost more than the rest of the read.
+    /// binary) is `ChartRender.binaryFile`: the engine's strings are text, so its bytes could
+    /// not come out as Helm's do (`.Files.Get | b64enc` of a keystore). Random bytes fail the
+    /// check within a few bytes, where decoding them with replacement characters cost more than
+    /// the rest of the read.
     static func text(of data: Data, at path: String) -> String {
         guard !isEssential(path) else { return String(decoding: data, as: UTF8.self) }
-        return String(validating: data, as: UTF8.self) ?? ChartRender.omittedFile
+        return String(validating: data, as: UTF8.self) ?? ChartRender.binaryFile
     }
 
     /// Whether a file is one the chart's templates and values are made of (the rest are only

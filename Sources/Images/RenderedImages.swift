@@ -19,7 +19,11 @@ public struct RenderedImages: Sendable {
     /// Renders `chart` with the release's values; a chart Helm would refuse throws its
     /// `TemplateError` (kind `.unsupported` where the engine lacks a feature the chart uses).
     public init(chart: ChartFiles, releaseValues: String?, release: ChartRender.Release) throws {
-        let output = try ChartRender(files: chart.renderFiles).renderChart(values: releaseValues.map { [$0] } ?? [], release: release)
+        // A binary file's bytes say nothing of the images a chart runs: read as empty here (a
+        // keystore for a Secret), not a gap that would leave the render for the values; only
+        // `bundle template`, which prints them, refuses it.
+        let files = chart.renderFiles.mapValues { $0 == ChartRender.binaryFile ? "" : $0 }
+        let output = try ChartRender(files: files).renderChart(values: releaseValues.map { [$0] } ?? [], release: release)
         skipped += output.disabledSubcharts.map { "\(chart.name) subchart \($0)" }
         let sorted = try ManifestSorter.sort(output.templates)
         for manifest in sorted.manifests + sorted.hooks {
