@@ -142,8 +142,9 @@ extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
 
     /// Every `old` replaced by `new`, compared byte for byte as Go's `strings.ReplaceAll`
-    /// compares (Foundation's search goes through UTF-16 and costs more than the render around
-    /// it); `self` when `old` is empty or absent.
+    /// compares (Foundation's search goes through UTF-16, costs more than the render around it,
+    /// and does not find `e` in `e` + a combining accent); `self` when `old` is absent or empty
+    /// (where Go inserts `new` around every rune: `replace` does that itself).
     func replacingEvery(_ old: String, with new: String) -> String {
         var text = self, needle = old
         let replacement = Array(new.utf8)

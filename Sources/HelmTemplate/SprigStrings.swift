@@ -23,7 +23,7 @@ enum SprigStrings {
             let text = stringify(args[2]), old = stringify(args[0]), new = stringify(args[1])
             // Go's strings.ReplaceAll: an empty old string matches before each character and at the end.
             guard !old.isEmpty else { return .string(new + text.unicodeScalars.map { String($0) + new }.joined()) }
-            return .string(text.replacingOccurrences(of: old, with: new))
+            return .string(text.replacingEvery(old, with: new))
         },
         "repeat": { args, _ in
             guard args.count == 2, case .int(let count) = args[0] else { throw FunctionError("repeat wants a count and a string") }
