@@ -217,7 +217,7 @@ struct Parser {
     }
 
     private func number(_ text: String, at token: Token) throws(TemplateError) -> Argument {
-        let clean = text.replacingOccurrences(of: "_", with: "")
+        let clean = text.replacingEvery("_", with: "")
         if let value = Int(clean) { return .int(value) }
         for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] where clean.hasPrefix(prefix) || clean.hasPrefix("-" + prefix) {
             let negative = clean.hasPrefix("-")

@@ -72,7 +72,7 @@ struct Semver: Comparable {
 
     /// `1.2 - 1.4` becomes `>=1.2`, `<=1.4`; `>= 1.2` is one atom; `,` and spaces separate.
     static func atoms(_ text: String) -> [String]? {
-        var tokens = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
+        var tokens = text.replacingEvery(",", with: " ").split(separator: " ").map(String.init)
         var atoms: [String] = []
         while !tokens.isEmpty {
             var token = tokens.removeFirst()

@@ -32,7 +32,7 @@ enum SprigText {
         "urlquery": { args, _ in
             let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
             let text = goArguments(args)
-            return .string((text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+"))
+            return .string((text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingEvery("%20", with: "+"))
         },
         "urlParse": { args, _ in
             let url: GoURL

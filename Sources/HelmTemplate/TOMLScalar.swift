@@ -16,12 +16,12 @@ enum TOMLScalar {
         }
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where word.hasPrefix(prefix) {
             let digits = String(word.dropFirst(2))
-            guard separatedDigits(digits, radix: radix), let number = Int(digits.replacingOccurrences(of: "_", with: ""), radix: radix) else { throw invalid(word) }
+            guard separatedDigits(digits, radix: radix), let number = Int(digits.replacingEvery("_", with: ""), radix: radix) else { throw invalid(word) }
             return .int(number)
         }
         let unsigned = word.hasPrefix("+") || word.hasPrefix("-") ? String(word.dropFirst()) : word
         guard let first = unsigned.first, first.isASCII, first.isNumber else { throw invalid(word) }
-        let plain = word.replacingOccurrences(of: "_", with: "")
+        let plain = word.replacingEvery("_", with: "")
         if unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }) {
             guard separatedDigits(unsigned, radix: 10), !(unsigned.hasPrefix("0") && unsigned.count > 1) else { throw invalid(word) }
             guard let number = Int(plain) else { throw TOMLReader.Failure(message: "integer \(word) does not fit in 64 bits") }

@@ -158,7 +158,7 @@ struct SchemaCheck {
         guard reference.hasPrefix("#") else { return nil }
         var current = root
         for raw in reference.dropFirst().split(separator: "/") {
-            let key = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~").removingPercentEncoding ?? String(raw)
+            let key = String(raw).replacingEvery("~1", with: "/").replacingEvery("~0", with: "~").removingPercentEncoding ?? String(raw)
             switch current {
             case .map(let map): guard let next = map[key] else { return nil }; current = next
             case .list(let list): guard let i = Int(key), list.indices.contains(i) else { return nil }; current = list[i]

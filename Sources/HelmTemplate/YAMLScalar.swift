@@ -15,7 +15,7 @@ enum YAMLScalar {
         }
         if isPlainSafe(s) { return s }
         if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" }) { return GoFormat.quote(s) }
-        return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+        return "'" + s.replacingEvery("'", with: "''") + "'"
     }
 
     /// The plain words go-yaml v2 reads as bools, nulls and special floats.

@@ -78,7 +78,7 @@ struct YAMLText {
         case .int(let i): return String(i)
         case .float(let f):
             if wholeFloatsAsIntegers, f.isFinite, f == f.rounded(), abs(f) < 1e21 { return JSONText.number(f) }
-            return GoFloat.format(f).replacingOccurrences(of: "+Inf", with: ".inf").replacingOccurrences(of: "-Inf", with: "-.inf").replacingOccurrences(of: "NaN", with: ".nan")
+            return GoFloat.format(f).replacingEvery("+Inf", with: ".inf").replacingEvery("-Inf", with: "-.inf").replacingEvery("NaN", with: ".nan")
         case .string(let s):
             let text = YAMLScalar.string(s, indent: indent)
             guard let width = foldWidth, !text.hasPrefix("|") else { return text }
