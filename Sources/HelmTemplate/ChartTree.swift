@@ -46,7 +46,7 @@ struct ChartTree {
         self.name = name
         self.metadata = metadata.entries
         let label = place.isEmpty ? name : place
-        defaults = try ValuesCoalesce.read(files["values.yaml"] ?? "", file: "\(label)/values.yaml", allDocuments: true)
+        defaults = ValuesCoalesce.withoutNulls(try ValuesCoalesce.read(files["values.yaml"] ?? "", file: "\(label)/values.yaml", allDocuments: true))
         var templates: [String: String] = [:], others: [String: String] = [:], nested: [String: [String: String]] = [:]
         for (path, text) in files {
             if path.hasPrefix("templates/") {

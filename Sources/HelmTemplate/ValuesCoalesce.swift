@@ -86,6 +86,19 @@ enum ValuesCoalesce {
         }
     }
 
+    /// A chart's own values as Helm uses them: a null in a map, at any depth, is no value (it
+    /// neither shows nor deletes anything below it: a parent's `sub: {x: null}` leaves the
+    /// subchart's `x`); nulls in lists stay.
+    static func withoutNulls(_ value: Value) -> Value {
+        guard case .map(let map) = value else { return value }
+        var kept: [String: Value] = [:]
+        for (key, item) in map {
+            if case .null = item { continue }
+            kept[key] = withoutNulls(item)
+        }
+        return .map(ValueMap(kept))
+    }
+
     /// Values files given together (`-f a -f b`): `later` over `earlier`, maps merged key by
     /// key, nulls kept (they delete the chart's defaults when coalesced over them).
     static func merge(_ later: Value, over earlier: Value) -> Value {
@@ -100,14 +113,14 @@ enum ValuesCoalesce {
         return .map(merged)
     }
 
-    /// `given` over `defaults`: maps merge key by key, a given null deletes the default, any
-    /// other given value replaces it.
+    /// `given` over `defaults`: maps merge key by key, a given null deletes the default (and
+    /// stays, as null, where there is none), any other given value replaces it.
     static func coalesce(_ given: Value, over defaults: Value) -> Value {
         guard case .map(let top) = given else { return defaults }
         guard case .map(var merged) = defaults else { return given }
         for (key, value) in top {
             if case .null = value {
-                merged.removeValue(forKey: key)
+                if merged.removeValue(forKey: key) == nil { merged[key] = .null }
             } else if case .map = value, let existing = merged[key], case .map = existing {
                 merged[key] = coalesce(value, over: existing)
             } else {

@@ -21,4 +21,21 @@ struct ValuesFileOracleTests {
     func valuesFilesReadAsHelmReadsThem(name: String, values: String, renders: Bool) throws {
         #expect(try HelmOracleTests.expectRendersAsHelm(Self.chart(values), [[:]], name: name) == [renders])
     }
+
+    /// A null in a chart's own values is no value, at any depth of its maps, and deletes
+    /// nothing (not a subchart's default either); a null the release gives deletes a default,
+    /// and stays where there is none; nulls in lists stay. (Not held: Helm keeps a subchart's
+    /// nulls below its top level when the release gives that subchart values.)
+    @Test func nullsAreWhatHelmMakesOfThem() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: sub\n    version: 1.0.0\n",
+            "values.yaml": "a: {x: 1, z: null, c: [1, null, {d: null}], f: {g: null}}\nsub: {x: null, k: 2}\ntop: null\n",
+            "templates/t.yaml": "{{ toJson .Values }}\n",
+            "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+            "charts/sub/values.yaml": "x: 1\nw: null\nm: {q: 1}\n",
+            "charts/sub/templates/t.yaml": "{{ toJson .Values }}\n",
+        ]
+        let settings: [[String: Any]] = [[:], ["u": NSNull(), "a": ["x": NSNull(), "e": NSNull()], "sub": ["x": NSNull(), "v": NSNull()]]]
+        #expect(try HelmOracleTests.expectRendersAsHelm(chart, settings, name: "nulls") == [true, true])
+    }
 }
