@@ -13,11 +13,13 @@ enum ValuesCoalesce {
             // Go's YAML reader ends a block scalar at the end of the text with a line break, as if the
             // text ended with one (libyaml does not).
             let roots = try PlainYAML.documents(text.hasSuffix("\n") ? text : text + "\n", all: allDocuments)
-            var budget = maxNodes
+            var reading = Reading(budget: maxNodes)
             var merged = Value.map([:])
             for root in roots {
-                let value = Self.value(of: root, budget: &budget)
-                if budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }
+                let value = Self.value(of: root, reading: &reading)
+                if reading.budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }
+                // Helm reads YAML through JSON, which holds no infinity and no NaN.
+                if let number = reading.unholdable { throw TemplateError(.parse, template: file, line: 1, column: 1, "error converting YAML to JSON: json: unsupported value: \(number)") }
                 guard allDocuments else { return value }
                 switch value {
                 case .map: merged = merge(value, over: merged)
@@ -31,6 +33,20 @@ enum ValuesCoalesce {
         } catch {
             throw TemplateError(.parse, template: file, line: 1, column: 1, "not valid YAML: \(error)")
         }
+    }
+
+    /// A plain scalar as go-yaml v2 reads a number, as a float64: an integer form (`-0` is 0, an
+    /// integer has no sign of zero), else a float; a float out of range (`1e400`) is text;
+    /// `.inf` and `.nan` are numbers JSON cannot hold (`reading.unholdable`).
+    static func number(_ scalar: Yams.Node.Scalar, reading: inout Reading) -> Value? {
+        guard looksNumeric(scalar.string) else { return nil }
+        if scalar.string == "-0" || scalar.string == "+0" { return .float(0) }
+        if let i = Int.construct(from: scalar) { return .float(Double(i)) }
+        guard let d = Double.construct(from: scalar) else { return nil }
+        if d.isFinite { return .float(d) }
+        guard scalar.string.lowercased().hasSuffix("inf") || scalar.string.lowercased().hasSuffix("nan") else { return nil }
+        if reading.unholdable == nil { reading.unholdable = d.isNaN ? "NaN" : d > 0 ? "+Inf" : "-Inf" }
+        return .float(d)
     }
 
     /// Whether a plain scalar can be a YAML number at all: digits with signs, points,
@@ -57,29 +73,33 @@ enum ValuesCoalesce {
         }
     }
 
-    static func value(of node: Yams.Node, budget: inout Int) -> Value {
-        budget -= 1
-        guard budget >= 0 else { return .null }
+    /// How far a reading got: nodes left to read (aliases count each time), and a number JSON
+    /// cannot hold, once one is read.
+    struct Reading {
+        var budget: Int
+        var unholdable: String?
+    }
+
+    static func value(of node: Yams.Node, reading: inout Reading) -> Value {
+        reading.budget -= 1
+        guard reading.budget >= 0 else { return .null }
         switch node {
         case .scalar(let scalar):
             // Quoted, or tagged `!!str`: text as written.
             if scalar.style != .plain || scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
             if let b = bool(scalar) { return .bool(b) }
-            if looksNumeric(scalar.string), let i = Int.construct(from: scalar) { return .float(Double(i)) }
-            if looksNumeric(scalar.string), let d = Double.construct(from: scalar) { return .float(d) }
-            if ["~", "null", "Null", "NULL", ""].contains(scalar.string) { return .null }
-            return .string(scalar.string)
+            return number(scalar, reading: &reading) ?? (["~", "null", "Null", "NULL", ""].contains(scalar.string) ? .null : .string(scalar.string))
         case .mapping(let mapping):
             var map: [String: Value] = [:]
-            for (key, value) in mapping where budget >= 0 {
+            for (key, value) in mapping where reading.budget >= 0 {
                 let name = key.string ?? ""
                 // A key a later one of the same name replaces: go-yaml keeps the last.
-                if !PlainYAML.isShadowed(name) { map[name] = Self.value(of: value, budget: &budget) }
+                if !PlainYAML.isShadowed(name) { map[name] = Self.value(of: value, reading: &reading) }
             }
             return .map(ValueMap(map))
         case .sequence(let sequence):
             var items: [Value] = []
-            for item in sequence where budget >= 0 { items.append(Self.value(of: item, budget: &budget)) }
+            for item in sequence where reading.budget >= 0 { items.append(Self.value(of: item, reading: &reading)) }
             return .list(items)
         case .alias(let alias):
             return .string(alias.anchor.rawValue)

@@ -3,7 +3,8 @@ import Testing
 
 /// values.yaml read as Helm v4 reads it (scripts/helm-oracle): go-yaml v2's bools (`y`, `N`,
 /// not `tRue`), explicit `!!str` tags, a key given twice (the last one wins), every document
-/// merged over the ones before, and a file that is not YAML refused (it was read as no values).
+/// merged over the ones before, numbers as JSON holds them (`-0` is 0, `1e400` is text, `.inf`
+/// refused), and a file that is not YAML refused (it was read as no values).
 struct ValuesFileOracleTests {
     static let template = "{{ range $k, $v := .Values }}{{ $k }}={{ kindOf $v }}:{{ $v }} {{ end }}\n"
 
@@ -17,6 +18,9 @@ struct ValuesFileOracleTests {
         ("documents", "a: {x: 1, z: 1}\nb: 1\n---\na: {w: 2, z: 3}\nc: 3\n---\n", true),
         ("broken", "m: x\nbad: [1, 2\n", false),
         ("listDocument", "a: 1\n---\n- x\n", false),
+        ("numbers", "a: -0\nb: 1e400\nc: +0\nd: -1e400\ne: 0o17\nf: 1_000\ng: -0.0\nh: 9223372036854775808\n", true),
+        ("infinity", "a: .inf\n", false),
+        ("nan", "a: [1, .NaN]\n", false),
     ])
     func valuesFilesReadAsHelmReadsThem(name: String, values: String, renders: Bool) throws {
         #expect(try HelmOracleTests.expectRendersAsHelm(Self.chart(values), [[:]], name: name) == [renders])
