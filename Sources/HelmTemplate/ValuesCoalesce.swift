@@ -19,7 +19,7 @@ enum ValuesCoalesce {
                 let value = Self.value(of: root, reading: &reading)
                 if reading.budget < 0 { throw TemplateError(.limit, template: file, line: 1, column: 1, "expands to more than \(maxNodes) YAML nodes (aliases repeating aliases?)") }
                 // Helm reads YAML through JSON, which holds no infinity and no NaN.
-                if let number = reading.unholdable { throw TemplateError(.parse, template: file, line: 1, column: 1, "error converting YAML to JSON: json: unsupported value: \(number)") }
+                if let what = reading.unholdable { throw TemplateError(.parse, template: file, line: 1, column: 1, "error converting YAML to JSON: unsupported value: \(what)") }
                 guard allDocuments else { return value }
                 switch value {
                 case .map: merged = merge(value, over: merged)
@@ -33,6 +33,33 @@ enum ValuesCoalesce {
         } catch {
             throw TemplateError(.parse, template: file, line: 1, column: 1, "not valid YAML: \(error)")
         }
+    }
+
+    /// A map key as Helm's JSON has it: go-yaml resolves a plain key first, then it is written
+    /// as text: `yes:` is `true`, `0x10:` is `16`, `1e3:` is `1000`; a null key refuses the
+    /// file (`reading.unholdable`).
+    static func key(_ node: Yams.Node, reading: inout Reading) -> String {
+        guard case .scalar(let scalar) = node else { return node.string ?? "" }
+        if scalar.style != .plain || PlainYAML.isShadowed(scalar.string) { return scalar.string }
+        var own = Reading(budget: 1)
+        // Yams resolves a key's tag in place when it compares keys (a basic resolver's `str`),
+        // so a key's tag says nothing: an explicit `!!str` on a key is not told apart.
+        switch plainScalar(scalar, reading: &own) {
+        case .bool(let b): return b ? "true" : "false"
+        case .float(let f) where f.isNaN: return ".nan"
+        case .float(let f) where f.isInfinite: return f > 0 ? ".inf" : "-.inf"
+        case .float(let f): return Int(exactly: f).map(String.init) ?? GoFloat.format(f)
+        case .null:
+            if reading.unholdable == nil { reading.unholdable = "a map key that is null" }
+            return ""
+        default: return scalar.string
+        }
+    }
+
+    /// A plain, untagged scalar: a bool word, a number, a null word, or text.
+    static func plainScalar(_ scalar: Yams.Node.Scalar, reading: inout Reading) -> Value {
+        if let b = boolWord(scalar.string) { return .bool(b) }
+        return number(scalar, reading: &reading) ?? (["~", "null", "Null", "NULL", ""].contains(scalar.string) ? .null : .string(scalar.string))
     }
 
     /// A plain scalar as go-yaml v2 reads a number, as a float64: an integer form (`-0` is 0, an
@@ -66,7 +93,11 @@ enum ValuesCoalesce {
     /// tag says otherwise (`!!str yes`).
     static func bool(_ scalar: Yams.Node.Scalar) -> Bool? {
         guard [Tag.Name.implicit.rawValue, Tag.Name.bool.rawValue].contains(scalar.tag.description) else { return nil }
-        switch scalar.string {
+        return boolWord(scalar.string)
+    }
+
+    static func boolWord(_ text: String) -> Bool? {
+        switch text {
         case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return true
         case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return false
         default: return nil
@@ -88,11 +119,11 @@ enum ValuesCoalesce {
             // Quoted, or tagged `!!str`: text as written.
             if scalar.style != .plain || scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
             if let b = bool(scalar) { return .bool(b) }
-            return number(scalar, reading: &reading) ?? (["~", "null", "Null", "NULL", ""].contains(scalar.string) ? .null : .string(scalar.string))
+            return plainScalar(scalar, reading: &reading)
         case .mapping(let mapping):
             var map: [String: Value] = [:]
             for (key, value) in mapping where reading.budget >= 0 {
-                let name = key.string ?? ""
+                let name = Self.key(key, reading: &reading)
                 // A key a later one of the same name replaces: go-yaml keeps the last.
                 if !PlainYAML.isShadowed(name) { map[name] = Self.value(of: value, reading: &reading) }
             }
