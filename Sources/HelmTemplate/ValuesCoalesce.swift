@@ -123,6 +123,10 @@ enum ValuesCoalesce {
         case .mapping(let mapping):
             var map: [String: Value] = [:]
             for (key, value) in mapping where reading.budget >= 0 {
+                if case .scalar(let plain) = key, plain.style == .plain, plain.string == "<<" {
+                    for source in mergeSources(value, reading: &reading) { for (name, item) in source { map[name] = item } }
+                    continue
+                }
                 let name = Self.key(key, reading: &reading)
                 // A key a later one of the same name replaces: go-yaml keeps the last.
                 if !PlainYAML.isShadowed(name) { map[name] = Self.value(of: value, reading: &reading) }
@@ -135,6 +139,25 @@ enum ValuesCoalesce {
         case .alias(let alias):
             return .string(alias.anchor.rawValue)
         }
+    }
+
+    /// The maps a merge key (`<<: *base`, `<<: [*a, *b]`) brings in, in the order go-yaml v2
+    /// sets their entries: each over what the mapping holds so far (keys after it win), the
+    /// first of a list last, so that it wins. Anything but maps refuses the file.
+    static func mergeSources(_ node: Yams.Node, reading: inout Reading) -> [ValueMap] {
+        switch value(of: node, reading: &reading) {
+        case .map(let map): return [map]
+        case .list(let items):
+            var maps: [ValueMap] = []
+            for item in items.reversed() {
+                guard case .map(let map) = item else { break }
+                maps.append(map)
+            }
+            if maps.count == items.count { return maps }
+        default: break
+        }
+        if reading.unholdable == nil { reading.unholdable = "a merge key (<<) whose value is not a map or a list of maps" }
+        return []
     }
 
     /// A chart's own values as Helm uses them: a null in a map, at any depth, is no value (it

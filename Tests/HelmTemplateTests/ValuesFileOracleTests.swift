@@ -4,8 +4,8 @@ import Testing
 /// values.yaml read as Helm v4 reads it (scripts/helm-oracle): go-yaml v2's bools (`y`, `N`,
 /// not `tRue`), explicit `!!str` tags, a key given twice (the last one wins), every document
 /// merged over the ones before, numbers as JSON holds them (`-0` is 0, `1e400` is text, `.inf`
-/// refused), keys as JSON writes them (`0x10:` is `16`, `yes:` is `true`), and a file that is
-/// not YAML refused (it was read as no values).
+/// refused), keys as JSON writes them (`0x10:` is `16`, `yes:` is `true`), merge keys (`<<:
+/// *base`, go-yaml v2's order), and a file that is not YAML refused (it was read as no values).
 struct ValuesFileOracleTests {
     static let template = "{{ range $k, $v := .Values }}{{ $k }}={{ kindOf $v }}:{{ $v }} {{ end }}\n"
 
@@ -24,6 +24,8 @@ struct ValuesFileOracleTests {
         ("nan", "a: [1, .NaN]\n", false),
         ("keys", "1: a\n1.5: b\n0x10: c\ntrue: d\nFalse: f\n1e3: h\n010: i\n-0: j\n\"on\": k\n.inf: l\nyes: m\n", true),
         ("nullKey", "~: g\n", false),
+        ("mergeKeys", "base: &b {x: 1, y2: 2}\nc:\n  <<: *b\n  y2: 3\nd:\n  <<: [*b, {z: 4, x: 9}]\ne:\n  x: 5\n  <<: *b\n", true),
+        ("badMerge", "a:\n  <<: 5\n", false),
     ])
     func valuesFilesReadAsHelmReadsThem(name: String, values: String, renders: Bool) throws {
         #expect(try HelmOracleTests.expectRendersAsHelm(Self.chart(values), [[:]], name: name) == [renders])
