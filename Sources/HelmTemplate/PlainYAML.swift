@@ -6,11 +6,21 @@ import Yams
 /// its reader from its text), always UTF-8 whatever YAMS_DEFAULT_ENCODING says, and a syntax
 /// error thrown, never read as no values. A key a mapping holds twice is go-yaml's to keep
 /// (the last one wins) where Yams refuses the mapping: the earlier key is renamed in the text
-/// with a prefix no YAML file holds and the text read again; readers skip renamed keys
-/// (`isShadowed`).
+/// with a prefix no YAML file holds and the text read again, within bounds; readers skip
+/// renamed keys (`isShadowed`).
 public enum PlainYAML {
-    /// Keys renamed at most, one per reading of the text.
+    /// Keys renamed at most, one per reading of the text, and the bytes read again at most
+    /// (a hostile file of many keys given twice would be read once per key).
     static let maxShadowed = 100
+    static let maxRereadBytes = 16 << 20
+
+    /// A file with more keys given twice than bundle renames: a gap of the reader (Helm reads it).
+    public struct TooManyDuplicates: Error, CustomStringConvertible {
+        public let keys: [String]
+        public var description: String {
+            "holds more keys given twice in one mapping than bundle reads again (\(keys.prefix(3).joined(separator: ", ")), …); Helm keeps the last of each"
+        }
+    }
     static let shadowMark: Unicode.Scalar = "\u{E000}"
 
     /// Whether a key is one renamed because a later one of the same name replaces it.
@@ -29,7 +39,8 @@ public enum PlainYAML {
                 }
                 return roots
             } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
-                guard round < maxShadowed, let renamed = shadow(text, at: context.mark, round) else {
+                guard round < maxShadowed, (round + 1) * text.utf8.count <= maxRereadBytes else { throw TooManyDuplicates(keys: keys) }
+                guard let renamed = shadow(text, at: context.mark, round) else {
                     throw YamlError.duplicatedKeysInMapping(duplicates: keys, context: context)
                 }
                 text = renamed

@@ -30,6 +30,8 @@ enum ValuesCoalesce {
             return merged
         } catch let error as TemplateError {
             throw error
+        } catch let error as PlainYAML.TooManyDuplicates {
+            throw TemplateError(.unsupported, template: file, line: 1, column: 1, "\(error)")
         } catch {
             throw TemplateError(.parse, template: file, line: 1, column: 1, "not valid YAML: \(error)")
         }

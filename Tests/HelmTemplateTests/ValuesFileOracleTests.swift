@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import HelmTemplate
 
 /// values.yaml read as Helm v4 reads it (scripts/helm-oracle): go-yaml v2's bools (`y`, `N`,
 /// not `tRue`), explicit `!!str` tags, a key given twice (the last one wins), every document
@@ -29,6 +30,18 @@ struct ValuesFileOracleTests {
     ])
     func valuesFilesReadAsHelmReadsThem(name: String, values: String, renders: Bool) throws {
         #expect(try HelmOracleTests.expectRendersAsHelm(Self.chart(values), [[:]], name: name) == [renders])
+    }
+
+    /// Keys given twice are read again once per key, within a bound of bytes read: a file of
+    /// 150 of them and 2 MB is the reader's gap (`renderUnsupported`, the values read instead
+    /// for images), not 150 readings of it.
+    @Test func manyKeysGivenTwiceAreAGap() throws {
+        let text = (0..<150).map { "a: \($0)" }.joined(separator: "\n") + "\n"
+            + (0..<20_000).map { "pad\($0): " + String(repeating: "x", count: 100) }.joined(separator: "\n") + "\n"
+        #expect(Int64(text.utf8.count) > Int64(PlainYAML.maxRereadBytes / PlainYAML.maxShadowed))
+        #expect { try ChartRender(files: Self.chart(text)).render(values: [], release: .init(name: "rel", namespace: "ns")) } throws: {
+            ($0 as? TemplateError)?.kind == .unsupported && "\($0)".contains("keys given twice")
+        }
     }
 
     /// A null in a chart's own values is no value, at any depth of its maps, and deletes
