@@ -17,11 +17,23 @@ public enum PlainYAML {
     /// A file with more keys given twice than bundle renames: a gap of the reader (Helm reads it).
     public struct TooManyDuplicates: Error, CustomStringConvertible {
         public let keys: [String]
+        /// Where the first key given twice stands.
+        public let mark: Mark
         public var description: String {
             "holds more keys given twice in one mapping than bundle reads again (\(keys.prefix(3).joined(separator: ", ")), …); Helm keeps the last of each"
         }
     }
     static let shadowMark: Unicode.Scalar = "\u{E000}"
+
+    /// Where a reading error of Yams stands in the text (line and column from 1), if it says.
+    public static func mark(of error: any Error) -> Mark? {
+        switch error {
+        case YamlError.scanner(_, _, let mark, _), YamlError.parser(_, _, let mark, _), YamlError.composer(_, _, let mark, _): mark
+        case YamlError.duplicatedKeysInMapping(_, let context): context.mark
+        case let error as TooManyDuplicates: error.mark
+        default: nil
+        }
+    }
 
     /// Whether a key is one renamed because a later one of the same name replaces it.
     public static func isShadowed(_ key: String) -> Bool { key.unicodeScalars.first == shadowMark }
@@ -39,7 +51,7 @@ public enum PlainYAML {
                 }
                 return roots
             } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
-                guard round < maxShadowed, (round + 1) * text.utf8.count <= maxRereadBytes else { throw TooManyDuplicates(keys: keys) }
+                guard round < maxShadowed, (round + 1) * text.utf8.count <= maxRereadBytes else { throw TooManyDuplicates(keys: keys, mark: context.mark) }
                 guard let renamed = shadow(text, at: context.mark, round) else {
                     throw YamlError.duplicatedKeysInMapping(duplicates: keys, context: context)
                 }

@@ -30,10 +30,11 @@ enum ValuesCoalesce {
             return merged
         } catch let error as TemplateError {
             throw error
-        } catch let error as PlainYAML.TooManyDuplicates {
-            throw TemplateError(.unsupported, template: file, line: 1, column: 1, "\(error)")
         } catch {
-            throw TemplateError(.parse, template: file, line: 1, column: 1, "not valid YAML: \(error)")
+            // Placed where Yams says, so the message names the line (the error's own text repeats it).
+            let mark = PlainYAML.mark(of: error)
+            let kind: TemplateError.Kind = error is PlainYAML.TooManyDuplicates ? .unsupported : .parse
+            throw TemplateError(kind, template: file, line: mark?.line ?? 1, column: mark?.column ?? 1, kind == .parse ? "not valid YAML: \(error)" : "\(error)")
         }
     }
 
@@ -61,7 +62,7 @@ enum ValuesCoalesce {
     /// A plain, untagged scalar: a bool word, a number, a null word, or text.
     static func plainScalar(_ scalar: Yams.Node.Scalar, reading: inout Reading) -> Value {
         if let b = boolWord(scalar.string) { return .bool(b) }
-        return number(scalar, reading: &reading) ?? (["~", "null", "Null", "NULL", ""].contains(scalar.string) ? .null : .string(scalar.string))
+        return number(scalar, reading: &reading) ?? (scalar.string.isEmpty || nullWords.contains(scalar.string) ? .null : .string(scalar.string))
     }
 
     /// A plain scalar as go-yaml v2 reads a number, as a float64: an integer form (`-0` is 0, an
@@ -99,12 +100,14 @@ enum ValuesCoalesce {
     }
 
     static func boolWord(_ text: String) -> Bool? {
-        switch text {
-        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return true
-        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return false
-        default: return nil
-        }
+        trueWords.contains(text) ? true : falseWords.contains(text) ? false : nil
     }
+
+    /// go-yaml v2's plain words for true, false and null (what reading resolves and what
+    /// `toYaml` quotes, `YAMLScalar.otherTypeWords`).
+    static let trueWords: Set<String> = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
+    static let falseWords: Set<String> = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]
+    static let nullWords: Set<String> = ["~", "null", "Null", "NULL"]
 
     /// How far a reading got: nodes left to read (aliases count each time), and a number JSON
     /// cannot hold, once one is read.

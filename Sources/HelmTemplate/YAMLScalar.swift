@@ -19,10 +19,8 @@ enum YAMLScalar {
     }
 
     /// The plain words go-yaml v2 reads as bools, nulls and special floats.
-    static let otherTypeWords: Set<String> = [
-        "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
-        "y", "Y", "n", "N", "null", "Null", "NULL", "~", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN",
-    ]
+    static let otherTypeWords = ValuesCoalesce.trueWords.union(ValuesCoalesce.falseWords).union(ValuesCoalesce.nullWords)
+        .union([".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN"])
 
     /// Strings YAML 1.1 (go-yaml v2) would read as something else: bools, nulls, numbers.
     static func resolvesToOtherType(_ s: String) -> Bool {
