@@ -48,6 +48,15 @@ struct InstallPlan {
     /// What the record lists as this install's files.
     var recordFiles: [String] { files.map(\.nodePath) }
 
+    /// Whether `record` is this plan's install of `bundle` (same bundle, `--config-out` and
+    /// mirror), with every file whose bytes the plan knows and the node's config still what it
+    /// wrote. The images tar and the config the install would write are the strategy's to check.
+    func isRecorded(in record: InstalledRecord, bundle: BundleVerifier, target: InstallTarget) -> Bool {
+        guard record.manifestDigest == bundle.manifestDigest, record.config == target.configOut, record.mirror == mirror,
+              let configSHA256 = record.configSHA256, NodeFiles.sha256(of: target.configFile) == configSHA256 else { return false }
+        return files.allSatisfy { $0.sha256 == nil || NodeFiles.sha256(of: target.rooted($0.nodePath)) == $0.sha256 }
+    }
+
     /// The previous install's files that this one does not carry, to remove after the record.
     func removals(after previous: InstalledRecord?) -> [String] {
         Set(previous?.files ?? []).subtracting(recordFiles).sorted()

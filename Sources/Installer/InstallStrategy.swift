@@ -61,12 +61,7 @@ struct LocalStrategy: InstallStrategy {
     /// on the node are still exactly what that install wrote: a repeat reads no entry of a
     /// bundle that can be gigabytes of images.
     func isInPlace(_ plan: InstallPlan, bundle: BundleVerifier, record: InstalledRecord) -> Bool {
-        guard record.manifestDigest == bundle.manifestDigest, record.config == target.configOut, record.mirror == nil, let configSHA256 = record.configSHA256 else { return false }
-        for file in plan.files {
-            if case .imagesArchive = file.content { continue }
-            if NodeFiles.sha256(of: target.rooted(file.nodePath)) != file.sha256 { return false }
-        }
-        return NodeFiles.sha256(of: target.configFile) == configSHA256 && images.isInPlace(bundle.manifest, record: record)
+        plan.isRecorded(in: record, bundle: bundle, target: target) && images.isInPlace(bundle.manifest, record: record)
     }
 
     /// Told before staging, from the record.

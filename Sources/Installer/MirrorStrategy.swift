@@ -104,9 +104,7 @@ struct MirrorStrategy: InstallStrategy {
 
     /// The same bundle, mirror, files and config (credentials included) as the record's.
     func isInPlace(_ plan: InstallPlan, bundle: BundleVerifier, record: InstalledRecord, config: ConfigChange) -> Bool {
-        guard record.mirror == mirror.target.description, record.manifestDigest == bundle.manifestDigest, record.config == target.configOut,
-              let configSHA256 = record.configSHA256, NodeFiles.sha256(config.new) == configSHA256 else { return false }
-        return NodeFiles.sha256(of: target.configFile) == configSHA256 && plan.files.allSatisfy { NodeFiles.sha256(of: target.rooted($0.nodePath)) == $0.sha256 }
+        plan.isRecorded(in: record, bundle: bundle, target: target) && record.configSHA256 == NodeFiles.sha256(config.new)
     }
 
     /// The PEM certificate blocks of a CA file and nothing else; a private key in it is refused
