@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Diagnostics", "TestSupport"]),
         .testTarget(name: "ChartRepositoryTests", dependencies: ["ChartRepository", "Content", "HTTP", "OCI", "TestSupport"]),
         .testTarget(name: "InstallerTests", dependencies: ["Installer", "Builder", "BundleFormat", "K0sConfig", "TestSupport"]),
-        .testTarget(name: "PusherTests", dependencies: ["Pusher", "Content", "OCI"]),
+        .testTarget(name: "PusherTests", dependencies: ["Pusher", "Content", "HTTP", "OCI"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands"]),
         .testTarget(
             name: "BuilderTests",

@@ -177,7 +177,7 @@ public final class Builder {
         try cache.prepare()
 
         // One pool of workers (each with its transport and clients) resolves, then fetches.
-        let pool = try WorkerPool(workers: min(options.concurrency, max(jobs.count, 1)), makeTransport: options.makeTransport)
+        let pool = try BuildPool(workers: min(options.concurrency, max(jobs.count, 1)), makeTransport: options.makeTransport)
         defer { pool.shutdown() }
         let outcomes = Resolver(cache: cache, offline: options.offline, events: events).resolve(jobs, on: pool)
         let problems = outcomes.compactMap(\.problem)
@@ -240,7 +240,7 @@ public final class Builder {
     /// The images of the resolved charts and the command line, resolved (none with --no-images).
     /// The chart archives are fetched into the cache first: their values and templates say
     /// which images they run.
-    func imageOutcomes(_ outcomes: [PullOutcome], config: K0sConfig, pool: WorkerPool, warnings: inout [String]) throws
+    func imageOutcomes(_ outcomes: [PullOutcome], config: K0sConfig, pool: BuildPool, warnings: inout [String]) throws
         -> (outcomes: [ImageOutcome], skipped: [String], fetched: Set<Content.Digest>)
     {
         guard options.images.enabled else { return ([], [], []) }

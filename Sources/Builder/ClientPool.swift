@@ -13,6 +13,20 @@ public enum Transports {
     public static let curl: TransportFactory = { () throws(HTTPError) -> any HTTPTransport in try HTTPTransports.standard() }
 }
 
+/// The build's one work queue: each worker owns one transport and the clients over it.
+typealias BuildPool = WorkerPool<ClientPool, HTTPError>
+
+extension WorkerPool where Worker == ClientPool, Failure == HTTPError {
+    /// Workers each making their transport with `makeTransport`, on their own thread.
+    convenience init(workers: Int, name: String = "bundle-worker", makeTransport: @escaping TransportFactory) throws(HTTPError) {
+        let cancelled = HTTPError(.cancelled, host: "", reason: "the build stopped before this transfer began",
+                                  hint: "Another problem ended the build; see the errors before this one.")
+        try self.init(workers: workers, name: name, cancelled: cancelled) { () throws(HTTPError) -> ClientPool in
+            ClientPool(transport: try makeTransport())
+        }
+    }
+}
+
 /// The clients of one worker thread, over its one transport: one registry client per registry
 /// and repository entry (so tokens and connections are reused), one client per classic
 /// repository. Not `Sendable`, like the transport it owns.

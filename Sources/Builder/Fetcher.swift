@@ -25,7 +25,7 @@ final class Fetcher: @unchecked Sendable {  // every mutable field is guarded by
     private var states: [Task]
 
     /// Queues every task on `pool`: large blobs first, largest first, then the rest in order.
-    init(tasks: [Builder.FetchTask], cache: BlobCache, pool: WorkerPool) {
+    init(tasks: [Builder.FetchTask], cache: BlobCache, pool: BuildPool) {
         self.tasks = tasks
         self.states = tasks.map { _ in Task() }
         for index in Self.order(tasks.map(\.descriptor.size)) {

@@ -105,7 +105,7 @@ struct ImageStage {
     }
 
     /// Resolves every job on the pool; outcomes in the jobs' order.
-    func resolve(_ jobs: [ImageJob], on pool: WorkerPool) -> [ImageOutcome] {
+    func resolve(_ jobs: [ImageJob], on pool: BuildPool) -> [ImageOutcome] {
         let source = ImageSource(platforms: options.platforms)
         return pool.map(jobs) { [self] job, clients in
             var outcome = ImageOutcome(job: job)

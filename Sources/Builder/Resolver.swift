@@ -56,7 +56,7 @@ struct Resolver: Sendable {
     }
 
     /// Resolves every job on the pool's workers; the outcomes come back in the jobs' order.
-    func resolve(_ jobs: [Builder.PullJob], on pool: WorkerPool) -> [Builder.PullOutcome] {
+    func resolve(_ jobs: [Builder.PullJob], on pool: BuildPool) -> [Builder.PullOutcome] {
         pool.map(jobs) { [self] job, clients in
             switch clients {
             case .success(let clients): return resolve(job, clients: clients)

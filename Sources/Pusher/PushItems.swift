@@ -67,7 +67,11 @@ struct PushItems {
         // From a classic repository: the config is the chart's name and version, as Helm writes it.
         let config = try JSONSerialization.data(withJSONObject: ["apiVersion": "v2", "name": chart.name, "version": chart.version], options: [.sortedKeys])
         let configFile = "\(staging)/config-\(chart.name)-\(chart.version)"
-        FileManager.default.createFile(atPath: configFile, contents: config)
+        do {
+            try DurableFile.write(config, to: configFile, flush: false)
+        } catch {
+            throw PushError(.incompleteBundle, configFile, reason: "cannot be written to the staging folder: \(error.reason)", hint: "Check TMPDIR's disk.")
+        }
         let configDescriptor = Descriptor(mediaType: MediaType.helmConfig, digest: Digest.sha256(of: config), size: Int64(config.count))
         let body: [String: Any] = [
             "schemaVersion": 2, "mediaType": MediaType.imageManifest,

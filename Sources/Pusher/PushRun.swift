@@ -11,82 +11,62 @@ final class Holders: Sendable {
     func record(_ digest: Content.Digest, in repository: String) { map.withLock { $0[digest] = $0[digest] ?? repository } }
 }
 
-/// Pushes items on `workers` threads, each with its own client (libcurl handles are never
-/// shared); results come back in the items' order; the first failure stops what has not begun
-/// and is thrown.
+/// Pushes items on the workers of a `WorkerPool`, each with its own client (libcurl handles
+/// are never shared); results come back in the items' order; the first failure stops what has
+/// not begun and is thrown.
 struct PushRun: @unchecked Sendable {  // items and the factory are only read
     let items: [PushItem]
     let workers: Int
-    let makeClient: () throws -> RegistryClient
+    let makeClient: @Sendable () throws -> RegistryClient
 
-    init(items: [PushItem], workers: Int, makeClient: @escaping () throws -> RegistryClient) {
+    init(items: [PushItem], workers: Int, makeClient: @escaping @Sendable () throws -> RegistryClient) {
         self.items = items
         self.workers = max(1, min(workers, max(items.count, 1)))
         self.makeClient = makeClient
     }
 
-    func run<Result>(_ body: @escaping (PushItem, RegistryClient, Holders) throws -> Result) throws -> [Result] {
-        let runner = Runner(items: items, makeClient: makeClient, body: body)
-        // Joined, not detached: no worker outlives the push (see `TransportThread`).
-        var threads: [TransportThread] = []
-        var refusal: (any Error)?
-        for _ in 0..<workers {
-            do {
-                threads.append(try TransportThread.start(name: "bundle-push") { runner.work() })
-            } catch {
-                refusal = error
-                break
-            }
-        }
-        for thread in threads { thread.join() }
-        if threads.isEmpty, let refusal { throw refusal }
-        return try runner.finish()
+    /// Said to items that were not begun because another failed first.
+    static let stopped = HTTPError(.cancelled, host: "", reason: "the push stopped before this item began",
+                                   hint: "Another problem ended the push; see the error before this one.")
+
+    func run<Outcome>(_ body: @escaping (PushItem, RegistryClient, Holders) throws -> Outcome) throws -> [Outcome] {
+        // Joined by `shutdown`, not detached: no worker outlives the push (see `TransportThread`).
+        let pool = try WorkerPool<RegistryClient, any Error>(workers: workers, name: "bundle-push", cancelled: Self.stopped, makeWorker: makeClient)
+        defer { pool.shutdown() }
+        let step = PushStep(items: items, body: body)
+        let outcomes = pool.map(Array(items.indices)) { index, client in step.run(index, client) }
+        if let failure = step.failure { throw failure }
+        return outcomes.compactMap { $0.value }
     }
 }
 
-/// The state the workers share, every mutable field guarded by `lock`.
-private final class Runner<Result>: @unchecked Sendable {
+/// One item's push on a worker, and the first failure, which stops the items not yet begun.
+private final class PushStep<Outcome>: @unchecked Sendable {  // `failure` is guarded by its mutex; the rest is only read
     let items: [PushItem]
-    let makeClient: () throws -> RegistryClient
-    let body: (PushItem, RegistryClient, Holders) throws -> Result
+    let body: (PushItem, RegistryClient, Holders) throws -> Outcome
     let holders = Holders()
-    private let lock = NSLock()
-    private var next = 0
-    private var results: [Int: Result] = [:]
-    private var failure: (any Error)?
+    private let first = Mutex<(any Error)?>(nil)
 
-    init(items: [PushItem], makeClient: @escaping () throws -> RegistryClient, body: @escaping (PushItem, RegistryClient, Holders) throws -> Result) {
+    init(items: [PushItem], body: @escaping (PushItem, RegistryClient, Holders) throws -> Outcome) {
         self.items = items
-        self.makeClient = makeClient
         self.body = body
     }
 
-    /// One worker: its own client, then items until none is left or one failed.
-    func work() {
+    var failure: (any Error)? { first.withLock { $0 } }
+
+    func run(_ index: Int, _ client: Result<RegistryClient, any Error>) -> Done {
+        guard failure == nil else { return Done(value: nil) }
         do {
-            let client = try makeClient()
-            while let index = take() {
-                let result = try body(items[index], client, holders)
-                lock.withLock { results[index] = result }
-            }
+            return Done(value: try body(items[index], try client.get(), holders))
         } catch {
-            lock.withLock { if failure == nil { failure = error } }
+            first.withLock { if $0 == nil { $0 = error } }
+            return Done(value: nil)
         }
     }
 
-    private func take() -> Int? {
-        lock.withLock {
-            guard failure == nil, next < items.count else { return nil }
-            defer { next += 1 }
-            return next
-        }
-    }
-
-    func finish() throws -> [Result] {
-        try lock.withLock {
-            if let failure { throw failure }
-            return items.indices.compactMap { results[$0] }
-        }
+    /// An item's outcome, nil when it failed or was not begun.
+    struct Done: @unchecked Sendable {  // made on a worker, read once every worker is done
+        let value: Outcome?
     }
 }
 

@@ -100,7 +100,7 @@ public final class Pusher {
 
         var report = PushReport(bundle: options.bundle, mirror: options.target.description, verifiedBy: bundle.verifiedBy)
         let tally = PushTally(items: items, report: options.progress)
-        let results = try PushRun(items: items, workers: options.concurrency) { [self] () throws -> RegistryClient in
+        let results = try PushRun(items: items, workers: options.concurrency) { [options] () throws -> RegistryClient in
             let client = try RegistryClient(registry: options.target.registry, plainHTTP: options.plainHTTP, tls: options.tls,
                                             credentials: options.credentials, transport: try HTTPTransports.standard())
             client.credentialHelp = CredentialHelp(give: "--username with --password-stdin, or BUNDLE_MIRROR_USERNAME and BUNDLE_MIRROR_PASSWORD",

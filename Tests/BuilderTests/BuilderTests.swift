@@ -205,45 +205,8 @@ struct RepositoryChartBuildTests {
     }
 }
 
-/// The worker pool never leaves anyone waiting: work it will not run hears that it was cancelled.
-struct WorkerPoolTests {
-    @Test func workAfterShutdownIsCancelledNotLost() throws {
-        let server = ScriptedServer()
-        let pool = try WorkerPool(workers: 2, name: "pool-cancel", makeTransport: server.factory)
-        let doubled = pool.map([1, 2, 3]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) != nil ? item * 2 : 0 }
-        #expect(doubled == [2, 4, 6])
-        // Each worker names itself as it starts; one may have done all the work before the
-        // other got that far, so wait (bounded) for both names.
-        #expect(Self.eventually { Self.threads(named: "pool-cancel") == 2 }, "\(Self.threads(named: "pool-cancel")) workers named")
-        pool.shutdown()
-        // Every worker thread is gone (joined), not merely idle: a thread still ending while the
-        // process exits races OpenSSL's exit handlers and corrupts the heap.
-        #expect(Self.threads(named: "pool-cancel") == 0)
-        let cancelled = pool.map([1, 2]) { (item: Int, clients: Result<ClientPool, HTTPError>) -> Int in (try? clients.get()) == nil ? 0 : item }
-        #expect(cancelled == [0, 0], "work after shutdown runs at once, told it was cancelled")
-        let codes = pool.map([1]) { (_: Int, clients: Result<ClientPool, HTTPError>) -> String in
-            if case .failure(let error) = clients { return error.errorCode } else { return "ran" }
-        }
-        #expect(codes == ["cancelled"], "cancellation says so: \(codes)")
-    }
-
-    /// Whether `condition` holds within 10 s (polled every 10 ms).
-    static func eventually(_ condition: () -> Bool) -> Bool {
-        for _ in 0..<1000 {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
-    }
-
-    /// Threads of this process with that name, as the kernel lists them.
-    static func threads(named name: String) -> Int {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.filter { task in
-            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines) == name
-        }.count
-    }
-
+/// A build from a classic repository whose server refuses HEAD.
+struct RefusedHeadTests {
     @Test func aServerThatRefusesHEADStillBuilds() throws {
         let server = ScriptedServer()
         let chart = try ChartFixture(name: "app", version: "1.2.0")
@@ -263,35 +226,8 @@ struct WorkerPoolTests {
     }
 }
 
-/// A pool sized for one chart grows for the images that chart runs; large blobs go first.
-struct WorkerPoolGrowthTests {
-    @Test func growAddsWorkersAndNeverShrinks() throws {
-        let server = ScriptedServer()
-        let pool = try WorkerPool(workers: 1, name: "pool-grow", makeTransport: server.factory)
-        defer { pool.shutdown() }
-        pool.grow(to: 3)
-        pool.grow(to: 2)
-        // Three pieces of work that each wait for all three to have started: only three
-        // workers at once can finish them.
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let done = DispatchGroup()
-        for _ in 0..<3 {
-            done.enter()
-            pool.submit { _ in
-                started.signal()
-                release.wait()
-                done.leave()
-            }
-        }
-        var running = 0
-        for _ in 0..<3 where started.wait(timeout: .now() + 10) == .success { running += 1 }
-        for _ in 0..<3 { release.signal() }
-        #expect(running == 3, "\(running) pieces of work ran at once")
-        #expect(done.wait(timeout: .now() + 10) == .success)
-        #expect(WorkerPoolTests.threads(named: "pool-grow") == 3)
-    }
-
+/// Large blobs go first.
+struct FetchOrderTests {
     @Test func largeBlobsAreFetchedFirst() {
         let mib: Int64 = 1 << 20
         #expect(Fetcher.order([1, 64 * mib, 5, 100 * mib, 2, 32 * mib]) == [3, 1, 5, 0, 2, 4])

@@ -1,14 +1,16 @@
 import Foundation
-import HTTP
 import Synchronization
 
-/// The build's one work queue: `workers` threads, each owning one transport and its clients
-/// (libcurl handles are never shared), taking work in the order it was submitted. Resolution
-/// and fetching both run on it, so connections, TLS sessions and registry tokens made while
-/// resolving are reused by the fetches. Idle workers wait on a condition; nothing polls.
-final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded by `condition`
-    /// One piece of work; it gets the worker's clients, or why the worker has none.
-    typealias Work = @Sendable (Result<ClientPool, HTTPError>) -> Void
+/// The one work queue of a build or a push: `workers` threads, each owning the `Worker` it
+/// made (its transport and clients: libcurl handles are never shared), taking work in the
+/// order it was submitted. A build resolves and fetches on one pool, so connections, TLS
+/// sessions and registry tokens made while resolving are reused by the fetches. Idle workers
+/// wait on a condition; nothing polls.
+public final class WorkerPool<Worker, Failure: Error>: @unchecked Sendable {  // every mutable field is guarded by `condition`
+    /// One piece of work; it gets the worker's own `Worker`, or why the worker has none.
+    public typealias Work = @Sendable (Result<Worker, Failure>) -> Void
+    /// Makes one worker's `Worker`, on that worker's thread.
+    public typealias MakeWorker = @Sendable () throws(Failure) -> Worker
 
     private let condition = NSCondition()
     private var queue: [Work] = []
@@ -18,19 +20,22 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
     private var threads: [TransportThread] = []
 
     private let name: String
-    private let makeTransport: TransportFactory
+    private let makeWorker: MakeWorker
+    /// What work that will not run is told (submitted after `shutdown`, or dropped by it).
+    private let cancelled: Failure
 
     /// Starts the workers (threads named `name`); fewer when the system refuses threads, an
     /// error when it refuses all.
-    init(workers: Int, name: String = "bundle-worker", makeTransport: @escaping TransportFactory) throws(HTTPError) {
+    public init(workers: Int, name: String, cancelled: Failure, makeWorker: @escaping MakeWorker) throws(HTTPError) {
         self.name = name
-        self.makeTransport = makeTransport
+        self.makeWorker = makeWorker
+        self.cancelled = cancelled
         if let refusal = start(max(1, workers)), threads.isEmpty { throw refusal }
     }
 
     /// Adds workers until there are `workers` (a stage with more parallel work than the one
     /// before it: one chart may run twenty images); fewer when the system refuses threads.
-    func grow(to workers: Int) {
+    public func grow(to workers: Int) {
         let count = condition.withLock { stopping ? workers : threads.count }
         if workers > count { _ = start(workers - count) }
     }
@@ -39,7 +44,7 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
     private func start(_ count: Int) -> HTTPError? {
         for _ in 0..<count {
             do throws(HTTPError) {
-                let thread = try TransportThread.start(name: name) { [self, makeTransport] in serve(makeTransport) }
+                let thread = try TransportThread.start(name: name) { [self] in serve() }
                 condition.withLock { threads.append(thread) }
             } catch {
                 return error
@@ -48,28 +53,25 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
         return nil
     }
 
-    /// One worker's life: its transport and clients, then work until the pool stops. The
-    /// clients live in this function's scope only, so they are released when it returns.
-    private func serve(_ makeTransport: TransportFactory) {
-        let clients: Result<ClientPool, HTTPError>
-        do throws(HTTPError) { clients = .success(ClientPool(transport: try makeTransport())) } catch { clients = .failure(error) }
-        while let work = next() { work(clients) }
+    /// One worker's life: its `Worker`, then work until the pool stops. The worker lives in
+    /// this function's scope only, so it is released (its transport cleaned up) when it returns.
+    private func serve() {
+        let worker: Result<Worker, Failure>
+        do throws(Failure) { worker = .success(try makeWorker()) } catch { worker = .failure(error) }
+        while let work = next() { work(worker) }
     }
 
     /// Work submitted after `shutdown` (or dropped by it) runs at once, told it was cancelled,
     /// so that nobody waits for it.
-    func submit(_ work: @escaping Work) {
+    public func submit(_ work: @escaping Work) {
         let accepted = condition.withLock {
             guard !stopping else { return false }
             queue.append(work)
             condition.signal()
             return true
         }
-        if !accepted { work(.failure(Self.cancelled)) }
+        if !accepted { work(.failure(cancelled)) }
     }
-
-    static let cancelled = HTTPError(.cancelled, host: "", reason: "the build stopped before this transfer began",
-                                     hint: "Another problem ended the build; see the errors before this one.")
 
     /// The next piece of work, waiting for one; nil once the pool stops.
     private func next() -> Work? {
@@ -83,7 +85,7 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
 
     /// Drops work not yet started and waits until every worker has ended: its transport
     /// cleaned up and its thread gone, never racing the process's exit.
-    func shutdown() {
+    public func shutdown() {
         condition.withLock {
             stopping = true
             condition.broadcast()
@@ -93,17 +95,17 @@ final class WorkerPool: @unchecked Sendable {  // every mutable field is guarded
             defer { queue = []; head = 0 }
             return Array(queue[head...])
         }
-        for work in dropped { work(.failure(Self.cancelled)) }
+        for work in dropped { work(.failure(cancelled)) }
     }
 
     /// Runs `body` for each of `items` on the workers and returns the results in order.
-    func map<Item: Sendable, Outcome: Sendable>(_ items: [Item], _ body: @escaping @Sendable (Item, Result<ClientPool, HTTPError>) -> Outcome) -> [Outcome] {
+    public func map<Item: Sendable, Outcome: Sendable>(_ items: [Item], _ body: @escaping @Sendable (Item, Result<Worker, Failure>) -> Outcome) -> [Outcome] {
         let results = Results<Outcome>(count: items.count)
         let group = DispatchGroup()
         for (index, item) in items.enumerated() {
             group.enter()
-            submit { clients in
-                results.set(index, body(item, clients))
+            submit { worker in
+                results.set(index, body(item, worker))
                 group.leave()
             }
         }
