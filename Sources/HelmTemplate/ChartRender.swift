@@ -68,12 +68,9 @@ public struct ChartRender: Sendable {
             given = ValuesCoalesce.merge(try ValuesCoalesce.read(text, file: "values #\(index + 1)", allDocuments: true), over: given)
         }
         let disabled = tree.enableDependencies(values: tree.coalesce(given))
-        var merged = tree.coalesce(given)
         // Helm imports from the charts' own values (the release's are not seen by import-values).
-        if tree.dependencies.contains(where: { !$0.imports.isEmpty }),
-           case .map(let imported) = tree.importedValues(tree.coalesce(.map([:]))), !imported.isEmpty {
-            merged = ValuesCoalesce.coalesce(merged, over: .map(imported))
-        }
+        tree.applyImports()
+        let merged = tree.coalesce(given)
         try tree.validate(merged)
         var templates: [String: String] = [:]
         var dots: [String: (object: ValueMap, basePath: String)] = [:]

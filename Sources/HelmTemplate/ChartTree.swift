@@ -70,12 +70,12 @@ struct ChartTree {
             subcharts.append(try ChartTree(files: inner, place: "\(label)/charts/\(folder)", depth: depth + 1))
         }
         self.subcharts = subcharts
-        try applyAliases(label: label, nested: depth > 0)
+        try applyAliases(label: label)
     }
 
     /// Helm's dependency list: subcharts Chart.yaml does not list stay; each listed one is
     /// taken (a copy under its alias, where it has one); a listed one missing is an error.
-    private mutating func applyAliases(label: String, nested: Bool) throws(TemplateError) {
+    private mutating func applyAliases(label: String) throws(TemplateError) {
         let listed = dependencies
         guard !listed.isEmpty else { return }
         var result = subcharts.filter { sub in !listed.contains { $0.name == sub.name } }
@@ -83,10 +83,6 @@ struct ChartTree {
             guard var sub = subcharts.first(where: { $0.name == dependency.name }) else {
                 throw TemplateError(.missingDependency, template: "\(label)/Chart.yaml", line: 1, column: 1,
                                     "found in Chart.yaml, but missing in charts/ directory: \(dependency.name)")
-            }
-            if nested && !dependency.imports.isEmpty {
-                throw TemplateError(.unsupported, template: "\(label)/Chart.yaml", line: 1, column: 1,
-                                    "a subchart's dependency \(dependency.name) uses import-values, which bundle's template engine implements for the top chart only")
             }
             if let alias = dependency.alias {
                 sub.name = alias
@@ -125,7 +121,18 @@ struct ChartTree {
         return dropped
     }
 
-    /// The values the top chart imports from its enabled subcharts (`import-values`): a name
+    /// Helm's `import-values`, the deepest charts first (so a chart imports what its subcharts
+    /// imported from theirs): a chart that imports from its enabled subcharts takes, as its
+    /// defaults, its values coalesced with theirs over what it imports, its own winning.
+    mutating func applyImports() {
+        for index in subcharts.indices { subcharts[index].applyImports() }
+        guard dependencies.contains(where: { !$0.imports.isEmpty }) else { return }
+        let own = coalesce(.map([:]))
+        guard case .map(let imported) = importedValues(own), !imported.isEmpty else { return }
+        defaults = ValuesCoalesce.coalesce(own, over: .map(imported))
+    }
+
+    /// The values a chart imports from its enabled subcharts (`import-values`): a name
     /// `data` takes the child's `exports.data` into the top level; `{child: a.b, parent: c}`
     /// takes the child's `a.b` to `c`. Only dicts are imported, as Helm imports them; the
     /// chart's own values win over them.

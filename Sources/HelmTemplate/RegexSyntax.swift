@@ -19,38 +19,9 @@ indirect enum RegexNode {
 
 enum RegexAssertion { case lineStart, lineEnd, textStart, textEnd, wordBoundary, notWordBoundary }
 
-/// A character class: ranges and Unicode general categories (`\\pL`), negated or not, case
-/// folded or not.
-struct RegexSet {
-    var ranges: [ClosedRange<UInt32>] = []
-    var categories: [Unicode.GeneralCategory] = []
-    var negated = false
-    var foldCase = false
-
-    func contains(_ scalar: Unicode.Scalar) -> Bool {
-        var hit = ranges.contains { $0.contains(scalar.value) } || categories.contains(scalar.properties.generalCategory)
-        if !hit, foldCase {
-            for other in [String(scalar).lowercased(), String(scalar).uppercased()] {
-                if let s = other.unicodeScalars.first, other.unicodeScalars.count == 1, ranges.contains(where: { $0.contains(s.value) }) { hit = true }
-            }
-        }
-        return hit != negated
-    }
-
-    static let digit = RegexSet(ranges: [48...57])
-    static let word = RegexSet(ranges: [48...57, 65...90, 95...95, 97...122])
-    static let space = RegexSet(ranges: [9...10, 12...13, 32...32])
-    static let posix: [String: [ClosedRange<UInt32>]] = [
-        "alnum": [48...57, 65...90, 97...122], "alpha": [65...90, 97...122], "ascii": [0...127], "blank": [9...9, 32...32],
-        "cntrl": [0...31, 127...127], "digit": [48...57], "graph": [33...126], "lower": [97...122], "print": [32...126],
-        "punct": [33...47, 58...64, 91...96, 123...126], "space": [9...13, 32...32], "upper": [65...90],
-        "word": [48...57, 65...90, 95...95, 97...122], "xdigit": [48...57, 65...70, 97...102],
-    ]
-}
-
 struct RegexError: Error {
     var message: String
-    /// Valid in Go, not implemented here (`\\p{Greek}`, `\\Q…\\E`, octal escapes).
+    /// Valid in Go, not implemented here (Unicode scripts: `\\p{Greek}`).
     var isUnsupported = false
 }
 
@@ -88,6 +59,18 @@ struct RegexParser {
     private mutating func concatenation(depth: Int) throws(RegexError) -> RegexNode {
         var items: [RegexNode] = []
         while let c = current, c != "|", c != ")" {
+            if c == "\\", index + 1 < scalars.count, scalars[index + 1] == "Q" {
+                // Go pushes each quoted character alone: a repetition after `\E` takes the last
+                // one (or, for an empty `\Q\E`, what came before it).
+                var quoted = quotedLiterals()
+                if let last = quoted.popLast() {
+                    items += quoted
+                    items.append(try repetition(of: last))
+                } else if let previous = items.popLast() {
+                    items.append(try repetition(of: previous))
+                }
+                continue
+            }
             var atom = try self.atom(depth: depth)
             atom = try repetition(of: atom)
             items.append(atom)
@@ -115,6 +98,21 @@ struct RegexParser {
             node = .repetition(node, min: low, max: high, greedy: greedy)
         }
         return node
+    }
+
+    /// `\Q…\E` from its backslash: each character up to `\E` (or the pattern's end) a literal.
+    private mutating func quotedLiterals() -> [RegexNode] {
+        index += 2
+        var literals: [RegexNode] = []
+        while let c = current {
+            if c == "\\", index + 1 < scalars.count, scalars[index + 1] == "E" {
+                index += 2
+                break
+            }
+            literals.append(.literal(c, foldCase: foldCase))
+            index += 1
+        }
+        return literals
     }
 
     /// `{n}`, `{n,}`, `{n,m}` (at most 1000, as Go); nil when the brace is a literal.
@@ -238,8 +236,17 @@ struct RegexParser {
             var set = try unicodeClass()
             set.negated = c == "P"
             return (.set(set), [], c == "P")
-        case "Q", "0"..."7":
-            throw RegexError(message: "\\\(c) escapes are not implemented by bundle's template engine yet", isUnsupported: true)
+        case "0"..."7":
+            // Octal, up to three digits; a lone non-zero digit would be a backreference, which
+            // RE2 does not have.
+            guard c == "0" || current.map({ ("0"..."7").contains($0) }) == true else { throw RegexError(message: "invalid escape sequence: `\\\(c)`") }
+            var value = c.value - 48
+            for _ in 1..<3 {
+                guard let d = current, ("0"..."7").contains(d) else { break }
+                value = value * 8 + d.value - 48
+                index += 1
+            }
+            return one(Unicode.Scalar(value) ?? "\0")
         case "b" where !inClass: return (.assertion(.wordBoundary), [], false)
         case "B" where !inClass: return (.assertion(.notWordBoundary), [], false)
         case "A" where !inClass: return (.assertion(.textStart), [], false)
@@ -312,10 +319,11 @@ struct RegexParser {
             var low: UInt32
             if c == "\\" {
                 let escaped = try escape(inClass: true)
-                guard !escaped.negated else {
-                    throw RegexError(message: "negated class escapes inside a class are not implemented by bundle's template engine yet", isUnsupported: true)
+                if case .set(let inner) = escaped.node, !inner.categories.isEmpty {
+                    set.categories += escaped.negated ? RegexSet.allCategories.filter { !inner.categories.contains($0) } : inner.categories
+                    continue
                 }
-                if case .set(let inner) = escaped.node, !inner.categories.isEmpty { set.categories += inner.categories; continue }
+                if escaped.negated { set.ranges += RegexSet.complement(of: escaped.ranges); continue }
                 if escaped.ranges.count != 1 || escaped.ranges[0].count != 1 { set.ranges += escaped.ranges; continue }
                 low = escaped.ranges[0].lowerBound
             } else {

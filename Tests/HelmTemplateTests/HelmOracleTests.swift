@@ -92,6 +92,13 @@ struct HelmOracleTests {
         "{{ regexSplit \",\\\\s*\" \"a, b,c,   d\" -1 }} {{ regexSplit \"x*\" \"axbxxc\" -1 }} {{ regexSplit \",\" \"a,b,c\" 2 }} {{ regexSplit \",\" \"\" -1 }} {{ regexQuoteMeta \"1.5+[x]\" }} {{ regexFind \"a|ab\" \"ab\" }} {{ regexFind \"(a|ab)(c|bcd)\" \"abcd\" }}",
         "{{ regexFindAll \"\\\\bfoo\\\\b\" \"foo food foo\" -1 }} {{ regexFindAll \"(?m)^\\\\w+\" \"one two\\nthree\" -1 }} {{ regexFind \"a.c\" \"a\\nc abc\" }} {{ regexFind \"(?s)a.c\" \"a\\nc\" | quote }} {{ regexFind \"a{2,3}\" \"aaaa\" }} {{ regexFind \"a{2,3}?\" \"aaaa\" }} {{ regexFind \"[[:upper:]][^0-9]*\" \"xAbc9\" }}",
         "{{ regexMatch \"(\" \"x\" }}",
+        // `\Q…\E` (a repetition after it takes the last character), octal escapes, negated
+        // class escapes inside a class.
+        "{{ regexFind \"\\\\Qa.b\\\\E+\" \"xa.bbb a.b\" }} {{ regexMatch \"^\\\\Q[x]\\\\E$\" \"[x]\" }} {{ regexFind \"x\\\\Qa*\" \"xa*a\" }} {{ regexFind \"ba\\\\Q\\\\E*\" \"cbaaa\" }} {{ regexFind \"(?i)\\\\QAb\\\\E\" \"xaB\" }}",
+        "{{ regexFind \"\\\\101\\\\102\" \"xAB\" }} {{ regexReplaceAll \"[\\\\101-\\\\103]+\" \"xABCDy\" \"-\" }} {{ regexFind \"\\\\1234\" \"S4\" }} {{ regexFindAll \"[\\\\D]+\" \"ab12cd\" -1 }} {{ regexFindAll \"[^\\\\W_]+\" \"a_b c\" -1 }} {{ regexFindAll \"[\\\\P{L}x]+\" \"ab12 cxd\" -1 }} {{ regexFindAll \"[\\\\S\\\\d]+\" \"a b\" -1 }}",
+        "{{ regexMatch \"\\\\1\" \"x\" }}",
+        "{{ regexFind \"[\\\\Q]\" \"x\" }}",
+        "{{ regexFind \"\\\\Q\\\\E*\" \"x\" }}",
         // Dicts changed in place, in the idioms charts use (Bitnami's common labels and merges).
         "{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" 2 }}{{ $_ := unset $d \"a\" }}{{ toJson $d }} {{ $_ := set $d \"c\" (dict \"x\" 1) }}{{ toJson $d }} {{ set (dict) \"k\" \"v\" | toJson }}",
         "{{ $dst := dict }}{{ range (list (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" \"\" \"n\" (dict \"y\" 2))) }}{{ $dst = merge $dst . }}{{ end }}{{ toJson $dst }}",
@@ -463,5 +470,29 @@ struct HelmOracleTests {
         ]
         let settings: [[String: Any]] = [[:], ["db": ["config": ["user": "root"]], "host": "mine"]]
         #expect(try Self.expectRendersAsHelm(chart, settings, name: "imports") == [true, true])
+    }
+
+    /// A subchart's own `import-values` from its dependency, deepest first: the middle chart
+    /// takes the bottom one's values, and the top chart imports what the middle one took.
+    @Test func importValuesOfASubchartsOwnDependency() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n  - {name: mid, version: 1.0.0, import-values: [{child: fromLow, parent: got}, shared]}\n",
+            "values.yaml": "got:\n  mine: true\n",
+            "templates/t.yaml": "{{ toJson .Values }}\n",
+            "charts/mid/Chart.yaml": """
+                apiVersion: v2
+                name: mid
+                version: 1.0.0
+                dependencies:
+                  - {name: low, version: 1.0.0, alias: bottom, condition: bottom.enabled, import-values: [lowdata, {child: conf, parent: fromLow}]}
+                """,
+            "charts/mid/values.yaml": "fromLow:\n  b: 0\n  own: mid\nexports:\n  shared:\n    midShared: 1\n",
+            "charts/mid/templates/t.yaml": "{{ toJson .Values }}\n",
+            "charts/mid/charts/low/Chart.yaml": "apiVersion: v2\nname: low\nversion: 1.0.0\n",
+            "charts/mid/charts/low/values.yaml": "enabled: true\nexports:\n  lowdata:\n    a: 1\nconf:\n  b: 2\n  c: 3\n",
+            "charts/mid/charts/low/templates/t.yaml": "{{ toJson .Values }}\n",
+        ]
+        let settings: [[String: Any]] = [[:], ["mid": ["fromLow": ["c": 9], "bottom": ["enabled": false]]], ["mid": ["bottom": ["conf": ["b": 7]]]]]
+        #expect(try Self.expectRendersAsHelm(chart, settings, name: "nested-imports") == [true, true, true])
     }
 }
