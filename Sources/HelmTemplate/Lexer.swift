@@ -1,4 +1,5 @@
-/// A token of a template, with where it starts (line and column, 1-based) for errors.
+/// A token of a template, with where it starts (line, and column in bytes as Go counts it;
+/// both 1-based) for errors.
 struct Token: Equatable, Sendable {
     enum Kind: Equatable, Sendable {
         case text(String)
@@ -9,7 +10,7 @@ struct Token: Equatable, Sendable {
         case dot
         case string(String)
         case number(String)
-        case char(Character)
+        case char(Unicode.Scalar)
         case pipe, leftParen, rightParen, declare, assign, comma
     }
     var kind: Kind
@@ -23,16 +24,18 @@ struct Token: Equatable, Sendable {
 /// `{{`/`}}` with the `{{- ` and ` -}}` trim markers (which remove the white space next to
 /// them from the text), comments `{{/* … */}}`, and inside actions identifiers, `.Field`
 /// chains, `$variables`, strings (`"…"` with escapes, `` `raw` ``), numbers and punctuation.
+/// It reads Unicode scalars, as Go reads runes: a combining mark after a quote or a
+/// delimiter is a character of its own.
 struct Lexer {
     let name: String
-    private let scalars: [Character]
+    private let scalars: [Unicode.Scalar]
     private var index = 0
     private var line = 1
     private var column = 1
 
     init(_ text: String, name: String) {
         self.name = name
-        self.scalars = Array(text)
+        self.scalars = Array(text.unicodeScalars)
     }
 
     mutating func tokens() throws(TemplateError) -> [Token] {
@@ -52,15 +55,15 @@ struct Lexer {
 
     /// Text up to the next `{{`; whether that action opens with a trim marker.
     private mutating func readText() -> (String, Bool) {
-        var text = ""
+        var text = String.UnicodeScalarView()
         while index < scalars.count {
             if matches("{{") {
                 let trim = index + 3 < scalars.count && scalars[index + 2] == "-" && scalars[index + 3].isGoSpace
-                return (text, trim)
+                return (String(text), trim)
             }
             text.append(advance())
         }
-        return (text, false)
+        return (String(text), false)
     }
 
     private mutating func readAction(into out: inout [Token]) throws(TemplateError) {
@@ -129,55 +132,55 @@ struct Lexer {
             advance()
             return token(.variable("$" + readWord()))
         case ".":
-            if index + 1 < scalars.count, scalars[index + 1].isNumber { return token(.number(readNumber())) }
+            if index + 1 < scalars.count, scalars[index + 1].isGoDigit { return token(.number(readNumber())) }
             advance()
             let word = readWord()
             return word.isEmpty ? token(.dot) : token(.field(word))
         default:
-            if ch.isNumber || ((ch == "-" || ch == "+") && index + 1 < scalars.count && (scalars[index + 1].isNumber || scalars[index + 1] == ".")) {
+            if ch.isGoDigit || ((ch == "-" || ch == "+") && index + 1 < scalars.count && (scalars[index + 1].isGoDigit || scalars[index + 1] == ".")) {
                 return token(.number(readNumber()))
             }
-            if ch.isLetter || ch == "_" { return token(.identifier(readWord())) }
+            if ch.isGoLetter || ch == "_" { return token(.identifier(readWord())) }
             throw error("unexpected \"\(ch)\" in action", at: (l, c))
         }
     }
 
     private mutating func readWord() -> String {
-        var word = ""
-        while index < scalars.count, scalars[index].isLetter || scalars[index].isNumber || scalars[index] == "_" { word.append(advance()) }
-        return word
+        var word = String.UnicodeScalarView()
+        while index < scalars.count, scalars[index].isGoLetter || scalars[index].isGoDigit || scalars[index] == "_" { word.append(advance()) }
+        return String(word)
     }
 
     private mutating func readNumber() -> String {
-        var text = ""
-        while index < scalars.count, scalars[index].isNumber || scalars[index].isLetter || "+-._".contains(scalars[index]) {
+        var text = String.UnicodeScalarView()
+        while index < scalars.count, scalars[index].isGoDigit || scalars[index].isGoLetter || "+-._".unicodeScalars.contains(scalars[index]) {
             // A sign only at the start or after an exponent marker.
-            if "+-".contains(scalars[index]), !text.isEmpty, !(text.last == "e" || text.last == "E" || text.last == "p" || text.last == "P") { break }
+            if scalars[index] == "+" || scalars[index] == "-", let last = text.last, !"eEpP".unicodeScalars.contains(last) { break }
             text.append(advance())
         }
-        return text
+        return String(text)
     }
 
     private mutating func readQuoted() throws(TemplateError) -> String {
         let start = (line, column)
         advance()
-        var text = ""
+        var text = String.UnicodeScalarView()
         while index < scalars.count, scalars[index] != "\"" {
             if scalars[index] == "\n" { throw error("unterminated quoted string", at: start) }
             if scalars[index] == "\\" {
                 advance()
                 guard index < scalars.count else { break }
-                text += try escape()
+                text.append(try escape())
             } else {
                 text.append(advance())
             }
         }
         guard index < scalars.count else { throw error("unterminated quoted string", at: start) }
         advance()
-        return text
+        return String(text)
     }
 
-    private mutating func escape() throws(TemplateError) -> String {
+    private mutating func escape() throws(TemplateError) -> Unicode.Scalar {
         guard index < scalars.count else { throw error("unterminated escape sequence", at: (line, column)) }
         let ch = advance()
         switch ch {
@@ -194,10 +197,10 @@ struct Lexer {
         case "0": return "\0"
         case "x", "u", "U":
             let count = ch == "x" ? 2 : ch == "u" ? 4 : 8
-            var hex = ""
+            var hex = String.UnicodeScalarView()
             for _ in 0..<count where index < scalars.count { hex.append(advance()) }
-            guard let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else { throw error("invalid escape \\\(ch)\(hex)", at: (line, column)) }
-            return String(Character(scalar))
+            guard let code = UInt32(String(hex), radix: 16), let scalar = Unicode.Scalar(code) else { throw error("invalid escape \\\(ch)\(String(hex))", at: (line, column)) }
+            return scalar
         default: throw error("unknown escape sequence \\\(ch)", at: (line, column))
         }
     }
@@ -205,18 +208,18 @@ struct Lexer {
     private mutating func readRaw() throws(TemplateError) -> String {
         let start = (line, column)
         advance()
-        var text = ""
+        var text = String.UnicodeScalarView()
         while index < scalars.count, scalars[index] != "`" { text.append(advance()) }
         guard index < scalars.count else { throw error("unterminated raw quoted string", at: start) }
         advance()
-        return text
+        return String(text)
     }
 
-    private mutating func readChar() throws(TemplateError) -> Character {
+    private mutating func readChar() throws(TemplateError) -> Unicode.Scalar {
         let start = (line, column)
         advance()
         guard index < scalars.count else { throw error("unterminated character constant", at: start) }
-        let value: Character = scalars[index] == "\\" ? { advance(); return Character((try? escape()) ?? "?") }() : advance()
+        let value: Unicode.Scalar = scalars[index] == "\\" ? { advance(); return (try? escape()) ?? "?" }() : advance()
         guard index < scalars.count, scalars[index] == "'" else { throw error("unterminated character constant", at: start) }
         advance()
         return value
@@ -224,7 +227,7 @@ struct Lexer {
 
     private func matches(_ text: String) -> Bool {
         var i = index
-        for ch in text {
+        for ch in text.unicodeScalars {
             guard i < scalars.count, scalars[i] == ch else { return false }
             i += 1
         }
@@ -234,10 +237,10 @@ struct Lexer {
     private mutating func skipSpace() { while index < scalars.count, scalars[index].isGoSpace { advance() } }
 
     @discardableResult
-    private mutating func advance() -> Character {
+    private mutating func advance() -> Unicode.Scalar {
         let ch = scalars[index]
         index += 1
-        if ch == "\n" || ch == "\r\n" { line += 1; column = 1 } else { column += 1 }
+        if ch == "\n" { line += 1; column = 1 } else { column += UTF8.width(ch) }
         return ch
     }
 
@@ -251,4 +254,21 @@ struct Lexer {
 extension Character {
     /// The white space Go's template lexer trims: space, tab, carriage return, newline.
     var isGoSpace: Bool { self == " " || self == "\t" || self == "\r" || self == "\n" || self == "\r\n" }
+}
+
+extension Unicode.Scalar {
+    /// The white space Go's template lexer trims: space, tab, carriage return, newline.
+    var isGoSpace: Bool { self == " " || self == "\t" || self == "\r" || self == "\n" }
+
+    /// Go's `unicode.IsLetter`: a letter of any script.
+    var isGoLetter: Bool {
+        if isASCII { return ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// Go's `unicode.IsDigit`: a decimal digit of any script.
+    var isGoDigit: Bool { isASCII ? ("0"..."9").contains(self) : properties.generalCategory == .decimalNumber }
 }

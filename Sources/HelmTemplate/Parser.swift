@@ -189,7 +189,7 @@ struct Parser {
             default: term = .identifier(word)
             }
         case .string(let text): term = .string(text)
-        case .char(let ch): term = .int(Int(ch.unicodeScalars.first?.value ?? 0))
+        case .char(let ch): term = .int(Int(ch.value))
         case .number(let text): term = try number(text, at: token)
         case .leftParen:
             nesting += 1

@@ -99,6 +99,9 @@ struct HelmOracleTests {
         "{{ regexMatch \"\\\\1\" \"x\" }}",
         "{{ regexFind \"[\\\\Q]\" \"x\" }}",
         "{{ regexFind \"\\\\Q\\\\E*\" \"x\" }}",
+        // The lexer reads runes as Go's does: a combining accent after an escaped quote, a
+        // closing quote or a delimiter is its own character.
+        "{{ print \"a\\\"\u{301}\" \"é\u{301}\" }}{{ \"x\" }}\u{301}",
         // Dicts changed in place, in the idioms charts use (Bitnami's common labels and merges).
         "{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" 2 }}{{ $_ := unset $d \"a\" }}{{ toJson $d }} {{ $_ := set $d \"c\" (dict \"x\" 1) }}{{ toJson $d }} {{ set (dict) \"k\" \"v\" | toJson }}",
         "{{ $dst := dict }}{{ range (list (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" \"\" \"n\" (dict \"y\" 2))) }}{{ $dst = merge $dst . }}{{ end }}{{ toJson $dst }}",
