@@ -29,9 +29,9 @@ public struct ChartImages: Sendable {
 
     /// `releaseValues`: the release's `values` string from the k0s config, if any.
     public init(chart: ChartFiles, releaseValues: String?) throws {
-        var values = try Values(yaml: chart.valuesText)
+        var values = try Values(valuesFile: chart.valuesText)
         if let releaseValues, !releaseValues.isEmpty {
-            values = values.merged(with: try Values(yaml: releaseValues))
+            values = values.merged(with: try Values(valuesFile: releaseValues))
         }
         scan(chart, values: values, label: chart.name, depth: 0)
     }
@@ -78,7 +78,7 @@ public struct ChartImages: Sendable {
                 skipped.append("\(label) subchart \(key): \(off)")
                 continue
             }
-            var subValues = (try? Values(yaml: sub.valuesText)) ?? .map([])
+            var subValues = (try? Values(valuesFile: sub.valuesText)) ?? .map([])
             if let own = values[key], own.isMap { subValues = subValues.merged(with: own) }
             if let global = values["global"], global.isMap {
                 subValues = subValues.setting("global", to: (subValues["global"] ?? .map([])).merged(with: global))

@@ -25,18 +25,31 @@ public indirect enum Values: Sendable, Equatable {
     static let maxDepth = 64
     static let maxBytes = 4 << 20
 
-    /// Parses YAML text; an empty document is an empty map. Throws Yams's error for bad YAML.
+    /// Parses YAML text, its first document; an empty document is an empty map. Throws Yams's
+    /// error for bad YAML.
     public init(yaml text: String) throws {
+        try self.init(yaml: text, allDocuments: false)
+    }
+
+    /// A values file: every document, each a map merged over the ones before, as Helm's
+    /// LoadValues merges them (a document that is no map adds nothing).
+    public init(valuesFile text: String) throws {
+        try self.init(yaml: text, allDocuments: true)
+    }
+
+    private init(yaml text: String, allDocuments: Bool) throws {
         guard text.utf8.count <= Self.maxBytes else {
             throw ImageError(.imageListInvalid, "values", reason: "are larger than \(Self.maxBytes) bytes")
         }
-        // Scalars are read by their text and style alone; the first document (the render reads them all).
-        guard let node = try PlainYAML.documents(text, all: false).first else {
-            self = .map([])
-            return
-        }
+        // Scalars are read by their text and style alone.
+        let nodes = try PlainYAML.documents(text, all: allDocuments)
         var budget = Self.maxNodes
-        self = Self(node: node, depth: 0, budget: &budget)
+        var read = Values.map([])
+        for (index, node) in nodes.enumerated() where budget >= 0 {
+            let document = Self(node: node, depth: 0, budget: &budget)
+            if index == 0 { read = document } else if document.isMap { read = read.merged(with: document) }
+        }
+        self = read
         guard budget >= 0 else {
             throw ImageError(.imageListInvalid, "values", reason: "expand to more than \(Self.maxNodes) YAML nodes (aliases repeating aliases?)")
         }
