@@ -84,6 +84,8 @@ let package = Package(
         // CStartup: sets SWIFT_ROOT before the Swift runtime starts where there is no /proc (static binary).
         .target(name: "CStartup"),
         .executableTarget(name: "bundle", dependencies: ["Commands", "CStartup"]),
+        // render-bench: the engine's side of scripts/bench_render, timed in-process as Helm's is (not shipped).
+        .executableTarget(name: "render-bench", dependencies: ["HelmTemplate", "Images"], path: "Benchmarks/RenderBench"),
 
         // TestSupport: what the unit suites share (one scripted transport and registry table).
         .target(name: "TestSupport", dependencies: ["Archive", "Builder", "Content", "HTTP", "OCI"], path: "Tests/TestSupport"),
