@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Diagnostics"),
         // FileSystem: the one durable-file writer (temporary name, fsync, rename, fsync of the folder).
         .target(name: "FileSystem", dependencies: ["Diagnostics"]),
-        // Content: how registry content is named and reached, as plain data (digests, chart
+        // Content: how registry content is named and reached, as plain data (digests, descriptors, chart
         // references, credentials, TLS settings, the errors that name them); no I/O, no libcurl.
         .target(name: "Content", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // HTTP: the only module that touches libcurl.

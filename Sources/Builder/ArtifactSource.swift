@@ -1,4 +1,5 @@
 import ChartRepository
+import Content
 import HTTP
 import K0sConfig
 import OCI

@@ -192,7 +192,7 @@ extension Assembler {
                 try writer.add(path, contentsOf: source)
                 return
             }
-            var check = ContentCheck(digest: blob.descriptor.digest, size: blob.descriptor.size)
+            var check = ContentCheck(blob.descriptor)
             try writer.add(path, contentsOf: source) { check.update($0) }
             guard check.finish() != nil else { return }
             do {

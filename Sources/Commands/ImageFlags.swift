@@ -1,5 +1,6 @@
 import ArgumentParser
 import Builder
+import Content
 import HelmTemplate
 import Images
 import OCI

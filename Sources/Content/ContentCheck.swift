@@ -24,6 +24,11 @@ public struct ContentCheck {
         declaredSize = size
     }
 
+    /// What a descriptor declares.
+    public init(_ descriptor: Descriptor) {
+        self.init(digest: descriptor.digest, size: descriptor.size)
+    }
+
     /// Takes the next bytes; false once more than the declared size has arrived (stop reading:
     /// the content is not what was declared).
     @discardableResult

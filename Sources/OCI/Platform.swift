@@ -1,23 +1,9 @@
+import Content
 import Foundation
 /// Image platforms (`os/arch[/variant]`), which of them a build bundles, and what an image
 /// resolved to: the value types the image stages share.
 
-extension Platform: CustomStringConvertible {
-    public init(os: String, architecture: String, variant: String? = nil) {
-        self.os = os
-        self.architecture = architecture
-        self.variant = variant
-    }
-
-    /// `os/arch[/variant]`, e.g. `linux/arm64/v8`; nil when it is not that shape.
-    public init?(parsing text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F } }) else { return nil }
-        self.init(os: parts[0], architecture: parts[1], variant: parts.count == 3 ? parts[2] : nil)
-    }
-
-    public var description: String { "\(os)/\(architecture)" + (variant.map { "/\($0)" } ?? "") }
-
+extension Platform {
     /// The machine this runs on, as containerd names it (`uname -m` x86_64 is amd64).
     public static var host: Platform {
         var info = utsname()

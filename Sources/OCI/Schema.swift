@@ -19,30 +19,6 @@ public enum MediaType {
     public static let manifestAccept = [imageManifest, imageIndex, dockerManifest, dockerManifestList].joined(separator: ", ")
 }
 
-/// A content descriptor (OCI image spec, descriptor.md).
-public struct Descriptor: Codable, Hashable, Sendable {
-    public var mediaType: String
-    public var digest: Digest
-    public var size: Int64
-    public var annotations: [String: String]?
-    public var artifactType: String?
-    public var platform: Platform?
-
-    public init(mediaType: String, digest: Digest, size: Int64, annotations: [String: String]? = nil) {
-        self.mediaType = mediaType
-        self.digest = digest
-        self.size = size
-        self.annotations = annotations
-    }
-}
-
-/// The platform of an index entry (OCI image spec, image-index.md).
-public struct Platform: Codable, Hashable, Sendable {
-    public var architecture: String
-    public var os: String
-    public var variant: String?
-}
-
 /// An image manifest (OCI image spec, manifest.md); Helm charts are stored as one.
 public struct Manifest: Codable, Hashable, Sendable {
     public var schemaVersion: Int

@@ -1,4 +1,5 @@
 import BundleFormat
+import Content
 import Diagnostics
 import Foundation
 import OCI

@@ -44,4 +44,23 @@ struct ContentCheckTests {
                 == .digest(received: Digest(sha256Hex: String(repeating: "0", count: 64))))
         #expect(Digest.hex(of: [0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
     }
+
+    /// A descriptor declares what the check holds bytes to; it reads and writes the OCI
+    /// spec's JSON field names, as registries and bundles' layouts hold them.
+    @Test func aDescriptorDeclaresTheContent() throws {
+        let descriptor = Descriptor(mediaType: "application/octet-stream", digest: digest, size: Int64(body.count))
+        var check = ContentCheck(descriptor)
+        body.withUnsafeBytes { _ = check.update($0) }
+        #expect(check.finish() == nil)
+        var short = ContentCheck(Descriptor(mediaType: "x", digest: digest, size: Int64(body.count) + 1))
+        body.withUnsafeBytes { _ = short.update($0) }
+        #expect(short.finish() == .size(received: Int64(body.count), declared: Int64(body.count) + 1))
+        let json = #"{"digest":"\#(digest)","mediaType":"m","platform":{"architecture":"arm64","os":"linux","variant":"v8"},"size":3}"#
+        let decoded = try JSONDecoder().decode(Descriptor.self, from: Data(json.utf8))
+        #expect(decoded.platform == Platform(os: "linux", architecture: "arm64", variant: "v8") && decoded.size == 3)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(String(decoding: try encoder.encode(decoded), as: UTF8.self) == json)
+        #expect(Platform(parsing: "linux/arm64/v8") == decoded.platform && Platform(parsing: "linux") == nil && "\(Platform(os: "linux", architecture: "amd64"))" == "linux/amd64")
+    }
 }

@@ -31,7 +31,7 @@ import TestSupport
         #expect(throws: RegistryError.self) {
             let client = try RegistryClient(registry: "r.example:5000", tls: TLSSettings(), transport: transport)
             _ = try ImagePuller(client: client).resolve(repository: "team/app", lookup: "1.0", shown: "r.example:5000/team/app:1.0",
-                                                      platforms: PlatformChoice(platforms: [Platform(architecture: "amd64", os: "linux")]))
+                                                      platforms: PlatformChoice(platforms: [Platform(os: "linux", architecture: "amd64")]))
         }
     }
 
