@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "bundle", targets: ["bundle"]),
         // For the libFuzzer targets in Fuzz/ (scripts/libfuzz), which build against them.
         .library(name: "BundleFormat", targets: ["BundleFormat"]),
+        .library(name: "Content", targets: ["Content"]),
         .library(name: "OCI", targets: ["OCI"]),
         .library(name: "Archive", targets: ["Archive"]),
         .library(name: "K0sConfig", targets: ["K0sConfig"]),

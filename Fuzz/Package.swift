@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         .target(name: "FuzzDriver"),
         .executableTarget(name: "FuzzManifest", dependencies: ["FuzzDriver", .product(name: "BundleFormat", package: "bundle")]),
-        .executableTarget(name: "FuzzVersion", dependencies: ["FuzzDriver", .product(name: "OCI", package: "bundle")]),
+        .executableTarget(name: "FuzzVersion", dependencies: ["FuzzDriver", .product(name: "Content", package: "bundle"), .product(name: "OCI", package: "bundle")]),
         .executableTarget(name: "FuzzTar", dependencies: ["FuzzDriver", .product(name: "Archive", package: "bundle")]),
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "K0sConfig", package: "bundle")]),
         .executableTarget(name: "FuzzTemplate", dependencies: ["FuzzDriver", .product(name: "HelmTemplate", package: "bundle")]),

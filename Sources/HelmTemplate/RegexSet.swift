@@ -1,37 +1,50 @@
-/// A character class: ranges and Unicode general categories (`\\pL`), negated or not, case
-/// folded or not.
+/// A character class: sorted, merged ranges of code points (a class, `\d`, `\p{Greek}`),
+/// negated or not, case folded or not.
 struct RegexSet {
     var ranges: [ClosedRange<UInt32>] = []
-    var categories: [Unicode.GeneralCategory] = []
     var negated = false
     var foldCase = false
 
     func contains(_ scalar: Unicode.Scalar) -> Bool {
-        var hit = ranges.contains { $0.contains(scalar.value) } || categories.contains(scalar.properties.generalCategory)
+        var hit = Self.search(ranges, scalar.value)
         if !hit, foldCase {
             for other in [String(scalar).lowercased(), String(scalar).uppercased()] {
-                if let s = other.unicodeScalars.first, other.unicodeScalars.count == 1, ranges.contains(where: { $0.contains(s.value) }) { hit = true }
+                if let s = other.unicodeScalars.first, other.unicodeScalars.count == 1, Self.search(ranges, s.value) { hit = true }
             }
         }
         return hit != negated
     }
 
-    /// Every Unicode general category (what `\\P{…}` inside a class adds is the others).
-    static let allCategories: [Unicode.GeneralCategory] = [
-        .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .nonspacingMark, .spacingMark,
-        .enclosingMark, .decimalNumber, .letterNumber, .otherNumber, .connectorPunctuation, .dashPunctuation, .openPunctuation,
-        .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol,
-        .modifierSymbol, .otherSymbol, .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate,
-        .privateUse, .unassigned,
-    ]
+    /// Whether sorted, disjoint `ranges` hold `value` (a binary search: `\p{L}` is 650 ranges).
+    private static func search(_ ranges: [ClosedRange<UInt32>], _ value: UInt32) -> Bool {
+        var low = 0, high = ranges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].upperBound < value { low = middle + 1 } else { high = middle }
+        }
+        return low < ranges.count && ranges[low].contains(value)
+    }
 
-    /// The code points outside `ranges` (`\\D`, `\\W`, `\\S` inside a class).
+    /// `ranges` sorted and merged, as `contains` reads them.
+    static func normalized(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
+        var merged: [ClosedRange<UInt32>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound &+ 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    /// The code points outside `ranges` (`\D`, `\W`, `\P{L}` inside a class).
     static func complement(of ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
         var gaps: [ClosedRange<UInt32>] = []
         var next: UInt32 = 0
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        for range in normalized(ranges) {
             if range.lowerBound > next { gaps.append(next...(range.lowerBound - 1)) }
-            next = max(next, range.upperBound &+ 1)
+            next = range.upperBound &+ 1
         }
         if next <= 0x10FFFF { gaps.append(next...0x10FFFF) }
         return gaps

@@ -21,8 +21,6 @@ enum RegexAssertion { case lineStart, lineEnd, textStart, textEnd, wordBoundary,
 
 struct RegexError: Error {
     var message: String
-    /// Valid in Go, not implemented here (Unicode scripts: `\\p{Greek}`).
-    var isUnsupported = false
 }
 
 /// Parses Go's RE2 syntax into a `RegexNode`, counting capture groups and their names.
@@ -233,9 +231,8 @@ struct RegexParser {
         case "v": return one("\u{0B}")
         case "a": return one("\u{07}")
         case "p", "P":
-            var set = try unicodeClass()
-            set.negated = c == "P"
-            return (.set(set), [], c == "P")
+            let ranges = try unicodeClass(c)
+            return (.set(RegexSet(ranges: ranges, negated: c == "P", foldCase: foldCase)), ranges, c == "P")
         case "0"..."7":
             // Octal, up to three digits; a lone non-zero digit would be a backreference, which
             // RE2 does not have.
@@ -269,31 +266,22 @@ struct RegexParser {
         }
     }
 
-    /// `\\pL`, `\\p{Lu}`: a Unicode general category (scripts are not implemented yet).
-    private mutating func unicodeClass() throws(RegexError) -> RegexSet {
+    /// `\\pL`, `\\p{Lu}`, `\\p{Greek}` after the `p` or `P`: the code points the class names.
+    private mutating func unicodeClass(_ letter: Unicode.Scalar) throws(RegexError) -> [ClosedRange<UInt32>] {
         var name = ""
         if current == "{" {
             index += 1
             while let c = current, c != "}" { name.unicodeScalars.append(c); index += 1 }
-            guard current == "}" else { throw RegexError(message: "invalid character class range: `\\p{\(name)`") }
+            guard current == "}" else { throw RegexError(message: "missing closing }: `\\\(letter){\(name)`") }
             index += 1
         } else if let c = current {
             name.unicodeScalars.append(c)
             index += 1
         }
-        let categories: [String: [Unicode.GeneralCategory]] = [
-            "L": [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter], "Lu": [.uppercaseLetter],
-            "Ll": [.lowercaseLetter], "Lt": [.titlecaseLetter], "Lm": [.modifierLetter], "Lo": [.otherLetter],
-            "N": [.decimalNumber, .letterNumber, .otherNumber], "Nd": [.decimalNumber], "Nl": [.letterNumber], "No": [.otherNumber],
-            "Z": [.spaceSeparator, .lineSeparator, .paragraphSeparator], "Zs": [.spaceSeparator],
-            "P": [.connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation],
-            "S": [.mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol], "M": [.nonspacingMark, .spacingMark, .enclosingMark],
-            "C": [.control, .format, .surrogate, .privateUse, .unassigned], "Cc": [.control],
-        ]
-        guard let found = categories[name] else {
-            throw RegexError(message: "the Unicode class \\p{\(name)} is not implemented by bundle's template engine yet", isUnsupported: true)
+        guard let ranges = UnicodeClass.ranges(named: name) else {
+            throw RegexError(message: "invalid character class range: `\\\(letter)\(name.unicodeScalars.count == 1 ? name : "{\(name)}")`")
         }
-        return RegexSet(categories: found, foldCase: false)
+        return ranges
     }
 
     /// `[…]` after its `[`.
@@ -319,10 +307,6 @@ struct RegexParser {
             var low: UInt32
             if c == "\\" {
                 let escaped = try escape(inClass: true)
-                if case .set(let inner) = escaped.node, !inner.categories.isEmpty {
-                    set.categories += escaped.negated ? RegexSet.allCategories.filter { !inner.categories.contains($0) } : inner.categories
-                    continue
-                }
                 if escaped.negated { set.ranges += RegexSet.complement(of: escaped.ranges); continue }
                 if escaped.ranges.count != 1 || escaped.ranges[0].count != 1 { set.ranges += escaped.ranges; continue }
                 low = escaped.ranges[0].lowerBound
@@ -346,6 +330,7 @@ struct RegexParser {
         }
         guard current == "]" else { throw RegexError(message: "missing closing ]") }
         index += 1
+        set.ranges = RegexSet.normalized(set.ranges)
         return set
     }
 }

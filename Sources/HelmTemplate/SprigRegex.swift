@@ -15,7 +15,7 @@ enum SprigRegex {
             table[name("regexMatch")] = { args, _ in
                 // Sprig's regexMatch answers false for a pattern that does not compile; mustRegexMatch fails.
                 let machine: RegexMachine, text: [Unicode.Scalar]
-                do { (machine, text) = try compile(args, name("regexMatch")) } catch let error as FunctionError where prefix.isEmpty && !error.isUnsupported {
+                do { (machine, text) = try compile(args, name("regexMatch")) } catch is FunctionError where prefix.isEmpty {
                     return .bool(false)
                 }
                 var budget = Self.budget
@@ -60,7 +60,7 @@ enum SprigRegex {
         do {
             return (try RegexMachine(pattern), Array(SprigStrings.stringify(args[1]).unicodeScalars))
         } catch {
-            throw FunctionError("regexp: Compile(`\(pattern)`): error parsing regexp: \(error.message)", isUnsupported: error.isUnsupported)
+            throw FunctionError("regexp: Compile(`\(pattern)`): error parsing regexp: \(error.message)")
         }
     }
 

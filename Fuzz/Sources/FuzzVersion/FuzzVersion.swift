@@ -1,3 +1,4 @@
+import Content
 import Foundation
 import FuzzDriver
 import OCI
@@ -14,7 +15,7 @@ public func fuzzVersion(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = SemanticVersion(strict: text)
     _ = ChartPuller.isExactVersion(text)
-    _ = ChartPuller.isValidTag(text)
+    _ = ChartReference.isValidTag(text)
     return 0
 }
 
