@@ -1,18 +1,26 @@
 /// A character class: sorted, merged ranges of code points (a class, `\d`, `\p{Greek}`),
-/// negated or not, case folded or not.
+/// negated or not, case folded or not. The negated parts of a class (`[\D\P{Lu}x]`) are kept
+/// apart, as Go negates them after adding their case variants.
 struct RegexSet {
     var ranges: [ClosedRange<UInt32>] = []
+    /// Sorted, merged ranges whose complement the class holds.
+    var negatedParts: [[ClosedRange<UInt32>]] = []
     var negated = false
     var foldCase = false
 
     func contains(_ scalar: Unicode.Scalar) -> Bool {
-        var hit = Self.search(ranges, scalar.value)
-        if !hit, foldCase {
-            for other in [String(scalar).lowercased(), String(scalar).uppercased()] {
-                if let s = other.unicodeScalars.first, other.unicodeScalars.count == 1, Self.search(ranges, s.value) { hit = true }
-            }
-        }
+        let hit = holds(ranges, scalar) || negatedParts.contains { !holds($0, scalar) }
         return hit != negated
+    }
+
+    /// Whether `ranges` hold `scalar`, or under case folding one of its case variants.
+    private func holds(_ ranges: [ClosedRange<UInt32>], _ scalar: Unicode.Scalar) -> Bool {
+        if Self.search(ranges, scalar.value) { return true }
+        guard foldCase else { return false }
+        for other in [String(scalar).lowercased(), String(scalar).uppercased()] {
+            if let s = other.unicodeScalars.first, other.unicodeScalars.count == 1, Self.search(ranges, s.value) { return true }
+        }
+        return false
     }
 
     /// Whether sorted, disjoint `ranges` hold `value` (a binary search: `\p{L}` is 650 ranges).
@@ -38,7 +46,7 @@ struct RegexSet {
         return merged
     }
 
-    /// The code points outside `ranges` (`\D`, `\W`, `\P{L}` inside a class).
+    /// The code points outside `ranges` (`\p{Assigned}`, `\p{^X}`).
     static func complement(of ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
         var gaps: [ClosedRange<UInt32>] = []
         var next: UInt32 = 0

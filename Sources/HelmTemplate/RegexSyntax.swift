@@ -37,15 +37,22 @@ struct RegexParser {
 
     mutating func parse() throws(RegexError) -> RegexNode {
         let node = try alternation(depth: 0)
-        guard index == scalars.count else { throw RegexError(message: "unexpected )") }
+        guard index == scalars.count else { throw RegexError(message: "unexpected ): `\(written(0...))`") }
         return node
     }
 
     private var atEnd: Bool { index >= scalars.count }
+
+    /// The pattern's text in `range` (clamped to the pattern), as Go's errors quote it.
+    private func written(_ range: Range<Int>) -> String {
+        String(String.UnicodeScalarView(scalars[max(0, range.lowerBound)..<min(range.upperBound, scalars.count)]))
+    }
+
+    private func written(_ range: PartialRangeFrom<Int>) -> String { written(range.lowerBound..<scalars.count) }
     private var current: Unicode.Scalar? { atEnd ? nil : scalars[index] }
 
     private mutating func alternation(depth: Int) throws(RegexError) -> RegexNode {
-        guard depth < Self.maxDepth else { throw RegexError(message: "expression nests too deeply") }
+        guard depth < Self.maxDepth else { throw RegexError(message: "expression nests too deeply: `\(written(0...))`") }
         var branches = [try concatenation(depth: depth)]
         while current == "|" {
             index += 1
@@ -65,7 +72,8 @@ struct RegexParser {
                     items += quoted
                     items.append(try repetition(of: last))
                 } else if let previous = items.popLast() {
-                    items.append(try repetition(of: previous))
+                    // Go forgets the last repetition here: `a*\Q\E*` repeats `a*`.
+                    if case .repetition = previous { items.append(try repetition(of: .group(previous, index: nil))) } else { items.append(try repetition(of: previous)) }
                 }
                 continue
             }
@@ -78,8 +86,10 @@ struct RegexParser {
 
     private mutating func repetition(of atom: RegexNode) throws(RegexError) -> RegexNode {
         var node = atom
+        var previousOperator: Int?
         while let c = current {
             var (low, high): (Int, Int?)
+            let operatorStart = index
             switch c {
             case "*": (low, high) = (0, nil); index += 1
             case "+": (low, high) = (1, nil); index += 1
@@ -89,11 +99,15 @@ struct RegexParser {
                 (low, high) = bounds
             default: return node
             }
-            if case .repetition = node { throw RegexError(message: "invalid nested repetition operator") }
-            if case .empty = node { throw RegexError(message: "missing argument to repetition operator") }
             var greedy = !ungreedy
             if current == "?" { greedy.toggle(); index += 1 }
+            // Go names the operators as written: from the one before to this one's end.
+            if case .repetition = node {
+                throw RegexError(message: "invalid nested repetition operator: `\(written((previousOperator ?? operatorStart)..<index))`")
+            }
+            if case .empty = node { throw RegexError(message: "missing argument to repetition operator: `\(written(operatorStart..<index))`") }
             node = .repetition(node, min: low, max: high, greedy: greedy)
+            previousOperator = operatorStart
         }
         return node
     }
@@ -131,7 +145,9 @@ struct RegexParser {
         }
         guard current == "}" else { index = start; return nil }
         index += 1
-        guard low <= 1000, (high ?? 0) <= 1000, high.map({ $0 >= low }) ?? true else { throw RegexError(message: "invalid repeat count") }
+        guard low <= 1000, (high ?? 0) <= 1000, high.map({ $0 >= low }) ?? true else {
+            throw RegexError(message: "invalid repeat count: `\(written(start..<index))`")
+        }
         return (low, high)
     }
 
@@ -173,7 +189,7 @@ struct RegexParser {
         let saved = (foldCase, dotAll, multiLine, ungreedy)
         let body = try alternation(depth: depth + 1)
         (foldCase, dotAll, multiLine, ungreedy) = saved
-        guard current == ")" else { throw RegexError(message: "missing closing )") }
+        guard current == ")" else { throw RegexError(message: "missing closing ): `\(written(0...))`") }
         index += 1
         return .group(body, index: number)
     }
@@ -198,18 +214,18 @@ struct RegexParser {
                 (foldCase, dotAll, multiLine, ungreedy) = flags
                 let body = try alternation(depth: depth + 1)
                 (foldCase, dotAll, multiLine, ungreedy) = saved
-                guard current == ")" else { throw RegexError(message: "missing closing )") }
+                guard current == ")" else { throw RegexError(message: "missing closing ): `\(written(0...))`") }
                 index += 1
                 return .group(body, index: nil)
             default: throw RegexError(message: "invalid or unsupported Perl syntax: `(?\(c)`")
             }
         }
-        throw RegexError(message: "missing closing )")
+        throw RegexError(message: "missing closing ): `\(written(0...))`")
     }
 
     /// `\d`, `\n`, `\.`, `\x41`, `\b` …: a node outside a class, ranges inside one.
     private mutating func escape(inClass: Bool) throws(RegexError) -> (node: RegexNode, ranges: [ClosedRange<UInt32>], negated: Bool) {
-        guard let c = current else { throw RegexError(message: "trailing backslash at end of expression") }
+        guard let c = current else { throw RegexError(message: "trailing backslash at end of expression: ``") }
         index += 1
         func one(_ s: Unicode.Scalar) -> (RegexNode, [ClosedRange<UInt32>], Bool) { (.literal(s, foldCase: foldCase), [s.value...s.value], false) }
         func set(_ base: RegexSet, negated: Bool) -> (RegexNode, [ClosedRange<UInt32>], Bool) {
@@ -231,8 +247,9 @@ struct RegexParser {
         case "v": return one("\u{0B}")
         case "a": return one("\u{07}")
         case "p", "P":
-            let ranges = try unicodeClass(c)
-            return (.set(RegexSet(ranges: ranges, negated: c == "P", foldCase: foldCase)), ranges, c == "P")
+            let (ranges, caret) = try unicodeClass(c)
+            let negated = caret != (c == "P")
+            return (.set(RegexSet(ranges: ranges, negated: negated, foldCase: foldCase)), ranges, negated)
         case "0"..."7":
             // Octal, up to three digits; a lone non-zero digit would be a backreference, which
             // RE2 does not have.
@@ -266,26 +283,31 @@ struct RegexParser {
         }
     }
 
-    /// `\\pL`, `\\p{Lu}`, `\\p{Greek}` after the `p` or `P`: the code points the class names.
-    private mutating func unicodeClass(_ letter: Unicode.Scalar) throws(RegexError) -> [ClosedRange<UInt32>] {
+    /// `\\pL`, `\\p{Lu}`, `\\p{^Greek}` after the `p` or `P`: the code points the class names,
+    /// and whether it is their complement; Go's errors, naming the text as written.
+    private mutating func unicodeClass(_ letter: Unicode.Scalar) throws(RegexError) -> (ranges: [ClosedRange<UInt32>], negated: Bool) {
+        let start = index - 2
         var name = ""
         if current == "{" {
             index += 1
             while let c = current, c != "}" { name.unicodeScalars.append(c); index += 1 }
-            guard current == "}" else { throw RegexError(message: "missing closing }: `\\\(letter){\(name)`") }
+            guard current == "}" else {
+                throw RegexError(message: "invalid character class range: `\(written(start...))`")
+            }
             index += 1
         } else if let c = current {
             name.unicodeScalars.append(c)
             index += 1
         }
-        guard let ranges = UnicodeClass.ranges(named: name) else {
-            throw RegexError(message: "invalid character class range: `\\\(letter)\(name.unicodeScalars.count == 1 ? name : "{\(name)}")`")
+        guard let found = UnicodeClass.ranges(named: name) else {
+            throw RegexError(message: "invalid character class range: `\(written(start..<index))`")
         }
-        return ranges
+        return found
     }
 
     /// `[…]` after its `[`.
     private mutating func characterClass() throws(RegexError) -> RegexSet {
+        let classStart = index - 1
         var set = RegexSet(foldCase: foldCase)
         if current == "^" { set.negated = true; index += 1 }
         var first = true
@@ -297,17 +319,20 @@ struct RegexParser {
                     var name = String(rest[..<end.lowerBound])
                     let negate = name.hasPrefix("^")
                     if negate { name.removeFirst() }
-                    guard let ranges = RegexSet.posix[name], !negate else { throw RegexError(message: "invalid character class range: `[:\(name):]`") }
-                    set.ranges += ranges
-                    index += 2 + name.unicodeScalars.count + 2
+                    guard let ranges = RegexSet.posix[name] else {
+                        throw RegexError(message: "invalid character class range: `[:\(negate ? "^" : "")\(name):]`")
+                    }
+                    if negate { set.negatedParts.append(RegexSet.normalized(ranges)) } else { set.ranges += ranges }
+                    index += 2 + (negate ? 1 : 0) + name.unicodeScalars.count + 2
                     continue
                 }
             }
+            let elementStart = index
             index += 1
             var low: UInt32
             if c == "\\" {
                 let escaped = try escape(inClass: true)
-                if escaped.negated { set.ranges += RegexSet.complement(of: escaped.ranges); continue }
+                if escaped.negated { set.negatedParts.append(RegexSet.normalized(escaped.ranges)); continue }
                 if escaped.ranges.count != 1 || escaped.ranges[0].count != 1 { set.ranges += escaped.ranges; continue }
                 low = escaped.ranges[0].lowerBound
             } else {
@@ -319,16 +344,16 @@ struct RegexParser {
                 index += 1
                 if high == 92 /* \ */ {
                     let escaped = try escape(inClass: true)
-                    guard escaped.ranges.count == 1 else { throw RegexError(message: "invalid character class range") }
+                    guard escaped.ranges.count == 1 else { throw RegexError(message: "invalid character class range: `\(written(elementStart..<index))`") }
                     high = escaped.ranges[0].lowerBound
                 }
-                guard high >= low else { throw RegexError(message: "invalid character class range") }
+                guard high >= low else { throw RegexError(message: "invalid character class range: `\(written(elementStart..<index))`") }
                 set.ranges.append(low...high)
             } else {
                 set.ranges.append(low...low)
             }
         }
-        guard current == "]" else { throw RegexError(message: "missing closing ]") }
+        guard current == "]" else { throw RegexError(message: "missing closing ]: `\(written(classStart...))`") }
         index += 1
         set.ranges = RegexSet.normalized(set.ranges)
         return set

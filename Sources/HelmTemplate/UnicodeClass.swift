@@ -6,18 +6,19 @@ import Synchronization
 /// category (`L`, `Lu`, …, `Cn`), a script (`Greek`, `Han`), or a category's long name
 /// (`Letter`, `Lowercase_Letter`, `punct`); `^NAME` is its complement.
 enum UnicodeClass {
-    /// Nil for a name Go's regexp does not know.
-    static func ranges(named written: String) -> [ClosedRange<UInt32>]? {
-        let negated = written.hasPrefix("^")
-        let key = canonical(negated ? String(written.dropFirst()) : written)
+    /// The table's ranges and whether the class is their complement (`^NAME`, `Assigned`:
+    /// Go negates after adding case variants); nil for a name Go's regexp does not know.
+    static func ranges(named written: String) -> (ranges: [ClosedRange<UInt32>], negated: Bool)? {
+        let caret = written.hasPrefix("^")
+        let key = canonical(caret ? String(written.dropFirst()) : written)
+        if key == "Assigned" { return (table("Cn", UnicodeTables.categories), !caret) }
         guard let found = lookup(key) else { return nil }
-        return negated ? RegexSet.complement(of: found) : found
+        return (found, caret)
     }
 
     private static func lookup(_ key: String) -> [ClosedRange<UInt32>]? {
         switch key {
         case "Any": return [0...0x10FFFF]
-        case "Assigned": return RegexSet.complement(of: table("Cn", UnicodeTables.categories))
         case "Ascii": return [0...127]
         case "Lc": return union(["Lu", "Ll", "Lt"])
         default: break

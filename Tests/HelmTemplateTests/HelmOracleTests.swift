@@ -102,6 +102,8 @@ struct HelmOracleTests {
         // Unicode classes as Go 1.25 names them: categories, scripts, long names, `^`, any case.
         "{{ regexFindAll \"\\\\p{Greek}+|\\\\p{Han}|\\\\pN\" \"aΩψ字3٣\" -1 }} {{ regexFindAll \"\\\\p{Letter}+\" \"ab1 cd\" -1 }} {{ regexFindAll \"[\\\\p{Lu}\\\\p{Nd}]\" \"aB1\" -1 }} {{ regexFindAll \"\\\\P{L}+\" \"ab 12 c\" -1 }} {{ regexFindAll \"\\\\p{^Latin}+\" \"abΩψc\" -1 }} {{ regexFindAll \"[^\\\\p{Cyrillic}a]+\" \"aжbΩ\" -1 }}",
         "{{ regexFindAll \"\\\\pC\" \"a\\u0378b\\ue000\" -1 | len }} {{ regexFindAll \"\\\\p{Assigned}\" \"a\\u0378\" -1 }} {{ regexFindAll \"\\\\p{punct}\" \"a.b,c\" -1 }} {{ regexFindAll \"\\\\p{cntrl}\" \"a\\tb\" -1 | len }} {{ regexFindAll \"\\\\p{ascii}+\" \"abΩ\" -1 }} {{ regexFindAll \"\\\\p{lc}\" \"aǅ1\" -1 }} {{ regexFindAll \"\\\\p{lowercase_letter}\" \"aB\" -1 }} {{ regexFindAll \"\\\\p{Kawi}\" \"\\U00011F00x\" -1 | len }} {{ regexMatch \"^\\\\p{Any}$\" \"\\U0010FFFF\" }}",
+        // Under (?i) Go adds the case variants before it negates: `\p{^Lu}`, `\P{…}` and `\W` inside a class.
+        "{{ regexFindAll \"(?i)\\\\p{^Lu}\" \"aB1\" -1 }} {{ regexFindAll \"(?i)[\\\\P{Lu}]\" \"aB1\" -1 }} {{ regexFindAll \"(?i)\\\\P{^Lu}\" \"aB1\" -1 }} {{ regexFindAll \"(?i)[\\\\W]\" \"k\\u212Aſ-\" -1 }} {{ regexFindAll \"[[:^alpha:]x]+\" \"ab1x-c\" -1 }} {{ regexFind \"a*\\\\Q\\\\E*\" \"baa\" }} {{ regexFindAll \"(?i)\\\\p{^Assigned}\" \"a\\u0378\" -1 | len }}",
         "{{ regexFind \"\\\\p{Old_Italic}\" \"x\" }}",
         "{{ regexFind \"\\\\p{Unknown}\" \"x\" }}",
         "{{ regexFind \"\\\\p{Greek\" \"x\" }}",
