@@ -29,11 +29,14 @@ struct RenderedRelease: Encodable {
     }
 
     /// Renders `files` (a chart and its subcharts) with `values` over its own, as `release`;
-    /// `place` says where the release comes from in errors (the chart, or the config's line).
-    static func render(files: [String: String], values: [String], release: ChartRender.Release, chart: String, version: String?, at place: String) -> RenderedRelease {
+    /// `documents` says which documents of each values text count (every one of a values
+    /// file, the first of a k0s config's values); `place` says where the release comes from in
+    /// errors (the chart, or the config's line).
+    static func render(files: [String: String], values: [String], documents: ChartRender.ValuesDocuments, release: ChartRender.Release,
+                       chart: String, version: String?, at place: String) -> RenderedRelease {
         var out = RenderedRelease(release: release.name, chart: chart, version: version, namespace: release.namespace)
         do {
-            let output = try ChartRender(files: files).renderChart(values: values, release: release)
+            let output = try ChartRender(files: files).renderChart(values: values, documents: documents, release: release)
             let sorted = try ManifestSorter.sort(output.templates)
             out.manifests = (sorted.manifests + sorted.hooks).map { Manifest(path: $0.path, kind: $0.kind, hooks: $0.hooks, content: $0.content) }
             out.crds = output.crds.map { Manifest(path: $0.path, kind: "CustomResourceDefinition", hooks: [], content: $0.text) }

@@ -79,7 +79,7 @@ struct Template: ParsableCommand {
                     texts.append(text)
                 }
                 let release = ChartRender.Release(name: name, namespace: namespace, kubeVersion: kubeVersion.flatMap(KubeVersion.parse) ?? ChartRender.defaultKubeVersion)
-                rendered = [RenderedRelease.render(files: files, values: texts, release: release, chart: source, version: nil, at: source)]
+                rendered = [RenderedRelease.render(files: files, values: texts, documents: .all, release: release, chart: source, version: nil, at: source)]
             }
         }
         try print(rendered)
@@ -108,7 +108,7 @@ struct Template: ParsableCommand {
             }
             do {
                 let files = try ChartFiles(archive: archive).renderFiles
-                out.append(RenderedRelease.render(files: files, values: cached.release.values.map { [$0] } ?? [], release: release,
+                out.append(RenderedRelease.render(files: files, values: cached.release.values.map { [$0] } ?? [], documents: .first, release: release,
                                                   chart: cached.release.chartname, version: cached.version, at: "\(cached.release.location)"))
             } catch {
                 out.append(RenderedRelease(release: release.name, chart: cached.release.chartname, namespace: release.namespace,

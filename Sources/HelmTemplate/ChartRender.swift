@@ -56,16 +56,25 @@ public struct ChartRender: Sendable {
         try renderChart(values: values, release: release).templates
     }
 
-    /// The whole render: the chart and its enabled subcharts, as `helm template` runs them.
-    public func renderChart(values: [String], release: Release) throws(TemplateError) -> Output {
-        try DeepStack.run { () throws(TemplateError) -> Output in try renderOnThisThread(values: values, release: release) }
+    /// Which documents of a release's values text count.
+    public enum ValuesDocuments: Sendable {
+        /// Every one, each merged over the ones before: a values file (`helm -f`, Helm's LoadValues).
+        case all
+        /// The first: a k0s config's `values` (k0s reads them with one `yaml.Unmarshal`).
+        case first
     }
 
-    private func renderOnThisThread(values: [String], release: Release) throws(TemplateError) -> Output {
+    /// The whole render: the chart and its enabled subcharts, as `helm template` runs them.
+    public func renderChart(values: [String], documents: ValuesDocuments = .all, release: Release) throws(TemplateError) -> Output {
+        try DeepStack.run { () throws(TemplateError) -> Output in try renderOnThisThread(values: values, documents: documents, release: release) }
+    }
+
+    private func renderOnThisThread(values: [String], documents: ValuesDocuments, release: Release) throws(TemplateError) -> Output {
         var tree = try ChartTree(files: files)
         var given = Value.map([:])
         for (index, text) in values.enumerated() {
-            given = ValuesCoalesce.merge(try ValuesCoalesce.read(text, file: "values #\(index + 1)", allDocuments: true), over: given)
+            let read = try ValuesCoalesce.read(text, file: "values #\(index + 1)", allDocuments: documents == .all)
+            given = ValuesCoalesce.merge(read, over: given)
         }
         let disabled = tree.enableDependencies(values: tree.coalesce(given))
         // Helm imports from the charts' own values (the release's are not seen by import-values).

@@ -31,7 +31,7 @@ public struct ChartImages: Sendable {
     public init(chart: ChartFiles, releaseValues: String?) throws {
         var values = try Values(valuesFile: chart.valuesText)
         if let releaseValues, !releaseValues.isEmpty {
-            values = values.merged(with: try Values(valuesFile: releaseValues))
+            values = values.merged(with: try Values(yaml: releaseValues))
         }
         scan(chart, values: values, label: chart.name, depth: 0)
     }

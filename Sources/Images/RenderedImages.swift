@@ -23,7 +23,8 @@ public struct RenderedImages: Sendable {
         // keystore for a Secret), not a gap that would leave the render for the values; only
         // `bundle template`, which prints them, refuses it.
         let files = chart.renderFiles.mapValues { $0 == ChartRender.binaryFile ? "" : $0 }
-        let output = try ChartRender(files: files).renderChart(values: releaseValues.map { [$0] } ?? [], release: release)
+        // A k0s config's values: the first document, as k0s reads them.
+        let output = try ChartRender(files: files).renderChart(values: releaseValues.map { [$0] } ?? [], documents: .first, release: release)
         skipped += output.disabledSubcharts.map { "\(chart.name) subchart \($0)" }
         let sorted = try ManifestSorter.sort(output.templates)
         for manifest in sorted.manifests + sorted.hooks {

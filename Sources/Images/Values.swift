@@ -45,9 +45,9 @@ public indirect enum Values: Sendable, Equatable {
         let nodes = try PlainYAML.documents(text, all: allDocuments)
         var budget = Self.maxNodes
         var read = Values.map([])
-        for (index, node) in nodes.enumerated() where budget >= 0 {
+        for node in nodes where budget >= 0 {
             let document = Self(node: node, depth: 0, budget: &budget)
-            if index == 0 { read = document } else if document.isMap { read = read.merged(with: document) }
+            if !allDocuments { read = document } else if document.isMap { read = read.merged(with: document) }
         }
         self = read
         guard budget >= 0 else {

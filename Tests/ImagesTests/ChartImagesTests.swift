@@ -65,13 +65,14 @@ struct ChartImagesTests {
         #expect(Self.found(unchanged) == ["docker.io/bitnami/redis:7.2.4"])
     }
 
-    /// A values file of several documents is read as Helm's LoadValues reads it: each merged
-    /// over the ones before.
-    @Test func everyDocumentOfAValuesFileCounts() throws {
+    /// A chart's values.yaml of several documents is read as Helm's LoadValues reads it: each
+    /// merged over the ones before. A k0s config's values are read as k0s reads them: the
+    /// first document.
+    @Test func everyDocumentOfValuesYamlCountsAndTheFirstOfAConfigs() throws {
         let values = "image:\n  repository: org/app\n  tag: \"1.0\"\n---\n---\nimage:\n  tag: \"2.0\"\nsidecar:\n  image: busybox:1.36\n"
         let release = "image:\n  tag: \"3.0\"\n---\nsidecar:\n  image: busybox:1.37\n"
         #expect(Self.found(try ChartImages(chart: Self.chart(values: values), releaseValues: nil)) == ["docker.io/org/app:2.0", "docker.io/library/busybox:1.36"])
-        #expect(Self.found(try ChartImages(chart: Self.chart(values: values), releaseValues: release)) == ["docker.io/org/app:3.0", "docker.io/library/busybox:1.37"])
+        #expect(Self.found(try ChartImages(chart: Self.chart(values: values), releaseValues: release)) == ["docker.io/org/app:3.0", "docker.io/library/busybox:1.36"])
     }
 
     @Test func disabledBlocksAreSkippedWithTheReason() throws {

@@ -55,6 +55,13 @@ struct RenderedImagesTests {
         #expect(found.skipped == ["app/templates/tests/check.yaml (busybox:1): a Helm test hook (helm test runs it, an install does not)"])
         #expect(found.undetermined.isEmpty)
 
+        // A k0s config's values are its first document, as k0s reads them; a chart's values.yaml
+        // is every document (Helm's LoadValues).
+        let twoDocuments = try RenderedImages(chart: chart, releaseValues: "tag: \"2.3\"\n---\ntag: \"9.9\"\n", release: release)
+        #expect(twoDocuments.images.map(\.reference.description).contains("reg.example/app:2.3"), "\(twoDocuments.images)")
+        let layered = try ChartImagesTests.chart(values: "registry: reg.example\ntag: \"1\"\nmetrics:\n  enabled: false\n---\ntag: \"4\"\n", templates: ["workloads.yaml": Self.workloads])
+        #expect(try RenderedImages(chart: layered, releaseValues: nil, release: release).images.map(\.reference.description).contains("reg.example/app:4"))
+
         let metrics = try RenderedImages(chart: chart, releaseValues: "metrics:\n  enabled: true\n", release: release)
         #expect(metrics.images.map(\.reference.description).contains("reg.example/exporter:2"))
         #expect(metrics.images.map(\.reference.description).contains("reg.example/app:2.1.0"), "an empty tag is the chart's appVersion")
