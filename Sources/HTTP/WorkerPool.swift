@@ -40,15 +40,21 @@ public final class WorkerPool<Worker, Failure: Error>: @unchecked Sendable {  //
         if workers > count { _ = start(workers - count) }
     }
 
-    /// Starts `count` more workers; returns why the system refused one, if it did.
+    /// Starts `count` more workers; returns why the system refused one, if it did. Each is
+    /// started and recorded under the lock, and none once the pool stops, so that `shutdown`
+    /// joins every worker there is.
     private func start(_ count: Int) -> HTTPError? {
         for _ in 0..<count {
-            do throws(HTTPError) {
-                let thread = try TransportThread.start(name: name) { [self] in serve() }
-                condition.withLock { threads.append(thread) }
-            } catch {
-                return error
+            let refusal: HTTPError? = condition.withLock {
+                guard !stopping else { return nil }
+                do throws(HTTPError) {
+                    threads.append(try TransportThread.start(name: name) { [self] in serve() })
+                    return nil
+                } catch {
+                    return error
+                }
             }
+            if let refusal { return refusal }
         }
         return nil
     }

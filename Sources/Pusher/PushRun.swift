@@ -14,7 +14,7 @@ final class Holders: Sendable {
 /// Pushes items on the workers of a `WorkerPool`, each with its own client (libcurl handles
 /// are never shared); results come back in the items' order; the first failure stops what has
 /// not begun and is thrown.
-struct PushRun: @unchecked Sendable {  // items and the factory are only read
+struct PushRun {
     let items: [PushItem]
     let workers: Int
     let makeClient: @Sendable () throws -> RegistryClient
@@ -29,19 +29,21 @@ struct PushRun: @unchecked Sendable {  // items and the factory are only read
     static let stopped = HTTPError(.cancelled, host: "", reason: "the push stopped before this item began",
                                    hint: "Another problem ended the push; see the error before this one.")
 
-    func run<Outcome>(_ body: @escaping (PushItem, RegistryClient, Holders) throws -> Outcome) throws -> [Outcome] {
+    func run<Outcome: Sendable>(_ body: @escaping (PushItem, RegistryClient, Holders) throws -> Outcome) throws -> [Outcome] {
         // Joined by `shutdown`, not detached: no worker outlives the push (see `TransportThread`).
         let pool = try WorkerPool<RegistryClient, any Error>(workers: workers, name: "bundle-push", cancelled: Self.stopped, makeWorker: makeClient)
         defer { pool.shutdown() }
         let step = PushStep(items: items, body: body)
         let outcomes = pool.map(Array(items.indices)) { index, client in step.run(index, client) }
         if let failure = step.failure { throw failure }
-        return outcomes.compactMap { $0.value }
+        return outcomes.compactMap { $0 }
     }
 }
 
 /// One item's push on a worker, and the first failure, which stops the items not yet begun.
-private final class PushStep<Outcome>: @unchecked Sendable {  // `failure` is guarded by its mutex; the rest is only read
+/// `body` runs on several workers at once, as the push's steps always have: it shares only
+/// `Holders` and the tally, both locked.
+private final class PushStep<Outcome: Sendable>: @unchecked Sendable {  // `first` is a mutex; items and body are only read
     let items: [PushItem]
     let body: (PushItem, RegistryClient, Holders) throws -> Outcome
     let holders = Holders()
@@ -54,19 +56,15 @@ private final class PushStep<Outcome>: @unchecked Sendable {  // `failure` is gu
 
     var failure: (any Error)? { first.withLock { $0 } }
 
-    func run(_ index: Int, _ client: Result<RegistryClient, any Error>) -> Done {
-        guard failure == nil else { return Done(value: nil) }
+    /// The item's outcome; nil when it failed or was not begun.
+    func run(_ index: Int, _ client: Result<RegistryClient, any Error>) -> Outcome? {
+        guard failure == nil else { return nil }
         do {
-            return Done(value: try body(items[index], try client.get(), holders))
+            return try body(items[index], try client.get(), holders)
         } catch {
             first.withLock { if $0 == nil { $0 = error } }
-            return Done(value: nil)
+            return nil
         }
-    }
-
-    /// An item's outcome, nil when it failed or was not begun.
-    struct Done: @unchecked Sendable {  // made on a worker, read once every worker is done
-        let value: Outcome?
     }
 }
 

@@ -55,9 +55,10 @@ struct ContentCheckTests {
         var short = ContentCheck(Descriptor(mediaType: "x", digest: digest, size: Int64(body.count) + 1))
         body.withUnsafeBytes { _ = short.update($0) }
         #expect(short.finish() == .size(received: Int64(body.count), declared: Int64(body.count) + 1))
-        let json = #"{"digest":"\#(digest)","mediaType":"m","platform":{"architecture":"arm64","os":"linux","variant":"v8"},"size":3}"#
+        let json = #"{"annotations":{"k":"v"},"artifactType":"a","digest":"\#(digest)","mediaType":"m","platform":{"architecture":"arm64","os":"linux","variant":"v8"},"size":3}"#
         let decoded = try JSONDecoder().decode(Descriptor.self, from: Data(json.utf8))
         #expect(decoded.platform == Platform(os: "linux", architecture: "arm64", variant: "v8") && decoded.size == 3)
+        #expect(decoded.annotations == ["k": "v"] && decoded.artifactType == "a")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         #expect(String(decoding: try encoder.encode(decoded), as: UTF8.self) == json)

@@ -41,6 +41,17 @@ struct PushRunTests {
         #expect(begun.withLock { $0 } == ["a", "b"], "one worker takes items in order and stops at b")
     }
 
+    /// With several workers at once, the failing item's error is still the push's error.
+    @Test func theFirstFailureIsThePushsErrorWithSeveralWorkers() {
+        let error = #expect(throws: Refused.self) {
+            try Self.run(workers: 3).run { item, _, _ in
+                if item.source == "c" { throw Refused(item: item.source) }
+                return item.source
+            }
+        }
+        #expect(error == Refused(item: "c"))
+    }
+
     @Test func aClientThatCannotBeMadeIsThePushsError() {
         let error = #expect(throws: RegistryError.self) {
             try PushRun(items: Self.items, workers: 2) { try RegistryClient(registry: "bad host/", tls: TLSSettings(), transport: Unused()) }
