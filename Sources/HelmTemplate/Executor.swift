@@ -152,9 +152,11 @@ final class Executor {
         case .map(let map):
             let keys = map.keys.sorted()
             (count, item) = (keys.count, { (.string(keys[$0]), map[keys[$0]] ?? .null) })
-        case .int(let n):
+        case .int(let n), .int64(let n):
             guard pipe.declarations.count < 2 else { throw fail("can't use \(n) to iterate over more than one variable", at: pipe.position) }
-            (count, item) = (max(n, 0), { (.int($0), .int($0)) })  // counted lazily, never built
+            // Counted lazily, never built; each item of the range's own integer type.
+            let wide = if case .int64 = value { true } else { false }
+            (count, item) = (max(n, 0), { wide ? (.int64($0), .int64($0)) : (.int($0), .int($0)) })
         case .missing, .null: (count, item) = (0, { _ in (.null, .null) })
         default: throw fail("range can't iterate over \(value.printed)", at: pipe.position)
         }

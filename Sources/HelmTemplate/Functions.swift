@@ -75,10 +75,12 @@ enum GoBuiltins {
         for key in args.dropFirst() {
             switch (value, key) {
             case (.map(let map), .string(let name)): value = map[name] ?? .missing
-            case (.list(let list), .int(let i)):
+            case (.list(let list), _) where key.integer != nil:
+                let i = key.integer ?? 0
                 guard i >= 0, i < list.count else { throw FunctionError("index out of range: \(i)") }
                 value = list[i]
-            case (.string(let text), .int(let i)):
+            case (.string(let text), _) where key.integer != nil:
+                let i = key.integer ?? 0
                 // A string's byte (Go's uint8).
                 let bytes = text.utf8
                 guard i >= 0, i < bytes.count else { throw FunctionError("index out of range: \(i)") }
@@ -96,11 +98,12 @@ enum GoBuiltins {
 /// nil equals only nil.
 enum Comparison {
     static func equal(_ a: Value, _ b: Value) throws -> Bool {
+        // Go compares any two integers (an int and an int64 alike) by their number.
+        if let x = a.integer, let y = b.integer { return x == y }
         switch (a, b) {
         case (.missing, _), (.null, _), (_, .missing), (_, .null):
             return isNil(a) && isNil(b)
         case (.bool(let x), .bool(let y)): return x == y
-        case (.int(let x), .int(let y)): return x == y
         case (.float(let x), .float(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
         case (.list, _), (.map, _), (_, .list), (_, .map):
@@ -110,8 +113,8 @@ enum Comparison {
     }
 
     static func less(_ a: Value, _ b: Value) throws -> Bool {
+        if let x = a.integer, let y = b.integer { return x < y }
         switch (a, b) {
-        case (.int(let x), .int(let y)): return x < y
         case (.float(let x), .float(let y)): return x < y
         case (.string(let x), .string(let y)): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
         case (.bool, .bool), (.missing, _), (.null, _), (.list, _), (.map, _): throw FunctionError("invalid type for comparison")

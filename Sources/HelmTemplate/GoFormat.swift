@@ -82,6 +82,8 @@ enum GoFormat {
     }
 
     static func convert(_ value: Value, verb: Character, spec: Spec) -> String {
+        // The integer verbs format an int64 as an int; any other names its type (`%!s(int64=3)`).
+        if case .int64(let n) = value, "dxXobcqU".contains(verb) { return convert(.int(n), verb: verb, spec: spec) }
         switch (verb, value) {
         case ("v", _): return spec.plus || spec.sharp ? value.formatted : value.formatted
         case ("s", .string(let s)): return spec.precision.map { String(s.prefix($0)) } ?? s

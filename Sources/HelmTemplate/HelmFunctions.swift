@@ -51,7 +51,7 @@ enum JSONText {
         switch value {
         case .missing, .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
+        case .int(let i), .int64(let i): return String(i)
         case .float(let f): return number(f)
         case .string(let s): return string(s, escapeHTML: escapeHTML)
         case .list(let l):

@@ -7,7 +7,7 @@ enum SchemaAssertions {
         switch value {
         case .missing, .null: "null"
         case .bool: "boolean"
-        case .int: "integer"
+        case .int, .int64: "integer"
         case .float(let f): f.rounded() == f && f.isFinite ? "integer" : "number"
         case .string: "string"
         case .list: "array"
@@ -58,7 +58,7 @@ enum SchemaAssertions {
 
     static func numeric(_ value: Value?) -> Double? {
         switch value {
-        case .int(let i)?: Double(i)
+        case .int(let i)?, .int64(let i)?: Double(i)
         case .float(let f)?: f
         default: nil
         }

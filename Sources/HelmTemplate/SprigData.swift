@@ -83,7 +83,7 @@ enum SprigData {
             return .list(text.components(separatedBy: separator).map { .string($0) })
         },
         "int": { args, _ in .int(toInt(try SprigStrings.single(args, "int"))) },
-        "int64": { args, _ in .int(toInt(try SprigStrings.single(args, "int64"))) },
+        "int64": { args, _ in .int64(toInt(try SprigStrings.single(args, "int64"))) },
         "atoi": { args, _ in .int(Int(try SprigStrings.one(args, "atoi")) ?? 0) },
         "float64": { args, _ in .float(toFloat(try SprigStrings.single(args, "float64"))) },
     ]
@@ -114,7 +114,7 @@ enum SprigData {
     /// Sprig's (cast's) `toInt64`: numbers truncated, numeric strings read, anything else 0.
     static func toInt(_ value: Value) -> Int {
         switch value {
-        case .int(let i): i
+        case .int(let i), .int64(let i): i
         case .float(let f): f.isFinite && abs(f) < 9.2e18 ? Int(f) : 0
         case .bool(let b): b ? 1 : 0
         case .string(let s): Int(s) ?? Double(s).flatMap { $0.isFinite && abs($0) < 9.2e18 ? Int($0) : nil } ?? 0
@@ -124,7 +124,7 @@ enum SprigData {
 
     static func toFloat(_ value: Value) -> Double {
         switch value {
-        case .int(let i): Double(i)
+        case .int(let i), .int64(let i): Double(i)
         case .float(let f): f
         case .bool(let b): b ? 1 : 0
         case .string(let s): Double(s) ?? 0

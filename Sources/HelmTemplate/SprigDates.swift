@@ -66,7 +66,7 @@ enum SprigDates {
     /// 1970; anything else (a float64 from the values, another string) is now, as Sprig's.
     static func time(_ value: Value) throws -> Date {
         switch value {
-        case .int(let seconds): return Date(timeIntervalSince1970: Double(seconds))
+        case .int(let seconds), .int64(let seconds): return Date(timeIntervalSince1970: Double(seconds))
         case .string(let text): return GoTime.parsePrinted(text) ?? Date()
         default: return Date()
         }

@@ -9,28 +9,28 @@ enum SprigMath {
     static let maxItems = 1_000_000
 
     static let table: FunctionTable = [
-        "add": { args, _ in .int(try fold(args, "add", 0) { $0.addingReportingOverflow($1).partialValue }) },
-        "add1": { args, _ in .int(SprigData.toInt(try SprigStrings.single(args, "add1")) &+ 1) },
-        "sub": { args, _ in try pair(args, "sub") { .int($0 &- $1) } },
+        "add": { args, _ in .int64(try fold(args, "add", 0) { $0.addingReportingOverflow($1).partialValue }) },
+        "add1": { args, _ in .int64(SprigData.toInt(try SprigStrings.single(args, "add1")) &+ 1) },
+        "sub": { args, _ in try pair(args, "sub") { .int64($0 &- $1) } },
         "mul": { args, _ in
             guard !args.isEmpty else { throw FunctionError("wrong number of args for mul: want at least 1 got 0") }
-            return .int(args.dropFirst().reduce(SprigData.toInt(args[0])) { $0 &* SprigData.toInt($1) })
+            return .int64(args.dropFirst().reduce(SprigData.toInt(args[0])) { $0 &* SprigData.toInt($1) })
         },
         "div": { args, _ in
             try pair(args, "div") { a, b in
                 guard b != 0 else { throw FunctionError("runtime error: integer divide by zero") }
-                return .int(a == Int.min && b == -1 ? a : a / b)
+                return .int64(a == Int.min && b == -1 ? a : a / b)
             }
         },
         "mod": { args, _ in
             try pair(args, "mod") { a, b in
                 guard b != 0 else { throw FunctionError("runtime error: integer divide by zero") }
-                return .int(b == -1 ? 0 : a % b)
+                return .int64(b == -1 ? 0 : a % b)
             }
         },
-        "max": { args, _ in .int(try fold(args, "max", nil) { Swift.max($0, $1) }) },
-        "biggest": { args, _ in .int(try fold(args, "biggest", nil) { Swift.max($0, $1) }) },
-        "min": { args, _ in .int(try fold(args, "min", nil) { Swift.min($0, $1) }) },
+        "max": { args, _ in .int64(try fold(args, "max", nil) { Swift.max($0, $1) }) },
+        "biggest": { args, _ in .int64(try fold(args, "biggest", nil) { Swift.max($0, $1) }) },
+        "min": { args, _ in .int64(try fold(args, "min", nil) { Swift.min($0, $1) }) },
         "addf": { args, _ in .float(args.reduce(0) { $0 + SprigData.toFloat($1) }) },
         "add1f": { args, _ in .float(SprigData.toFloat(try SprigStrings.single(args, "add1f")) + 1) },
         "subf": { args, _ in try floats(args, "subf") { $0 - $1 } },

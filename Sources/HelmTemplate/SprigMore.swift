@@ -87,6 +87,7 @@ enum SprigMore {
         case .missing, .null: "invalid"
         case .bool: "bool"
         case .int: "int"
+        case .int64: "int64"
         case .float: "float64"
         case .string: "string"
         case .list: "slice"

@@ -84,7 +84,7 @@ enum SprigStrings {
 
     static func integer(_ value: Value) -> Int? {
         switch value {
-        case .int(let i): i
+        case .int(let i), .int64(let i): i
         case .float(let f): f.isFinite && abs(f) < 9.2e18 ? Int(f) : nil
         case .string(let s): Int(s)
         default: nil

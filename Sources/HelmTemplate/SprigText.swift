@@ -22,7 +22,7 @@ enum SprigText {
         },
         "initials": { args, _ in .string(try SprigStrings.one(args, "initials").split(whereSeparator: \.isWhitespace).compactMap(\.first).map(String.init).joined()) },
         "b32dec": { args, _ in .string(base32Decode(try SprigStrings.one(args, "b32dec"))) },
-        "toDecimal": { args, _ in .int(Int(try SprigStrings.one(args, "toDecimal"), radix: 8) ?? 0) },  // Sprig: octal text, 0 when it is none
+        "toDecimal": { args, _ in .int64(Int(try SprigStrings.one(args, "toDecimal"), radix: 8) ?? 0) },  // Sprig: octal text, 0 when it is none
         "osBase": { args, _ in .string(GoPath.base(try SprigStrings.one(args, "osBase"))) },
         "osDir": { args, _ in .string(GoPath.dir(try SprigStrings.one(args, "osDir"))) },
         "osClean": { args, _ in .string(GoPath.clean(try SprigStrings.one(args, "osClean"))) },

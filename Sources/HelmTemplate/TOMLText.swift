@@ -64,7 +64,7 @@ struct TOMLText {
         case .missing, .null:
             throw FunctionError("reflect: call of reflect.Value.Type on zero Value")
         case .bool(let flag): text += flag ? "true" : "false"
-        case .int(let number): text += String(number)
+        case .int(let number), .int64(let number): text += String(number)
         case .float(let number): text += Self.float(number)
         case .string(let string): text += Self.quoted(string)
         case .list(let list):

@@ -7,17 +7,29 @@ public indirect enum Value: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// An int64: what Sprig's integer math (`add`, `sub`, `max`, …), `int64` and `toDecimal`
+    /// return. Go tells it from an `int` (a literal, `len`, `int`, `atoi`): `typeOf` says
+    /// int64, a function's `int` parameter refuses it, `deepEqual` says they differ.
+    case int64(Int)
     case float(Double)
     case string(String)
     case list([Value])
     case map(ValueMap)
+
+    /// The number of an `int` or an `int64`; nil for anything else.
+    var integer: Int? {
+        switch self {
+        case .int(let i), .int64(let i): i
+        default: nil
+        }
+    }
 
     /// Go's truth: false, 0, nil, missing and empty strings, lists and maps are false.
     public var isTruthy: Bool {
         switch self {
         case .missing, .null: false
         case .bool(let b): b
-        case .int(let i): i != 0
+        case .int(let i), .int64(let i): i != 0
         case .float(let f): f != 0
         case .string(let s): !s.isEmpty
         case .list(let l): !l.isEmpty
@@ -31,6 +43,7 @@ public indirect enum Value: Sendable, Equatable {
         case .missing, .null: "<nil>"
         case .bool: "bool"
         case .int: "int"
+        case .int64: "int64"
         case .float: "float64"
         case .string: "string"
         case .list: "[]interface {}"
@@ -52,7 +65,7 @@ public indirect enum Value: Sendable, Equatable {
         switch self {
         case .missing, .null: "<nil>"
         case .bool(let b): b ? "true" : "false"
-        case .int(let i): String(i)
+        case .int(let i), .int64(let i): String(i)
         case .float(let f): GoFloat.format(f)
         case .string(let s): s
         case .list(let l): "[" + l.map(\.formatted).joined(separator: " ") + "]"

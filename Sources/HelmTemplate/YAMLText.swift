@@ -75,7 +75,7 @@ struct YAMLText {
         switch value {
         case .missing, .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
+        case .int(let i), .int64(let i): return String(i)
         case .float(let f):
             if wholeFloatsAsIntegers, f.isFinite, f == f.rounded(), abs(f) < 1e21 { return JSONText.number(f) }
             return GoFloat.format(f).replacingEvery("+Inf", with: ".inf").replacingEvery("-Inf", with: "-.inf").replacingEvery("NaN", with: ".nan")

@@ -107,6 +107,12 @@ struct HelmOracleTests {
         "{{ regexFind \"\\\\p{Old_Italic}\" \"x\" }}",
         "{{ regexFind \"\\\\p{Unknown}\" \"x\" }}",
         "{{ regexFind \"\\\\p{Greek\" \"x\" }}",
+        // Sprig's integer math returns int64, which Go tells from an int.
+        "{{ typeOf (add 1 2) }} {{ kindOf (sub 3 1) }} {{ kindIs \"int\" (mul 2 2) }} {{ typeOf (int64 5) }} {{ typeOf (toDecimal \"17\") }} {{ typeOf (len \"x\") }} {{ typeOf (int (add 1 2)) }} {{ deepEqual (add 1 2) 3 }} {{ eq (add 1 2) 3 }} {{ lt (sub 1 2) 0 }} {{ printf \"%d %v %x %s\" (add 1 2) (mul 2 3) (max 10 11) (min 1 2) }} {{ index (list 1 2 3) (sub 2 1) }} {{ toJson (dict \"a\" (add 1 2)) }} {{ range (add1 1) }}{{ typeOf . }}{{ end }} {{ has 3 (list (add 1 2)) }} {{ toYaml (list (div 7 2)) }} {{ typeOf (add1 .Values.replicas) }} {{ biggest 1 5 | typeOf }}",
+        "{{ trunc (add 1 2) \"abcdef\" }}",
+        "{{ repeat (sub 3 1) \"x\" }}",
+        "{{ indent (add 1 1) \"x\" }}",
+        "{{ \"abcdef\" | trunc (int (add 1 2)) }}",
         // The lexer reads runes as Go's does: a combining accent after an escaped quote, a
         // closing quote or a delimiter is its own character.
         "{{ print \"a\\\"\u{301}\" \"é\u{301}\" }}{{ \"x\" }}\u{301}",
