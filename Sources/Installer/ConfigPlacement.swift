@@ -8,6 +8,8 @@ import K0sConfig
 struct ConfigPlacement {
     let target: InstallTarget
     let strategy: any InstallStrategy
+    /// The node's install record as the install read it under its lock.
+    let previous: InstalledRecord?
 
     /// A node config the merge cannot take is refused before anything is placed.
     func checkNodeConfig() throws(ConfigError) {
@@ -47,7 +49,7 @@ struct ConfigPlacement {
     /// What the installed bundle wrote into the config's charts: its release names, and its
     /// chart files (records written before releases were recorded have only those).
     func installedEntries() -> Set<String> {
-        guard let record = target.state.read() else { return [] }
+        guard let record = previous else { return [] }
         // A mirror install wrote its repository entry (with the mirror's credentials): the previous bundle's too.
         return Set((record.releases ?? []) + record.files + (record.mirror != nil ? [MirrorStrategy.repositoryName] : []))
     }
@@ -66,7 +68,7 @@ struct ConfigPlacement {
         // The backup is the node's own config: a config an earlier install wrote is not kept
         // over it, so that uninstall puts back what the node had before any bundle.
         let backup = configTarget + ".bundle-backup"
-        let wroteItBefore = oldConfig.map { NodeFiles.sha256($0) == target.state.read()?.configSHA256 } ?? false
+        let wroteItBefore = oldConfig.map { NodeFiles.sha256($0) == previous?.configSHA256 } ?? false
         // The node's config keeps its permissions; one holding the mirror's password is 0600.
         let existingMode = NodeFiles.permissions(of: configTarget)
         var mode = existingMode ?? 0o644

@@ -24,9 +24,9 @@ struct ImagesTar {
 
     /// Writes the images tar from the staged entries: `oci-layout`, `index.json`, then the
     /// blobs by digest, each entry at its path inside the layout, mtime 0, so the same images
-    /// give the same bytes. Returns what was done and the tar's sha256.
-    func write(_ manifest: BundleManifest, staged: [String: String], placement: inout Placement) throws -> (placed: InstallReport.Placed, sha256: String)? {
-        guard places(manifest) else { return nil }
+    /// give the same bytes. Returns what was done and the tar's sha256. The plan holds the
+    /// images tar only where the install places one (`places`).
+    func write(_ manifest: BundleManifest, staged: [String: String], placement: inout Placement) throws -> (placed: InstallReport.Placed, sha256: String) {
         let tar = target.rooted(nodePath(manifest))
         try NodeFiles.createFolder((tar as NSString).deletingLastPathComponent)
         let prefix = BundleManifest.imagesFolder + "/"

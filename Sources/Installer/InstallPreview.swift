@@ -27,11 +27,11 @@ struct InstallPreview {
         let staged = try bundle.stage(into: work) { $0.path == manifest.config.path }
         let previous = target.state.read()
         try Installer.checkNode(manifest, digest: bundle.manifestDigest, previous: previous, target: target, strategy: strategy, log: log)
-        let configDiff = try configDiff(staged[manifest.config.path], manifest: manifest, report: &report)
+        let configDiff = try configDiff(staged[manifest.config.path], manifest: manifest, previous: previous, report: &report)
         report.configDiff = configDiff
         let plan = try strategy.plan(manifest)
         report.mirror = plan.mirror
-        try strategy.checkBeforeStaging(plan, manifest: manifest)
+        try strategy.checkBeforeStaging(manifest)
         try TargetCheck.check(plan, on: target)
         report.files = files(plan, configUnchanged: configDiff.isEmpty, previous: previous)
         return report
@@ -39,11 +39,11 @@ struct InstallPreview {
 
     /// The config's change as `diff -u` shows it: the node's config now against what the
     /// install would write (merged, or whole with --config-mode replace).
-    private func configDiff(_ stagedConfig: String?, manifest: BundleManifest, report: inout InstallReport) throws -> [String] {
+    private func configDiff(_ stagedConfig: String?, manifest: BundleManifest, previous: InstalledRecord?, report: inout InstallReport) throws -> [String] {
         guard let stagedConfig, let data = FileManager.default.contents(atPath: stagedConfig) else {
             throw BundleError(.writeFailed, manifest.config.path, reason: "the verified config cannot be read back", hint: "Check free space in \(NSTemporaryDirectory()); nothing was changed.")
         }
-        let change = try ConfigPlacement(target: target, strategy: strategy).change(data, manifest: manifest)
+        let change = try ConfigPlacement(target: target, strategy: strategy, previous: previous).change(data, manifest: manifest)
         change.report(into: &report)
         let (new, old) = (change.new, change.old)
         func lines(_ data: Data?) -> [String] {

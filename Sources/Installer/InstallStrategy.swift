@@ -15,7 +15,7 @@ protocol InstallStrategy {
     /// Whether the config holds a secret (the mirror's password): then it is written 0600.
     var configHoldsSecret: Bool { get }
     /// Checks before anything is staged, besides the targets' (`TargetCheck`).
-    func checkBeforeStaging(_ plan: InstallPlan, manifest: BundleManifest) throws
+    func checkBeforeStaging(_ manifest: BundleManifest) throws
     /// Whether the node holds exactly this install, told from the record and the node's files
     /// alone, before any entry is read.
     func isInPlace(_ plan: InstallPlan, bundle: BundleVerifier, record: InstalledRecord) -> Bool
@@ -53,8 +53,8 @@ struct LocalStrategy: InstallStrategy {
     var configHoldsSecret: Bool { false }
 
     /// Room for staging every entry and replacing the node's files.
-    func checkBeforeStaging(_ plan: InstallPlan, manifest: BundleManifest) throws {
-        try FreeSpace.check(for: manifest, in: target.state.folder, bundle: target.bundle, dataDir: target.node.dataDir)
+    func checkBeforeStaging(_ manifest: BundleManifest) throws {
+        try InstallSpace.check(for: manifest, in: target.state.folder, bundle: target.bundle, dataDir: target.node.dataDir)
     }
 
     /// The record names this bundle and config, and every file, the config and the images tar

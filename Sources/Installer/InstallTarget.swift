@@ -7,10 +7,13 @@ import Foundation
 struct InstallTarget {
     let options: InstallOptions
     let node: NodeState
+    /// The config file the install replaces (the target of a link), resolved once.
+    let configFile: String
 
     init(options: InstallOptions, manifest: BundleManifest) {
         self.options = options
         node = NodeState(root: options.root, dataDir: NodeLayout(dataDir: options.dataDir ?? manifest.dataDir).dataDir)
+        configFile = node.configFile(options.configOut)
     }
 
     /// The bundle file, as messages name it.
@@ -22,9 +25,6 @@ struct InstallTarget {
 
     /// A node path under the root.
     func rooted(_ nodePath: String) -> String { node.rooted(nodePath) }
-
-    /// The config file the install replaces (the target of a link).
-    var configFile: String { node.configFile(options.configOut) }
 
     /// Where a chart or certificate entry goes on the node (without the root prefix).
     func nodePath(forEntry entry: String) throws(BundleError) -> String {

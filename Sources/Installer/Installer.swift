@@ -35,7 +35,6 @@ public struct Installer {
         let (bundle, target) = try verified()
         let manifest = bundle.manifest
         let strategy = strategy(for: target)
-        let config = ConfigPlacement(target: target, strategy: strategy)
         var report = report(bundle, target: target, status: .installed)
 
         let state = target.state
@@ -44,6 +43,7 @@ public struct Installer {
         defer { lock.release() }
         try state.finishPendingRemovals()
         let previous = state.read()
+        let config = ConfigPlacement(target: target, strategy: strategy, previous: previous)
         try Self.checkNode(manifest, digest: bundle.manifestDigest, previous: previous, target: target, strategy: strategy, log: log)
         let plan = try strategy.plan(manifest)
         report.mirror = plan.mirror
@@ -54,7 +54,7 @@ public struct Installer {
         if let previous, strategy.isInPlace(plan, bundle: bundle, record: previous) {
             return unchanged(plan, previous: previous, target: target, report: report)
         }
-        try strategy.checkBeforeStaging(plan, manifest: manifest)
+        try strategy.checkBeforeStaging(manifest)
         try TargetCheck.check(plan, on: target)
 
         // (2) Stage the entries the strategy places, every entry verified; the config it would
@@ -111,7 +111,7 @@ public struct Installer {
             (try? strategy.plan(manifest))?.recordFiles ?? []
         }
         _ = try OutputPath.prepare(target.rooted(target.configOut), option: "--config-out", missingFolder: .ignore, root: target.options.root)
-        try ConfigPlacement(target: target, strategy: strategy).checkNodeConfig()
+        try ConfigPlacement(target: target, strategy: strategy, previous: previous).checkNodeConfig()
     }
 
     /// Does `plan` all or nothing: each file placed (kept aside what it replaces), the folders
@@ -119,7 +119,7 @@ public struct Installer {
     private func apply(_ plan: InstallPlan, manifest: BundleManifest, staged: [String: String], staging: String,
                        config: (placement: ConfigPlacement, change: ConfigChange), report: inout InstallReport) throws -> String? {
         let target = config.placement.target
-        return try Placement.allOrNothing(staging: staging, log: log) { placement -> String? in
+        return try Placement.allOrNothing(log: log) { placement -> String? in
             var imagesSHA256: String?
             var touched = Set<String>()
             func flushTouched() throws {
@@ -142,10 +142,9 @@ public struct Installer {
                     report.files.append(try placement.place(data, at: path, through: "\(staging)/mirror-\(index)"))
                 case .imagesArchive(let tar):
                     try flushTouched()
-                    if let images = try tar.write(manifest, staged: staged, placement: &placement) {
-                        report.files.append(images.placed)
-                        imagesSHA256 = images.sha256
-                    }
+                    let images = try tar.write(manifest, staged: staged, placement: &placement)
+                    report.files.append(images.placed)
+                    imagesSHA256 = images.sha256
                 }
             }
             try flushTouched()

@@ -97,7 +97,7 @@ struct MirrorStrategy: InstallStrategy {
     var configHoldsSecret: Bool { mirror.password != nil }
 
     /// A mirror install stages only the config: no room to check.
-    func checkBeforeStaging(_ plan: InstallPlan, manifest: BundleManifest) throws {}
+    func checkBeforeStaging(_ manifest: BundleManifest) throws {}
 
     /// Needs the config it would write (its credentials can change with the same bundle).
     func isInPlace(_ plan: InstallPlan, bundle: BundleVerifier, record: InstalledRecord) -> Bool { false }

@@ -5,17 +5,12 @@ import Foundation
 /// target, under a hidden name in the same folder, until the install is done), so that a
 /// failure can put the node back. A file that cannot be kept aside is never overwritten.
 struct Placement {
-    let staging: String
     private var done: [(target: String, previous: String?)] = []
-
-    init(staging: String) {
-        self.staging = staging
-    }
 
     /// Runs `body` with a placement all or nothing: kept (`commit`) when it returns, every file
     /// put back (`undo`) when it throws.
-    static func allOrNothing<T>(staging: String, log: (String) -> Void, _ body: (inout Placement) throws -> T) throws -> T {
-        var placement = Placement(staging: staging)
+    static func allOrNothing<T>(log: (String) -> Void, _ body: (inout Placement) throws -> T) throws -> T {
+        var placement = Placement()
         let result: T
         do {
             result = try body(&placement)

@@ -1,19 +1,14 @@
 import BundleFormat
+import FileSystem
 import Foundation
 
 /// Room for an install: twice the bundle (staged, then the files it replaces) and a little for
 /// the config and the record, on the file system of the node's state folder.
-enum FreeSpace {
+enum InstallSpace {
     static func check(for manifest: BundleManifest, in stateFolder: String, bundle: String, dataDir: String) throws(BundleError) {
-        var folder = stateFolder
-        var stats = statvfs()
-        while statvfs(folder, &stats) != 0 {
-            guard folder != "/" else {
-                throw BundleError(.notEnoughSpace, stateFolder, reason: "free space cannot be determined: \(String(cString: strerror(errno)))", hint: "Check that the data dir's file system is mounted.")
-            }
-            folder = (folder as NSString).deletingLastPathComponent
+        guard let available = FreeSpace.available(at: stateFolder)?.bytes else {
+            throw BundleError(.notEnoughSpace, stateFolder, reason: "free space cannot be determined: \(String(cString: strerror(errno)))", hint: "Check that the data dir's file system is mounted.")
         }
-        let (available, overflow) = Int64(clamping: stats.f_bavail).multipliedReportingOverflow(by: Int64(clamping: stats.f_frsize))
         var needed: Int64 = 1 << 20
         for file in manifest.files {
             let (sum, over) = needed.addingReportingOverflow(file.size.multipliedReportingOverflow(by: 2).partialValue)
@@ -22,8 +17,8 @@ enum FreeSpace {
             }
             needed = sum
         }
-        if !overflow, available < needed {
-            throw BundleError(.notEnoughSpace, bundle, reason: "needs about \(needed / 1_048_576) MiB, but \(folder) has \(available / 1_048_576) MiB free",
+        if available < needed {
+            throw BundleError(.notEnoughSpace, bundle, reason: "needs about \(needed / 1_048_576) MiB, but \(stateFolder) has \(available / 1_048_576) MiB free",
                               hint: "Free some space under \(dataDir), then install again. Nothing was written.")
         }
     }
