@@ -155,8 +155,8 @@ final class Executor {
         case .int(let n), .int64(let n):
             guard pipe.declarations.count < 2 else { throw fail("can't use \(n) to iterate over more than one variable", at: pipe.position) }
             // Counted lazily, never built; each item of the range's own integer type.
-            let wide = if case .int64 = value { true } else { false }
-            (count, item) = (max(n, 0), { wide ? (.int64($0), .int64($0)) : (.int($0), .int($0)) })
+            let make: @Sendable (Int) -> Value = if case .int64 = value { Value.int64 } else { Value.int }
+            (count, item) = (max(n, 0), { (make($0), make($0)) })
         case .missing, .null: (count, item) = (0, { _ in (.null, .null) })
         default: throw fail("range can't iterate over \(value.printed)", at: pipe.position)
         }

@@ -76,7 +76,7 @@ enum GoBuiltins {
             switch (value, key) {
             case (.map(let map), .string(let name)): value = map[name] ?? .missing
             case (.list(let list), _) where key.integer != nil:
-                let i = key.integer ?? 0
+                let i = key.integer ?? 0  // an int or an int64, as Go indexes with either
                 guard i >= 0, i < list.count else { throw FunctionError("index out of range: \(i)") }
                 value = list[i]
             case (.string(let text), _) where key.integer != nil:

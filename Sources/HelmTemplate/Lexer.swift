@@ -45,7 +45,9 @@ struct Lexer {
             if !text.isEmpty { out.append(Token(kind: .text(text), line: line, column: column)) }
             guard index < scalars.count else { break }
             if trimLeft, case .text(let t)? = out.last?.kind {
-                let trimmed = String(t.reversed().drop { $0.isGoSpace }.reversed())
+                var view = t.unicodeScalars
+                while let last = view.last, last.isGoSpace { view.removeLast() }
+                let trimmed = String(view)
                 if trimmed.isEmpty { out.removeLast() } else { out[out.count - 1].kind = .text(trimmed) }
             }
             try readAction(into: &out)
@@ -249,11 +251,6 @@ struct Lexer {
     private func error(_ message: String, at position: (Int, Int)) -> TemplateError {
         TemplateError(.parse, template: name, line: position.0, column: position.1, message, inTemplate: true)
     }
-}
-
-extension Character {
-    /// The white space Go's template lexer trims: space, tab, carriage return, newline.
-    var isGoSpace: Bool { self == " " || self == "\t" || self == "\r" || self == "\n" || self == "\r\n" }
 }
 
 extension Unicode.Scalar {

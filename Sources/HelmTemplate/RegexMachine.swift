@@ -141,7 +141,7 @@ struct RegexMachine {
     }
 
     static func same(_ a: Unicode.Scalar, _ b: Unicode.Scalar, _ fold: Bool) -> Bool {
-        a == b || (fold && String(a).lowercased() == String(b).lowercased())
+        a == b || (fold && a.properties.lowercaseMapping == b.properties.lowercaseMapping)
     }
 
     static func holds(_ kind: RegexAssertion, at position: Int, in text: [Unicode.Scalar]) -> Bool {

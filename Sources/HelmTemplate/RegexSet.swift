@@ -9,18 +9,24 @@ struct RegexSet {
     var foldCase = false
 
     func contains(_ scalar: Unicode.Scalar) -> Bool {
-        let hit = holds(ranges, scalar) || negatedParts.contains { !holds($0, scalar) }
+        // Under case folding, the scalar's case variants are worked out at most once.
+        var variants: [Unicode.Scalar]?
+        func holds(_ ranges: [ClosedRange<UInt32>]) -> Bool {
+            if Self.search(ranges, scalar.value) { return true }
+            guard foldCase else { return false }
+            let folded = variants ?? Self.caseVariants(scalar)
+            variants = folded
+            return folded.contains { Self.search(ranges, $0.value) }
+        }
+        let hit = holds(ranges) || negatedParts.contains { !holds($0) }
         return hit != negated
     }
 
-    /// Whether `ranges` hold `scalar`, or under case folding one of its case variants.
-    private func holds(_ ranges: [ClosedRange<UInt32>], _ scalar: Unicode.Scalar) -> Bool {
-        if Self.search(ranges, scalar.value) { return true }
-        guard foldCase else { return false }
-        for other in [String(scalar).lowercased(), String(scalar).uppercased()] {
-            if let s = other.unicodeScalars.first, other.unicodeScalars.count == 1, Self.search(ranges, s.value) { return true }
+    /// The lower and upper case of `scalar` that are one scalar each.
+    static func caseVariants(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        [scalar.properties.lowercaseMapping, scalar.properties.uppercaseMapping].compactMap { mapped in
+            mapped.unicodeScalars.count == 1 ? mapped.unicodeScalars.first : nil
         }
-        return false
     }
 
     /// Whether sorted, disjoint `ranges` hold `value` (a binary search: `\p{L}` is 650 ranges).
@@ -44,18 +50,6 @@ struct RegexSet {
             }
         }
         return merged
-    }
-
-    /// The code points outside `ranges` (`\p{Assigned}`, `\p{^X}`).
-    static func complement(of ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
-        var gaps: [ClosedRange<UInt32>] = []
-        var next: UInt32 = 0
-        for range in normalized(ranges) {
-            if range.lowerBound > next { gaps.append(next...(range.lowerBound - 1)) }
-            next = range.upperBound &+ 1
-        }
-        if next <= 0x10FFFF { gaps.append(next...0x10FFFF) }
-        return gaps
     }
 
     static let digit = RegexSet(ranges: [48...57])

@@ -247,7 +247,7 @@ struct RegexParser {
         case "v": return one("\u{0B}")
         case "a": return one("\u{07}")
         case "p", "P":
-            let (ranges, caret) = try unicodeClass(c)
+            let (ranges, caret) = try unicodeClass()
             let negated = caret != (c == "P")
             return (.set(RegexSet(ranges: ranges, negated: negated, foldCase: foldCase)), ranges, negated)
         case "0"..."7":
@@ -285,7 +285,7 @@ struct RegexParser {
 
     /// `\\pL`, `\\p{Lu}`, `\\p{^Greek}` after the `p` or `P`: the code points the class names,
     /// and whether it is their complement; Go's errors, naming the text as written.
-    private mutating func unicodeClass(_ letter: Unicode.Scalar) throws(RegexError) -> (ranges: [ClosedRange<UInt32>], negated: Bool) {
+    private mutating func unicodeClass() throws(RegexError) -> (ranges: [ClosedRange<UInt32>], negated: Bool) {
         let start = index - 2
         var name = ""
         if current == "{" {
@@ -332,7 +332,7 @@ struct RegexParser {
             var low: UInt32
             if c == "\\" {
                 let escaped = try escape(inClass: true)
-                if escaped.negated { set.negatedParts.append(RegexSet.normalized(escaped.ranges)); continue }
+                if escaped.negated { set.negatedParts.append(escaped.ranges); continue }  // an escape's ranges are sorted and merged
                 if escaped.ranges.count != 1 || escaped.ranges[0].count != 1 { set.ranges += escaped.ranges; continue }
                 low = escaped.ranges[0].lowerBound
             } else {

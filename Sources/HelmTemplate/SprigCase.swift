@@ -135,10 +135,7 @@ enum SprigCase {
 
     /// xstrings' alphabet: a letter, but not a CJK ideograph.
     static func isAlphabet(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: break
-        default: return false
-        }
+        guard scalar.isGoLetter else { return false }
         switch scalar.value {
         case 0x4E00...0x9FCC, 0x3400...0x4D85, 0x20000...0x2B81D: return false
         default: return true

@@ -12,8 +12,19 @@ enum UnicodeClass {
         let caret = written.hasPrefix("^")
         let key = canonical(caret ? String(written.dropFirst()) : written)
         if key == "Assigned" { return (table("Cn", UnicodeTables.categories), !caret) }
-        guard let found = lookup(key) else { return nil }
+        guard let found = resolved(key) else { return nil }
         return (found, caret)
+    }
+
+    /// Classes already resolved, by canonical name: a pattern compiles on every call of a
+    /// regex function, and `\p{L}` is the union of five tables.
+    private static let classes = Mutex<[String: [ClosedRange<UInt32>]]>([:])
+
+    private static func resolved(_ key: String) -> [ClosedRange<UInt32>]? {
+        if let known = classes.withLock({ $0[key] }) { return known }
+        guard let found = lookup(key) else { return nil }
+        classes.withLock { $0[key] = found }
+        return found
     }
 
     private static func lookup(_ key: String) -> [ClosedRange<UInt32>]? {

@@ -24,7 +24,9 @@ enum ValuesCoalesce {
                 switch value {
                 case .map: merged = merge(value, over: merged)
                 case .null: continue
-                default: throw TemplateError(.parse, template: file, line: 1, column: 1, "a document of values is \(value.typeName), not a map")
+                default:
+                    throw TemplateError(.parse, template: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 1,
+                                        "a document of values is \(value.typeName), not a map: make each document of the file a map of values")
                 }
             }
             return merged
@@ -92,13 +94,7 @@ enum ValuesCoalesce {
         return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || "+-._eExXoOabcdefABCDEF".unicodeScalars.contains($0) }
     }
 
-    /// A plain scalar's bool as go-yaml v2 reads it: these words exactly, unless an explicit
-    /// tag says otherwise (`!!str yes`).
-    static func bool(_ scalar: Yams.Node.Scalar) -> Bool? {
-        guard [Tag.Name.implicit.rawValue, Tag.Name.bool.rawValue].contains(scalar.tag.description) else { return nil }
-        return boolWord(scalar.string)
-    }
-
+    /// go-yaml v2's bool words, exactly (an explicit `!!str` tag is read as text before this).
     static func boolWord(_ text: String) -> Bool? {
         trueWords.contains(text) ? true : falseWords.contains(text) ? false : nil
     }
@@ -123,7 +119,6 @@ enum ValuesCoalesce {
         case .scalar(let scalar):
             // Quoted, or tagged `!!str`: text as written.
             if scalar.style != .plain || scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
-            if let b = bool(scalar) { return .bool(b) }
             return plainScalar(scalar, reading: &reading)
         case .mapping(let mapping):
             var map: [String: Value] = [:]

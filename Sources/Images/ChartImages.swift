@@ -1,5 +1,6 @@
 import Foundation
 import Diagnostics
+import HelmTemplate
 import Yams
 
 /// An image a release runs, with every place it was found.
@@ -29,11 +30,24 @@ public struct ChartImages: Sendable {
 
     /// `releaseValues`: the release's `values` string from the k0s config, if any.
     public init(chart: ChartFiles, releaseValues: String?) throws {
-        var values = try Values(valuesFile: chart.valuesText)
+        var values = try Self.read(chart.valuesText, as: "\(chart.name)/values.yaml") { try Values(valuesFile: $0) }
         if let releaseValues, !releaseValues.isEmpty {
-            values = values.merged(with: try Values(yaml: releaseValues))
+            values = values.merged(with: try Self.read(releaseValues, as: "the release's values") { try Values(yaml: $0) })
         }
         scan(chart, values: values, label: chart.name, depth: 0)
+    }
+
+    /// Values read by `read`; an error names the values and the line Yams gives, and what to do.
+    private static func read(_ text: String, as file: String, _ read: (String) throws -> Values) throws -> Values {
+        do {
+            return try read(text)
+        } catch let error as ImageError {
+            throw error
+        } catch {
+            let place = PlainYAML.mark(of: error).map { "\(file):\($0.line)" } ?? file
+            throw ImageError(.imageListInvalid, place, reason: "cannot be read as values: \(error)",
+                             hint: "Fix the YAML there, or name the release's images with --image.")
+        }
     }
 
     private mutating func scan(_ chart: ChartFiles, values: Values, label: String, depth: Int) {
