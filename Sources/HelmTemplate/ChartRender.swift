@@ -97,7 +97,7 @@ public struct ChartRender: Sendable {
             guard let entry = dots[path] else { continue }
             // One object per chart, shared by its templates as Helm shares it (`set . …` is seen
             // by the templates after), with `.Template` set for each.
-            entry.object.setShared("Template", ["Name": .string(path), "BasePath": .string(entry.basePath)])
+            entry.object.setShared("Template", HelmObjects.template(name: path, basePath: entry.basePath))
             rendered[path] = try set.render(path, data: .map(entry.object), left: &left).replacingEvery("<no value>", with: "")
         }
         return Output(templates: rendered, disabledSubcharts: disabled, crds: Self.crds(tree, path: tree.name))
@@ -124,10 +124,10 @@ public struct ChartRender: Sendable {
             if case .map(let map)? = values.path([sub.name]) { own = .map(map) }
             subcharts[sub.name] = collect(sub, path: "\(path)/charts/\(sub.name)", values: own, release: release, templates: &templates, dots: &dots)
         }
-        var fields = Self.objects(values: values, chart: chart.metadata, release: release, template: "", chartPath: path)
-        fields["Files"] = .map(ValueMap(chart.files.mapValues { Self.isUnread($0) ? .missing : .string($0) }))
+        var fields = HelmObjects.dot(values: values, chart: chart, isRoot: !path.contains("/charts/"), release: release, chartPath: path)
+        fields["Files"] = .map(ValueMap(chart.files.mapValues { Self.isUnread($0) ? .missing : .string($0) }, type: .files))
         fields["Subcharts"] = .map(ValueMap(subcharts))
-        let object = ValueMap(fields)
+        let object = ValueMap(fields, type: .values)
         for (file, text) in chart.templates {
             let base = file.split(separator: "/").last.map(String.init) ?? file
             let isPartial = base.hasPrefix("_")
@@ -138,43 +138,4 @@ public struct ChartRender: Sendable {
         }
         return .map(object)
     }
-
-    /// The dot of every template: Helm's built-in objects, with Helm's field names.
-    static func objects(values: Value, chart: [String: Value], release: Release, template: String, chartPath: String) -> [String: Value] {
-        let chartNames = ["name": "Name", "version": "Version", "appVersion": "AppVersion", "description": "Description", "type": "Type",
-                          "apiVersion": "APIVersion", "kubeVersion": "KubeVersion", "home": "Home", "icon": "Icon", "keywords": "Keywords",
-                          "sources": "Sources", "maintainers": "Maintainers", "annotations": "Annotations", "deprecated": "Deprecated",
-                          "condition": "Condition", "tags": "Tags", "dependencies": "Dependencies"]
-        var chartObject: [String: Value] = [:]
-        for (key, value) in chart { chartObject[chartNames[key] ?? key] = value }
-        let parts = release.kubeVersion.split(separator: ".")
-        let kube: Value = ["Version": .string("v" + release.kubeVersion), "Major": .string(String(parts.first ?? "1")),
-                           "Minor": .string(parts.count > 1 ? String(parts[1]) : "0"), "GitVersion": .string("v" + release.kubeVersion)]
-        return [
-            "Values": values,
-            "Release": ["Name": .string(release.name), "Namespace": .string(release.namespace), "IsInstall": true, "IsUpgrade": false,
-                        "Revision": 1, "Service": "Helm"],
-            "Chart": .map(ValueMap(chartObject)),
-            "Capabilities": ["KubeVersion": kube, "HelmVersion": ["Version": "v4.2.3"], "APIVersions": .list(apiVersions.map { .string($0) })],
-            "Template": ["Name": .string(template), "BasePath": .string("\(chartPath)/templates")],
-        ]
-    }
-
-    /// The API group versions `helm template` assumes without a cluster (the built-in ones
-    /// client-go registers, betas included; `.Capabilities.APIVersions.Has`). Common ones are
-    /// held to Helm's answer by HelmOracleTests; the list may miss rare alpha versions.
-    static let apiVersions = [
-        "v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1beta1", "admissionregistration.k8s.io/v1alpha1",
-        "apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1", "apiregistration.k8s.io/v1", "apiregistration.k8s.io/v1beta1",
-        "apps/v1", "apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1beta1",
-        "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1", "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1",
-        "autoscaling/v2beta2", "batch/v1", "batch/v1beta1", "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
-        "coordination.k8s.io/v1", "coordination.k8s.io/v1beta1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1",
-        "events.k8s.io/v1", "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1",
-        "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2", "flowcontrol.apiserver.k8s.io/v1beta3",
-        "networking.k8s.io/v1", "networking.k8s.io/v1beta1", "node.k8s.io/v1", "node.k8s.io/v1beta1", "node.k8s.io/v1alpha1",
-        "policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1",
-        "rbac.authorization.k8s.io/v1alpha1", "scheduling.k8s.io/v1", "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1alpha1",
-        "storage.k8s.io/v1", "storage.k8s.io/v1beta1", "storage.k8s.io/v1alpha1",
-    ]
 }

@@ -30,7 +30,7 @@ struct ChartTree {
             if case .list(let list)? = fields["tags"] { tags = list.compactMap { if case .string(let s) = $0 { s } else { nil } } }
             let text = { (key: String) -> String? in if case .string(let s)? = fields[key], !s.isEmpty { s } else { nil } }
             var imports: [Value] = []
-            if case .list(let list)? = fields["import-values"] { imports = list }
+            if case .list(let list)? = fields["import-values"] { imports = list.items }
             return (name, text("alias"), text("condition"), tags, imports)
         }
     }

@@ -29,6 +29,7 @@ enum HelmFunctions {
         },
         "fromToml": { args, _ in try TOMLReader.read(SprigStrings.stringify(args[0])) },
         "toToml": { args, _ in .string(try TOMLText.encode(SprigStrings.single(args, "toToml"))) },
+        "mustToToml": { args, _ in .string(try TOMLText.encode(SprigStrings.single(args, "mustToToml"))) },
         "toYamlPretty": { args, _ in .string(YAMLText.pretty.encode(try SprigStrings.single(args, "toYamlPretty"))) },
     ]
 
@@ -48,6 +49,15 @@ enum JSONText {
         let inner = indent.map { "\n" + String(repeating: $0, count: level + 1) } ?? ""
         let outer = indent.map { "\n" + String(repeating: $0, count: level) } ?? ""
         let colon = indent == nil ? ":" : ": "
+        if case .map(let m) = value, let fields = m.type.jsonFields, case .map(let json)? = value.marshalled {
+            // A struct: its fields in declaration order.
+            let names = fields.map(\.name).filter { json[$0] != nil }
+            guard !names.isEmpty else { return "{}" }
+            return "{" + names.map {
+                inner + string($0, escapeHTML: escapeHTML) + colon + encode(json[$0] ?? .null, indent: indent, escapeHTML: escapeHTML, level: level + 1)
+            }.joined(separator: ",") + outer + "}"
+        }
+        if let json = value.marshalled { return encode(json, indent: indent, escapeHTML: escapeHTML, level: level) }
         switch value {
         case .missing, .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -58,7 +68,7 @@ enum JSONText {
             guard !l.isEmpty else { return "[]" }
             return "[" + l.map { inner + encode($0, indent: indent, escapeHTML: escapeHTML, level: level + 1) }.joined(separator: ",") + outer + "]"
         case .map(let m):
-            guard !m.isEmpty else { return "{}" }
+            guard !m.isEmpty else { return m.isNil ? "null" : "{}" }
             return "{" + m.keys.sorted().map {
                 inner + string($0, escapeHTML: escapeHTML) + colon + encode(m[$0] ?? .null, indent: indent, escapeHTML: escapeHTML, level: level + 1)
             }.joined(separator: ",") + outer + "}"

@@ -7,20 +7,20 @@ import Foundation
 enum Methods {
     static func call(_ name: String, on receiver: Value, _ arguments: [Value]) throws(FunctionError) -> Value? {
         switch (name, receiver) {
-        case ("Has", .list(let items)):
+        case ("Has", .list(let items)) where items.type == .versionSet:
             guard arguments.count == 1, case .string(let wanted) = arguments[0] else { return nil }
             return .bool(items.contains(.string(wanted)))
-        case ("Get", .map(let files)), ("GetBytes", .map(let files)):
+        case ("Get", .map(let files)) where files.type == .files, ("GetBytes", .map(let files)) where files.type == .files:
             guard arguments.count == 1, case .string(let path) = arguments[0] else { return nil }
             if case .missing? = files[path] { throw omitted(path) }
             return files[path] ?? .string("")
-        case ("Lines", .map(let files)):
+        case ("Lines", .map(let files)) where files.type == .files:
             guard arguments.count == 1, case .string(let path) = arguments[0] else { return nil }
             if case .missing? = files[path] { throw omitted(path) }
-            guard case .string(var text)? = files[path], !text.isEmpty else { return .list([]) }
+            guard case .string(var text)? = files[path], !text.isEmpty else { return .strings([]) }
             if text.hasSuffix("\n") { text.removeLast() }
-            return .list(text.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) })
-        case ("Glob", .map(let files)):
+            return .strings(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        case ("Glob", .map(let files)) where files.type == .files:
             guard arguments.count == 1, case .string(let pattern) = arguments[0] else { return nil }
             let glob = Array(pattern.unicodeScalars)
             return .map(files.filter { Glob.matches(glob, Array($0.key.unicodeScalars)) })
@@ -36,7 +36,7 @@ enum Methods {
     /// `.AsConfig` and `.AsSecrets` of a files object (also after `Glob`), read as fields; a
     /// file too large to read is the same gap as `Get` of it, never its absence written out.
     static func property(_ name: String, of files: ValueMap) throws(FunctionError) -> Value? {
-        guard name == "AsConfig" || name == "AsSecrets" else { return nil }
+        guard files.type == .files, name == "AsConfig" || name == "AsSecrets" else { return nil }
         var byName: [String: Value] = [:]
         for (path, content) in files {
             if case .missing = content { throw omitted(path) }

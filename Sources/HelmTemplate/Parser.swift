@@ -186,7 +186,14 @@ struct Parser {
             case "true": term = .bool(true)
             case "false": term = .bool(false)
             case "nil": term = .null
-            default: term = .identifier(word)
+            default:
+                // Go's parser knows the function map: a name that is no function is refused
+                // even where it would never run.
+                guard HelmFunctions.all[word] != nil || Self.builtins.contains(word) else {
+                    throw TemplateError(.parse, template: name, line: token.line, column: token.column,
+                                        "function \"\(word)\" not defined", inTemplate: true)
+                }
+                term = .identifier(word)
             }
         case .string(let text): term = .string(text)
         case .char(let ch): term = .int(Int(ch.value))
@@ -242,6 +249,9 @@ struct Parser {
         guard peek == .rightDelim else { throw error("unexpected \(peek.map { "\($0)" } ?? "EOF") in action; expected }}", at: position) }
         index += 1
     }
+
+    /// The functions the executor itself runs (short-circuit `and`/`or`, `call`).
+    static let builtins: Set<String> = ["and", "or", "call"]
 
     private func error(_ message: String, at token: Token) -> TemplateError {
         TemplateError(.parse, template: name, line: token.line, column: token.column, message, inTemplate: true)

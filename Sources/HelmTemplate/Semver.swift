@@ -49,10 +49,19 @@ struct Semver: Comparable {
 
     static func == (a: Semver, b: Semver) -> Bool { !(a < b) && !(b < a) }
 
-    /// `semver`'s object: the fields a template reads.
+    /// `semver`'s object (a `*semver.Version`): the fields a template reads.
     var value: Value {
-        ["Major": .int(major), "Minor": .int(minor), "Patch": .int(patch), "Prerelease": .string(prerelease),
-         "Metadata": .string(metadata), "Original": .string(original)]
+        .map(ValueMap(["Major": .int(major), "Minor": .int(minor), "Patch": .int(patch), "Prerelease": .string(prerelease),
+                       "Metadata": .string(metadata), "Original": .string(original)], type: .semver))
+    }
+
+    /// How Masterminds' `Version.String` writes `semver`'s object: `1.2.3-pre+meta`, normalised.
+    static func text(of version: ValueMap) -> String {
+        let part = { (key: String) in version[key].map(SprigStrings.stringify) ?? "" }
+        var text = "\(part("Major")).\(part("Minor")).\(part("Patch"))"
+        if !part("Prerelease").isEmpty { text += "-" + part("Prerelease") }
+        if !part("Metadata").isEmpty { text += "+" + part("Metadata") }
+        return text
     }
 
     /// Whether `version` satisfies `constraint`; nil when the constraint cannot be read.

@@ -6,7 +6,7 @@
 /// refuses what Helm refuses, with Go's words.
 enum Signatures {
     enum Parameter: Character {
-        case string = "S", int = "I", bool = "B", map = "M", float = "F", any = "A"
+        case string = "S", int = "I", bool = "B", map = "M", float = "F", any = "A", list = "L", certificate = "C"
 
         var goName: String {
             switch self {
@@ -16,6 +16,8 @@ enum Signatures {
             case .map: "map[string]interface {}"
             case .float: "float64"
             case .any: "interface {}"
+            case .list: "[]interface {}"
+            case .certificate: "sprig.certificate"
             }
         }
     }
@@ -40,20 +42,20 @@ enum Signatures {
             upper:S lower:S title:S untitle:S trim:S nospace:S b64enc:S b64dec:S snakecase:S kebabcase:S camelcase:S swapcase:S \
             initials:S sha256sum:S sha1sum:S sha512sum:S adler32sum:S b32enc:S b32dec:S base:S dir:S ext:S clean:S isAbs:S \
             fromJson:S fromYaml:S fromYamlArray:S fromJsonArray:S mustFromJson:S mustFromJsonArray:S semver:S atoi:S getHostByName:S \
-            fail:S trimAll:SS trimall:SS trimSuffix:SS trimPrefix:SS contains:SS hasPrefix:SS hasSuffix:SS split:SS splitList:SS \
+            fail:S trimAll:SS trimall:SS trimSuffix:SS trimPrefix:SS contains:SS hasPrefix:SS hasSuffix:SS split:SS splitn:SIS splitList:SS \
             semverCompare:SS kindIs:SA typeIs:SA typeIsLike:SA replace:SSS repeat:IS trunc:IS indent:IS nindent:IS \
             plural:SSI chunk:IA mustChunk:IA until:I untilStep:III seq:*I randAlphaNum:I randAlpha:I randNumeric:I randAscii:I \
             randInt:II round:AI*F join:SA include:SA tpl:SA required:SA lookup:SSSS printf:S*A ternary:AAB get:MS hasKey:MS keys:*M \
-            set:MSA unset:MS merge:M*M mustMerge:M*M mergeOverwrite:M*M mustMergeOverwrite:M*M pick:M*S omit:M*S pluck:S*M values:M dig:*A quote:*A squote:*A cat:*A toString:A default:A*A empty:A coalesce:*A \
+            set:MSA unset:MS merge:M*M mustMerge:M*M mergeOverwrite:M*M mustMergeOverwrite:M*M pick:M*S omit:M*S pluck:S*M values:M dig:*A quote:*A squote:*A cat:*A all:*A any:*A hello: toString:A default:A*A empty:A coalesce:*A \
             list:*A tuple:*A dict:*A first:A last:A rest:A initial:A uniq:A compact:A reverse:A mustFirst:A mustLast:A mustRest:A \
             mustInitial:A mustUniq:A mustCompact:A mustReverse:A without:A*A mustWithout:A*A has:AA mustHas:AA append:AA \
             mustAppend:AA push:AA mustPush:AA prepend:AA mustPrepend:AA concat:*A slice:A*A mustSlice:A*A sortAlpha:A int:A \
             int64:A float64:A toStrings:A add:*A add1:A sub:AA mul:A*A div:AA mod:AA max:A*A min:A*A biggest:A*A addf:*A add1f:A \
             subf:A*A mulf:A*A divf:A*A maxf:A*A minf:A*A floor:A ceil:A kindOf:A typeOf:A deepEqual:AA deepCopy:A mustDeepCopy:A \
             now: date:SA dateInZone:SAS date_in_zone:SAS htmlDate:A htmlDateInZone:AS unixEpoch:A dateModify:SA date_modify:SA \
-            mustDateModify:SA ago:A duration:A substr:IIS swapcase:S initials:S abbrev:IS abbrevboth:IIS fromToml:S toToml:A toYamlPretty:A urlParse:S urlJoin:M toDate:SS mustToDate:SS durationRound:A bcrypt:S htpasswd:SS derivePassword:ISSSS encryptAES:SS decryptAES:SS wrap:IS wrapWith:ISS js:*A toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
-            randBytes:I shuffle:S genCA:SI genCAWithKey:SIS genSelfSignedCert:SAAI genSelfSignedCertWithKey:SAAIS genSignedCert:SAAIA \
-            genSignedCertWithKey:SAAIAS genPrivateKey:S buildCustomCert:SS regexMatch:SS mustRegexMatch:SS regexFind:SS mustRegexFind:SS regexFindAll:SSI mustRegexFindAll:SSI \
+            mustDateModify:SA must_date_modify:SA ago:A duration:A substr:IIS swapcase:S initials:S abbrev:IS abbrevboth:IIS fromToml:S toToml:A mustToToml:A toYamlPretty:A urlParse:S urlJoin:M toDate:SS mustToDate:SS durationRound:A bcrypt:S htpasswd:SS derivePassword:ISSSS encryptAES:SS decryptAES:SS wrap:IS wrapWith:ISS js:*A toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
+            randBytes:I shuffle:S genCA:SI genCAWithKey:SIS genSelfSignedCert:SLLI genSelfSignedCertWithKey:SLLIS genSignedCert:SLLIC \
+            genSignedCertWithKey:SLLICS genPrivateKey:S buildCustomCert:SS regexMatch:SS mustRegexMatch:SS regexFind:SS mustRegexFind:SS regexFindAll:SSI mustRegexFindAll:SSI \
             regexReplaceAll:SSS mustRegexReplaceAll:SSS regexReplaceAllLiteral:SSS mustRegexReplaceAllLiteral:SSS regexSplit:SSI \
             mustRegexSplit:SSI regexQuoteMeta:S toJson:A mustToJson:A toPrettyJson:A mustToPrettyJson:A toRawJson:A mustToRawJson:A toYaml:A mustToYaml:A uuidv4:
             """
@@ -87,15 +89,19 @@ enum Signatures {
         if case .literal(let literal) = source {
             switch (parameter, literal) {
             case (.string, .string), (.int, .int), (.bool, .bool), (.float, .int), (.float, .float), (.map, .null): return
-            case (.map, _): throw FunctionError("can't handle \(describe(literal)) for arg of type \(parameter.goName)")
+            case (.list, .null): return
+            case (.map, _), (.list, _), (.certificate, _): throw FunctionError("can't handle \(describe(literal)) for arg of type \(parameter.goName)")
             case (_, .null): throw FunctionError("cannot assign nil to \(parameter.goName)")
             case (.int, _): throw FunctionError("expected integer; found \(describe(literal))")
             default: throw FunctionError("expected \(parameter == .float ? "float" : parameter.goName); found \(describe(literal))")
             }
         }
         switch (parameter, value) {
-        case (.string, .string), (.int, .int), (.bool, .bool), (.float, .float), (.map, .map): return
-        case (.map, .missing), (.map, .null):
+        case (.map, .map(let map)) where map.type.isAssignableToInterfaceMap: return
+        case (.list, .list(let list)) where list.type == .interfaceList: return
+        case (.certificate, .map(let map)) where map.type == .certificate: return
+        case (.string, .string), (.int, .int), (.bool, .bool), (.float, .float): return
+        case (.map, .missing), (.map, .null), (.list, .missing), (.list, .null):
             if case .computed = source { return }
             throw FunctionError("wrong type for value; expected \(parameter.goName); got interface {}")
         case (_, .missing), (_, .null):

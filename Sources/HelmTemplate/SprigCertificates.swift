@@ -23,7 +23,7 @@ enum SprigCertificates {
             guard args.count == 2, let cert = Data(base64Encoded: SprigStrings.stringify(args[0])), let key = Data(base64Encoded: SprigStrings.stringify(args[1])) else {
                 throw FunctionError("buildCustomCert wants a base64 certificate and key")
             }
-            return ["Cert": .string(String(decoding: cert, as: UTF8.self)), "Key": .string(String(decoding: key, as: UTF8.self))]
+            return certificate(cert: String(decoding: cert, as: UTF8.self), key: String(decoding: key, as: UTF8.self))
         },
     ]
 
@@ -79,7 +79,12 @@ enum SprigCertificates {
     }
 
     static func pair(_ certificate: Certificate, _ key: Certificate.PrivateKey) throws -> Value {
-        ["Cert": .string(try certificate.serializeAsPEM().pemString + "\n"), "Key": .string(try keyPEM(key))]
+        self.certificate(cert: try certificate.serializeAsPEM().pemString + "\n", key: try keyPEM(key))
+    }
+
+    /// Sprig's `certificate` struct: `.Cert` and `.Key`, PEM text.
+    static func certificate(cert: String, key: String) -> Value {
+        .map(ValueMap(["Cert": .string(cert), "Key": .string(key)], type: .certificate))
     }
 
     /// Go's forms: PKCS#1 for RSA, SEC 1 for ECDSA, PKCS#8 otherwise.

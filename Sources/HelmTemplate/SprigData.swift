@@ -12,12 +12,15 @@ enum SprigData {
         },
         "empty": { args, _ in .bool(isEmpty(try SprigStrings.single(args, "empty"))) },
         "coalesce": { args, _ in args.first { !isEmpty($0) } ?? .null },
+        "all": { args, _ in .bool(args.allSatisfy { !isEmpty($0) }) },
+        "any": { args, _ in .bool(args.contains { !isEmpty($0) }) },
+        "hello": { _, _ in "Hello!" },
         "ternary": { args, _ in
             guard args.count == 3 else { throw FunctionError("wrong number of args for ternary: want 3 got \(args.count)") }
             return args[2].isTruthy ? args[0] : args[1]
         },
-        "list": { args, _ in .list(args) },
-        "tuple": { args, _ in .list(args) },
+        "list": { args, _ in .list(of: args) },
+        "tuple": { args, _ in .list(of: args) },
         "dict": { args, _ in
             var map: [String: Value] = [:]
             for index in stride(from: 0, to: args.count, by: 2) {
@@ -36,18 +39,18 @@ enum SprigData {
             return .bool(map[SprigStrings.stringify(args[1])] != nil)
         },
         "keys": { args, _ in
-            var keys: [Value] = []
-            for arg in args { if case .map(let map) = arg { keys += map.keys.map { .string($0) } } }
-            return .list(keys)
+            var keys: [String] = []
+            for arg in args { if case .map(let map) = arg { keys += map.keys } }
+            return .strings(keys)
         },
         "first": { args, _ in try list(args, "first").first ?? .null },
         "last": { args, _ in try list(args, "last").last ?? .null },
-        "rest": { args, _ in .list(Array(try list(args, "rest").dropFirst())) },
-        "initial": { args, _ in .list(Array(try list(args, "initial").dropLast())) },
+        "rest": { args, _ in .list(of: Array(try list(args, "rest").dropFirst())) },
+        "initial": { args, _ in .list(of: Array(try list(args, "initial").dropLast())) },
         "uniq": { args, _ in
             var seen: [Value] = []
             for item in try list(args, "uniq") where !seen.contains(item) { seen.append(item) }
-            return .list(seen)
+            return .list(of: seen)
         },
         // Anything but a list is a list of its one string (`<nil>` for nil).
         "sortAlpha": { args, _ in
@@ -56,7 +59,7 @@ enum SprigData {
             case .missing, .null: ["<nil>"]
             case let other: [SprigStrings.stringify(other)]
             }
-            return .list(items.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { .string($0) })
+            return .strings(items.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         },
         "has": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for has: want 2 got \(args.count)") }
@@ -68,19 +71,19 @@ enum SprigData {
         },
         "append": { args, _ in
             guard args.count == 2, case .list(let items) = args[0] else { throw FunctionError("append wants a list and a value") }
-            return .list(items + [args[1]])
+            return .list(of: items + [args[1]])
         },
         "join": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for join: want 2 got \(args.count)") }
-            let items: [Value] = { if case .list(let l) = args[1] { return l } else { return [args[1]] } }()
+            let items: [Value] = { if case .list(let l) = args[1] { return l.items } else { return [args[1]] } }()
             return .string(items.filter { !Comparison.isNil($0) }.map(SprigStrings.stringify).joined(separator: SprigStrings.stringify(args[0])))
         },
         "splitList": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for splitList: want 2 got \(args.count)") }
             let separator = SprigStrings.stringify(args[0]), text = SprigStrings.stringify(args[1])
             // Go's strings.Split: an empty separator splits after each UTF-8 character.
-            if separator.isEmpty { return .list(text.unicodeScalars.map { .string(String($0)) }) }
-            return .list(text.components(separatedBy: separator).map { .string($0) })
+            if separator.isEmpty { return .strings(text.unicodeScalars.map { String($0) }) }
+            return .strings(text.components(separatedBy: separator))
         },
         "int": { args, _ in .int(toInt(try SprigStrings.single(args, "int"))) },
         "int64": { args, _ in .int64(toInt(try SprigStrings.single(args, "int64"))) },
@@ -105,7 +108,7 @@ enum SprigData {
     /// The list argument of a list function; nil is Sprig's panic on `reflect.TypeOf(nil).Kind()`.
     static func list(_ args: [Value], _ name: String) throws -> [Value] {
         switch try SprigStrings.single(args, name) {
-        case .list(let items): return items
+        case .list(let items): return items.items
         case .missing, .null: throw FunctionError("runtime error: invalid memory address or nil pointer dereference")
         case let other: throw FunctionError("Cannot find \(name) on type \(other.typeName)")
         }

@@ -23,6 +23,7 @@ enum SprigDates {
         "dateModify": { args, _ in try modify(args) },
         "date_modify": { args, _ in try modify(args) },
         "mustDateModify": { args, _ in try modify(args) },
+        "must_date_modify": { args, _ in try modify(args) },
         "ago": { args, _ in .string(GoTime.duration(Date().timeIntervalSince(try time(try SprigStrings.single(args, "ago"))).rounded())) },
         "toDate": { args, _ in try parsedTime(args, strict: false) },
         "mustToDate": { args, _ in try parsedTime(args, strict: true) },

@@ -32,11 +32,11 @@ enum SprigDicts {
         "pluck": { args, _ in
             guard let first = args.first else { throw FunctionError("pluck wants a key and dicts") }
             let key = SprigStrings.stringify(first)
-            return .list(args.dropFirst().compactMap { if case .map(let map) = $0 { map[key] } else { nil } })
+            return .list(of: args.dropFirst().compactMap { if case .map(let map) = $0 { map[key] } else { nil } })
         },
         "values": { args, _ in
             guard case .map(let map) = try SprigStrings.single(args, "values") else { throw FunctionError("values wants a dict") }
-            return .list(map.keys.sorted().compactMap { map[$0] })
+            return .list(of: map.keys.sorted().compactMap { map[$0] })
         },
         "deepCopy": { args, _ in deepCopy(try SprigStrings.single(args, "deepCopy")) },
         "mustDeepCopy": { args, _ in deepCopy(try SprigStrings.single(args, "mustDeepCopy")) },
@@ -63,15 +63,15 @@ enum SprigDicts {
     /// A copy no one else holds, all the way down (a later `set` or `merge` changes only it).
     static func deepCopy(_ value: Value) -> Value {
         switch value {
-        case .map(let map): .map(ValueMap(map.entries.mapValues(deepCopy)))
-        case .list(let items): .list(items.map(deepCopy))
+        case .map(let map): .map(ValueMap(map.entries.mapValues(deepCopy), type: map.type))
+        case .list(let items): .list(ValueList(items.map(deepCopy), type: items.type))
         default: value
         }
     }
 
     static func listAnd(_ args: [Value], _ name: String, _ body: ([Value], Value) -> [Value]) throws -> Value {
         guard args.count == 2, case .list(let items) = args[0] else { throw FunctionError("Cannot \(name) on type \(args.first?.typeName ?? "<nil>")") }
-        return .list(body(items, args[1]))
+        return .list(of: body(items.items, args[1]))
     }
 
     /// Sprig's `slice LIST [START [END]]` (it replaces Go's builtin in Helm): lists only,
@@ -83,6 +83,6 @@ enum SprigDicts {
         let low = args.count > 1 ? SprigData.toInt(args[1]) : 0
         let high = args.count > 2 ? SprigData.toInt(args[2]) : items.count
         guard low >= 0, high >= low, high <= items.count else { throw FunctionError("runtime error: slice bounds out of range [\(low):\(high)]") }
-        return .list(Array(items[low..<high]))
+        return .list(ValueList(Array(items[low..<high]), type: items.type))
     }
 }

@@ -79,10 +79,10 @@ enum SprigMath {
     /// distance when nil); a step going the other way, or zero, gives an empty list.
     static func steps(_ start: Int, _ stop: Int, _ step: Int?) throws -> Value {
         let step = step ?? (stop < start ? -1 : 1)
-        guard step != 0, (step > 0 && start < stop) || (step < 0 && start > stop) else { return .list([]) }
+        guard step != 0, (step > 0 && start < stop) || (step < 0 && start > stop) else { return .list(ValueList([], type: .intList)) }
         let count = (Double(stop) - Double(start)) / Double(step)
         guard count <= Double(maxItems) else { throw FunctionError("makes a list of more than \(maxItems) items") }
-        return .list(Swift.stride(from: start, to: stop, by: step).map { .int($0) })
+        return .list(ValueList(Swift.stride(from: start, to: stop, by: step).map { .int($0) }, type: .intList))
     }
 
     /// `seq LAST`, `seq FIRST LAST`, `seq FIRST STEP LAST`: the numbers joined by spaces.

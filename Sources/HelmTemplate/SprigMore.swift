@@ -28,32 +28,36 @@ enum SprigMore {
                 guard case .list(let items) = arg else { throw FunctionError("Cannot concat type \(arg.typeName) as list") }
                 all += items
             }
-            return .list(all)
+            return .list(of: all)
         },
-        "reverse": { args, _ in .list(try SprigData.list(args, "reverse").reversed()) },
+        "reverse": { args, _ in .list(of: try SprigData.list(args, "reverse").reversed()) },
         "without": { args, _ in
             guard let first = args.first, case .list(let items) = first else { throw FunctionError("Cannot find without on type \(args.first?.typeName ?? "<nil>")") }
             let omitted = args.dropFirst()
-            return .list(items.filter { !omitted.contains($0) })
+            return .list(of: items.filter { !omitted.contains($0) })
         },
-        "compact": { args, _ in .list(try SprigData.list(args, "compact").filter { !SprigData.isEmpty($0) }) },
+        "compact": { args, _ in .list(of: try SprigData.list(args, "compact").filter { !SprigData.isEmpty($0) }) },
         "chunk": { args, _ in
             guard args.count == 2, case .list(let items) = args[1] else { throw FunctionError("chunk wants a size and a list") }
             let size = SprigData.toInt(args[0])
             guard size > 0 else { throw FunctionError("chunk size must be positive") }
-            return .list(stride(from: 0, to: items.count, by: size).map { .list(Array(items[$0..<Swift.min($0 + size, items.count)])) })
+            return .list(of: stride(from: 0, to: items.count, by: size).map { .list(of: Array(items[$0..<Swift.min($0 + size, items.count)])) })
         },
-        "split": { args, _ in
-            try SprigStrings.two(args, "split") { separator, text in
-                let parts = text.components(separatedBy: separator)
-                return .map(ValueMap(Dictionary(uniqueKeysWithValues: parts.enumerated().map { ("_\($0.offset)", .string($0.element)) })))
-            }
+        "split": { args, _ in try SprigStrings.two(args, "split") { separator, text in numbered(text.components(separatedBy: separator)) } },
+        // Go's strings.SplitN: at most N parts, the last the rest; 0 none; below 0 all.
+        "splitn": { args, _ in
+            guard args.count == 3 else { throw FunctionError("wrong number of args for splitn: want 3 got \(args.count)") }
+            let separator = SprigStrings.stringify(args[0]), count = SprigData.toInt(args[1]), text = SprigStrings.stringify(args[2])
+            guard count != 0 else { return numbered([]) }
+            var parts = text.components(separatedBy: separator)
+            if count > 0, parts.count > count { parts = Array(parts.prefix(count - 1)) + [parts.dropFirst(count - 1).joined(separator: separator)] }
+            return numbered(parts)
         },
         "toStrings": { args, _ in
             switch try SprigStrings.single(args, "toStrings") {
-            case .list(let items): return .list(items.map { .string(SprigStrings.stringify($0)) })
-            case .missing, .null: return .list([])
-            case let other: return .list([.string(SprigStrings.stringify(other))])
+            case .list(let items): return .strings(items.map(SprigStrings.stringify))
+            case .missing, .null: return .strings([])
+            case let other: return .strings([SprigStrings.stringify(other)])
             }
         },
         "trimall": { args, _ in try SprigStrings.two(args, "trimall") { set, text in .string(text.trimmingCharacters(in: CharacterSet(charactersIn: set))) } },
@@ -90,18 +94,17 @@ enum SprigMore {
         case .int64: "int64"
         case .float: "float64"
         case .string: "string"
-        case .list: "slice"
-        case .map: "map"
+        case .list(let l): l.type.kind
+        case .map(let m): m.type.kind
         }
     }
 
     /// Go's `%T` of a value.
-    static func type(_ value: Value) -> String {
-        switch value {
-        case .list: "[]interface {}"
-        case .map: "map[string]interface {}"
-        default: value.typeName
-        }
+    static func type(_ value: Value) -> String { value.typeName }
+
+    /// `split`'s and `splitn`'s `map[string]string`: `_0`, `_1`, … to each part.
+    static func numbered(_ parts: [String]) -> Value {
+        .map(ValueMap(Dictionary(uniqueKeysWithValues: parts.enumerated().map { ("_\($0.offset)", .string($0.element)) }), type: .stringMap))
     }
 
     static func untitle(_ text: String) -> String {

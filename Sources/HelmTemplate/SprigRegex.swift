@@ -28,7 +28,7 @@ enum SprigRegex {
             table[name("regexFindAll")] = { args, _ in
                 let (machine, text) = try compile(args, name("regexFindAll"))
                 let limit = args.count > 2 ? SprigData.toInt(args[2]) : -1
-                return .list(try limited { () throws(RegexError) in try matches(machine, text, limit: limit) }.map { .string(string(text, $0[0], $0[1])) })
+                return .strings(try limited { () throws(RegexError) in try matches(machine, text, limit: limit) }.map { string(text, $0[0], $0[1]) })
             }
             table[name("regexReplaceAll")] = { args, _ in
                 let (machine, text) = try compile(args, name("regexReplaceAll"))
@@ -43,7 +43,7 @@ enum SprigRegex {
             table[name("regexSplit")] = { args, _ in
                 let (machine, text) = try compile(args, name("regexSplit"))
                 let limit = args.count > 2 ? SprigData.toInt(args[2]) : -1
-                return .list(try limited { () throws(RegexError) in try split(machine, text, limit: limit) }.map { .string($0) })
+                return .strings(try limited { () throws(RegexError) in try split(machine, text, limit: limit) })
             }
         }
         return table

@@ -50,7 +50,7 @@ struct TOMLReader {
             switch entry {
             case .value(let value): value
             case .table(let inner): value(of: inner)
-            case .tables(let list): .list(list.map(value(of:)))
+            case .tables(let list): .list(of: list.map(value(of:)))
             }
         }))
     }
@@ -168,10 +168,10 @@ struct TOMLReader {
         var items: [Value] = []
         while true {
             cursor.skipBlank(newlines: true)
-            if cursor.consume("]") { return .list(items) }
+            if cursor.consume("]") { return .list(of: items) }
             items.append(try value())
             cursor.skipBlank(newlines: true)
-            if cursor.consume("]") { return .list(items) }
+            if cursor.consume("]") { return .list(of: items) }
             try cursor.expect(",")
         }
     }

@@ -25,7 +25,7 @@ struct TOMLText {
             if key.isEmpty { throw FunctionError("reflect: call of reflect.Value.Type on zero Value") }
         case .map(let map):
             try table(key: key, map)
-        case .list(let list) where try Self.isTableList(list):
+        case .list(let list) where try Self.isTableList(list.items):
             guard !key.isEmpty else { throw Refusal(message: "toml: top-level values must be Go maps or structs") }
             for case .map(let element) in list {
                 newline()
@@ -101,7 +101,7 @@ struct TOMLText {
         for (name, value) in map where !Comparison.isNil(value) {
             switch value {
             case .map: tables.append(name)
-            case .list(let list) where try isTableList(list): tables.append(name)
+            case .list(let list) where try isTableList(list.items): tables.append(name)
             default: direct.append(name)
             }
         }
@@ -116,7 +116,7 @@ struct TOMLText {
             switch item {
             case .missing, .null: throw Refusal(message: "toml: cannot encode array with nil element")
             case .map: break
-            case .list(let inner): _ = try isTableList(inner); allTables = false
+            case .list(let inner): _ = try isTableList(inner.items); allTables = false
             default: allTables = false
             }
         }

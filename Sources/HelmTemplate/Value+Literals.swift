@@ -5,7 +5,7 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(floatLiteral value: Double) { self = .float(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: Value...) { self = .list(elements) }
+    public init(arrayLiteral elements: Value...) { self = .list(ValueList(elements)) }
     public init(dictionaryLiteral elements: (String, Value)...) { self = .map(ValueMap(Dictionary(elements, uniquingKeysWith: { _, last in last }))) }
     public init(nilLiteral: ()) { self = .null }
 }

@@ -13,7 +13,7 @@ public indirect enum Value: Sendable, Equatable {
     case int64(Int)
     case float(Double)
     case string(String)
-    case list([Value])
+    case list(ValueList)
     case map(ValueMap)
 
     /// The number of an `int` or an `int64`; nil for anything else.
@@ -46,8 +46,8 @@ public indirect enum Value: Sendable, Equatable {
         case .int64: "int64"
         case .float: "float64"
         case .string: "string"
-        case .list: "[]interface {}"
-        case .map: "map[string]interface {}"
+        case .list(let l): l.type.rawValue
+        case .map(let m): m.type.rawValue
         }
     }
 
@@ -56,6 +56,8 @@ public indirect enum Value: Sendable, Equatable {
     public var printed: String {
         switch self {
         case .missing, .null: "<no value>"  // Go digs the nil out of interface{}: an invalid value
+        // text/template takes the address of a field to find its String method; fmt does not.
+        case .map(let m) where m.type == .kubeVersion: m["Version"]?.formatted ?? ""
         default: formatted
         }
     }
@@ -69,6 +71,8 @@ public indirect enum Value: Sendable, Equatable {
         case .float(let f): GoFloat.format(f)
         case .string(let s): s
         case .list(let l): "[" + l.map(\.formatted).joined(separator: " ") + "]"
+        case .map(let m) where m.type == .semver: Semver.text(of: m)
+        case .map(let m) where m.type.fields != nil: "{" + (m.type.fields ?? []).map { (m[$0] ?? .null).formatted }.joined(separator: " ") + "}"
         case .map(let m): "map[" + m.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.formatted)" }.joined(separator: " ") + "]"
         }
     }

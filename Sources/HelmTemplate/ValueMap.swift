@@ -9,9 +9,33 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
     }
 
     private var storage: Storage
+    /// Its Go type: `map[string]interface {}` unless Helm or a function made it otherwise.
+    public let type: GoType
+    /// Go's nil map: empty, but `null` to `toJson` and `toYaml` (`.Chart.Annotations` of a
+    /// chart without any).
+    public private(set) var isNil = false
 
-    public init(_ entries: [String: Value] = [:]) { storage = Storage(entries) }
+    public init(_ entries: [String: Value] = [:], type: GoType = .interfaceMap) {
+        storage = Storage(entries)
+        self.type = type
+    }
+
+    /// A nil map of `type`.
+    static func nilMap(_ type: GoType) -> ValueMap {
+        var map = ValueMap([:], type: type)
+        map.isNil = true
+        return map
+    }
     public init(dictionaryLiteral elements: (String, Value)...) { self.init(Dictionary(elements, uniquingKeysWith: { _, last in last })) }
+
+    private init(storage: Storage, type: GoType) {
+        self.storage = storage
+        self.type = type
+    }
+
+    /// The same dict (its entries shared, as Go shares a map) seen as another Go type of map:
+    /// the values as the `common.Values` Helm hands a template.
+    func typed(_ type: GoType) -> ValueMap { ValueMap(storage: storage, type: type) }
 
     /// The entries as a plain dictionary (a snapshot).
     public var entries: [String: Value] { storage.entries }
@@ -36,10 +60,10 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
     public func makeIterator() -> Dictionary<String, Value>.Iterator { storage.entries.makeIterator() }
 
     public func filter(_ isIncluded: ((key: String, value: Value)) throws -> Bool) rethrows -> ValueMap {
-        ValueMap(try storage.entries.filter(isIncluded))
+        ValueMap(try storage.entries.filter(isIncluded), type: type)
     }
 
-    public func mapValues(_ transform: (Value) throws -> Value) rethrows -> ValueMap { ValueMap(try storage.entries.mapValues(transform)) }
+    public func mapValues(_ transform: (Value) throws -> Value) rethrows -> ValueMap { ValueMap(try storage.entries.mapValues(transform), type: type) }
 
     /// Go's in-place change: every holder of this dict sees it.
     func setShared(_ key: String, _ value: Value) { storage.entries[key] = value }
@@ -47,7 +71,11 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
 
     private mutating func copyIfShared() {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.entries) }
+        isNil = false
     }
 
-    public static func == (a: ValueMap, b: ValueMap) -> Bool { a.storage === b.storage || a.storage.entries == b.storage.entries }
+    /// Go's `reflect.DeepEqual`: the same type and entries.
+    public static func == (a: ValueMap, b: ValueMap) -> Bool {
+        a.type == b.type && a.isNil == b.isNil && (a.storage === b.storage || a.storage.entries == b.storage.entries)
+    }
 }

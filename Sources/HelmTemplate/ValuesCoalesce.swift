@@ -135,7 +135,7 @@ enum ValuesCoalesce {
         case .sequence(let sequence):
             var items: [Value] = []
             for item in sequence where reading.budget >= 0 { items.append(Self.value(of: item, reading: &reading)) }
-            return .list(items)
+            return .list(of: items)
         case .alias(let alias):
             return .string(alias.anchor.rawValue)
         }

@@ -103,7 +103,7 @@ struct SchemaCheck {
     mutating func checkArray(_ value: Value, _ s: ValueMap, _ path: String, _ depth: Int) {
         guard case .list(let items) = value else { return }
         var prefix: [Value] = []
-        if case .list(let tuple)? = s["prefixItems"] { prefix = tuple } else if case .list(let tuple)? = s["items"] { prefix = tuple }
+        if case .list(let tuple)? = s["prefixItems"] { prefix = tuple.items } else if case .list(let tuple)? = s["items"] { prefix = tuple.items }
         for (index, item) in items.enumerated() {
             if index < prefix.count {
                 check(item, against: prefix[index], at: "\(path)/\(index)", depth: depth + 1)

@@ -20,11 +20,12 @@ struct YAMLText {
 
     static func encode(_ value: Value) -> String { helm.encode(value) }
 
-    func encode(_ value: Value) -> String {
+    func encode(_ original: Value) -> String {
         var lines: [String] = []
+        let value = original.marshalled ?? original
         switch value {
         case .map(let m) where !m.isEmpty: mapping(m.entries, indent: 0, into: &lines)
-        case .list(let l) where !l.isEmpty: sequence(l, indent: 0, into: &lines)
+        case .list(let l) where !l.isEmpty: sequence(l.items, indent: 0, into: &lines)
         // libyaml indents a scalar's continuation lines two past its parent (-1 at the top).
         default: lines.append(scalar(value, indent: 2, column: 0))
         }
@@ -34,7 +35,7 @@ struct YAMLText {
     func mapping(_ map: [String: Value], indent: Int, into lines: inout [String]) {
         let pad = String(repeating: " ", count: indent)
         for key in map.keys.sorted() {
-            let value = map[key] ?? .null
+            let value = map[key].map { $0.marshalled ?? $0 } ?? .null
             let name = pad + YAMLScalar.string(key, indent: indent)
             switch value {
             case .map(let inner) where !inner.isEmpty:
@@ -42,7 +43,7 @@ struct YAMLText {
                 mapping(inner.entries, indent: indent + 2, into: &lines)
             case .list(let inner) where !inner.isEmpty:
                 lines.append(name + ":")
-                sequence(inner, indent: indentsSequences ? indent + 2 : indent, into: &lines)
+                sequence(inner.items, indent: indentsSequences ? indent + 2 : indent, into: &lines)
             default:
                 lines.append(name + ": " + scalar(value, indent: indent + 2, column: name.unicodeScalars.count + 2))
             }
@@ -51,7 +52,8 @@ struct YAMLText {
 
     func sequence(_ list: [Value], indent: Int, into lines: inout [String]) {
         let pad = String(repeating: " ", count: indent)
-        for item in list {
+        for original in list {
+            let item = original.marshalled ?? original
             switch item {
             case .map(let inner) where !inner.isEmpty:
                 var nested: [String] = []
@@ -61,7 +63,7 @@ struct YAMLText {
                 lines += nested.dropFirst()
             case .list(let inner) where !inner.isEmpty:
                 var nested: [String] = []
-                sequence(inner, indent: indent + 2, into: &nested)
+                sequence(inner.items, indent: indent + 2, into: &nested)
                 lines.append(pad + "- " + nested[0].dropFirst(indent + 2))
                 lines += nested.dropFirst()
             default:
@@ -84,7 +86,7 @@ struct YAMLText {
             guard let width = foldWidth, !text.hasPrefix("|") else { return text }
             return YAMLScalar.fold(text, column: column, indent: indent, width: width)
         case .list: return "[]"
-        case .map: return "{}"
+        case .map(let m): return m.isNil ? "null" : "{}"
         }
     }
 }

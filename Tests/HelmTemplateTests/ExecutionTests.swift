@@ -70,7 +70,6 @@ struct ExecutionTests {
         ("{{ .name.key }}", "can't evaluate field key in type string"),
         ("{{ eq .replicas 3 }}", "incompatible types for comparison"),
         ("{{ lt .list 1 }}", "invalid type for comparison"),
-        ("{{ nosuch 1 }}", "function \"nosuch\" not defined"),
         ("{{ template \"none\" }}", "no template \"none\""),
         ("{{ $y }}", "undefined variable: $y"),
         ("{{ index .list 5 }}", "index out of range: 5"),
@@ -85,6 +84,15 @@ struct ExecutionTests {
     @Test(arguments: ["{{ if }}", "{{ end }}", "{{ if .x }}", "{{ .x", "{{ \"open }}", "{{ break }}", "{{ else }}"])
     func parseErrorsNameTheirPlace(_ template: String) {
         #expect(throws: TemplateError.self) { try Self.render(template) }
+    }
+
+    /// Go's parser knows the function map: a name that is no function is refused where it is
+    /// written, even in a branch that never runs, and in `tpl`'s text.
+    @Test(arguments: ["{{ nosuch 1 }}", "{{ if false }}{{ nosuch }}{{ end }}", "{{ tpl \"{{ nosuch }}\" . }}"])
+    func anUndefinedFunctionIsAParseError(_ template: String) {
+        #expect { try Self.render(template, Self.values) } throws: { error in
+            (error as? TemplateError)?.kind == .parse && "\(error)".contains("function \"nosuch\" not defined")
+        }
     }
 
     /// Untrusted templates are bounded by counted work, not by time.

@@ -127,6 +127,18 @@ struct HelmOracleTests {
         "{{ $c := deepCopy .Values.nested }}{{ $_ := mergeOverwrite $c (dict \"deep\" (dict \"x\" \"changed\")) }}{{ toJson .Values.nested }} {{ toJson $c }}",
         "{{ $labels := dict \"app\" .Values.name }}{{ with .Values.name }}{{ $_ := set $labels \"version\" . }}{{ end }}{{ $all := merge (dict \"team\" \"x\") $labels }}{{ toJson $all }}",
         "{{ regexFind \"\\\\pZ\" \"x\" }}",
+        // Go's types where they are not what values decode to: typed lists and maps, Helm's objects, Sprig's structs.
+        "{{ typeOf (splitList \",\" \"a,b\") }} {{ typeOf (keys .Values.map) }} {{ typeOf (until 3) }} {{ typeOf (until 0) }} {{ typeOf (untilStep 0 4 2) }} {{ typeOf (regexFindAll \"a\" \"aa\" -1) }} {{ typeOf (regexSplit \"a\" \"bab\" -1) }} {{ typeOf (sortAlpha .Values.list) }} {{ typeOf (toStrings .Values.nums) }}",
+        "{{ typeOf (split \",\" \"a,b\") }} {{ kindOf (split \",\" \"a\") }} {{ typeOf (slice (splitList \",\" \"a,b\") 1) }} {{ typeOf (rest (splitList \",\" \"a,b\")) }} {{ typeOf (append (splitList \",\" \"a\") \"b\") }} {{ typeOf (deepCopy (splitList \",\" \"a\")) }} {{ typeOf .Values.list }} {{ typeOf .Values.map }}",
+        "{{ deepEqual (splitList \",\" \"a\") (list \"a\") }} {{ deepEqual (splitList \",\" \"a\") (splitList \";\" \"a\") }} {{ deepEqual (until 2) (list 0 1) }} {{ typeIs \"[]string\" (splitList \",\" \"a\") }} {{ kindIs \"slice\" (until 2) }}",
+        "{{ hasKey (split \",\" \"a,b\") \"_0\" }}",
+        "{{ keys (split \",\" \"a,b\") }}",
+        "{{ (split \":\" \"img:1.0\")._1 }} {{ index (split \":\" \"img:1.0\") \"_0\" }} {{ splitn \",\" 2 \"a,b,c\" }} {{ splitn \",\" 0 \"a,b\" }} {{ splitn \",\" -1 \"a,b,c\" }} {{ (splitn \"=\" 2 \"k=v=w\")._1 }}",
+        "{{ semver \"1.2.3\" }} {{ semver \"v1.2-rc.1+b5\" | quote }} {{ semver \"1.2.3\" | toJson }} {{ typeOf (semver \"1.2.3\") }} {{ kindOf (semver \"1.2.3\") }} {{ (semver \"1.2.3\").Minor }} {{ list (semver \"1.2\") }} {{ dict \"v\" (semver \"2.0.0\") | toYaml }}",
+        "{{ $ca := genCA \"x\" 3 }}{{ typeOf $ca }} {{ kindOf $ca }}",
+        "{{ hello }} {{ all 1 \"a\" }} {{ all 1 \"\" }} {{ all }} {{ any 0 \"\" }} {{ any 0 \"a\" }} {{ any }} {{ any nil }} {{ mustToToml (dict \"a\" 1) }}",
+        "{{ if false }}{{ mustFromYaml \"a\" }}{{ end }}",
+        "{{ if false }}{{ randSeededNumeric 1 }}{{ end }}",
     ]
 
     /// Helpers every case can call (Helm renders no `_*.tpl` file itself).
@@ -144,7 +156,7 @@ struct HelmOracleTests {
             else if let b = try? c.decode(Bool.self) { value = .bool(b) }
             else if let d = try? c.decode(Double.self) { value = .float(d) }
             else if let s = try? c.decode(String.self) { value = .string(s) }
-            else if let l = try? c.decode([JSONValue].self) { value = .list(l.map(\.value)) }
+            else if let l = try? c.decode([JSONValue].self) { value = .list(ValueList(l.map(\.value))) }
             else { value = .map(ValueMap(try c.decode([String: JSONValue].self).mapValues(\.value))) }
         }
     }
@@ -263,6 +275,9 @@ struct HelmOracleTests {
                 ---
                 # {{ .Template.Name }} {{ .Template.BasePath }} {{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.Minor }} {{ .Values.removed }}
                 # {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "policy/v1" }} {{ .Capabilities.APIVersions.Has "networking.k8s.io/v1" }} {{ .Capabilities.APIVersions.Has "policy/v1beta1" }} {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}
+                # {{ typeOf . }} {{ typeOf .Values }} {{ typeOf .Template }} {{ typeOf .Capabilities }} {{ typeOf .Capabilities.KubeVersion }} {{ typeOf .Capabilities.APIVersions }} {{ typeOf .Capabilities.HelmVersion }} {{ typeOf .Files }} {{ typeOf .Release }} {{ typeOf .Chart }} {{ kindOf .Capabilities }} {{ kindOf .Capabilities.KubeVersion }} {{ kindOf .Files }}
+                # {{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion | toJson }} {{ .Capabilities.HelmVersion }} {{ .Capabilities.HelmVersion | toJson }} {{ .Capabilities.KubeVersion | quote }} {{ hasKey .Values "name" }} {{ keys . | sortAlpha }}
+                # {{ .Capabilities.APIVersions | toJson }} {{ .Capabilities.HelmVersion.Version }} {{ .Capabilities.HelmVersion.GoVersion }} {{ .Capabilities.HelmVersion.KubeClientVersion }}
                 apiVersion: v1
                 kind: Service
                 metadata:
@@ -289,8 +304,12 @@ struct HelmOracleTests {
                 apiVersion: v2
                 name: shop
                 version: 1.0.0
+                keywords: [shop, demo]
+                maintainers: [{name: Ann, email: ann@example.com}]
+                annotations: {category: demo}
+                deprecated: false
                 dependencies:
-                  - {name: db, version: 0.1.0, alias: database, condition: database.enabled}
+                  - {name: db, version: 0.1.0, alias: database, condition: database.enabled, import-values: [settings, {child: a, parent: b}]}
                   - {name: cache, version: 0.1.0, condition: cache.enabled}
                   - {name: metrics, version: 0.1.0, tags: [extras]}
                   - {name: common, version: 0.1.0}
@@ -298,6 +317,7 @@ struct HelmOracleTests {
             "values.yaml": "global:\n  registry: reg.example\n  pullPolicy: IfNotPresent\ncache:\n  enabled: true\ntags:\n  extras: false\n",
             "templates/app.yaml": """
                 # {{ .Values.database.image.tag }} {{ .Values.database.global.registry }} {{ .Chart.Name }}
+                # {{ .Chart | toJson }} {{ .Chart.Maintainers }} {{ .Chart.Home }}
                 # {{ .Subcharts.database.Chart.Name }} {{ .Subcharts.database.Values.image.tag }}
                 image: {{ include "common.image" (dict "image" (dict "repository" "shop" "tag" "1.0") "global" .Values.global) }}
                 """,
@@ -308,6 +328,7 @@ struct HelmOracleTests {
             "charts/db/values.yaml": "enabled: true\nimage:\n  repository: postgres\n  tag: \"14\"\nglobal:\n  registry: db-default.example\n  own: kept\n",
             "charts/db/templates/statefulset.yaml": """
                 # {{ .Chart.Name }} {{ .Chart.AppVersion }} {{ .Template.Name }} {{ .Template.BasePath }} {{ .Release.Name }}
+                # {{ .Chart | toJson }} {{ .Chart.IsRoot }}
                 # {{ .Values.global.own }} {{ .Values.global.pullPolicy }} {{ .Values.enabled }}
                 image: {{ include "common.image" (dict "image" .Values.image "global" .Values.global) }}
                 """,
