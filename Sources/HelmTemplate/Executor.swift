@@ -205,9 +205,9 @@ final class Executor {
             return try call(name, command: command, dot: dot, piped: piped)
         }
         if piped != nil || command.arguments.count > 1 {
-            // `.Capabilities.APIVersions.Has "apps/v1"`, `.Files.Get "f"`: a method of the value before it.
-            if case .field(let names) = first, names.count >= 2, let method = names.last {
-                let receiver = try fields(Array(names.dropLast()), of: dot, at: command.position)
+            // `.Capabilities.APIVersions.Has "apps/v1"`, `.Files.Get "f"`, `$v.Has "x"`,
+            // `(now).Format "2006"`: a method of the value before it.
+            if let (receiver, method) = try methodReceiver(first, dot: dot, at: command.position) {
                 var arguments: [Value] = []
                 for argument in command.arguments.dropFirst() { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
                 if let piped { arguments.append(piped) }
@@ -304,10 +304,29 @@ final class Executor {
                     throw TemplateError(.unsupported, template: current, line: position.line, column: position.column, error.message, inTemplate: true)
                 }
             case .missing, .null: throw fail("nil pointer evaluating interface {}.\(name)", at: position)
+            case .time(let time):
+                guard let result = Methods.property(name, of: time) else { fallthrough }
+                value = result
             default: throw fail("can't evaluate field \(name) in type \(value.typeName)", at: position)
             }
         }
         return value
+    }
+
+    /// The value a method is called on and the method's name, for an argument that ends in a
+    /// name after a value (`.A.B.M`, `$x.M`, `(…).M`); nil for any other.
+    private func methodReceiver(_ argument: Argument, dot: Value, at position: Position) throws(TemplateError) -> (Value, String)? {
+        switch argument {
+        case .field(let names) where names.count >= 2:
+            return (try fields(Array(names.dropLast()), of: dot, at: position), names[names.count - 1])
+        case .variable(let name, let names) where !names.isEmpty:
+            return (try value(of: .variable(name, Array(names.dropLast())), dot: dot, at: position), names[names.count - 1])
+        case .chain(let inner, let names) where !names.isEmpty:
+            let receiver = names.count == 1 ? inner : .chain(inner, Array(names.dropLast()))
+            return (try value(of: receiver, dot: dot, at: position), names[names.count - 1])
+        default:
+            return nil
+        }
     }
 
     /// How Go sees an argument when it converts it to a parameter's type.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Go's time formatting in UTC: layouts written as the reference time `Mon Jan 2 15:04:05 MST
+/// Go's time formatting, in UTC or a fixed zone: layouts written as the reference time `Mon Jan 2 15:04:05 MST
 /// 2006` (`2006-01-02T15:04:05Z07:00`), `Time.String()`'s printed form, and durations as
 /// `Duration.String()` prints and `ParseDuration` reads them.
 enum GoTime {
@@ -10,28 +10,34 @@ enum GoTime {
         return calendar
     }()
 
-    /// `2006-01-02 15:04:05.999999999 +0000 UTC`.
-    static func printed(_ date: Date) -> String { format(date, layout: "2006-01-02 15:04:05.999999999 -0700 MST") }
+    /// `2006-01-02 15:04:05.999999999 +0000 UTC`, in `zone`.
+    static func printed(_ date: Date, zone: GoZone = .utc) -> String { format(date, layout: "2006-01-02 15:04:05.999999999 -0700 MST", zone: zone) }
 
+    /// The instant a printed time names (its offset taken off).
     static func parsePrinted(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
         guard parts.count >= 2 else { return nil }
+        let offset = parts.count > 2 ? GoZone.seconds(of: parts[2]) : 0
         let day = parts[0].split(separator: "-").compactMap { Int($0) }, clock = parts[1].split(separator: ":")
         guard day.count == 3, clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let seconds = Double(clock[2]) else { return nil }
         let whole = DateComponents(calendar: calendar, year: day[0], month: day[1], day: day[2], hour: hour, minute: minute, second: 0)
-        return calendar.date(from: whole).map { $0.addingTimeInterval(seconds) }
+        return calendar.date(from: whole).map { $0.addingTimeInterval(seconds - Double(offset)) }
     }
 
     /// The layout's tokens, longest first where one is a prefix of another, as Go reads them.
     static let tokens = ["January", "Monday", "2006", "-07:00:00", "-070000", "Z07:00:00", "Z070000", "-07:00", "-0700", "Z07:00", "Z0700",
                          "Jan", "Mon", "MST", "002", "__2", "_2", "-07", "Z07", "01", "02", "03", "04", "05", "06", "15", "PM", "pm", "1", "2", "3", "4", "5"]
 
-    static func format(_ date: Date, layout: String) -> String {
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+    /// `date` written by `layout`, its wall clock and zone fields those of `zone`.
+    static func format(_ instant: Date, layout: String, zone: GoZone = .utc) -> String {
+        let date = instant.addingTimeInterval(Double(zone.offset))
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .nanosecond], from: date)
         let (year, month, day) = (parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
         let (hour, minute, second, nanos) = (parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, parts.nanosecond ?? 0)
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        let (months, days) = (Self.months, Self.weekdays)
         let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
         func pad(_ n: Int, _ width: Int) -> String { String(n).leftPadded(width) }
         var out = "", rest = Substring(layout)
@@ -78,13 +84,10 @@ enum GoTime {
             case "5": out += String(second)
             case "PM": out += hour >= 12 ? "PM" : "AM"
             case "pm": out += hour >= 12 ? "pm" : "am"
-            case "MST": out += "UTC"
-            case "-07:00:00": out += "+00:00:00"
-            case "-070000": out += "+000000"
-            case "-07:00": out += "+00:00"
-            case "-0700": out += "+0000"
-            case "-07": out += "+00"
-            default: out += "Z"  // the Z07… forms print Z in UTC
+            case "MST": out += zone.name.isEmpty ? zone.offsetText("-0700") : zone.name
+            default:
+                // -07:00, Z0700, …: the offset; the Z forms print Z for an offset of zero.
+                out += token.hasPrefix("Z") && zone.offset == 0 ? "Z" : zone.offsetText(String(token.drop { $0 == "Z" || $0 == "-" }))
             }
         }
         return out
@@ -133,5 +136,63 @@ enum GoTime {
             total += value * unit.1
         }
         return sign * total
+    }
+}
+
+/// A Go `time.Time` as a template holds it: Go's printed form (`2020-01-02 03:04:05.5 +0000
+/// UTC`, exact to the nanosecond) and, for `now` and times made from it, the monotonic clock
+/// reading Go prints after it (`m=+0.050158261`).
+public struct GoTimeValue: Sendable, Equatable {
+    public var text: String
+    public var monotonic: String?
+
+    init(text: String, monotonic: String? = nil) {
+        self.text = text
+        self.monotonic = monotonic
+    }
+
+    /// The zone it is in: the offset and name its printed form ends with.
+    var zone: GoZone {
+        let parts = text.split(separator: " ", maxSplits: 3)
+        guard parts.count == 4 else { return .utc }
+        let offset = GoZone.seconds(of: parts[2])
+        return GoZone(offset: offset, name: parts[3] == parts[2] ? "" : String(parts[3]))
+    }
+
+    /// `Time.String()`: what `{{ now }}`, `print` and `toString` write.
+    var printed: String { monotonic.map { text + " " + $0 } ?? text }
+
+    /// `time.RFC3339Nano`, as `encoding/json` writes a time (`2020-01-02T03:04:05.5Z`).
+    var rfc3339: String {
+        let parts = text.split(separator: " ")
+        guard parts.count >= 3 else { return text }
+        let offset = parts[2]
+        let zone = offset == "+0000" ? "Z" : "\(offset.prefix(3)):\(offset.dropFirst(3))"
+        return "\(parts[0])T\(parts[1])\(zone)"
+    }
+}
+
+/// A time's zone as Go keeps it: the offset east of UTC and the name Go prints (empty for a
+/// fixed offset Go made up while parsing, which prints as the offset).
+struct GoZone: Sendable, Equatable {
+    var offset: Int
+    var name: String
+
+    static let utc = GoZone(offset: 0, name: "UTC")
+
+    /// The offset in a layout's shape without its sign: `07:00`, `0700`, `07`, `07:00:00`, `070000`.
+    func offsetText(_ shape: String) -> String {
+        let magnitude = abs(offset)
+        let fields = [magnitude / 3600, magnitude / 60 % 60, magnitude % 60].map { String($0).leftPadded(2) }
+        let colon = shape.contains(":")
+        let count = shape.filter(\.isNumber).count / 2
+        return (offset < 0 ? "-" : "+") + fields.prefix(max(count, 1)).joined(separator: colon ? ":" : "")
+    }
+
+    /// `+0100`, `-0730` as seconds east of UTC (0 for anything else).
+    static func seconds(of text: Substring) -> Int {
+        guard text.count == 5, let sign = text.first, sign == "+" || sign == "-",
+              let hours = Int(text.dropFirst().prefix(2)), let minutes = Int(text.suffix(2)) else { return 0 }
+        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
     }
 }

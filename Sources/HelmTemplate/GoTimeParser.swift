@@ -2,7 +2,8 @@
 /// time (`2006-01-02`, `Jan 2, 2006 at 3:04pm (MST)`), in UTC (the engine's zone), with Go's
 /// errors (`parsing time "x" as "2006": cannot parse "x" as "2006"`, `: month out of range`).
 /// A zone name Go does not know here is a zone of offset zero with that name, as in Go; an
-/// offset other than zero is `unsupported` (the engine writes times in UTC).
+/// offset is a fixed zone of that offset (named by the text's zone name, if it has one), as Go
+/// makes one on a machine in UTC.
 struct GoTimeParser {
     struct Failure: Error {
         var message: String
@@ -17,6 +18,7 @@ struct GoTimeParser {
     private var year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, nanos = 0
     private var pm: Bool?
     private var zone = "UTC"
+    private var offset: Int?
 
     init(layout: String, text: String) {
         self.layout = layout
@@ -52,7 +54,11 @@ struct GoTimeParser {
         func pad(_ number: Int, _ width: Int) -> String { String(number).leftPadded(width) }
         var fraction = nanos == 0 ? "" : "." + pad(nanos, 9)
         while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))\(fraction) +0000 \(zone)"
+        let clock = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))\(fraction)"
+        guard let offset, offset != 0 else { return clock + " +0000 " + zone }
+        // A fixed zone of the offset, named by the text's zone name where it gave one.
+        let fixed = GoZone(offset: offset, name: zone == "UTC" ? "" : zone)
+        return clock + " " + fixed.offsetText("0700") + " " + (fixed.name.isEmpty ? fixed.offsetText("0700") : fixed.name)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -138,9 +144,7 @@ struct GoTimeParser {
             if let bad = numbers.indices.last(where: { numbers[$0] > limits[min($0, 2)] }) {
                 throw Failure(message: "parsing time \(GoFormat.quote(text)): time zone offset \(names[min(bad, 2)]) out of range")
             }
-            if field.contains(where: { $0 != "0" && $0 != ":" }) {
-                throw Failure(message: "the time offset \(sign)\(field) is not implemented by bundle's template engine yet (UTC is)", isUnsupported: true)
-            }
+            offset = (sign == "-" ? -1 : 1) * zip(numbers, [3600, 60, 1]).map { $0 * $1 }.reduce(0, +)
             return
         }
         if let fraction = GoTime.fractionToken(Substring(token)) {

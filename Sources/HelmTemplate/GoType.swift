@@ -88,6 +88,7 @@ extension Value {
     /// struct as a map of its JSON fields (empty `omitempty` ones left out; the declaration order
     /// is `JSONText`'s concern); nil for any other value, which marshals as it is.
     var marshalled: Value? {
+        if case .time(let time) = self { return .string(time.rfc3339) }
         guard case .map(let map) = self else { return nil }
         if map.type == .semver { return .string(Semver.text(of: map)) }
         guard let fields = map.type.jsonFields else { return nil }

@@ -64,6 +64,7 @@ enum JSONText {
         case .int(let i), .int64(let i): return String(i)
         case .float(let f): return number(f)
         case .string(let s): return string(s, escapeHTML: escapeHTML)
+        case .time(let t): return string(t.rfc3339)
         case .list(let l):
             guard !l.isEmpty else { return "[]" }
             return "[" + l.map { inner + encode($0, indent: indent, escapeHTML: escapeHTML, level: level + 1) }.joined(separator: ",") + outer + "]"

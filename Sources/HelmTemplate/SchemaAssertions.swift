@@ -9,7 +9,7 @@ enum SchemaAssertions {
         case .bool: "boolean"
         case .int, .int64: "integer"
         case .float(let f): f.rounded() == f && f.isFinite ? "integer" : "number"
-        case .string: "string"
+        case .string, .time: "string"
         case .list: "array"
         case .map: "object"
         }

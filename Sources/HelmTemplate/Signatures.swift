@@ -6,7 +6,7 @@
 /// refuses what Helm refuses, with Go's words.
 enum Signatures {
     enum Parameter: Character {
-        case string = "S", int = "I", bool = "B", map = "M", float = "F", any = "A", list = "L", certificate = "C"
+        case string = "S", int = "I", bool = "B", map = "M", float = "F", any = "A", list = "L", certificate = "C", time = "T"
 
         var goName: String {
             switch self {
@@ -18,6 +18,7 @@ enum Signatures {
             case .any: "interface {}"
             case .list: "[]interface {}"
             case .certificate: "sprig.certificate"
+            case .time: "time.Time"
             }
         }
     }
@@ -52,8 +53,8 @@ enum Signatures {
             mustAppend:AA push:AA mustPush:AA prepend:AA mustPrepend:AA concat:*A slice:A*A mustSlice:A*A sortAlpha:A int:A \
             int64:A float64:A toStrings:A add:*A add1:A sub:AA mul:A*A div:AA mod:AA max:A*A min:A*A biggest:A*A addf:*A add1f:A \
             subf:A*A mulf:A*A divf:A*A maxf:A*A minf:A*A floor:A ceil:A kindOf:A typeOf:A deepEqual:AA deepCopy:A mustDeepCopy:A \
-            now: date:SA dateInZone:SAS date_in_zone:SAS htmlDate:A htmlDateInZone:AS unixEpoch:A dateModify:SA date_modify:SA \
-            mustDateModify:SA must_date_modify:SA ago:A duration:A substr:IIS swapcase:S initials:S abbrev:IS abbrevboth:IIS fromToml:S toToml:A mustToToml:A toYamlPretty:A urlParse:S urlJoin:M toDate:SS mustToDate:SS durationRound:A bcrypt:S htpasswd:SS derivePassword:ISSSS encryptAES:SS decryptAES:SS wrap:IS wrapWith:ISS js:*A toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
+            now: date:SA dateInZone:SAS date_in_zone:SAS htmlDate:A htmlDateInZone:AS unixEpoch:T dateModify:ST date_modify:ST \
+            mustDateModify:ST must_date_modify:ST ago:A duration:A substr:IIS swapcase:S initials:S abbrev:IS abbrevboth:IIS fromToml:S toToml:A mustToToml:A toYamlPretty:A urlParse:S urlJoin:M toDate:SS mustToDate:SS durationRound:A bcrypt:S htpasswd:SS derivePassword:ISSSS encryptAES:SS decryptAES:SS wrap:IS wrapWith:ISS js:*A toDecimal:A osBase:S osDir:S osClean:S osExt:S osIsAbs:S html:*A urlquery:*A \
             randBytes:I shuffle:S genCA:SI genCAWithKey:SIS genSelfSignedCert:SLLI genSelfSignedCertWithKey:SLLIS genSignedCert:SLLIC \
             genSignedCertWithKey:SLLICS genPrivateKey:S buildCustomCert:SS regexMatch:SS mustRegexMatch:SS regexFind:SS mustRegexFind:SS regexFindAll:SSI mustRegexFindAll:SSI \
             regexReplaceAll:SSS mustRegexReplaceAll:SSS regexReplaceAllLiteral:SSS mustRegexReplaceAllLiteral:SSS regexSplit:SSI \
@@ -90,7 +91,7 @@ enum Signatures {
             switch (parameter, literal) {
             case (.string, .string), (.int, .int), (.bool, .bool), (.float, .int), (.float, .float), (.map, .null): return
             case (.list, .null): return
-            case (.map, _), (.list, _), (.certificate, _): throw FunctionError("can't handle \(describe(literal)) for arg of type \(parameter.goName)")
+            case (.map, _), (.list, _), (.certificate, _), (.time, _): throw FunctionError("can't handle \(describe(literal)) for arg of type \(parameter.goName)")
             case (_, .null): throw FunctionError("cannot assign nil to \(parameter.goName)")
             case (.int, _): throw FunctionError("expected integer; found \(describe(literal))")
             default: throw FunctionError("expected \(parameter == .float ? "float" : parameter.goName); found \(describe(literal))")
@@ -100,6 +101,7 @@ enum Signatures {
         case (.map, .map(let map)) where map.type.isAssignableToInterfaceMap: return
         case (.list, .list(let list)) where list.type == .interfaceList: return
         case (.certificate, .map(let map)) where map.type == .certificate: return
+        case (.time, .time): return
         case (.string, .string), (.int, .int), (.bool, .bool), (.float, .float): return
         case (.map, .missing), (.map, .null), (.list, .missing), (.list, .null):
             if case .computed = source { return }

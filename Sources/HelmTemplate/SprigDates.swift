@@ -1,13 +1,17 @@
 import Foundation
 
-/// Sprig's dates in UTC: `now` (as Go prints a time), `date` and `htmlDate` with Go's layouts
-/// (`2006-01-02T15:04:05Z07:00`), `dateInZone` for UTC, `unixEpoch`, `dateModify`, `ago`,
-/// `duration` and `durationRound`. A time is Go's printed form of one, or a number of seconds
-/// since 1970 (Sprig takes both); `toDate` and `mustToDate` read text by a layout
-/// (`GoTimeParser`). Other zones than UTC are not implemented yet.
+/// Sprig's dates: `now`, `toDate` and `mustToDate` (text read by a layout, `GoTimeParser`) and
+/// `dateModify` make a `time.Time`; `date` and `htmlDate` write one with Go's layouts
+/// (`2006-01-02T15:04:05Z07:00`) in the machine's zone, UTC, as Helm on a machine in UTC does;
+/// `dateInZone` for UTC, `unixEpoch`, `ago`, `duration` and `durationRound`. A time argument
+/// is a time or a number of seconds since 1970 (Sprig takes both). Named zones other than UTC
+/// are not implemented yet.
 enum SprigDates {
     static let table: FunctionTable = [
-        "now": { _, _ in .string(GoTime.printed(Date())) },
+        "now": { _, _ in
+            let now = Date()
+            return .time(GoTimeValue(text: GoTime.printed(now), monotonic: monotonic(now.timeIntervalSince(started))))
+        },
         "date": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for date: want 2 got \(args.count)") }
             return .string(GoTime.format(try time(args[1]), layout: SprigStrings.stringify(args[0])))
@@ -29,10 +33,11 @@ enum SprigDates {
         "mustToDate": { args, _ in try parsedTime(args, strict: true) },
         "durationRound": { args, _ in .string(roundedDuration(args[0])) },
         "duration": { args, _ in
-            // Sprig reads text (and int64s) as whole seconds; an int literal or a float64 from the
-            // values is 0s in Helm (the engine's one integer type cannot tell Sprig's int64s apart).
+            // Sprig reads text and int64s as whole seconds; an int literal or a float64 from the
+            // values is 0s in Helm.
             let seconds: Int? = switch try SprigStrings.single(args, "duration") {
             case .string(let text): Int(text)
+            case .int64(let number): number
             default: 0
             }
             return .string(GoTime.duration(Double(seconds ?? 0)))
@@ -43,19 +48,24 @@ enum SprigDates {
     /// error instead); a zone the engine cannot print is unsupported either way.
     static func parsedTime(_ args: [Value], strict: Bool) throws -> Value {
         do throws(GoTimeParser.Failure) {
-            return .string(try GoTimeParser.parse(SprigStrings.stringify(args[1]), layout: SprigStrings.stringify(args[0])))
+            return .time(GoTimeValue(text: try GoTimeParser.parse(SprigStrings.stringify(args[1]), layout: SprigStrings.stringify(args[0]))))
         } catch {
             if strict || error.isUnsupported { throw FunctionError(error.message, isUnsupported: error.isUnsupported) }
-            return .string(GoTimeParser.zeroTime)
+            return .time(GoTimeValue(text: GoTimeParser.zeroTime))
         }
     }
 
     /// Sprig's durationRound: the largest whole unit (y of 365 days, mo of 30, d, h, m, s) a
-    /// duration exceeds; text is Go's duration syntax, a time the time since it, anything
-    /// else (Go's int and float64) 0s.
+    /// duration exceeds; text is Go's duration syntax, an int64 nanoseconds, a time the time
+    /// since it, anything else (Go's int and float64) 0s.
     static func roundedDuration(_ value: Value) -> String {
-        guard case .string(let text) = value else { return "0s" }
-        var seconds = abs(GoTime.parseDuration(text) ?? GoTime.parsePrinted(text).map { Date().timeIntervalSince($0) } ?? 0)
+        var seconds: Double
+        switch value {
+        case .string(let text): seconds = abs(GoTime.parseDuration(text) ?? 0)
+        case .int64(let nanoseconds): seconds = abs(Double(nanoseconds) / 1e9)
+        case .time(let time): seconds = abs(Date().timeIntervalSince(GoTime.parsePrinted(time.text) ?? Date()))
+        default: seconds = 0
+        }
         // Go's durations end at about 292 years: longer text does not parse, which is 0s.
         if !(seconds < 9.223372036854775807e9) { seconds = 0 }
         let units: [(String, Double)] = [("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)]
@@ -63,15 +73,22 @@ enum SprigDates {
         return "0s"
     }
 
-    /// A time argument: Go's printed form (what `now` gives), or an integer of seconds since
-    /// 1970; anything else (a float64 from the values, another string) is now, as Sprig's.
+    /// A time argument: a time (what `now` and `toDate` give), or an integer of seconds since
+    /// 1970; anything else (a float64 from the values, a string) is now, as Sprig's.
     static func time(_ value: Value) throws -> Date {
         switch value {
         case .int(let seconds), .int64(let seconds): return Date(timeIntervalSince1970: Double(seconds))
-        case .string(let text): return GoTime.parsePrinted(text) ?? Date()
+        case .time(let time): return GoTime.parsePrinted(time.text) ?? Date()
         default: return Date()
         }
     }
+
+    /// When the engine started: `now`'s monotonic reading counts from it, as Go's from the
+    /// process's start.
+    static let started = Date()
+
+    /// Go's monotonic clock reading as `Time.String()` prints it: `m=+0.050158261`.
+    static func monotonic(_ seconds: Double) -> String { "m=+" + String(format: "%.9f", seconds) }
 
     static func inZone(_ args: [Value], _ name: String) throws -> Value {
         guard args.count == 3 else { throw FunctionError("wrong number of args for \(name): want 3 got \(args.count)") }
@@ -88,6 +105,10 @@ enum SprigDates {
         guard let seconds = GoTime.parseDuration(SprigStrings.stringify(args[0])) else {
             throw FunctionError("time: invalid duration \"\(SprigStrings.stringify(args[0]))\"")
         }
-        return .string(GoTime.printed(try time(args[1]).addingTimeInterval(seconds)))
+        guard case .time(let base) = args[1] else { throw FunctionError("wrong type for value; expected time.Time; got \(args[1].typeName)") }
+        let moved = (GoTime.parsePrinted(base.text) ?? Date()).addingTimeInterval(seconds)
+        // Go's Add moves the monotonic reading with the wall clock.
+        let reading = base.monotonic.flatMap { Double($0.dropFirst(2)) }.map { monotonic($0 + seconds) }
+        return .time(GoTimeValue(text: GoTime.printed(moved, zone: base.zone), monotonic: reading))
     }
 }

@@ -96,6 +96,7 @@ enum SprigMore {
         case .string: "string"
         case .list(let l): l.type.kind
         case .map(let m): m.type.kind
+        case .time: "struct"
         }
     }
 

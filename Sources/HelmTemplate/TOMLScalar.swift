@@ -1,6 +1,7 @@
 /// TOML's bare values: booleans, integers (int64, with `_` between digits; `0x`, `0o`, `0b`),
-/// floats (a fraction or an exponent; `inf` and `nan`), and dates and times, which the engine
-/// does not read (`unsupported`).
+/// floats (a fraction or an exponent; `inf` and `nan`), and dates and times, as times the way
+/// BurntSushi/toml gives them to Helm (a local one in its zone `datetime-local`, `date-local` or
+/// `time-local`).
 enum TOMLScalar {
     static func read(_ word: String) throws -> Value {
         switch word {
@@ -12,12 +13,13 @@ enum TOMLScalar {
         default: break
         }
         if isDateOrTime(word) {
-            throw FunctionError("fromToml of a date or time (\(word)) is not implemented by bundle's template engine yet", isUnsupported: true)
+            guard let time = time(word) else { throw invalid(word) }
+            return .time(time)
         }
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where word.hasPrefix(prefix) {
             let digits = String(word.dropFirst(2))
             guard separatedDigits(digits, radix: radix), let number = Int(digits.replacingEvery("_", with: ""), radix: radix) else { throw invalid(word) }
-            return .int(number)
+            return .int64(number)
         }
         let unsigned = word.hasPrefix("+") || word.hasPrefix("-") ? String(word.dropFirst()) : word
         guard let first = unsigned.first, first.isASCII, first.isNumber else { throw invalid(word) }
@@ -25,7 +27,7 @@ enum TOMLScalar {
         if unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }) {
             guard separatedDigits(unsigned, radix: 10), !(unsigned.hasPrefix("0") && unsigned.count > 1) else { throw invalid(word) }
             guard let number = Int(plain) else { throw TOMLReader.Failure(message: "integer \(word) does not fit in 64 bits") }
-            return .int(number)
+            return .int64(number)
         }
         return .float(try float(word, unsigned: unsigned, plain: plain))
     }
@@ -55,6 +57,29 @@ enum TOMLScalar {
         let date = bytes.count >= 10 && (0..<4).allSatisfy(digit) && bytes[4] == UInt8(ascii: "-")
         let time = bytes.count >= 8 && digit(0) && digit(1) && bytes[2] == UInt8(ascii: ":")
         return date || time
+    }
+
+    /// The kinds of TOML time: the layout each is read by and the zone a local one is in.
+    static let timeKinds: [(layout: String, localZone: String?)] = [
+        ("2006-01-02T15:04:05.999999999Z07:00", nil), ("2006-01-02T15:04:05.999999999", "datetime-local"),
+        ("2006-01-02", "date-local"), ("15:04:05.999999999", "time-local"),
+    ]
+
+    /// An offset date-time (`1979-05-27T07:32:00Z`, `T`, `t` or a space between), a local
+    /// date-time, a local date or a local time; nil for text that is none of them.
+    static func time(_ word: String) -> GoTimeValue? {
+        var text = word
+        if text.count > 10, let separator = text.dropFirst(10).first, separator == " " || separator == "t" {
+            text = String(text.prefix(10)) + "T" + text.dropFirst(11)
+        }
+        for (layout, localZone) in timeKinds {
+            guard let printed = try? GoTimeParser.parse(text, layout: layout) else { continue }
+            guard let localZone else { return GoTimeValue(text: printed) }
+            // Go's year 0 for a time of day without a date.
+            let clock = layout.hasPrefix("15") ? "0000" + printed.dropFirst(4) : Substring(printed)
+            return GoTimeValue(text: clock.replacingOccurrences(of: " +0000 UTC", with: " +0000 " + localZone))
+        }
+        return nil
     }
 
     static func isBare(_ byte: UInt8) -> Bool {

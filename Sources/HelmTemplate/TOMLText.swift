@@ -67,6 +67,7 @@ struct TOMLText {
         case .int(let number), .int64(let number): text += String(number)
         case .float(let number): text += Self.float(number)
         case .string(let string): text += Self.quoted(string)
+        case .time(let time): text += Self.time(time)
         case .list(let list):
             text += "["
             for (index, item) in list.enumerated() {
@@ -121,6 +122,18 @@ struct TOMLText {
             }
         }
         return allTables
+    }
+
+    /// A time as BurntSushi/toml writes one: RFC 3339, or a local date-time, date or time
+    /// without what it lacks.
+    static func time(_ time: GoTimeValue) -> String {
+        let stamp = time.rfc3339
+        switch time.zone.name {
+        case "datetime-local": return String(stamp.dropLast())
+        case "date-local": return String(stamp.prefix(10))
+        case "time-local": return String(stamp.dropFirst(11).dropLast())
+        default: return stamp
+        }
     }
 
     static func path(_ key: [String]) -> String { key.map(bareOrQuoted).joined(separator: ".") }

@@ -15,6 +15,8 @@ public indirect enum Value: Sendable, Equatable {
     case string(String)
     case list(ValueList)
     case map(ValueMap)
+    /// A `time.Time`, as Sprig's date functions make it (`now`, `toDate`, `dateModify`).
+    case time(GoTimeValue)
 
     /// The number of an `int` or an `int64`; nil for anything else.
     var integer: Int? {
@@ -34,6 +36,7 @@ public indirect enum Value: Sendable, Equatable {
         case .string(let s): !s.isEmpty
         case .list(let l): !l.isEmpty
         case .map(let m): !m.isEmpty
+        case .time: true
         }
     }
 
@@ -48,6 +51,7 @@ public indirect enum Value: Sendable, Equatable {
         case .string: "string"
         case .list(let l): l.type.rawValue
         case .map(let m): m.type.rawValue
+        case .time: "time.Time"
         }
     }
 
@@ -73,6 +77,7 @@ public indirect enum Value: Sendable, Equatable {
         case .list(let l): "[" + l.map(\.formatted).joined(separator: " ") + "]"
         case .map(let m) where m.type == .semver: Semver.text(of: m)
         case .map(let m) where m.type.fields != nil: "{" + (m.type.fields ?? []).map { (m[$0] ?? .null).formatted }.joined(separator: " ") + "}"
+        case .time(let t): t.printed
         case .map(let m): "map[" + m.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.formatted)" }.joined(separator: " ") + "]"
         }
     }

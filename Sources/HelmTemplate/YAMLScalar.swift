@@ -22,9 +22,10 @@ enum YAMLScalar {
     static let otherTypeWords = ValuesCoalesce.trueWords.union(ValuesCoalesce.falseWords).union(ValuesCoalesce.nullWords)
         .union([".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN"])
 
-    /// Strings YAML 1.1 (go-yaml v2) would read as something else: bools, nulls, numbers.
+    /// Strings YAML 1.1 (go-yaml v2) would read as something else: bools, nulls, numbers,
+    /// timestamps, and the base-60 floats go-yaml quotes (`12:30:00`).
     static func resolvesToOtherType(_ s: String) -> Bool {
-        if otherTypeWords.contains(s) { return true }
+        if otherTypeWords.contains(s) || isTimestamp(s) || isBase60Float(s) { return true }
         let number = s.replacingEvery("_", with: "")
         let unsigned = number.hasPrefix("-") || number.hasPrefix("+") ? String(number.dropFirst()) : number
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where unsigned.hasPrefix(prefix) {
@@ -33,6 +34,38 @@ enum YAMLScalar {
         // Decimal integers and floats (Swift would also read hex floats and "inf": not YAML's).
         guard !number.isEmpty, number.allSatisfy({ $0.isNumber || ".eE+-".contains($0) }) else { return false }
         return Int(number) != nil || Double(number) != nil
+    }
+
+    /// The layouts go-yaml v2 tries on a plain scalar that starts with four digits and a dash.
+    static let timestampLayouts = ["2006-1-2T15:4:5.999999999Z07:00", "2006-1-2t15:4:5.999999999Z07:00", "2006-1-2 15:4:5.999999999", "2006-1-2"]
+
+    /// Whether go-yaml v2 reads `s` as a timestamp: `2020-01-02`, `2020-1-2T03:04:05Z`, ….
+    static func isTimestamp(_ s: String) -> Bool {
+        let year = s.prefix { $0.isASCII && $0.isNumber }
+        guard year.count == 4, s.dropFirst(4).first == "-" else { return false }
+        return timestampLayouts.contains { layout in
+            do throws(GoTimeParser.Failure) {
+                _ = try GoTimeParser.parse(s, layout: layout)
+                return true
+            } catch {
+                return error.isUnsupported  // read, in a zone other than UTC
+            }
+        }
+    }
+
+    /// go-yaml v2's base-60 float: `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?`.
+    static func isBase60Float(_ s: String) -> Bool {
+        var rest = Substring(s)
+        if let sign = rest.first, sign == "-" || sign == "+" { rest = rest.dropFirst() }
+        let fraction = rest.firstIndex(of: ".").map { rest[$0...].dropFirst() } ?? ""
+        if let dot = rest.firstIndex(of: ".") { rest = rest[..<dot] }
+        guard fraction.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }) else { return false }
+        let groups = rest.split(separator: ":", omittingEmptySubsequences: false)
+        guard groups.count >= 2, let head = groups.first, let first = head.first, first.isASCII, first.isNumber,
+              head.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }) else { return false }
+        return groups.dropFirst().allSatisfy { group in
+            (1...2).contains(group.count) && group.allSatisfy { $0.isASCII && $0.isNumber } && (group.count == 1 || group.first ?? "9" <= "5")
+        }
     }
 
     /// What libyaml lets stand as a plain scalar in block context.

@@ -87,6 +87,7 @@ struct YAMLText {
             return YAMLScalar.fold(text, column: column, indent: indent, width: width)
         case .list: return "[]"
         case .map(let m): return m.isNil ? "null" : "{}"
+        case .time(let t): return YAMLScalar.string(t.rfc3339, indent: indent)
         }
     }
 }

@@ -139,6 +139,15 @@ struct HelmOracleTests {
         "{{ hello }} {{ all 1 \"a\" }} {{ all 1 \"\" }} {{ all }} {{ any 0 \"\" }} {{ any 0 \"a\" }} {{ any }} {{ any nil }} {{ mustToToml (dict \"a\" 1) }}",
         "{{ if false }}{{ mustFromYaml \"a\" }}{{ end }}",
         "{{ if false }}{{ randSeededNumeric 1 }}{{ end }}",
+        // Times: time.Time values, printed, marshalled, their methods, fixed zones, TOML's four kinds.
+        "{{ typeOf now }} {{ kindOf now }} {{ $t := toDate \"2006-01-02\" \"2020-01-02\" }}{{ $t }}|{{ $t | toYaml }}|{{ $t | toJson }}|{{ dict \"t\" $t | toYaml }}|{{ $t | quote }}|{{ list $t }}|{{ $t.Year }} {{ $t.Month }} {{ $t.Unix }} {{ $t.Weekday }} {{ $t.YearDay }} {{ $t.Format \"Jan 2, 2006\" }}",
+        "{{ $t := toDate \"2006-01-02T15:04:05Z07:00\" \"2020-01-02T03:04:05.5+01:30\" }}{{ $t }}|{{ $t | toJson }}|{{ $t | date \"15:04 MST\" }}|{{ $t.Format \"15:04 MST -07:00 Z07:00\" }}|{{ $t.Hour }}|{{ $t.UTC }}|{{ unixEpoch $t }}|{{ dateModify \"23h\" $t }}|{{ toDate \"2006-01-02 15:04 -0700 MST\" \"2020-01-02 03:04 +0100 CET\" }}|{{ toDate \"2006-01-02\" \"x\" }}",
+        "{{ dateModify \"1h\" \"2020-01-02\" }}",
+        "{{ unixEpoch 5 }}",
+        "{{ date \"2006\" \"2020-01-02 00:00:00 +0000 UTC\" | len }} {{ duration (int64 90) }} {{ duration 90 }} {{ durationRound (int64 90000000000) }} {{ durationRound \"2h5m\" }} {{ ago \"x\" }}",
+        "{{ $t := fromToml \"a = 1979-05-27T07:32:00Z\\nb = 1979-05-27T07:32:00.5\\nc = 1979-05-27\\nd = 07:32:00\\ne = 1979-05-27 07:32:00Z\\nf = 1979-05-27T00:32:00-07:00\\ng = 1\" }}{{ $t.a }}|{{ $t.b }}|{{ $t.c }}|{{ $t.d }}|{{ $t.e }}|{{ $t.f }}|{{ toJson $t }}|{{ typeOf $t.g }}|{{ toToml $t }}",
+        "{{ toYaml (dict \"t\" \"2020-01-02T00:00:00Z\" \"d\" \"2020-1-2\" \"f\" \"2001-12-14t21:59:43.10-05:00\" \"g\" \"2002-12-14 21:59:43\" \"h\" \"12:30:00\" \"i\" \"2020-01-02T00:00:00\" \"j\" \"1:60\" \"k\" \"-1:30.5\" \"l\" \"2020-13-01\") }}",
+        "{{ $v := .Values.list }}{{ (toDate \"2006\" \"2020\").Format \"2006\" }} {{ $c := dict \"k\" (toDate \"2006\" \"2021\") }}{{ $c.k.Year }}",
     ]
 
     /// Helpers every case can call (Helm renders no `_*.tpl` file itself).
