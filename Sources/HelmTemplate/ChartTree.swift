@@ -6,6 +6,10 @@ struct ChartTree {
     var name: String
     var metadata: [String: Value]
     var defaults: Value
+    /// values.yaml with its top-level nulls dropped and the nested ones kept, as Helm (the
+    /// oracle's version) keeps them for a subchart the release gives values (even `sub: {}`)
+    /// and for every subchart of a subchart; nil once `import-values` made the defaults anew.
+    var defaultsKeepingNestedNulls: Value?
     /// `templates/…` → text.
     var templates: [String: String]
     /// Every other file of the chart but Chart.yaml, values.yaml, values.schema.json and charts/ (`.Files`).
@@ -46,7 +50,11 @@ struct ChartTree {
         self.name = name
         self.metadata = metadata.entries
         let label = place.isEmpty ? name : place
-        defaults = ValuesCoalesce.withoutNulls(try ValuesCoalesce.read(files["values.yaml"] ?? "", file: "\(label)/values.yaml", allDocuments: true))
+        let ownValues = try ValuesCoalesce.read(files["values.yaml"] ?? "", file: "\(label)/values.yaml", allDocuments: true)
+        defaults = ValuesCoalesce.withoutNulls(ownValues)
+        if case .map(let top) = ownValues {
+            defaultsKeepingNestedNulls = .map(top.filter { if case .null = $0.value { false } else { true } })
+        }
         var templates: [String: String] = [:], others: [String: String] = [:], nested: [String: [String: String]] = [:]
         for (path, text) in files {
             if path.hasPrefix("templates/") {
@@ -130,6 +138,7 @@ struct ChartTree {
         let own = coalesce(.map([:]))
         guard case .map(let imported) = importedValues(own), !imported.isEmpty else { return }
         defaults = ValuesCoalesce.coalesce(own, over: .map(imported))
+        defaultsKeepingNestedNulls = nil
     }
 
     /// The values a chart imports from its enabled subcharts (`import-values`): a name
@@ -185,9 +194,16 @@ struct ChartTree {
 
     /// The chart's values as Helm coalesces them: `given` over the chart's defaults, then each
     /// subchart's under its name (the parent's `global` passed down, the parent's winning).
-    func coalesce(_ given: Value) -> Value {
-        guard case .map(var values) = ValuesCoalesce.coalesce(given, over: defaults) else { return given }
+    /// `released` is what the release itself gives this chart (its values files or config,
+    /// not a parent's values.yaml): a subchart it gives values keeps its own nested nulls, and
+    /// so does every chart deeper than that (`depth` 2 on).
+    func coalesce(_ given: Value, released: Value? = nil, keepsNestedNulls: Bool = false, depth: Int = 0) -> Value {
+        let own = keepsNestedNulls ? defaultsKeepingNestedNulls ?? defaults : defaults
+        guard case .map(var values) = ValuesCoalesce.coalesce(given, over: own) else { return given }
+        let released = released ?? given
         for sub in subcharts {
+            var subReleased: Value?
+            if case .map(let map)? = released.path([sub.name]) { subReleased = .map(map) }
             var own: Value = values[sub.name] ?? .map([:])
             guard case .map(var ownMap) = own else { continue }
             // Every subchart has a `global` (empty when no one gives one), the parent's winning.
@@ -195,7 +211,7 @@ struct ChartTree {
             if case .map(let global)? = values["global"] { parentGlobal = .map(global) }
             ownMap["global"] = ValuesCoalesce.coalesce(parentGlobal, over: ownMap["global"] ?? .map([:]))
             own = .map(ownMap)
-            values[sub.name] = sub.coalesce(own)
+            values[sub.name] = sub.coalesce(own, released: subReleased ?? .null, keepsNestedNulls: subReleased != nil || depth >= 1, depth: depth + 1)
         }
         return .map(values)
     }

@@ -496,6 +496,31 @@ struct HelmOracleTests {
         #expect(answers.map { $0["ok"] as? Bool == true } == [true, true] + Array(repeating: false, count: 11) + [false, true, false], "\(answers.map { $0["error"] ?? "ok" })")
     }
 
+    /// A subchart's own nested nulls: Helm (the oracle's version) keeps them where the release
+    /// gives that subchart values (even `sub: {}`) and in every subchart of a subchart, drops
+    /// them otherwise, and drops every chart's top-level ones and the top chart's nested ones.
+    @Test func subchartNestedNullsAsHelmKeepsThem() throws {
+        let chart: [String: String] = [
+            "Chart.yaml": "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - {name: sub, version: 0.1.0}\n",
+            "values.yaml": "nested:\n  a: null\n  b: 1\ngone: null\nsub:\n  fromParent: 1\n",
+            "templates/t.yaml": "t: {{ toJson (omit .Values \"sub\" \"global\") | quote }}\n",
+            "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\ndependencies:\n  - {name: leaf, version: 0.1.0}\n",
+            "charts/sub/values.yaml": "top: null\nnested:\n  a: null\n  b: 1\n  deep: {c: null}\n",
+            "charts/sub/templates/s.yaml": "s: {{ toJson (omit .Values \"global\" \"leaf\") | quote }} {{ hasKey (.Values.nested | default dict) \"a\" }}\n",
+            "charts/sub/charts/leaf/Chart.yaml": "apiVersion: v2\nname: leaf\nversion: 0.1.0\ndependencies:\n  - {name: deep, version: 0.1.0}\n",
+            "charts/sub/charts/leaf/charts/deep/Chart.yaml": "apiVersion: v2\nname: deep\nversion: 0.1.0\n",
+            "charts/sub/charts/leaf/charts/deep/values.yaml": "dtop: null\nd:\n  n: null\n  m: 1\n",
+            "charts/sub/charts/leaf/charts/deep/templates/d.yaml": "d: {{ toJson (omit .Values \"global\") | quote }}\n",
+            "charts/sub/charts/leaf/values.yaml": "x:\n  y: null\n  z: 2\n",
+            "charts/sub/charts/leaf/templates/l.yaml": "l: {{ toJson (omit .Values \"global\" \"deep\") | quote }}\n",
+        ]
+        let settings: [[String: Any]] = [
+            [:], ["other": 1], ["sub": [:] as [String: Any]], ["sub": ["other": 1]], ["sub": ["nested": ["b": 2]]],
+            ["sub": ["leaf": [:] as [String: Any]]], ["global": ["g": 1]], ["sub": ["nested": NSNull()]],
+        ]
+        #expect(try Self.expectRendersAsHelm(chart, settings, name: "nulls") == Array(repeating: true, count: settings.count))
+    }
+
     /// `import-values` in both forms: a child's `exports.NAME` into the top level, a child's path
     /// to a parent path; the parent's own values win; only dicts are imported.
     @Test func importValuesAsHelmImportsThem() throws {
