@@ -6,8 +6,9 @@ import Yams
 /// its reader from its text), always UTF-8 whatever YAMS_DEFAULT_ENCODING says, and a syntax
 /// error thrown, never read as no values. A key a mapping holds twice is go-yaml's to keep
 /// (the last one wins) where Yams refuses the mapping: the earlier key is renamed in the text
-/// with a prefix no YAML file holds and the text read again, within bounds; readers skip
-/// renamed keys (`isShadowed`).
+/// with a prefix no YAML file holds and the text read again, within bounds; readers take the
+/// renamed key back (`unshadowed`) and keep the last of the keys that read the same (a plain
+/// `yes:` and a quoted `"yes":` are the same text to Yams, two keys to go-yaml), or skip it.
 public enum PlainYAML {
     /// Keys renamed at most, one per reading of the text, and the bytes read again at most
     /// (a hostile file of many keys given twice would be read once per key).
@@ -37,6 +38,15 @@ public enum PlainYAML {
 
     /// Whether a key is one renamed because a later one of the same name replaces it.
     public static func isShadowed(_ key: String) -> Bool { key.unicodeScalars.first == shadowMark }
+
+    /// A renamed key's own text.
+    public static func unshadowed(_ key: String) -> String {
+        guard isShadowed(key) else { return key }
+        var scalars = key.unicodeScalars.dropFirst()
+        guard let close = scalars.firstIndex(of: shadowMark) else { return key }
+        scalars = scalars[scalars.index(after: close)...]
+        return String(String.UnicodeScalarView(scalars))
+    }
 
     /// The documents of `text`: the first only, or all of them (`all`).
     public static func documents(_ text: String, all: Bool) throws -> [Yams.Node] {

@@ -44,8 +44,17 @@ enum ValuesCoalesce {
     /// as text: `yes:` is `true`, `0x10:` is `16`, `1e3:` is `1000`; a null key refuses the
     /// file (`reading.unholdable`).
     static func key(_ node: Yams.Node, reading: inout Reading) -> String {
-        guard case .scalar(let scalar) = node else { return node.string ?? "" }
-        if scalar.style != .plain || PlainYAML.isShadowed(scalar.string) { return scalar.string }
+        guard case .scalar(var scalar) = node else { return node.string ?? "" }
+        if PlainYAML.isShadowed(scalar.string) {
+            // Renamed before its first character: a quoted key's quotes are in the text read.
+            let own = PlainYAML.unshadowed(scalar.string)
+            if let first = own.first, first == "\"" || first == "'",
+               case .scalar(let quoted)? = (try? PlainYAML.documents(own, all: false))?.first {
+                return quoted.string
+            }
+            scalar.string = own
+        }
+        if scalar.style != .plain { return scalar.string }
         var own = Reading(budget: 1)
         // Yams resolves a key's tag in place when it compares keys (a basic resolver's `str`),
         // so a key's tag says nothing: an explicit `!!str` on a key is not told apart.
@@ -127,9 +136,8 @@ enum ValuesCoalesce {
                     for source in mergeSources(value, reading: &reading) { for (name, item) in source { map[name] = item } }
                     continue
                 }
-                let name = Self.key(key, reading: &reading)
-                // A key a later one of the same name replaces: go-yaml keeps the last.
-                if !PlainYAML.isShadowed(name) { map[name] = Self.value(of: value, reading: &reading) }
+                // A key given again: go-yaml keeps the last (keys after it replace it).
+                map[Self.key(key, reading: &reading)] = Self.value(of: value, reading: &reading)
             }
             return .map(ValueMap(map))
         case .sequence(let sequence):

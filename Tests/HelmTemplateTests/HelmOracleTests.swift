@@ -245,8 +245,10 @@ struct HelmOracleTests {
     @Test func valuesScalarsReadAsHelmReadsThem() throws {
         let chart: [String: String] = [
             "Chart.yaml": "apiVersion: v2\nname: scalars\nversion: 1.0.0\n",
-            "values.yaml": "a: [infinity, nan, inf, 1_000, 0x1F, 1e3, +5, -2.5, 0.5e-1, yes, off, ~, null, 1.2.3, 12:30, 0777, 9e, e9]\n",
-            "templates/t.yaml": "{{ range .Values.a }}{{ kindOf . }}:{{ . }} {{ end }}\n",
+            "values.yaml": "a: [infinity, nan, inf, 1_000, 0x1F, 1e3, +5, -2.5, 0.5e-1, yes, off, ~, null, 1.2.3, 12:30, 0777, 9e, e9]\n"
+                // Keys given twice: the last wins, where go-yaml reads them as the same key (a plain `yes` is `true`).
+                + "m:\n  yes: 1\n  \"yes\": 2\n  a: 1\n  \"a\": 2\n  \"on\": 3\n  on: 4\n  x: 1\n  x: 2\n  'q\\\"': 1\n  q\": 2\n  \"y\\n\": 5\n  \"y\\n\": 6\n",
+            "templates/t.yaml": "{{ range .Values.a }}{{ kindOf . }}:{{ . }} {{ end }}\n{{ toJson .Values.m }}\n",
         ]
         let answers = try Self.oracle([["name": "scalars", "chart": chart, "values": [String: Any]()]])
         let helm = try #require(answers.first?["output"] as? [String: String], "\(answers)")
