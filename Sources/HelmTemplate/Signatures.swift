@@ -42,7 +42,7 @@ enum Signatures {
         let spec = """
             upper:S lower:S title:S untitle:S trim:S nospace:S b64enc:S b64dec:S snakecase:S kebabcase:S camelcase:S swapcase:S \
             initials:S sha256sum:S sha1sum:S sha512sum:S adler32sum:S b32enc:S b32dec:S base:S dir:S ext:S clean:S isAbs:S \
-            fromJson:S fromYaml:S fromYamlArray:S fromJsonArray:S mustFromJson:S mustFromJsonArray:S semver:S atoi:S getHostByName:S \
+            fromJson:S fromYaml:S fromYamlArray:S fromJsonArray:S mustFromJson:S semver:S atoi:S getHostByName:S \
             fail:S trimAll:SS trimall:SS trimSuffix:SS trimPrefix:SS contains:SS hasPrefix:SS hasSuffix:SS split:SS splitn:SIS splitList:SS \
             semverCompare:SS kindIs:SA typeIs:SA typeIsLike:SA replace:SSS repeat:IS trunc:IS indent:IS nindent:IS \
             plural:SSI chunk:IA mustChunk:IA until:I untilStep:III seq:*I randAlphaNum:I randAlpha:I randNumeric:I randAscii:I \

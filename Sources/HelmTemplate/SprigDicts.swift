@@ -51,13 +51,6 @@ enum SprigDicts {
             if let bad = JSONText.unsupported(in: value) { throw FunctionError("error marshaling into JSON: json: unsupported value: \(bad)") }
             return .string(YAMLText.encode(value))
         },
-        "mustFromJsonArray": { args, _ in
-            let value = SprigCodec.readList(try SprigStrings.one(args, "mustFromJsonArray"))
-            if case .list(let items) = value, items.count == 1, case .string(let error) = items[0], error.hasPrefix("cannot unmarshal") || error.contains("YAML") {
-                throw FunctionError(error)
-            }
-            return value
-        },
     ]
 
     /// A copy no one else holds, all the way down (a later `set` or `merge` changes only it).
