@@ -6,6 +6,7 @@ enum DictMutations {
     static let table: FunctionTable = [
         "set": { args, _ in
             guard args.count == 3, case .map(let map) = args[0] else { throw FunctionError("set wants a dict, a key and a value") }
+            if map.isNil { throw FunctionError("assignment to entry in nil map") }
             map.setShared(SprigStrings.stringify(args[1]), args[2])
             return args[0]
         },

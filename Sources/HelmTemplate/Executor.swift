@@ -241,7 +241,7 @@ final class Executor {
         for argument in rest { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
         if let piped { arguments.append(piped) }
         do {
-            try Signatures.check(name, values: arguments, sources: rest.map(Self.source) + (piped == nil ? [] : [.computed]))
+            arguments = try Signatures.check(name, values: arguments, sources: rest.map(Self.source) + (piped == nil ? [] : [.computed]))
         } catch {
             throw fail(error.message, at: command.position)
         }

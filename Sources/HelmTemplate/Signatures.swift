@@ -71,18 +71,22 @@ enum Signatures {
         return table
     }()
 
-    /// Throws Go's error when `values` (from `sources`) cannot be passed to `name`.
-    static func check(_ name: String, values: [Value], sources: [Source]) throws(FunctionError) {
-        guard let signature = table[name] else { return }
+    /// `values` as `name`'s Go parameters receive them (a nil given for a dict is a nil map,
+    /// `map[]` to print, `null` to marshal); throws Go's error when they cannot be passed.
+    static func check(_ name: String, values: [Value], sources: [Source]) throws(FunctionError) -> [Value] {
+        guard let signature = table[name] else { return values }
         let fixed = signature.fixed.count
         if signature.variadic == nil, values.count != fixed {
             throw FunctionError("wrong number of args for \(name): want \(fixed) got \(values.count)")
         }
         if values.count < fixed { throw FunctionError("wrong number of args for \(name): want at least \(fixed) got \(values.count)") }
+        var received = values
         for (index, value) in values.enumerated() {
             let parameter = index < fixed ? signature.fixed[index] : (signature.variadic ?? .any)
             try pass(value, from: index < sources.count ? sources[index] : .computed, to: parameter)
+            if parameter == .map, Comparison.isNil(value) { received[index] = .map(.nilMap(.interfaceMap)) }
         }
+        return received
     }
 
     static func pass(_ value: Value, from source: Source, to parameter: Parameter) throws(FunctionError) {

@@ -139,6 +139,9 @@ struct HelmOracleTests {
         "{{ hello }} {{ all 1 \"a\" }} {{ all 1 \"\" }} {{ all }} {{ any 0 \"\" }} {{ any 0 \"a\" }} {{ any }} {{ any nil }} {{ mustToToml (dict \"a\" 1) }}",
         "{{ if false }}{{ mustFromYaml \"a\" }}{{ end }}",
         "{{ if false }}{{ randSeededNumeric 1 }}{{ end }}",
+        // A nil given for a dict is Go's nil map: empty, printed map[], marshalled null, not to be set.
+        "{{ unset nil \"a\" }} {{ unset nil \"a\" | toJson }} {{ hasKey nil \"a\" }} {{ keys nil }} {{ pick nil \"a\" | toJson }} {{ omit nil \"a\" }} {{ merge nil (dict \"a\" 1) | toJson }} {{ mergeOverwrite nil (dict \"a\" 1) }} {{ values nil }} {{ typeOf (unset nil \"a\") }}",
+        "{{ set nil \"a\" 1 }}",
         // Times: time.Time values, printed, marshalled, their methods, fixed zones, TOML's four kinds.
         "{{ typeOf now }} {{ kindOf now }} {{ $t := toDate \"2006-01-02\" \"2020-01-02\" }}{{ $t }}|{{ $t | toYaml }}|{{ $t | toJson }}|{{ dict \"t\" $t | toYaml }}|{{ $t | quote }}|{{ list $t }}|{{ $t.Year }} {{ $t.Month }} {{ $t.Unix }} {{ $t.Weekday }} {{ $t.YearDay }} {{ $t.Format \"Jan 2, 2006\" }}",
         "{{ $t := toDate \"2006-01-02T15:04:05Z07:00\" \"2020-01-02T03:04:05.5+01:30\" }}{{ $t }}|{{ $t | toJson }}|{{ $t | date \"15:04 MST\" }}|{{ $t.Format \"15:04 MST -07:00 Z07:00\" }}|{{ $t.Hour }}|{{ $t.UTC }}|{{ unixEpoch $t }}|{{ dateModify \"23h\" $t }}|{{ toDate \"2006-01-02 15:04 -0700 MST\" \"2020-01-02 03:04 +0100 CET\" }}|{{ toDate \"2006-01-02\" \"x\" }}",
