@@ -4,24 +4,22 @@ import Foundation
 /// 2006` (`2006-01-02T15:04:05Z07:00`), `Time.String()`'s printed form, and durations as
 /// `Duration.String()` prints and `ParseDuration` reads them.
 enum GoTime {
-    static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        return calendar
-    }()
-
     /// `2006-01-02 15:04:05.999999999 +0000 UTC`, in `zone`.
-    static func printed(_ date: Date, zone: GoZone = .utc) -> String { format(date, layout: "2006-01-02 15:04:05.999999999 -0700 MST", zone: zone) }
+    static func printed(_ instant: GoInstant, zone: GoZone = .utc) -> String { format(instant, layout: "2006-01-02 15:04:05.999999999 -0700 MST", zone: zone) }
 
     /// The instant a printed time names (its offset taken off).
-    static func parsePrinted(_ text: String) -> Date? {
+    static func parsePrinted(_ text: String) -> GoInstant? {
         let parts = text.split(separator: " ")
         guard parts.count >= 2 else { return nil }
         let offset = parts.count > 2 ? GoZone.seconds(of: parts[2]) : 0
         let day = parts[0].split(separator: "-").compactMap { Int($0) }, clock = parts[1].split(separator: ":")
-        guard day.count == 3, clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let seconds = Double(clock[2]) else { return nil }
-        let whole = DateComponents(calendar: calendar, year: day[0], month: day[1], day: day[2], hour: hour, minute: minute, second: 0)
-        return calendar.date(from: whole).map { $0.addingTimeInterval(seconds - Double(offset)) }
+        guard day.count == 3, clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]) else { return nil }
+        let secondParts = clock[2].split(separator: ".", maxSplits: 1)
+        guard let second = secondParts.first.flatMap({ Int($0) }) else { return nil }
+        let fraction = secondParts.count > 1 ? String(secondParts[1].prefix(9)) : ""
+        let nanos = Int(fraction.padding(toLength: 9, withPad: "0", startingAt: 0)) ?? 0
+        let seconds = GoCivil.seconds(year: day[0], month: day[1], day: day[2], hour: hour, minute: minute, second: second)
+        return GoInstant(seconds: seconds - offset, nanos: nanos)
     }
 
     /// The layout's tokens, longest first where one is a prefix of another, as Go reads them.
@@ -31,14 +29,12 @@ enum GoTime {
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
-    /// `date` written by `layout`, its wall clock and zone fields those of `zone`.
-    static func format(_ instant: Date, layout: String, zone: GoZone = .utc) -> String {
-        let date = instant.addingTimeInterval(Double(zone.offset))
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .nanosecond], from: date)
-        let (year, month, day) = (parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
-        let (hour, minute, second, nanos) = (parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, parts.nanosecond ?? 0)
-        let (months, days) = (Self.months, Self.weekdays)
-        let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
+    /// `instant` written by `layout`, its wall clock and zone fields those of `zone`.
+    static func format(_ instant: GoInstant, layout: String, zone: GoZone = .utc) -> String {
+        let civil = GoCivil(instant, offset: zone.offset)
+        let (year, month, day) = (civil.year, civil.month, civil.day)
+        let (hour, minute, second, nanos) = (civil.hour, civil.minute, civil.second, civil.nanos)
+        let (months, weekday) = (Self.months, Self.weekdays[civil.weekday])
         func pad(_ n: Int, _ width: Int) -> String { String(n).leftPadded(width) }
         var out = "", rest = Substring(layout)
         while !rest.isEmpty {
@@ -71,9 +67,9 @@ enum GoTime {
             case "02": out += pad(day, 2)
             case "2": out += String(day)
             case "_2": out += (day < 10 ? " " : "") + String(day)
-            case "002": out += pad(calendar.ordinality(of: .day, in: .year, for: date) ?? 1, 3)
+            case "002": out += pad(civil.yearDay, 3)
             case "__2":
-                let yearDay = String(calendar.ordinality(of: .day, in: .year, for: date) ?? 1)
+                let yearDay = String(civil.yearDay)
                 out += String(repeating: " ", count: 3 - yearDay.count) + yearDay
             case "15": out += pad(hour, 2)
             case "03": out += pad(hour % 12 == 0 ? 12 : hour % 12, 2)

@@ -22,7 +22,7 @@ enum Methods {
             return .strings(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         case ("Format", .time(let time)):
             guard arguments.count == 1, case .string(let layout) = arguments[0] else { return nil }
-            return .string(GoTime.format(GoTime.parsePrinted(time.text) ?? Date(), layout: layout, zone: time.zone))
+            return .string(GoTime.format(GoTime.parsePrinted(time.text) ?? .now, layout: layout, zone: time.zone))
         case ("Glob", .map(let files)) where files.type == .files:
             guard arguments.count == 1, case .string(let pattern) = arguments[0] else { return nil }
             let glob = Array(pattern.unicodeScalars)
@@ -36,19 +36,18 @@ enum Methods {
     /// calendar's parts in the time's zone, the Unix time, `IsZero`, `UTC`, `String`.
     static func property(_ name: String, of time: GoTimeValue) -> Value? {
         guard let instant = GoTime.parsePrinted(time.text) else { return nil }
-        let date = instant.addingTimeInterval(Double(time.zone.offset))
-        let parts = GoTime.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond, .weekday], from: date)
-        let unix = Int(instant.timeIntervalSince1970.rounded(.down))
+        let civil = GoCivil(instant, offset: time.zone.offset)
         switch name {
-        case "Year": return .int(parts.year ?? 1)
-        case "Month": return .string(GoTime.months[(parts.month ?? 1) - 1])
-        case "Day": return .int(parts.day ?? 1)
-        case "Hour": return .int(parts.hour ?? 0)
-        case "Minute": return .int(parts.minute ?? 0)
-        case "Second": return .int(parts.second ?? 0)
-        case "Weekday": return .string(GoTime.weekdays[((parts.weekday ?? 1) - 1 + 7) % 7])
-        case "YearDay": return .int(GoTime.calendar.ordinality(of: .day, in: .year, for: date) ?? 1)
-        case "Unix": return .int64(unix)
+        case "Year": return .int(civil.year)
+        case "Month": return .string(GoTime.months[civil.month - 1])
+        case "Day": return .int(civil.day)
+        case "Hour": return .int(civil.hour)
+        case "Minute": return .int(civil.minute)
+        case "Second": return .int(civil.second)
+        case "Nanosecond": return .int(civil.nanos)
+        case "Weekday": return .string(GoTime.weekdays[civil.weekday])
+        case "YearDay": return .int(civil.yearDay)
+        case "Unix": return .int64(instant.seconds)
         case "IsZero": return .bool(time.text == GoTimeParser.zeroTime)
         case "UTC": return .time(GoTimeValue(text: GoTime.printed(instant), monotonic: time.monotonic))
         case "String": return .string(time.printed)

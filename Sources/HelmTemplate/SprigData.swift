@@ -81,9 +81,7 @@ enum SprigData {
         "splitList": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for splitList: want 2 got \(args.count)") }
             let separator = SprigStrings.stringify(args[0]), text = SprigStrings.stringify(args[1])
-            // Go's strings.Split: an empty separator splits after each UTF-8 character.
-            if separator.isEmpty { return .strings(text.unicodeScalars.map { String($0) }) }
-            return .strings(text.components(separatedBy: separator))
+            return .strings(goSplit(text, separator))
         },
         "int": { args, _ in .int(toInt(try SprigStrings.single(args, "int"))) },
         "int64": { args, _ in .int64(toInt(try SprigStrings.single(args, "int64"))) },
@@ -104,6 +102,12 @@ enum SprigData {
 
     /// Sprig's `empty`: nil, false, 0, "" and empty collections.
     static func isEmpty(_ value: Value) -> Bool { !value.isTruthy }
+
+    /// Go's strings.Split: an empty separator splits after each UTF-8 character
+    /// (`splitList`, `split`, `splitn`).
+    static func goSplit(_ text: String, _ separator: String) -> [String] {
+        separator.isEmpty ? text.unicodeScalars.map { String($0) } : text.components(separatedBy: separator)
+    }
 
     /// The list argument of a list function; nil is Sprig's panic on `reflect.TypeOf(nil).Kind()`.
     static func list(_ args: [Value], _ name: String) throws -> [Value] {

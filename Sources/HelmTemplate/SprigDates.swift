@@ -10,7 +10,7 @@ enum SprigDates {
     static let table: FunctionTable = [
         "now": { _, _ in
             let now = Date()
-            return .time(GoTimeValue(text: GoTime.printed(now), monotonic: monotonic(now.timeIntervalSince(started))))
+            return .time(GoTimeValue(text: GoTime.printed(GoInstant(now)), monotonic: monotonic(now.timeIntervalSince(started))))
         },
         "date": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for date: want 2 got \(args.count)") }
@@ -23,12 +23,12 @@ enum SprigDates {
             guard args.count == 2 else { throw FunctionError("wrong number of args for htmlDateInZone: want 2 got \(args.count)") }
             return try inZone([.string("2006-01-02"), args[0], args[1]], "htmlDateInZone")
         },
-        "unixEpoch": { args, _ in .string(String(Int(try time(try SprigStrings.single(args, "unixEpoch")).timeIntervalSince1970.rounded(.down)))) },
+        "unixEpoch": { args, _ in .string(String(try time(try SprigStrings.single(args, "unixEpoch")).seconds)) },
         "dateModify": { args, _ in try modify(args) },
         "date_modify": { args, _ in try modify(args) },
         "mustDateModify": { args, _ in try modify(args) },
         "must_date_modify": { args, _ in try modify(args) },
-        "ago": { args, _ in .string(GoTime.duration(Date().timeIntervalSince(try time(try SprigStrings.single(args, "ago"))).rounded())) },
+        "ago": { args, _ in .string(GoTime.duration((GoInstant.now.interval - (try time(try SprigStrings.single(args, "ago"))).interval).rounded())) },
         "toDate": { args, _ in try parsedTime(args, strict: false) },
         "mustToDate": { args, _ in try parsedTime(args, strict: true) },
         "durationRound": { args, _ in .string(roundedDuration(args[0])) },
@@ -63,7 +63,7 @@ enum SprigDates {
         switch value {
         case .string(let text): seconds = abs(GoTime.parseDuration(text) ?? 0)
         case .int64(let nanoseconds): seconds = abs(Double(nanoseconds) / 1e9)
-        case .time(let time): seconds = abs(Date().timeIntervalSince(GoTime.parsePrinted(time.text) ?? Date()))
+        case .time(let time): seconds = abs(GoInstant.now.interval - (GoTime.parsePrinted(time.text) ?? .now).interval)
         default: seconds = 0
         }
         // Go's durations end at about 292 years: longer text does not parse, which is 0s.
@@ -75,11 +75,11 @@ enum SprigDates {
 
     /// A time argument: a time (what `now` and `toDate` give), or an integer of seconds since
     /// 1970; anything else (a float64 from the values, a string) is now, as Sprig's.
-    static func time(_ value: Value) throws -> Date {
+    static func time(_ value: Value) throws -> GoInstant {
         switch value {
-        case .int(let seconds), .int64(let seconds): return Date(timeIntervalSince1970: Double(seconds))
-        case .time(let time): return GoTime.parsePrinted(time.text) ?? Date()
-        default: return Date()
+        case .int(let seconds), .int64(let seconds): return GoInstant(seconds: seconds)
+        case .time(let time): return GoTime.parsePrinted(time.text) ?? .now
+        default: return .now
         }
     }
 
@@ -106,7 +106,7 @@ enum SprigDates {
             throw FunctionError("time: invalid duration \"\(SprigStrings.stringify(args[0]))\"")
         }
         guard case .time(let base) = args[1] else { throw FunctionError("wrong type for value; expected time.Time; got \(args[1].typeName)") }
-        let moved = (GoTime.parsePrinted(base.text) ?? Date()).addingTimeInterval(seconds)
+        let moved = (GoTime.parsePrinted(base.text) ?? .now).adding(seconds)
         // Go's Add moves the monotonic reading with the wall clock.
         let reading = base.monotonic.flatMap { Double($0.dropFirst(2)) }.map { monotonic($0 + seconds) }
         return .time(GoTimeValue(text: GoTime.printed(moved, zone: base.zone), monotonic: reading))

@@ -38,8 +38,8 @@ enum SprigDicts {
             guard case .map(let map) = try SprigStrings.single(args, "values") else { throw FunctionError("values wants a dict") }
             return .list(of: map.keys.sorted().compactMap { map[$0] })
         },
-        "deepCopy": { args, _ in deepCopy(try SprigStrings.single(args, "deepCopy")) },
-        "mustDeepCopy": { args, _ in deepCopy(try SprigStrings.single(args, "mustDeepCopy")) },
+        "deepCopy": { args, _ in try copied(try SprigStrings.single(args, "deepCopy")) },
+        "mustDeepCopy": { args, _ in try copied(try SprigStrings.single(args, "mustDeepCopy")) },
         "push": { args, _ in try listAnd(args, "push") { $0 + [$1] } },
         "mustPush": { args, _ in try listAnd(args, "mustPush") { $0 + [$1] } },
         "prepend": { args, _ in try listAnd(args, "prepend") { [$1] + $0 } },
@@ -54,6 +54,12 @@ enum SprigDicts {
     ]
 
     /// A copy no one else holds, all the way down (a later `set` or `merge` changes only it).
+    /// `deepCopy`'s argument copied; nil has no type to copy, as Go's reflection says.
+    static func copied(_ value: Value) throws -> Value {
+        if Comparison.isNil(value) { throw FunctionError("reflect: call of reflect.Value.Type on zero Value") }
+        return deepCopy(value)
+    }
+
     static func deepCopy(_ value: Value) -> Value {
         switch value {
         case .map(let map): .map(ValueMap(map.entries.mapValues(deepCopy), type: map.type))

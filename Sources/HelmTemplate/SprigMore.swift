@@ -43,13 +43,13 @@ enum SprigMore {
             guard size > 0 else { throw FunctionError("chunk size must be positive") }
             return .list(of: stride(from: 0, to: items.count, by: size).map { .list(of: Array(items[$0..<Swift.min($0 + size, items.count)])) })
         },
-        "split": { args, _ in try SprigStrings.two(args, "split") { separator, text in numbered(text.components(separatedBy: separator)) } },
+        "split": { args, _ in try SprigStrings.two(args, "split") { separator, text in numbered(SprigData.goSplit(text, separator)) } },
         // Go's strings.SplitN: at most N parts, the last the rest; 0 none; below 0 all.
         "splitn": { args, _ in
             guard args.count == 3 else { throw FunctionError("wrong number of args for splitn: want 3 got \(args.count)") }
             let separator = SprigStrings.stringify(args[0]), count = SprigData.toInt(args[1]), text = SprigStrings.stringify(args[2])
             guard count != 0 else { return numbered([]) }
-            var parts = text.components(separatedBy: separator)
+            var parts = SprigData.goSplit(text, separator)
             if count > 0, parts.count > count { parts = Array(parts.prefix(count - 1)) + [parts.dropFirst(count - 1).joined(separator: separator)] }
             return numbered(parts)
         },

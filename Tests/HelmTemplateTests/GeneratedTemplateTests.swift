@@ -38,7 +38,8 @@ struct GeneratedTemplateTests {
                              ".Values.nested.deep", ".Values.nested.deep.n", ".Values.text", ".Values.ver", ".Values.nil",
                              ".Values.missing", ".Values.words", ".Release.Name"]
         static let literals = ["\"s\"", "\"a,b\"", "\"\"", "\"x-y\"", "\"%v|%d|%s|%q\"", "1", "0", "-3", "2", "1.5", "true", "false", "nil",
-                               "\"[a-z]+\"", "\"a*\"", "\"(\\\\w)(\\\\w*)\"", "\"^w|b$\"", "\"(?i)W(?P<n>.)\"", "\"$2-$1${n}\"", "\"[^,]*\""]
+                               "\"[a-z]+\"", "\"a*\"", "\"(\\\\w)(\\\\w*)\"", "\"^w|b$\"", "\"(?i)W(?P<n>.)\"", "\"$2-$1${n}\"", "\"[^,]*\"",
+                               "\"2006-01-02\"", "\"2021-03-04\"", "\"1.2.3\"", "\"1h\""]
         /// Functions with the arities drawn (deterministic ones only).
         static let functions: [(String, ClosedRange<Int>)] = [
             ("quote", 1...2), ("squote", 1...1), ("upper", 1...1), ("lower", 1...1), ("title", 1...1), ("trim", 1...1),
@@ -52,6 +53,10 @@ struct GeneratedTemplateTests {
             ("toPrettyJson", 1...1), ("concat", 1...2), ("regexMatch", 2...2), ("regexFind", 2...2), ("regexFindAll", 3...3),
             ("regexReplaceAll", 3...3), ("regexReplaceAllLiteral", 3...3), ("regexSplit", 3...3), ("regexQuoteMeta", 1...1),
             ("set", 3...3), ("unset", 2...2), ("merge", 2...3), ("mergeOverwrite", 2...3), ("uniq", 1...1), ("compact", 1...1), ("dig", 3...3), ("splitList", 2...2),
+            // Go's types where they are not what values decode to: typed lists and maps, times, versions.
+            ("typeOf", 1...1), ("deepEqual", 2...2), ("split", 2...2), ("splitn", 3...3), ("keys", 1...2), ("sortAlpha", 1...1),
+            ("toStrings", 1...1), ("slice", 1...3), ("deepCopy", 1...1), ("all", 0...3), ("any", 0...3), ("pick", 1...3), ("omit", 1...3),
+            ("semver", 1...1), ("toDate", 2...2), ("unixEpoch", 1...1), ("dateModify", 2...2),
         ]
 
         mutating func operand(depth: Int) -> String {

@@ -142,6 +142,10 @@ struct HelmOracleTests {
         // A nil given for a dict is Go's nil map: empty, printed map[], marshalled null, not to be set.
         "{{ unset nil \"a\" }} {{ unset nil \"a\" | toJson }} {{ hasKey nil \"a\" }} {{ keys nil }} {{ pick nil \"a\" | toJson }} {{ omit nil \"a\" }} {{ merge nil (dict \"a\" 1) | toJson }} {{ mergeOverwrite nil (dict \"a\" 1) }} {{ values nil }} {{ typeOf (unset nil \"a\") }}",
         "{{ set nil \"a\" 1 }}",
+        // Go's proleptic calendar (no Julian dates before 1582, a year 0), exact to the nanosecond.
+        "{{ $z := toDate \"2006\" \"x\" }}{{ unixEpoch $z }} {{ $z.Weekday }} {{ $z.YearDay }} {{ toDate \"2006-01-02\" \"1500-03-01\" | unixEpoch }} {{ (toDate \"2006-01-02\" \"1000-12-31\").YearDay }} {{ toDate \"2006-01-02\" \"0000-02-29\" }} {{ dateModify \"-1ns\" $z }} {{ (toDate \"2006-01-02T15:04:05.999999999Z07:00\" \"2262-04-11T23:47:16.854775807Z\").Nanosecond }} {{ dateModify \"1.5s\" (toDate \"05.000000001\" \"01.999999999\") }}",
+        "{{ deepCopy nil }}",
+        "{{ split \"\" \"abc\" }} {{ splitn \"\" 2 \"abc\" }} {{ splitList \"\" \"éa\" }}",
         // Times: time.Time values, printed, marshalled, their methods, fixed zones, TOML's four kinds.
         "{{ typeOf now }} {{ kindOf now }} {{ $t := toDate \"2006-01-02\" \"2020-01-02\" }}{{ $t }}|{{ $t | toYaml }}|{{ $t | toJson }}|{{ dict \"t\" $t | toYaml }}|{{ $t | quote }}|{{ list $t }}|{{ $t.Year }} {{ $t.Month }} {{ $t.Unix }} {{ $t.Weekday }} {{ $t.YearDay }} {{ $t.Format \"Jan 2, 2006\" }}",
         "{{ $t := toDate \"2006-01-02T15:04:05Z07:00\" \"2020-01-02T03:04:05.5+01:30\" }}{{ $t }}|{{ $t | toJson }}|{{ $t | date \"15:04 MST\" }}|{{ $t.Format \"15:04 MST -07:00 Z07:00\" }}|{{ $t.Hour }}|{{ $t.UTC }}|{{ unixEpoch $t }}|{{ dateModify \"23h\" $t }}|{{ toDate \"2006-01-02 15:04 -0700 MST\" \"2020-01-02 03:04 +0100 CET\" }}|{{ toDate \"2006-01-02\" \"x\" }}",
