@@ -25,6 +25,8 @@ struct GoInstant: Sendable, Equatable {
 
     /// `self` moved by a duration in seconds (`dateModify`), to the nanosecond.
     func adding(_ duration: Double) -> GoInstant {
+        // Go's durations end at about 292 years (callers refuse longer ones).
+        guard abs(duration) < 9.3e9 else { return self }
         let whole = duration.rounded(.towardZero)
         return GoInstant(seconds: seconds + Int(whole), nanos: nanos + Int(((duration - whole) * 1e9).rounded()))
     }
@@ -41,8 +43,9 @@ struct GoCivil {
 
     /// `instant`'s wall clock `offset` seconds east of UTC.
     init(_ instant: GoInstant, offset: Int = 0) {
-        let local = instant.seconds + offset
-        let days = Self.floorDivide(local, 86_400), clock = local - days * 86_400
+        let local = instant.seconds.addingReportingOverflow(offset).partialValue
+        let days = Self.floorDivide(local, 86_400), remainder = local % 86_400
+        let clock = remainder < 0 ? remainder + 86_400 : remainder
         (year, month, day) = Self.civil(days: days)
         (hour, minute, second, nanos) = (clock / 3600, clock / 60 % 60, clock % 60, instant.nanos)
         weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday
@@ -75,5 +78,9 @@ struct GoCivil {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    /// `a / b` rounded down (for `b` > 0), without overflow at Int's ends.
+    static func floorDivide(_ a: Int, _ b: Int) -> Int {
+        let quotient = a / b
+        return a % b < 0 ? quotient - 1 : quotient
+    }
 }

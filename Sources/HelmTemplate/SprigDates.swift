@@ -24,10 +24,10 @@ enum SprigDates {
             return try inZone([.string("2006-01-02"), args[0], args[1]], "htmlDateInZone")
         },
         "unixEpoch": { args, _ in .string(String(try time(try SprigStrings.single(args, "unixEpoch")).seconds)) },
-        "dateModify": { args, _ in try modify(args) },
-        "date_modify": { args, _ in try modify(args) },
-        "mustDateModify": { args, _ in try modify(args) },
-        "must_date_modify": { args, _ in try modify(args) },
+        "dateModify": { args, _ in try modify(args, strict: false) },
+        "date_modify": { args, _ in try modify(args, strict: false) },
+        "mustDateModify": { args, _ in try modify(args, strict: true) },
+        "must_date_modify": { args, _ in try modify(args, strict: true) },
         "ago": { args, _ in .string(GoTime.duration((GoInstant.now.interval - (try time(try SprigStrings.single(args, "ago"))).interval).rounded())) },
         "toDate": { args, _ in try parsedTime(args, strict: false) },
         "mustToDate": { args, _ in try parsedTime(args, strict: true) },
@@ -99,13 +99,15 @@ enum SprigDates {
         return .string(GoTime.format(try time(args[1]), layout: SprigStrings.stringify(args[0])))
     }
 
-    /// `dateModify "-1.5h" TIME`: Go's duration syntax added to the time.
-    static func modify(_ args: [Value]) throws -> Value {
+    /// `dateModify "-1.5h" TIME`: Go's duration syntax added to the time. A duration Go cannot
+    /// read (or beyond its 292 years) leaves the time as it is, and is an error to the `must` form.
+    static func modify(_ args: [Value], strict: Bool) throws -> Value {
         guard args.count == 2 else { throw FunctionError("wrong number of args for dateModify: want 2 got \(args.count)") }
-        guard let seconds = GoTime.parseDuration(SprigStrings.stringify(args[0])) else {
-            throw FunctionError("time: invalid duration \"\(SprigStrings.stringify(args[0]))\"")
-        }
         guard case .time(let base) = args[1] else { throw FunctionError("wrong type for value; expected time.Time; got \(args[1].typeName)") }
+        guard let seconds = GoTime.parseDuration(SprigStrings.stringify(args[0])), abs(seconds) < 9.223372036854775807e9 else {
+            if strict { throw FunctionError("time: invalid duration \"\(SprigStrings.stringify(args[0]))\"") }
+            return args[1]
+        }
         let moved = (GoTime.parsePrinted(base.text) ?? .now).adding(seconds)
         // Go's Add moves the monotonic reading with the wall clock.
         let reading = base.monotonic.flatMap { Double($0.dropFirst(2)) }.map { monotonic($0 + seconds) }

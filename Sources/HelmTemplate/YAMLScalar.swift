@@ -55,6 +55,7 @@ enum YAMLScalar {
 
     /// go-yaml v2's base-60 float: `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?`.
     static func isBase60Float(_ s: String) -> Bool {
+        guard s.utf8.contains(UInt8(ascii: ":")), let first = s.utf8.first, first < UInt8(ascii: "A") else { return false }
         var rest = Substring(s)
         if let sign = rest.first, sign == "-" || sign == "+" { rest = rest.dropFirst() }
         let fraction = rest.firstIndex(of: ".").map { rest[$0...].dropFirst() } ?? ""

@@ -145,6 +145,8 @@ struct HelmOracleTests {
         // Go's proleptic calendar (no Julian dates before 1582, a year 0), exact to the nanosecond.
         "{{ $z := toDate \"2006\" \"x\" }}{{ unixEpoch $z }} {{ $z.Weekday }} {{ $z.YearDay }} {{ toDate \"2006-01-02\" \"1500-03-01\" | unixEpoch }} {{ (toDate \"2006-01-02\" \"1000-12-31\").YearDay }} {{ toDate \"2006-01-02\" \"0000-02-29\" }} {{ dateModify \"-1ns\" $z }} {{ (toDate \"2006-01-02T15:04:05.999999999Z07:00\" \"2262-04-11T23:47:16.854775807Z\").Nanosecond }} {{ dateModify \"1.5s\" (toDate \"05.000000001\" \"01.999999999\") }}",
         "{{ deepCopy nil }}",
+        "{{ $t := toDate \"2006\" \"2020\" }}{{ dateModify \"bogus\" $t }} {{ dateModify \"99999999999999999999h\" $t }} {{ date_modify \"-1h\" $t }} {{ date \"2006-01-02\" 9223372036854775807 }} {{ durationRound \"99999999999999999999h\" }}",
+        "{{ mustDateModify \"bogus\" (toDate \"2006\" \"2020\") }}",
         "{{ split \"\" \"abc\" }} {{ splitn \"\" 2 \"abc\" }} {{ splitList \"\" \"éa\" }}",
         // Times: time.Time values, printed, marshalled, their methods, fixed zones, TOML's four kinds.
         "{{ typeOf now }} {{ kindOf now }} {{ $t := toDate \"2006-01-02\" \"2020-01-02\" }}{{ $t }}|{{ $t | toYaml }}|{{ $t | toJson }}|{{ dict \"t\" $t | toYaml }}|{{ $t | quote }}|{{ list $t }}|{{ $t.Year }} {{ $t.Month }} {{ $t.Unix }} {{ $t.Weekday }} {{ $t.YearDay }} {{ $t.Format \"Jan 2, 2006\" }}",
