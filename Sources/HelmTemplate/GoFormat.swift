@@ -85,7 +85,12 @@ enum GoFormat {
         // The integer verbs format an int64 as an int; any other names its type (`%!s(int64=3)`).
         if case .int64(let n) = value, "dxXobcqU".contains(verb) { return convert(.int(n), verb: verb, spec: spec) }
         switch (verb, value) {
+        case ("T", _): return Comparison.isNil(value) ? "<nil>" : value.typeName
         case ("v", _): return spec.plus || spec.sharp ? value.formatted : value.formatted
+        // A Stringer (a time, a version) is its text to the verbs of text.
+        case ("s", .time), ("q", .time), ("x", .time), ("X", .time), ("s", .map), ("q", .map), ("x", .map), ("X", .map)
+            where value.stringerText != nil:
+            return convert(.string(value.stringerText ?? ""), verb: verb, spec: spec)
         case ("s", .string(let s)): return spec.precision.map { String(s.prefix($0)) } ?? s
         // Go formats a slice's or a map's elements each with the verb.
         case (_, .list(let items)): return "[" + items.map { convert($0, verb: verb, spec: spec) }.joined(separator: " ") + "]"

@@ -84,6 +84,16 @@ extension Value {
     /// A `[]string` of `texts`.
     static func strings<S: Sequence<String>>(_ texts: S) -> Value { .list(ValueList(texts.map { .string($0) }, type: .stringList)) }
 
+    /// The text of a value Go formats through its `String` method (a time, a version); nil for
+    /// any other.
+    var stringerText: String? {
+        switch self {
+        case .time(let time): time.printed
+        case .map(let map) where map.type == .semver: Semver.text(of: map)
+        default: nil
+        }
+    }
+
     /// What `encoding/json` writes for a struct or a semantic version: a version as its text, a
     /// struct as a map of its JSON fields (empty `omitempty` ones left out; the declaration order
     /// is `JSONText`'s concern); nil for any other value, which marshals as it is.

@@ -205,12 +205,17 @@ struct Parser {
             let inner = try pipeline(allowDeclarations: false)
             guard peek == .rightParen else { throw error("unclosed left paren", at: token) }
             index += 1
-            let chain = fieldChain()
-            return chain.isEmpty ? .pipeline(inner) : .chain(.pipeline(inner), chain)
+            let fields = fieldChain()
+            return fields.isEmpty ? .pipeline(inner) : .chain(.pipeline(inner), fields)
         default:
             throw error("unexpected \(token.kind) in operand", at: token)
         }
-        return term
+        // Fields right after a term: a function's result's (`now.Unix`, Go's chain); a literal
+        // or the dot has none.
+        let chain = fieldChain()
+        guard !chain.isEmpty else { return term }
+        if case .identifier = term { return .chain(term, chain) }
+        throw error("unexpected . after term \(GoFormat.quote(GoSource.text(of: [term])))", at: token)
     }
 
     /// `.A.B` directly after an operand (no white space between).

@@ -9,8 +9,8 @@ import Foundation
 enum SprigDates {
     static let table: FunctionTable = [
         "now": { _, _ in
-            let now = Date()
-            return .time(GoTimeValue(text: GoTime.printed(GoInstant(now)), monotonic: monotonic(now.timeIntervalSince(started))))
+            let start = started, now = Date()
+            return .time(GoTimeValue(text: GoTime.printed(GoInstant(now)), monotonic: monotonic(max(0, now.timeIntervalSince(start)))))
         },
         "date": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for date: want 2 got \(args.count)") }

@@ -147,6 +147,10 @@ struct HelmOracleTests {
         "{{ deepCopy nil }}",
         "{{ $t := toDate \"2006\" \"2020\" }}{{ dateModify \"bogus\" $t }} {{ dateModify \"99999999999999999999h\" $t }} {{ date_modify \"-1h\" $t }} {{ date \"2006-01-02\" 9223372036854775807 }} {{ durationRound \"99999999999999999999h\" }}",
         "{{ mustDateModify \"bogus\" (toDate \"2006\" \"2020\") }}",
+        // printf's %T, a Stringer to the verbs of text, fields on a function's result (Go's chain).
+        "{{ printf \"%T %v %s\" (splitList \",\" \"a\") (splitList \",\" \"a,b\") (splitList \",\" \"a\") }} {{ printf \"%T|%v|%s|%d\" now.Unix (toDate \"2006\" \"2020\") (semver \"1.2.3\") (until 3) }} {{ printf \"%T %T %T %T %T\" 1 nil .Values.list \"x\" (dict) }} {{ printf \"%q|%x|%10s|%-12s|\" (semver \"1.2.3\") (toDate \"2006\" \"2020\") (semver \"1.2\") (toDate \"2006\" \"2020\") }} {{ now.Year | typeOf }}",
+        "{{ \"abc\".x }}",
+        "{{ now .Unix }}",
         "{{ split \"\" \"abc\" }} {{ splitn \"\" 2 \"abc\" }} {{ splitList \"\" \"éa\" }}",
         // Times: time.Time values, printed, marshalled, their methods, fixed zones, TOML's four kinds.
         "{{ typeOf now }} {{ kindOf now }} {{ $t := toDate \"2006-01-02\" \"2020-01-02\" }}{{ $t }}|{{ $t | toYaml }}|{{ $t | toJson }}|{{ dict \"t\" $t | toYaml }}|{{ $t | quote }}|{{ list $t }}|{{ $t.Year }} {{ $t.Month }} {{ $t.Unix }} {{ $t.Weekday }} {{ $t.YearDay }} {{ $t.Format \"Jan 2, 2006\" }}",
