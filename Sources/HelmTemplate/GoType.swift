@@ -64,6 +64,9 @@ public enum GoType: String, Sendable, Hashable {
 public struct ValueList: Sendable, Equatable, RandomAccessCollection, ExpressibleByArrayLiteral {
     public var items: [Value]
     public var type: GoType
+    /// Go's nil slice: empty, but `null` to `toJson` and `toYaml` (`regexFindAll` without a
+    /// match, `rest` of an empty list).
+    public var isNil = false
 
     public init(_ items: [Value] = [], type: GoType = .interfaceList) {
         self.items = items
@@ -71,6 +74,14 @@ public struct ValueList: Sendable, Equatable, RandomAccessCollection, Expressibl
     }
 
     public init(arrayLiteral elements: Value...) { self.init(elements) }
+
+    /// `items`, or a nil slice of `type` when there are none (what Go's `append` onto nothing,
+    /// `FindAllString` without a match and a slice of nothing give).
+    static func orNil(_ items: [Value], type: GoType = .interfaceList) -> ValueList {
+        var list = ValueList(items, type: type)
+        list.isNil = items.isEmpty
+        return list
+    }
 
     public var startIndex: Int { items.startIndex }
     public var endIndex: Int { items.endIndex }

@@ -66,7 +66,7 @@ enum JSONText {
         case .string(let s): return string(s, escapeHTML: escapeHTML)
         case .time(let t): return string(t.rfc3339)
         case .list(let l):
-            guard !l.isEmpty else { return "[]" }
+            guard !l.isEmpty else { return l.isNil ? "null" : "[]" }
             return "[" + l.map { inner + encode($0, indent: indent, escapeHTML: escapeHTML, level: level + 1) }.joined(separator: ",") + outer + "]"
         case .map(let m):
             guard !m.isEmpty else { return m.isNil ? "null" : "{}" }

@@ -45,8 +45,15 @@ enum SprigData {
         },
         "first": { args, _ in try list(args, "first").first ?? .null },
         "last": { args, _ in try list(args, "last").last ?? .null },
-        "rest": { args, _ in .list(of: Array(try list(args, "rest").dropFirst())) },
-        "initial": { args, _ in .list(of: Array(try list(args, "initial").dropLast())) },
+        // Of an empty list, Go's nil slice.
+        "rest": { args, _ in
+            let items = try list(args, "rest")
+            return .list(items.isEmpty ? .orNil([]) : ValueList(Array(items.dropFirst())))
+        },
+        "initial": { args, _ in
+            let items = try list(args, "initial")
+            return .list(items.isEmpty ? .orNil([]) : ValueList(Array(items.dropLast())))
+        },
         "uniq": { args, _ in
             var seen: [Value] = []
             for item in try list(args, "uniq") where !seen.contains(item) { seen.append(item) }

@@ -28,7 +28,7 @@ enum SprigMore {
                 guard case .list(let items) = arg else { throw FunctionError("Cannot concat type \(arg.typeName) as list") }
                 all += items
             }
-            return .list(of: all)
+            return .list(.orNil(all))
         },
         "reverse": { args, _ in .list(of: try SprigData.list(args, "reverse").reversed()) },
         "without": { args, _ in

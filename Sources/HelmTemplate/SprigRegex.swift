@@ -28,7 +28,8 @@ enum SprigRegex {
             table[name("regexFindAll")] = { args, _ in
                 let (machine, text) = try compile(args, name("regexFindAll"))
                 let limit = args.count > 2 ? SprigData.toInt(args[2]) : -1
-                return .strings(try limited { () throws(RegexError) in try matches(machine, text, limit: limit) }.map { string(text, $0[0], $0[1]) })
+                let found = try limited { () throws(RegexError) in try matches(machine, text, limit: limit) }.map { Value.string(string(text, $0[0], $0[1])) }
+                return .list(.orNil(found, type: .stringList))
             }
             table[name("regexReplaceAll")] = { args, _ in
                 let (machine, text) = try compile(args, name("regexReplaceAll"))
@@ -43,7 +44,8 @@ enum SprigRegex {
             table[name("regexSplit")] = { args, _ in
                 let (machine, text) = try compile(args, name("regexSplit"))
                 let limit = args.count > 2 ? SprigData.toInt(args[2]) : -1
-                return .strings(try limited { () throws(RegexError) in try split(machine, text, limit: limit) })
+                // A limit of 0 is Go's nil slice; any other gives at least the whole text.
+                return .list(.orNil(try limited { () throws(RegexError) in try split(machine, text, limit: limit) }.map { Value.string($0) }, type: .stringList))
             }
         }
         return table

@@ -85,7 +85,7 @@ struct YAMLText {
             let text = YAMLScalar.string(s, indent: indent)
             guard let width = foldWidth, !text.hasPrefix("|") else { return text }
             return YAMLScalar.fold(text, column: column, indent: indent, width: width)
-        case .list: return "[]"
+        case .list(let l): return l.isNil ? "null" : "[]"
         case .map(let m): return m.isNil ? "null" : "{}"
         case .time(let t): return YAMLScalar.string(t.rfc3339, indent: indent)
         }

@@ -150,6 +150,8 @@ struct HelmOracleTests {
         // printf's %T, a Stringer to the verbs of text, fields on a function's result (Go's chain).
         "{{ printf \"%T %v %s\" (splitList \",\" \"a\") (splitList \",\" \"a,b\") (splitList \",\" \"a\") }} {{ printf \"%T|%v|%s|%d\" now.Unix (toDate \"2006\" \"2020\") (semver \"1.2.3\") (until 3) }} {{ printf \"%T %T %T %T %T\" 1 nil .Values.list \"x\" (dict) }} {{ printf \"%q|%x|%10s|%-12s|\" (semver \"1.2.3\") (toDate \"2006\" \"2020\") (semver \"1.2\") (toDate \"2006\" \"2020\") }} {{ now.Year | typeOf }}",
         "{{ \"abc\".x }}",
+        // Go's nil slices: empty, printed [], marshalled null.
+        "{{ rest (list) | toJson }} {{ initial (list) | toJson }} {{ concat | toJson }} {{ concat (list) (list) | toJson }} {{ regexSplit \"a\" \"\" 0 | toJson }} {{ regexSplit \"a\" \"\" -1 | toJson }} {{ mustRegexFindAll \"z\" \"a\" -1 | toJson }} {{ regexFindAll \"a\" \"a\" 0 | toJson }} {{ rest (list 1) | toJson }} {{ regexFindAll \"z\" \"a\" -1 | empty }} {{ deepEqual (rest (list)) (list) }} {{ regexSplit \",\" \"a,b\" 0 | typeOf }} {{ toYaml (list (regexFindAll \"z\" \"a\" -1) (rest (list))) }} {{ rest (list) }}",
         "{{ now .Unix }}",
         "{{ split \"\" \"abc\" }} {{ splitn \"\" 2 \"abc\" }} {{ splitList \"\" \"éa\" }}",
         // Times: time.Time values, printed, marshalled, their methods, fixed zones, TOML's four kinds.
