@@ -106,6 +106,8 @@ enum Comparison {
         case (.bool(let x), .bool(let y)): return x == y
         case (.float(let x), .float(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
+        // Go's == on two time.Time: the same instant, zone and monotonic reading.
+        case (.time(let x), .time(let y)): return x == y
         case (.list, _), (.map, _), (_, .list), (_, .map):
             throw FunctionError("non-comparable types \(a.typeName): \(b.typeName)")
         default: throw FunctionError("incompatible types for comparison")

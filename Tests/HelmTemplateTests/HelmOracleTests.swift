@@ -153,6 +153,8 @@ struct HelmOracleTests {
         // Go's nil slices: empty, printed [], marshalled null.
         "{{ rest (list) | toJson }} {{ initial (list) | toJson }} {{ concat | toJson }} {{ concat (list) (list) | toJson }} {{ regexSplit \"a\" \"\" 0 | toJson }} {{ regexSplit \"a\" \"\" -1 | toJson }} {{ mustRegexFindAll \"z\" \"a\" -1 | toJson }} {{ regexFindAll \"a\" \"a\" 0 | toJson }} {{ rest (list 1) | toJson }} {{ regexFindAll \"z\" \"a\" -1 | empty }} {{ deepEqual (rest (list)) (list) }} {{ regexSplit \",\" \"a,b\" 0 | typeOf }} {{ toYaml (list (regexFindAll \"z\" \"a\" -1) (rest (list))) }} {{ rest (list) }}",
         "{{ now .Unix }}",
+        "{{ eq (toDate \"2006\" \"2020\") (toDate \"2006\" \"2020\") }} {{ eq (toDate \"2006\" \"2020\") (toDate \"2006\" \"2021\") }} {{ ne (toDate \"2006\" \"2020\") (toDate \"2006-01-02\" \"2020-01-01\") }}",
+        "{{ eq (toDate \"2006\" \"2020\") \"2020\" }}",
         "{{ split \"\" \"abc\" }} {{ splitn \"\" 2 \"abc\" }} {{ splitList \"\" \"éa\" }}",
         // Times: time.Time values, printed, marshalled, their methods, fixed zones, TOML's four kinds.
         "{{ typeOf now }} {{ kindOf now }} {{ $t := toDate \"2006-01-02\" \"2020-01-02\" }}{{ $t }}|{{ $t | toYaml }}|{{ $t | toJson }}|{{ dict \"t\" $t | toYaml }}|{{ $t | quote }}|{{ list $t }}|{{ $t.Year }} {{ $t.Month }} {{ $t.Unix }} {{ $t.Weekday }} {{ $t.YearDay }} {{ $t.Format \"Jan 2, 2006\" }}",
