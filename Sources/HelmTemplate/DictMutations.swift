@@ -40,7 +40,7 @@ enum DictMutations {
                 dst.setShared(key, value)
                 continue
             }
-            if case .map(let inner) = existing, case .map(let other) = value {
+            if case .map(let inner) = existing, case .map(let other) = value, inner.type.isAssignableToInterfaceMap, other.type.isAssignableToInterfaceMap {
                 merge(other, into: inner, overwrite: overwrite)
             } else if SprigData.isEmpty(existing) || overwrite {
                 dst.setShared(key, value)

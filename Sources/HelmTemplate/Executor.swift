@@ -149,6 +149,7 @@ final class Executor {
         let item: (Int) -> (Value, Value)
         switch value {
         case .list(let list): (count, item) = (list.count, { (.int($0), list[$0]) })
+        case .map(let map) where map.type.isStruct: throw fail("range can't iterate over \(value.formatted)", at: pipe.position)
         case .map(let map):
             let keys = map.keys.sorted()
             (count, item) = (keys.count, { (.string(keys[$0]), map[keys[$0]] ?? .null) })
@@ -211,10 +212,10 @@ final class Executor {
                 var arguments: [Value] = []
                 for argument in command.arguments.dropFirst() { arguments.append(try value(of: argument, dot: dot, at: command.position)) }
                 if let piped { arguments.append(piped) }
-                do {
+                do throws(FunctionError) {
                     if let result = try Methods.call(method, on: receiver, arguments) { return result }
                 } catch {
-                    throw TemplateError(.unsupported, template: current, line: command.position.line, column: command.position.column, error.message, inTemplate: true)
+                    throw methodFailure(method, error, at: command.position)
                 }
             }
             throw fail("can't give argument to non-function \(describe(first))", at: command.position)
@@ -299,10 +300,10 @@ final class Executor {
         for name in names {
             switch value {
             case .map(let map):
-                if let entry = map[name] { value = entry; continue }
-                do throws(FunctionError) { value = try Methods.property(name, of: map) ?? .missing } catch {
-                    throw TemplateError(.unsupported, template: current, line: position.line, column: position.column, error.message, inTemplate: true)
-                }
+                var found: Value?
+                do throws(FunctionError) { found = try Methods.field(name, of: map) } catch { throw methodFailure(name, error, at: position) }
+                guard let found else { throw fail("can't evaluate field \(name) in type \(map.type.rawValue)", at: position) }
+                value = found
             case .missing, .null: throw fail("nil pointer evaluating interface {}.\(name)", at: position)
             case .time(let time):
                 guard let result = Methods.property(name, of: time) else { fallthrough }
@@ -311,6 +312,13 @@ final class Executor {
             }
         }
         return value
+    }
+
+    /// A method's error as Helm reports it (`error calling Table: "x" is not a table`); a gap of
+    /// the engine (a file it leaves unread) as that.
+    private func methodFailure(_ method: String, _ error: FunctionError, at position: Position) -> TemplateError {
+        TemplateError(error.isUnsupported ? .unsupported : .execute, template: current, line: position.line, column: position.column,
+                      error.isUnsupported ? error.message : "error calling \(method): \(error.message)", inTemplate: true)
     }
 
     /// The value a method is called on and the method's name, for an argument that ends in a

@@ -65,7 +65,8 @@ enum GoBuiltins {
         switch value {
         case .string(let s): return .int(s.utf8.count)  // Go counts bytes
         case .list(let l): return .int(l.count)
-        case .map(let m): return .int(m.count)
+        case .map(let m) where !m.type.isStruct: return .int(m.count)
+        case .map(let m): throw FunctionError("len of type \(m.type.rawValue.drop { $0 == "*" })")
         default: throw FunctionError("len of \(value.typeName)")
         }
     }
@@ -74,7 +75,10 @@ enum GoBuiltins {
         guard var value = args.first else { throw FunctionError("wrong number of args for index: want at least 1 got 0") }
         for key in args.dropFirst() {
             switch (value, key) {
-            case (.map(let map), .string(let name)): value = map[name] ?? .missing
+            case (.map(let map), _) where map.type.isStruct:
+                throw FunctionError("can't index item of type \(map.type.rawValue.drop { $0 == "*" })")
+            // A key a map[string]string lacks is its zero, "".
+            case (.map(let map), .string(let name)): value = map[name] ?? (map.type == .stringMap ? .string("") : .missing)
             case (.list(let list), _) where key.integer != nil:
                 let i = key.integer ?? 0  // an int or an int64, as Go indexes with either
                 guard i >= 0, i < list.count else { throw FunctionError("index out of range: \(i)") }

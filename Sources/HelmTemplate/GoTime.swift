@@ -7,21 +7,6 @@ enum GoTime {
     /// `2006-01-02 15:04:05.999999999 +0000 UTC`, in `zone`.
     static func printed(_ instant: GoInstant, zone: GoZone = .utc) -> String { format(instant, layout: "2006-01-02 15:04:05.999999999 -0700 MST", zone: zone) }
 
-    /// The instant a printed time names (its offset taken off).
-    static func parsePrinted(_ text: String) -> GoInstant? {
-        let parts = text.split(separator: " ")
-        guard parts.count >= 2 else { return nil }
-        let offset = parts.count > 2 ? GoZone.seconds(of: parts[2]) : 0
-        let day = parts[0].split(separator: "-").compactMap { Int($0) }, clock = parts[1].split(separator: ":")
-        guard day.count == 3, clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]) else { return nil }
-        let secondParts = clock[2].split(separator: ".", maxSplits: 1)
-        guard let second = secondParts.first.flatMap({ Int($0) }) else { return nil }
-        let fraction = secondParts.count > 1 ? String(secondParts[1].prefix(9)) : ""
-        let nanos = Int(fraction.padding(toLength: 9, withPad: "0", startingAt: 0)) ?? 0
-        let seconds = GoCivil.seconds(year: day[0], month: day[1], day: day[2], hour: hour, minute: minute, second: second)
-        return GoInstant(seconds: seconds - offset, nanos: nanos)
-    }
-
     /// The layout's tokens, longest first where one is a prefix of another, as Go reads them.
     static let tokens = ["January", "Monday", "2006", "-07:00:00", "-070000", "Z07:00:00", "Z070000", "-07:00", "-0700", "Z07:00", "Z0700",
                          "Jan", "Mon", "MST", "002", "__2", "_2", "-07", "Z07", "01", "02", "03", "04", "05", "06", "15", "PM", "pm", "1", "2", "3", "4", "5"]
@@ -60,7 +45,7 @@ enum GoTime {
             case "Jan": out += months[month - 1].prefix(3)
             case "Monday": out += weekday
             case "Mon": out += weekday.prefix(3)
-            case "2006": out += pad(year, 4)
+            case "2006": out += year < 0 ? "-" + pad(-year, 4) : pad(year, 4)
             case "06": out += pad(year % 100, 2)
             case "01": out += pad(month, 2)
             case "1": out += String(month)
@@ -135,37 +120,30 @@ enum GoTime {
     }
 }
 
-/// A Go `time.Time` as a template holds it: Go's printed form (`2020-01-02 03:04:05.5 +0000
-/// UTC`, exact to the nanosecond) and, for `now` and times made from it, the monotonic clock
-/// reading Go prints after it (`m=+0.050158261`).
+/// A Go `time.Time` as a template holds it: the instant (exact to the nanosecond), its zone,
+/// and for `now` and times made from it the monotonic clock reading Go prints after it
+/// (`m=+0.050158261`, seconds since the engine started).
 public struct GoTimeValue: Sendable, Equatable {
-    public var text: String
-    public var monotonic: String?
+    var instant: GoInstant
+    var zone: GoZone
+    var monotonic: Double?
 
-    init(text: String, monotonic: String? = nil) {
-        self.text = text
+    init(_ instant: GoInstant, zone: GoZone = .utc, monotonic: Double? = nil) {
+        self.instant = instant
+        self.zone = zone
         self.monotonic = monotonic
     }
 
-    /// The zone it is in: the offset and name its printed form ends with.
-    var zone: GoZone {
-        let parts = text.split(separator: " ", maxSplits: 3)
-        guard parts.count == 4 else { return .utc }
-        let offset = GoZone.seconds(of: parts[2])
-        return GoZone(offset: offset, name: parts[3] == parts[2] ? "" : String(parts[3]))
-    }
+    /// Go's zero time, what `toDate` gives for text it cannot read: year 1, UTC.
+    static let zero = GoTimeValue(GoInstant(seconds: -62_135_596_800))
 
     /// `Time.String()`: what `{{ now }}`, `print` and `toString` write.
-    var printed: String { monotonic.map { text + " " + $0 } ?? text }
+    var printed: String {
+        GoTime.printed(instant, zone: zone) + (monotonic.map { " m=" + String(format: "%+.9f", $0) } ?? "")
+    }
 
     /// `time.RFC3339Nano`, as `encoding/json` writes a time (`2020-01-02T03:04:05.5Z`).
-    var rfc3339: String {
-        let parts = text.split(separator: " ")
-        guard parts.count >= 3 else { return text }
-        let offset = parts[2]
-        let zone = offset == "+0000" ? "Z" : "\(offset.prefix(3)):\(offset.dropFirst(3))"
-        return "\(parts[0])T\(parts[1])\(zone)"
-    }
+    var rfc3339: String { GoTime.format(instant, layout: "2006-01-02T15:04:05.999999999Z07:00", zone: zone) }
 }
 
 /// A time's zone as Go keeps it: the offset east of UTC and the name Go prints (empty for a
@@ -183,12 +161,5 @@ struct GoZone: Sendable, Equatable {
         let colon = shape.contains(":")
         let count = shape.filter(\.isNumber).count / 2
         return (offset < 0 ? "-" : "+") + fields.prefix(max(count, 1)).joined(separator: colon ? ":" : "")
-    }
-
-    /// `+0100`, `-0730` as seconds east of UTC (0 for anything else).
-    static func seconds(of text: Substring) -> Int {
-        guard text.count == 5, let sign = text.first, sign == "+" || sign == "-",
-              let hours = Int(text.dropFirst().prefix(2)), let minutes = Int(text.suffix(2)) else { return 0 }
-        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
     }
 }

@@ -10,8 +10,6 @@ struct GoTimeParser {
         var isUnsupported = false
     }
 
-    /// Go's zero time, what `toDate` gives for text it cannot read.
-    static let zeroTime = "0001-01-01 00:00:00 +0000 UTC"
 
     let layout: String, text: String
     private var value: Substring
@@ -26,13 +24,13 @@ struct GoTimeParser {
         self.value = Substring(text)
     }
 
-    /// The time, as Go prints it.
-    static func parse(_ text: String, layout: String) throws(Failure) -> String {
+    /// The time the text names.
+    static func parse(_ text: String, layout: String) throws(Failure) -> GoTimeValue {
         var parser = GoTimeParser(layout: layout, text: text)
         return try parser.run()
     }
 
-    private mutating func run() throws(Failure) -> String {
+    private mutating func run() throws(Failure) -> GoTimeValue {
         var rest = Substring(layout)
         while true {
             let (prefix, token, after) = Self.nextToken(rest)
@@ -50,15 +48,10 @@ struct GoTimeParser {
         guard (1...Self.daysIn(month: month, year: year)).contains(day) else {
             throw Failure(message: "parsing time \(GoFormat.quote(text)): day out of range")
         }
-        // Written directly (Go's proleptic calendar has a year 0; Foundation's has not).
-        func pad(_ number: Int, _ width: Int) -> String { String(number).leftPadded(width) }
-        var fraction = nanos == 0 ? "" : "." + pad(nanos, 9)
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        let clock = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))\(fraction)"
-        guard let offset, offset != 0 else { return clock + " +0000 " + zone }
+        let wall = GoCivil.seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let offset, offset != 0 else { return GoTimeValue(GoInstant(seconds: wall, nanos: nanos), zone: GoZone(offset: 0, name: zone)) }
         // A fixed zone of the offset, named by the text's zone name where it gave one.
-        let fixed = GoZone(offset: offset, name: zone == "UTC" ? "" : zone)
-        return clock + " " + fixed.offsetText("0700") + " " + (fixed.name.isEmpty ? fixed.offsetText("0700") : fixed.name)
+        return GoTimeValue(GoInstant(seconds: wall - offset, nanos: nanos), zone: GoZone(offset: offset, name: zone == "UTC" ? "" : zone))
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -7,6 +7,8 @@ public enum GoType: String, Sendable, Hashable {
     case interfaceList = "[]interface {}"
     case stringList = "[]string"
     case intList = "[]int"
+    /// What `chunk` makes.
+    case listOfLists = "[][]interface {}"
     /// `.Capabilities.APIVersions`, with its method `Has`.
     case versionSet = "common.VersionSet"
     case interfaceMap = "map[string]interface {}"
@@ -24,12 +26,15 @@ public enum GoType: String, Sendable, Hashable {
     /// Go's `reflect.Kind` of the type, as `kindOf` says it.
     public var kind: String {
         switch self {
-        case .interfaceList, .stringList, .intList, .versionSet: "slice"
+        case .interfaceList, .stringList, .intList, .listOfLists, .versionSet: "slice"
         case .interfaceMap, .stringMap, .values, .files: "map"
         case .capabilities, .semver: "ptr"
         case .kubeVersion, .buildInfo, .certificate: "struct"
         }
     }
+
+    /// A struct or a pointer to one: fields, no keys (`len`, `index` and `range` refuse it).
+    var isStruct: Bool { kind == "struct" || kind == "ptr" }
 
     /// Whether a Go parameter of type `map[string]interface {}` takes a value of this type.
     var isAssignableToInterfaceMap: Bool { self == .interfaceMap || self == .values }

@@ -29,7 +29,7 @@ enum HelmFunctions {
         },
         "fromToml": { args, _ in try TOMLReader.read(SprigStrings.stringify(args[0])) },
         "toToml": { args, _ in .string(try TOMLText.encode(SprigStrings.single(args, "toToml"))) },
-        "mustToToml": { args, _ in .string(try TOMLText.encode(SprigStrings.single(args, "mustToToml"))) },
+        "mustToToml": { args, _ in .string(try TOMLText.encode(SprigStrings.single(args, "mustToToml"), strict: true)) },
         "toYamlPretty": { args, _ in .string(YAMLText.pretty.encode(try SprigStrings.single(args, "toYamlPretty"))) },
     ]
 

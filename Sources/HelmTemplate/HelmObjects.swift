@@ -27,14 +27,7 @@ enum HelmObjects {
     /// dependency says whether it is `Enabled` and what it imports, as Helm normalises it.
     static func chart(_ chart: ChartTree, isRoot: Bool) -> ValueMap {
         let metadata = chart.metadata
-        let text = { (key: String) -> Value in
-            switch metadata[key] {
-            case .string(let s)?: .string(s)
-            case .bool(let b)?: .string(b ? "true" : "false")
-            case .float(let f)?: .string(GoFloat.format(f))
-            default: ""
-            }
-        }
+        let text = { (key: String) -> Value in goString(metadata[key]) }
         let list = { (key: String) -> [Value] in if case .list(let items)? = metadata[key] { items.items } else { [] } }
         var object: [String: Value] = ["IsRoot": .bool(isRoot), "Annotations": .map(.nilMap(.stringMap))]
         for (key, name) in [("apiVersion", "APIVersion"), ("appVersion", "AppVersion"), ("condition", "Condition"), ("description", "Description"),
@@ -47,7 +40,7 @@ enum HelmObjects {
         object["Sources"] = .list(of: list("sources").map { .string(SprigStrings.stringify($0)) })
         object["Maintainers"] = .list(of: list("maintainers").map { person in
             guard case .map(let fields) = person else { return .map([:]) }
-            return ["Name": fields["name"] ?? "", "Email": fields["email"] ?? "", "URL": fields["url"] ?? ""]
+            return ["Name": goString(fields["name"]), "Email": goString(fields["email"]), "URL": goString(fields["url"])]
         })
         if case .map(let annotations)? = metadata["annotations"] {
             object["Annotations"] = .map(ValueMap(annotations.entries.mapValues { .string(SprigStrings.stringify($0)) }, type: .stringMap))
@@ -61,14 +54,15 @@ enum HelmObjects {
     /// is `exports.data` into the top of the values).
     static func dependency(of chart: ChartTree, _ entry: Value) -> Value? {
         guard case .map(let fields) = entry else { return nil }
-        let text = { (key: String) -> Value in if case .string(let s)? = fields[key] { .string(s) } else { "" } }
+        let text = { (key: String) -> Value in goString(fields[key]) }
         let name = SprigStrings.stringify(fields["alias"].flatMap { $0 == .string("") ? nil : $0 } ?? fields["name"] ?? "")
         guard chart.subcharts.contains(where: { $0.name == name }) else { return nil }
         var imports: [Value] = []
         if case .list(let items)? = fields["import-values"] {
             imports = items.map { item in
-                if case .string(let key) = item { return ["child": .string("exports." + key), "parent": "."] }
-                return item
+                if case .string(let key) = item { return .map(ValueMap(["child": .string("exports." + key), "parent": "."], type: .stringMap)) }
+                guard case .map(let pair) = item else { return item }
+                return .map(ValueMap(pair.entries.mapValues { goString($0) }, type: .stringMap))
             }
         }
         var tags: [Value] = []
@@ -76,6 +70,17 @@ enum HelmObjects {
         return ["Name": .string(name), "Version": text("version"), "Repository": text("repository"), "Condition": text("condition"),
                 "Alias": text("alias"), "Tags": .list(of: tags), "ImportValues": .list(of: imports),
                 "Enabled": true]
+    }
+
+    /// A Chart.yaml scalar as the Go string field Helm reads it into: `1.0` is "1", `true` is
+    /// "true", nothing is "".
+    static func goString(_ value: Value?) -> Value {
+        switch value {
+        case .string(let s)?: .string(s)
+        case .bool(let b)?: .string(b ? "true" : "false")
+        case .float(let f)?: .string(GoFloat.format(f))
+        default: ""
+        }
     }
 
     /// `.Capabilities` of a render for a cluster of `kubeVersion` (`1.36.0`).

@@ -7,6 +7,8 @@ import Foundation
 enum Methods {
     static func call(_ name: String, on receiver: Value, _ arguments: [Value]) throws(FunctionError) -> Value? {
         switch (name, receiver) {
+        case (_, .map(let values)) where values.type == .values && ValuesMethods.names.contains(name):
+            return try ValuesMethods.call(name, on: values, arguments)
         case ("Has", .list(let items)) where items.type == .versionSet:
             guard arguments.count == 1, case .string(let wanted) = arguments[0] else { return nil }
             return .bool(items.contains(.string(wanted)))
@@ -22,7 +24,7 @@ enum Methods {
             return .strings(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         case ("Format", .time(let time)):
             guard arguments.count == 1, case .string(let layout) = arguments[0] else { return nil }
-            return .string(GoTime.format(GoTime.parsePrinted(time.text) ?? .now, layout: layout, zone: time.zone))
+            return .string(GoTime.format(time.instant, layout: layout, zone: time.zone))
         case ("Glob", .map(let files)) where files.type == .files:
             guard arguments.count == 1, case .string(let pattern) = arguments[0] else { return nil }
             let glob = Array(pattern.unicodeScalars)
@@ -32,10 +34,21 @@ enum Methods {
         }
     }
 
+    /// `.name` of a map as Go reads it: a method of Helm's values first (`.Values.AsMap`), then
+    /// the key; a key a `map[string]string` lacks is its zero, ""; a field a struct lacks is
+    /// nil (an error to the caller); `AsConfig`/`AsSecrets` of files; else missing.
+    static func field(_ name: String, of map: ValueMap) throws(FunctionError) -> Value? {
+        if map.type == .values, ValuesMethods.names.contains(name) { return try ValuesMethods.property(name, of: map) }
+        if let entry = map[name] { return entry }
+        if map.type.isStruct { return nil }
+        if map.type == .stringMap { return .string("") }
+        return try property(name, of: map) ?? .missing
+    }
+
     /// A method of a `time.Time` that takes no argument, read as a field (`(now).Year`): the
     /// calendar's parts in the time's zone, the Unix time, `IsZero`, `UTC`, `String`.
     static func property(_ name: String, of time: GoTimeValue) -> Value? {
-        guard let instant = GoTime.parsePrinted(time.text) else { return nil }
+        let instant = time.instant
         let civil = GoCivil(instant, offset: time.zone.offset)
         switch name {
         case "Year": return .int(civil.year)
@@ -48,8 +61,10 @@ enum Methods {
         case "Weekday": return .string(GoTime.weekdays[civil.weekday])
         case "YearDay": return .int(civil.yearDay)
         case "Unix": return .int64(instant.seconds)
-        case "IsZero": return .bool(time.text == GoTimeParser.zeroTime)
-        case "UTC": return .time(GoTimeValue(text: GoTime.printed(instant), monotonic: time.monotonic))
+        case "IsZero": return .bool(instant == GoTimeValue.zero.instant)
+        // Go's UTC drops the monotonic reading.
+        case "UTC": return .time(GoTimeValue(instant))
+        case "UnixNano": return .int64(instant.seconds &* 1_000_000_000 &+ instant.nanos)
         case "String": return .string(time.printed)
         default: return nil
         }

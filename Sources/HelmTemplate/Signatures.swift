@@ -84,7 +84,11 @@ enum Signatures {
         for (index, value) in values.enumerated() {
             let parameter = index < fixed ? signature.fixed[index] : (signature.variadic ?? .any)
             try pass(value, from: index < sources.count ? sources[index] : .computed, to: parameter)
-            if parameter == .map, Comparison.isNil(value) { received[index] = .map(.nilMap(.interfaceMap)) }
+            guard parameter == .map else { continue }
+            // Go converts the argument to the parameter's type: a nil is a nil map, Helm's
+            // values a plain map (the same one).
+            if Comparison.isNil(value) { received[index] = .map(.nilMap(.interfaceMap)) }
+            if case .map(let map) = value, map.type == .values { received[index] = .map(map.typed(.interfaceMap)) }
         }
         return received
     }

@@ -61,7 +61,9 @@ enum SprigData {
         },
         // Anything but a list is a list of its one string (`<nil>` for nil).
         "sortAlpha": { args, _ in
-            let items: [String] = switch try SprigStrings.single(args, "sortAlpha") {
+            let given = try SprigStrings.single(args, "sortAlpha")
+            if case .list(let list) = given, list.isNil, list.type == .stringList { return given }
+            let items: [String] = switch given {
             case .list(let items): items.map(SprigStrings.stringify)
             case .missing, .null: ["<nil>"]
             case let other: [SprigStrings.stringify(other)]

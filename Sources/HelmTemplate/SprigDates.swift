@@ -10,7 +10,7 @@ enum SprigDates {
     static let table: FunctionTable = [
         "now": { _, _ in
             let start = started, now = Date()
-            return .time(GoTimeValue(text: GoTime.printed(GoInstant(now)), monotonic: monotonic(max(0, now.timeIntervalSince(start)))))
+            return .time(GoTimeValue(GoInstant(now), monotonic: max(0, now.timeIntervalSince(start))))
         },
         "date": { args, _ in
             guard args.count == 2 else { throw FunctionError("wrong number of args for date: want 2 got \(args.count)") }
@@ -48,10 +48,10 @@ enum SprigDates {
     /// error instead); a zone the engine cannot print is unsupported either way.
     static func parsedTime(_ args: [Value], strict: Bool) throws -> Value {
         do throws(GoTimeParser.Failure) {
-            return .time(GoTimeValue(text: try GoTimeParser.parse(SprigStrings.stringify(args[1]), layout: SprigStrings.stringify(args[0]))))
+            return .time(try GoTimeParser.parse(SprigStrings.stringify(args[1]), layout: SprigStrings.stringify(args[0])))
         } catch {
             if strict || error.isUnsupported { throw FunctionError(error.message, isUnsupported: error.isUnsupported) }
-            return .time(GoTimeValue(text: GoTimeParser.zeroTime))
+            return .time(.zero)
         }
     }
 
@@ -63,7 +63,7 @@ enum SprigDates {
         switch value {
         case .string(let text): seconds = abs(GoTime.parseDuration(text) ?? 0)
         case .int64(let nanoseconds): seconds = abs(Double(nanoseconds) / 1e9)
-        case .time(let time): seconds = abs(GoInstant.now.interval - (GoTime.parsePrinted(time.text) ?? .now).interval)
+        case .time(let time): seconds = abs(GoInstant.now.interval - time.instant.interval)
         default: seconds = 0
         }
         // Go's durations end at about 292 years: longer text does not parse, which is 0s.
@@ -78,7 +78,7 @@ enum SprigDates {
     static func time(_ value: Value) throws -> GoInstant {
         switch value {
         case .int(let seconds), .int64(let seconds): return GoInstant(seconds: seconds)
-        case .time(let time): return GoTime.parsePrinted(time.text) ?? .now
+        case .time(let time): return time.instant
         default: return .now
         }
     }
@@ -86,9 +86,6 @@ enum SprigDates {
     /// When the engine started: `now`'s monotonic reading counts from it, as Go's from the
     /// process's start.
     static let started = Date()
-
-    /// Go's monotonic clock reading as `Time.String()` prints it: `m=+0.050158261`.
-    static func monotonic(_ seconds: Double) -> String { "m=+" + String(format: "%.9f", seconds) }
 
     static func inZone(_ args: [Value], _ name: String) throws -> Value {
         guard args.count == 3 else { throw FunctionError("wrong number of args for \(name): want 3 got \(args.count)") }
@@ -108,9 +105,7 @@ enum SprigDates {
             if strict { throw FunctionError("time: invalid duration \"\(SprigStrings.stringify(args[0]))\"") }
             return args[1]
         }
-        let moved = (GoTime.parsePrinted(base.text) ?? .now).adding(seconds)
         // Go's Add moves the monotonic reading with the wall clock.
-        let reading = base.monotonic.flatMap { Double($0.dropFirst(2)) }.map { monotonic($0 + seconds) }
-        return .time(GoTimeValue(text: GoTime.printed(moved, zone: base.zone), monotonic: reading))
+        return .time(GoTimeValue(base.instant.adding(seconds), zone: base.zone, monotonic: base.monotonic.map { $0 + seconds }))
     }
 }

@@ -4,8 +4,11 @@
 /// Go's maps are shared, and a copy would render something else than Helm.
 enum SprigDicts {
     static let table: FunctionTable = [
+        // Sprig asserts each step to be a map[string]interface {}: `.Values` (common.Values) and
+        // anything else is Go's failed interface conversion (write `.Values.AsMap`).
         "dig": { args, _ in
-            guard args.count >= 3, case .map(var current) = args[args.count - 1] else { throw FunctionError("dig wants keys, a default and a dict") }
+            guard args.count >= 3 else { throw FunctionError("dig needs at least three arguments") }
+            var current = try plainDict(args[args.count - 1])
             var keys: [String] = []
             for key in args.dropLast(2) {
                 guard case .string(let name) = key else { throw FunctionError("interface conversion: interface {} is \(SprigMore.type(key)), not string") }
@@ -14,8 +17,7 @@ enum SprigDicts {
             for (index, key) in keys.enumerated() {
                 guard let next = current[key] else { return args[args.count - 2] }
                 if index == keys.count - 1 { return next }
-                guard case .map(let map) = next else { return args[args.count - 2] }
-                current = map
+                current = try plainDict(next)
             }
             return args[args.count - 2]
         },
@@ -54,6 +56,13 @@ enum SprigDicts {
     ]
 
     /// A copy no one else holds, all the way down (a later `set` or `merge` changes only it).
+    /// Go's assertion `.(map[string]interface{})`: the map, or the failed conversion's words.
+    static func plainDict(_ value: Value) throws -> ValueMap {
+        if case .map(let map) = value, map.type == .interfaceMap { return map }
+        let type = Comparison.isNil(value) ? "nil" : value.typeName
+        throw FunctionError("interface conversion: interface {} is \(type), not map[string]interface {}")
+    }
+
     /// `deepCopy`'s argument copied; nil has no type to copy, as Go's reflection says.
     static func copied(_ value: Value) throws -> Value {
         if Comparison.isNil(value) { throw FunctionError("reflect: call of reflect.Value.Type on zero Value") }
@@ -62,9 +71,12 @@ enum SprigDicts {
 
     static func deepCopy(_ value: Value) -> Value {
         switch value {
-        case .map(let map): .map(ValueMap(map.entries.mapValues(deepCopy), type: map.type))
-        case .list(let items): .list(ValueList(items.map(deepCopy), type: items.type))
-        default: value
+        case .map(let map) where map.isNil && map.isEmpty: return value
+        case .map(let map): return .map(ValueMap(map.entries.mapValues(deepCopy), type: map.type))
+        case .list(var items):
+            items.items = items.items.map(deepCopy)
+            return .list(items)
+        default: return value
         }
     }
 
@@ -82,6 +94,8 @@ enum SprigDicts {
         let low = args.count > 1 ? SprigData.toInt(args[1]) : 0
         let high = args.count > 2 ? SprigData.toInt(args[2]) : items.count
         guard low >= 0, high >= low, high <= items.count else { throw FunctionError("runtime error: slice bounds out of range [\(low):\(high)]") }
-        return .list(ValueList(Array(items[low..<high]), type: items.type))
+        var sliced = items
+        sliced.items = Array(items.items[low..<high])
+        return .list(sliced)
     }
 }

@@ -14,7 +14,8 @@ enum SprigMore {
         "typeOf": { args, _ in .string(type(try SprigStrings.single(args, "typeOf"))) },
         "typeIs": { args, _ in try two(args, "typeIs") { .bool(SprigStrings.stringify($0) == type($1)) } },
         "typeIsLike": { args, _ in
-            try two(args, "typeIsLike") { .bool([type($1), "*" + type($1)].contains(SprigStrings.stringify($0))) }
+            // Sprig: the type, or a pointer to it (`typeIsLike "semver.Version"` of a *semver.Version).
+            try two(args, "typeIsLike") { target, value in .bool([SprigStrings.stringify(target), "*" + SprigStrings.stringify(target)].contains(type(value))) }
         },
         "deepEqual": { args, _ in try two(args, "deepEqual") { .bool($0 == $1) } },
         "base": { args, _ in .string(GoPath.base(try SprigStrings.one(args, "base"))) },
@@ -41,7 +42,8 @@ enum SprigMore {
             guard args.count == 2, case .list(let items) = args[1] else { throw FunctionError("chunk wants a size and a list") }
             let size = SprigData.toInt(args[0])
             guard size > 0 else { throw FunctionError("chunk size must be positive") }
-            return .list(of: stride(from: 0, to: items.count, by: size).map { .list(of: Array(items[$0..<Swift.min($0 + size, items.count)])) })
+            let chunks = stride(from: 0, to: items.count, by: size).map { Value.list(of: Array(items[$0..<Swift.min($0 + size, items.count)])) }
+            return .list(ValueList(chunks, type: .listOfLists))
         },
         "split": { args, _ in try SprigStrings.two(args, "split") { separator, text in numbered(SprigData.goSplit(text, separator)) } },
         // Go's strings.SplitN: at most N parts, the last the rest; 0 none; below 0 all.
@@ -55,6 +57,8 @@ enum SprigMore {
         },
         "toStrings": { args, _ in
             switch try SprigStrings.single(args, "toStrings") {
+            // A []string is given back as it is (a nil one stays nil).
+            case .list(let items) where items.type == .stringList: return .list(items)
             case .list(let items): return .strings(items.map(SprigStrings.stringify))
             case .missing, .null: return .strings([])
             case let other: return .strings([SprigStrings.stringify(other)])

@@ -44,8 +44,9 @@ enum SprigRegex {
             table[name("regexSplit")] = { args, _ in
                 let (machine, text) = try compile(args, name("regexSplit"))
                 let limit = args.count > 2 ? SprigData.toInt(args[2]) : -1
-                // A limit of 0 is Go's nil slice; any other gives at least the whole text.
-                return .list(.orNil(try limited { () throws(RegexError) in try split(machine, text, limit: limit) }.map { Value.string($0) }, type: .stringList))
+                // A limit of 0 is Go's nil slice.
+                let pieces = try limited { () throws(RegexError) in try split(machine, text, limit: limit, emptyPattern: SprigStrings.stringify(args[0]).isEmpty) }
+                return .list(limit == 0 ? .orNil([], type: .stringList) : ValueList(pieces.map { Value.string($0) }, type: .stringList))
             }
         }
         return table
@@ -99,9 +100,9 @@ enum SprigRegex {
     }
 
     /// Go's `Split`: the text between matches, at most `limit` pieces (all when negative).
-    static func split(_ machine: RegexMachine, _ text: [Unicode.Scalar], limit: Int) throws(RegexError) -> [String] {
+    static func split(_ machine: RegexMachine, _ text: [Unicode.Scalar], limit: Int, emptyPattern: Bool) throws(RegexError) -> [String] {
         if limit == 0 { return [] }
-        if text.isEmpty { return [""] }
+        if text.isEmpty, !emptyPattern { return [""] }
         var pieces: [String] = [], begin = 0, end = 0
         for match in try matches(machine, text, limit: limit) {
             if limit > 0, pieces.count == limit - 1 { break }

@@ -73,11 +73,10 @@ enum TOMLScalar {
             text = String(text.prefix(10)) + "T" + text.dropFirst(11)
         }
         for (layout, localZone) in timeKinds {
-            guard let printed = try? GoTimeParser.parse(text, layout: layout) else { continue }
-            guard let localZone else { return GoTimeValue(text: printed) }
-            // Go's year 0 for a time of day without a date.
-            let clock = layout.hasPrefix("15") ? "0000" + printed.dropFirst(4) : Substring(printed)
-            return GoTimeValue(text: clock.replacingOccurrences(of: " +0000 UTC", with: " +0000 " + localZone))
+            guard var time = try? GoTimeParser.parse(text, layout: layout) else { continue }
+            // A local one in BurntSushi's zone of its kind (a time of day on Go's year 0).
+            if let localZone { time.zone = GoZone(offset: 0, name: localZone) }
+            return time
         }
         return nil
     }

@@ -8,11 +8,13 @@ struct TOMLText {
 
     private var text = ""
 
-    static func encode(_ value: Value) throws -> String {
+    /// `toToml`: the encoder's refusal is the text, as Helm's; `strict` (`mustToToml`) throws it.
+    static func encode(_ value: Value, strict: Bool = false) throws -> String {
         var encoder = TOMLText()
         do {
             try encoder.encode(key: [], value)
         } catch let refusal as Refusal {
+            if strict { throw FunctionError(refusal.message) }
             return refusal.message
         }
         return encoder.text

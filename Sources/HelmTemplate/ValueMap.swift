@@ -67,6 +67,10 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
 
     /// Go's in-place change: every holder of this dict sees it.
     func setShared(_ key: String, _ value: Value) { storage.entries[key] = value }
+
+    /// Whether two maps are Go's `reflect.DeepEqual`: the same type, nil or not, and entries
+    /// (a nil map that `merge` filled is no longer nil).
+    private var effectivelyNil: Bool { isNil && storage.entries.isEmpty }
     func removeShared(_ key: String) { storage.entries.removeValue(forKey: key) }
 
     private mutating func copyIfShared() {
@@ -76,6 +80,6 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
 
     /// Go's `reflect.DeepEqual`: the same type and entries.
     public static func == (a: ValueMap, b: ValueMap) -> Bool {
-        a.type == b.type && a.isNil == b.isNil && (a.storage === b.storage || a.storage.entries == b.storage.entries)
+        a.type == b.type && a.effectivelyNil == b.effectivelyNil && (a.storage === b.storage || a.storage.entries == b.storage.entries)
     }
 }
