@@ -229,6 +229,13 @@ struct HelmOracleTests {
         return answers.map { $0["ok"] as? Bool == true }
     }
 
+    /// The dot Helm gives a template of values `json`: `common.Values` holding the values (a
+    /// `common.Values` too) and the release.
+    static func dot(values json: String) throws -> Value {
+        guard case .map(let values) = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)).value else { return .null }
+        return .map(ValueMap(["Values": .map(ValueMap(values.entries, type: .values)), "Release": ["Name": "rel", "Namespace": "ns"]], type: .values))
+    }
+
     @Test func rendersAsHelmDoes() throws {
         try Self.expectTemplatesRenderAsHelm(Self.templates, values: Self.values)
     }
@@ -243,7 +250,7 @@ struct HelmOracleTests {
         // What this test gives beyond .Values: the release's name, as the oracle renders it.
         // Each case renders fresh values, as each Helm render does (`set` changes them in place).
         func data_() throws -> Value {
-            .map(["Values": try JSONDecoder().decode(JSONValue.self, from: Data(values.utf8)).value, "Release": ["Name": "rel", "Namespace": "ns"]])
+            try HelmOracleTests.dot(values: values)
         }
         for (index, template) in templates.enumerated() {
             let answer = answers[index]
