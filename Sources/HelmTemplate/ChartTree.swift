@@ -194,16 +194,17 @@ struct ChartTree {
 
     /// The chart's values as Helm coalesces them: `given` over the chart's defaults, then each
     /// subchart's under its name (the parent's `global` passed down, the parent's winning).
+    func coalesce(_ given: Value) -> Value { coalesce(given, released: given, depth: 0) }
+
     /// `released` is what the release itself gives this chart (its values files or config,
-    /// not a parent's values.yaml): a subchart it gives values keeps its own nested nulls, and
-    /// so does every chart deeper than that (`depth` 2 on).
-    func coalesce(_ given: Value, released: Value? = nil, keepsNestedNulls: Bool = false, depth: Int = 0) -> Value {
+    /// not a parent's values.yaml): a subchart it gives values (a map, even `{}`) keeps its own
+    /// nested nulls, and so does every chart deeper than that (`depth` 2 on).
+    private func coalesce(_ given: Value, released: Value, depth: Int) -> Value {
+        var keepsNestedNulls = depth >= 2
+        if depth == 1, case .map = released { keepsNestedNulls = true }
         let own = keepsNestedNulls ? defaultsKeepingNestedNulls ?? defaults : defaults
         guard case .map(var values) = ValuesCoalesce.coalesce(given, over: own) else { return given }
-        let released = released ?? given
         for sub in subcharts {
-            var subReleased: Value?
-            if case .map(let map)? = released.path([sub.name]) { subReleased = .map(map) }
             var own: Value = values[sub.name] ?? .map([:])
             guard case .map(var ownMap) = own else { continue }
             // Every subchart has a `global` (empty when no one gives one), the parent's winning.
@@ -211,7 +212,7 @@ struct ChartTree {
             if case .map(let global)? = values["global"] { parentGlobal = .map(global) }
             ownMap["global"] = ValuesCoalesce.coalesce(parentGlobal, over: ownMap["global"] ?? .map([:]))
             own = .map(ownMap)
-            values[sub.name] = sub.coalesce(own, released: subReleased ?? .null, keepsNestedNulls: subReleased != nil || depth >= 1, depth: depth + 1)
+            values[sub.name] = sub.coalesce(own, released: released.path([sub.name]) ?? .null, depth: depth + 1)
         }
         return .map(values)
     }

@@ -306,7 +306,7 @@ final class Executor {
                 value = found
             case .missing, .null: throw fail("nil pointer evaluating interface {}.\(name)", at: position)
             case .time(let time):
-                guard let result = Methods.property(name, of: time) else { fallthrough }
+                guard let result = Methods.property(name, of: time) else { throw fail("can't evaluate field \(name) in type time.Time", at: position) }
                 value = result
             default: throw fail("can't evaluate field \(name) in type \(value.typeName)", at: position)
             }

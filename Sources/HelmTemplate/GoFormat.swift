@@ -58,7 +58,7 @@ enum GoFormat {
             out += pad(convert(args[next], verb: verb, spec: spec), spec)
             next += 1
         }
-        let extras = args.dropFirst(next).map { Comparison.isNil($0) ? "<nil>" : "\(SprigMore.type($0))=\($0.formatted)" }
+        let extras = args.dropFirst(next).map { Comparison.isNil($0) ? "<nil>" : "\($0.typeName)=\($0.formatted)" }
         if !extras.isEmpty { out += "%!(EXTRA " + extras.joined(separator: ", ") + ")" }
         return out
     }
@@ -88,8 +88,7 @@ enum GoFormat {
         case ("T", _): return Comparison.isNil(value) ? "<nil>" : value.typeName
         case ("v", _): return spec.plus || spec.sharp ? value.formatted : value.formatted
         // A Stringer (a time, a version) is its text to the verbs of text.
-        case ("s", .time), ("q", .time), ("x", .time), ("X", .time), ("s", .map), ("q", .map), ("x", .map), ("X", .map)
-            where value.stringerText != nil:
+        case _ where "sqxX".contains(verb) && value.stringerText != nil:
             return convert(.string(value.stringerText ?? ""), verb: verb, spec: spec)
         case ("s", .string(let s)): return spec.precision.map { String(s.prefix($0)) } ?? s
         // Go formats a slice's or a map's elements each with the verb.

@@ -110,20 +110,21 @@ extension Value {
         }
     }
 
-    /// What `encoding/json` writes for a struct or a semantic version: a version as its text, a
-    /// struct as a map of its JSON fields (empty `omitempty` ones left out; the declaration order
-    /// is `JSONText`'s concern); nil for any other value, which marshals as it is.
-    var marshalled: Value? {
-        if case .time(let time) = self { return .string(time.rfc3339) }
-        guard case .map(let map) = self else { return nil }
-        if map.type == .semver { return .string(Semver.text(of: map)) }
-        guard let fields = map.type.jsonFields else { return nil }
-        var out: [String: Value] = [:]
-        for (field, name, omitEmpty) in fields {
+    /// A struct's fields as `encoding/json` writes them: JSON names in declaration order, empty
+    /// `omitempty` ones left out; nil for a value that is no struct.
+    var jsonFields: [(name: String, value: Value)]? {
+        guard case .map(let map) = self, let fields = map.type.jsonFields else { return nil }
+        return fields.compactMap { field, name, omitEmpty in
             let value = map[field] ?? .null
-            if omitEmpty && !value.isTruthy { continue }
-            out[name] = value
+            return omitEmpty && !value.isTruthy ? nil : (name, value)
         }
-        return .map(ValueMap(out))
+    }
+
+    /// What `encoding/json` writes for a struct or a semantic version: a version as its text, a
+    /// struct as a map of its JSON fields (`JSONText` keeps their declaration order); nil for any
+    /// other value, which marshals as it is.
+    var marshalled: Value? {
+        if case .map(let map) = self, map.type == .semver { return .string(Semver.text(of: map)) }
+        return jsonFields.map { .map(ValueMap(Dictionary($0, uniquingKeysWith: { _, last in last }))) }
     }
 }

@@ -46,17 +46,8 @@ enum JSONText {
     /// `indent` nil: compact (`toJson`); "  ": `json.MarshalIndent` (`toPrettyJson`).
     /// `escapeHTML` false: `toRawJson` (`<`, `>`, `&` as they are).
     static func encode(_ value: Value, indent: String? = nil, escapeHTML: Bool = true, level: Int = 0) -> String {
-        let inner = indent.map { "\n" + String(repeating: $0, count: level + 1) } ?? ""
-        let outer = indent.map { "\n" + String(repeating: $0, count: level) } ?? ""
-        let colon = indent == nil ? ":" : ": "
-        if case .map(let m) = value, let fields = m.type.jsonFields, case .map(let json)? = value.marshalled {
-            // A struct: its fields in declaration order.
-            let names = fields.map(\.name).filter { json[$0] != nil }
-            guard !names.isEmpty else { return "{}" }
-            return "{" + names.map {
-                inner + string($0, escapeHTML: escapeHTML) + colon + encode(json[$0] ?? .null, indent: indent, escapeHTML: escapeHTML, level: level + 1)
-            }.joined(separator: ",") + outer + "}"
-        }
+        // A struct: its fields in declaration order.
+        if let fields = value.jsonFields { return object(fields, indent: indent, escapeHTML: escapeHTML, level: level) }
         if let json = value.marshalled { return encode(json, indent: indent, escapeHTML: escapeHTML, level: level) }
         switch value {
         case .missing, .null: return "null"
@@ -67,13 +58,23 @@ enum JSONText {
         case .time(let t): return string(t.rfc3339)
         case .list(let l):
             guard !l.isEmpty else { return l.isNil ? "null" : "[]" }
+            let inner = indent.map { "\n" + String(repeating: $0, count: level + 1) } ?? ""
+            let outer = indent.map { "\n" + String(repeating: $0, count: level) } ?? ""
             return "[" + l.map { inner + encode($0, indent: indent, escapeHTML: escapeHTML, level: level + 1) }.joined(separator: ",") + outer + "]"
         case .map(let m):
-            guard !m.isEmpty else { return m.isNil ? "null" : "{}" }
-            return "{" + m.keys.sorted().map {
-                inner + string($0, escapeHTML: escapeHTML) + colon + encode(m[$0] ?? .null, indent: indent, escapeHTML: escapeHTML, level: level + 1)
-            }.joined(separator: ",") + outer + "}"
+            if m.isNil { return "null" }
+            return object(m.keys.sorted().map { ($0, m[$0] ?? .null) }, indent: indent, escapeHTML: escapeHTML, level: level)
         }
+    }
+
+    /// A JSON object of `pairs` in their order.
+    static func object(_ pairs: [(name: String, value: Value)], indent: String?, escapeHTML: Bool, level: Int) -> String {
+        guard !pairs.isEmpty else { return "{}" }
+        let inner = indent.map { "\n" + String(repeating: $0, count: level + 1) } ?? ""
+        let outer = indent.map { "\n" + String(repeating: $0, count: level) } ?? ""
+        return "{" + pairs.map {
+            inner + string($0.name, escapeHTML: escapeHTML) + (indent == nil ? ":" : ": ") + encode($0.value, indent: indent, escapeHTML: escapeHTML, level: level + 1)
+        }.joined(separator: ",") + outer + "}"
     }
 
     /// The first float JSON cannot hold (`+Inf`, `-Inf`, `NaN`), in Go's order (keys sorted).

@@ -6,28 +6,34 @@ import Foundation
 /// base name as YAML, their contents as text or base64). Nil when `name` is no method of the value.
 enum Methods {
     static func call(_ name: String, on receiver: Value, _ arguments: [Value]) throws(FunctionError) -> Value? {
-        switch (name, receiver) {
-        case (_, .map(let values)) where values.type == .values && ValuesMethods.names.contains(name):
-            return try ValuesMethods.call(name, on: values, arguments)
-        case ("Has", .list(let items)) where items.type == .versionSet:
+        switch receiver {
+        case .map(let values) where values.type == .values: return try ValuesMethods.call(name, on: values, arguments)
+        case .map(let files) where files.type == .files: return try call(name, onFiles: files, arguments)
+        case .list(let versions) where versions.type == .versionSet && name == "Has":
             guard arguments.count == 1, case .string(let wanted) = arguments[0] else { return nil }
-            return .bool(items.contains(.string(wanted)))
-        case ("Get", .map(let files)) where files.type == .files, ("GetBytes", .map(let files)) where files.type == .files:
-            guard arguments.count == 1, case .string(let path) = arguments[0] else { return nil }
-            if case .missing? = files[path] { throw omitted(path) }
-            return files[path] ?? .string("")
-        case ("Lines", .map(let files)) where files.type == .files:
-            guard arguments.count == 1, case .string(let path) = arguments[0] else { return nil }
-            if case .missing? = files[path] { throw omitted(path) }
-            guard case .string(var text)? = files[path], !text.isEmpty else { return .strings([]) }
-            if text.hasSuffix("\n") { text.removeLast() }
-            return .strings(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
-        case ("Format", .time(let time)):
+            return .bool(versions.contains(.string(wanted)))
+        case .time(let time) where name == "Format":
             guard arguments.count == 1, case .string(let layout) = arguments[0] else { return nil }
             return .string(GoTime.format(time.instant, layout: layout, zone: time.zone))
-        case ("Glob", .map(let files)) where files.type == .files:
-            guard arguments.count == 1, case .string(let pattern) = arguments[0] else { return nil }
-            let glob = Array(pattern.unicodeScalars)
+        default:
+            return nil
+        }
+    }
+
+    /// `.Files.Get`, `GetBytes`, `Lines` and `Glob`, each of one text argument.
+    static func call(_ name: String, onFiles files: ValueMap, _ arguments: [Value]) throws(FunctionError) -> Value? {
+        guard arguments.count == 1, case .string(let argument) = arguments[0] else { return nil }
+        switch name {
+        case "Get", "GetBytes":
+            if case .missing? = files[argument] { throw omitted(argument) }
+            return files[argument] ?? .string("")
+        case "Lines":
+            if case .missing? = files[argument] { throw omitted(argument) }
+            guard case .string(var text)? = files[argument], !text.isEmpty else { return .strings([]) }
+            if text.hasSuffix("\n") { text.removeLast() }
+            return .strings(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        case "Glob":
+            let glob = Array(argument.unicodeScalars)
             return .map(files.filter { Glob.matches(glob, Array($0.key.unicodeScalars)) })
         default:
             return nil

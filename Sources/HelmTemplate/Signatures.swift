@@ -118,7 +118,7 @@ enum Signatures {
             if case .computed = source { throw FunctionError("invalid value; expected \(parameter.goName)") }
             throw FunctionError("wrong type for value; expected \(parameter.goName); got interface {}")
         default:
-            throw FunctionError("wrong type for value; expected \(parameter.goName); got \(SprigMore.type(value))")
+            throw FunctionError("wrong type for value; expected \(parameter.goName); got \(value.typeName)")
         }
     }
 

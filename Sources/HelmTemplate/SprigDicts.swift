@@ -11,7 +11,7 @@ enum SprigDicts {
             var current = try plainDict(args[args.count - 1])
             var keys: [String] = []
             for key in args.dropLast(2) {
-                guard case .string(let name) = key else { throw FunctionError("interface conversion: interface {} is \(SprigMore.type(key)), not string") }
+                guard case .string(let name) = key else { throw FunctionError("interface conversion: interface {} is \(key.typeName), not string") }
                 keys.append(name)
             }
             for (index, key) in keys.enumerated() {
@@ -71,7 +71,7 @@ enum SprigDicts {
 
     static func deepCopy(_ value: Value) -> Value {
         switch value {
-        case .map(let map) where map.isNil && map.isEmpty: return value
+        case .map(let map) where map.isNil: return value
         case .map(let map): return .map(ValueMap(map.entries.mapValues(deepCopy), type: map.type))
         case .list(var items):
             items.items = items.items.map(deepCopy)

@@ -11,11 +11,11 @@ enum SprigMore {
     static let table: FunctionTable = [
         "kindOf": { args, _ in .string(kind(try SprigStrings.single(args, "kindOf"))) },
         "kindIs": { args, _ in try two(args, "kindIs") { .bool(SprigStrings.stringify($0) == kind($1)) } },
-        "typeOf": { args, _ in .string(type(try SprigStrings.single(args, "typeOf"))) },
-        "typeIs": { args, _ in try two(args, "typeIs") { .bool(SprigStrings.stringify($0) == type($1)) } },
+        "typeOf": { args, _ in .string(try SprigStrings.single(args, "typeOf").typeName) },
+        "typeIs": { args, _ in try two(args, "typeIs") { .bool(SprigStrings.stringify($0) == $1.typeName) } },
         "typeIsLike": { args, _ in
             // Sprig: the type, or a pointer to it (`typeIsLike "semver.Version"` of a *semver.Version).
-            try two(args, "typeIsLike") { target, value in .bool([SprigStrings.stringify(target), "*" + SprigStrings.stringify(target)].contains(type(value))) }
+            try two(args, "typeIsLike") { target, value in .bool([SprigStrings.stringify(target), "*" + SprigStrings.stringify(target)].contains(value.typeName)) }
         },
         "deepEqual": { args, _ in try two(args, "deepEqual") { .bool($0 == $1) } },
         "base": { args, _ in .string(GoPath.base(try SprigStrings.one(args, "base"))) },
@@ -103,9 +103,6 @@ enum SprigMore {
         case .time: "struct"
         }
     }
-
-    /// Go's `%T` of a value.
-    static func type(_ value: Value) -> String { value.typeName }
 
     /// `split`'s and `splitn`'s `map[string]string`: `_0`, `_1`, … to each part.
     static func numbered(_ parts: [String]) -> Value {

@@ -40,7 +40,7 @@ public indirect enum Value: Sendable, Equatable {
         }
     }
 
-    /// The name Go's errors use for the kind of a value.
+    /// Go's type of a value (`%T`, `typeOf`), as its errors name it.
     public var typeName: String {
         switch self {
         case .missing, .null: "<nil>"

@@ -11,9 +11,11 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
     private var storage: Storage
     /// Its Go type: `map[string]interface {}` unless Helm or a function made it otherwise.
     public let type: GoType
+    /// Made as Go's nil map (`nilMap`); it stays one while nothing is put in it.
+    private var madeNil = false
     /// Go's nil map: empty, but `null` to `toJson` and `toYaml` (`.Chart.Annotations` of a
-    /// chart without any).
-    public private(set) var isNil = false
+    /// chart without any, a `nil` given for a dict).
+    public var isNil: Bool { madeNil && storage.entries.isEmpty }
 
     public init(_ entries: [String: Value] = [:], type: GoType = .interfaceMap) {
         storage = Storage(entries)
@@ -23,7 +25,7 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
     /// A nil map of `type`.
     static func nilMap(_ type: GoType) -> ValueMap {
         var map = ValueMap([:], type: type)
-        map.isNil = true
+        map.madeNil = true
         return map
     }
     public init(dictionaryLiteral elements: (String, Value)...) { self.init(Dictionary(elements, uniquingKeysWith: { _, last in last })) }
@@ -68,18 +70,14 @@ public struct ValueMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryLi
     /// Go's in-place change: every holder of this dict sees it.
     func setShared(_ key: String, _ value: Value) { storage.entries[key] = value }
 
-    /// Whether two maps are Go's `reflect.DeepEqual`: the same type, nil or not, and entries
-    /// (a nil map that `merge` filled is no longer nil).
-    private var effectivelyNil: Bool { isNil && storage.entries.isEmpty }
     func removeShared(_ key: String) { storage.entries.removeValue(forKey: key) }
 
     private mutating func copyIfShared() {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.entries) }
-        isNil = false
     }
 
-    /// Go's `reflect.DeepEqual`: the same type and entries.
+    /// Go's `reflect.DeepEqual`: the same type, nil or not, and entries.
     public static func == (a: ValueMap, b: ValueMap) -> Bool {
-        a.type == b.type && a.effectivelyNil == b.effectivelyNil && (a.storage === b.storage || a.storage.entries == b.storage.entries)
+        a.type == b.type && a.isNil == b.isNil && (a.storage === b.storage || a.storage.entries == b.storage.entries)
     }
 }

@@ -46,8 +46,8 @@ struct ValuesFileOracleTests {
 
     /// A null in a chart's own values is no value, at any depth of its maps, and deletes
     /// nothing (not a subchart's default either); a null the release gives deletes a default,
-    /// and stays where there is none; nulls in lists stay. (Not held: Helm keeps a subchart's
-    /// nulls below its top level when the release gives that subchart values.)
+    /// and stays where there is none; nulls in lists stay. (A subchart's nested nulls the
+    /// release keeps: HelmOracleTests.subchartNestedNullsAsHelmKeepsThem.)
     @Test func nullsAreWhatHelmMakesOfThem() throws {
         let chart: [String: String] = [
             "Chart.yaml": "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: sub\n    version: 1.0.0\n",
