@@ -142,6 +142,7 @@ struct HelmOracleTests {
         // A nil given for a dict is Go's nil map: empty, printed map[], marshalled null, not to be set.
         "{{ unset nil \"a\" }} {{ unset nil \"a\" | toJson }} {{ hasKey nil \"a\" }} {{ keys nil }} {{ pick nil \"a\" | toJson }} {{ omit nil \"a\" }} {{ merge nil (dict \"a\" 1) | toJson }} {{ mergeOverwrite nil (dict \"a\" 1) }} {{ values nil }} {{ typeOf (unset nil \"a\") }}",
         "{{ set nil \"a\" 1 }}",
+        "{{ $m := merge nil (dict \"a\" 1) }}{{ $_ := set $m \"b\" 2 }}{{ $m | toJson }} {{ deepEqual (merge nil (dict \"a\" 1)) (dict \"a\" 1) }}",
         // Go's proleptic calendar (no Julian dates before 1582, a year 0), exact to the nanosecond.
         "{{ $z := toDate \"2006\" \"x\" }}{{ unixEpoch $z }} {{ $z.Weekday }} {{ $z.YearDay }} {{ toDate \"2006-01-02\" \"1500-03-01\" | unixEpoch }} {{ (toDate \"2006-01-02\" \"1000-12-31\").YearDay }} {{ toDate \"2006-01-02\" \"0000-02-29\" }} {{ dateModify \"-1ns\" $z }} {{ (toDate \"2006-01-02T15:04:05.999999999Z07:00\" \"2262-04-11T23:47:16.854775807Z\").Nanosecond }} {{ dateModify \"1.5s\" (toDate \"05.000000001\" \"01.999999999\") }}",
         "{{ deepCopy nil }}",
